@@ -1,0 +1,312 @@
+"""The schema model: plain data that every other module reads or produces.
+
+Both ends of the engine (schema files and live databases) are turned into this one
+model, so that diffing, rendering and linting never see where a schema came from.
+Source annotations (spans, declared renames) take no part in equality or in the
+canonical JSON form: moving a table down a file is not a schema change.
+
+Conventions that the sources and introspection must follow:
+
+- Names are stored as the database stores them (PostgreSQL folds unquoted names to
+  lower case; SQLite keeps them as written). The PostgreSQL namespace of a table is
+  `Table.schema`; SQLite tables use the schema "main".
+- Types and expressions are stored as text. Sources and introspection may produce any
+  spelling; `normalize` rewrites both sides into one canonical spelling before `diff`.
+- `name=None` on a constraint or index means the schema file did not name it: the
+  database will choose a name, and `diff` matches it against the database by shape.
+- Spans are 0-based lines and 0-based columns counted in Unicode code points; the
+  language server converts them to UTF-16 positions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Span:
+    file: str
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a source or a check found wrong or worth saying about the input."""
+
+    severity: Severity
+    code: str
+    message: str
+    span: Span | None = None
+
+
+def _span() -> Any:
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class Identity:
+    """GENERATED ... AS IDENTITY. Sequence options are None where they are the default."""
+
+    always: bool = False
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    identity: Identity | None = None
+    # Expression of a GENERATED ALWAYS AS (...) STORED column (SQLite: also VIRTUAL).
+    generated: str | None = None
+    generated_stored: bool = True
+    collation: str | None = None
+    comment: str | None = None
+    span: Span | None = _span()
+    renamed_from: str | None = field(default=None, compare=False)
+
+
+@dataclass
+class PrimaryKey:
+    name: str | None
+    columns: list[str]
+    span: Span | None = _span()
+
+
+@dataclass
+class Unique:
+    name: str | None
+    columns: list[str]
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = _span()
+
+
+@dataclass
+class ForeignKey:
+    name: str | None
+    columns: list[str]
+    ref_schema: str
+    ref_table: str
+    ref_columns: list[str]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    match: str = "SIMPLE"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = _span()
+
+
+@dataclass
+class Check:
+    name: str | None
+    expression: str
+    no_inherit: bool = False
+    span: Span | None = _span()
+
+
+@dataclass
+class Index:
+    """An index that is not the implementation of a PRIMARY KEY or UNIQUE constraint.
+
+    `columns` holds one canonical SQL text per key element: a column name or an
+    expression, followed by any opclass, collation, DESC and NULLS FIRST/LAST.
+    """
+
+    name: str | None
+    columns: list[str]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    include: list[str] = field(default_factory=list)
+    nulls_not_distinct: bool = False
+    span: Span | None = _span()
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    columns: list[Column] = field(default_factory=list)
+    primary_key: PrimaryKey | None = None
+    uniques: list[Unique] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    comment: str | None = None
+    # SQLite table options: AUTOINCREMENT on the rowid alias, WITHOUT ROWID, STRICT.
+    autoincrement: bool = False
+    without_rowid: bool = False
+    strict: bool = False
+    span: Span | None = _span()
+    renamed_from: str | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass
+class Enum:
+    schema: str
+    name: str
+    values: list[str]
+    comment: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass
+class Sequence:
+    """A free-standing sequence. Sequences behind serial or identity columns are part of
+    their column (a `nextval` default, or `Column.identity`) and do not appear here."""
+
+    schema: str
+    name: str
+    data_type: str = "bigint"
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+    # (schema, table, column) of an OWNED BY column, if any.
+    owned_by: tuple[str, str, str] | None = None
+    span: Span | None = _span()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass
+class Extension:
+    name: str
+    schema: str | None = None
+    span: Span | None = _span()
+
+
+@dataclass
+class Namespace:
+    """A PostgreSQL schema (CREATE SCHEMA). `public` is never listed: it always exists."""
+
+    name: str
+    comment: str | None = None
+    span: Span | None = _span()
+
+
+@dataclass
+class Schema:
+    dialect: str
+    namespaces: list[Namespace] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    enums: list[Enum] = field(default_factory=list)
+    sequences: list[Sequence] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+
+    def enum(self, schema: str, name: str) -> Enum | None:
+        return next((e for e in self.enums if e.schema == schema and e.name == name), None)
+
+
+# --- canonical JSON -------------------------------------------------------------------
+#
+# Stable ordering: objects sorted by key, columns kept in declaration order (order is
+# part of a table's definition even though diff does not act on it). Spans and declared
+# renames are left out: they describe a file, not a schema.
+
+_NOT_CONTENT = {"span", "renamed_from"}
+_SORT_KEYS: dict[str, Any] = {
+    "namespaces": lambda o: o["name"],
+    "extensions": lambda o: o["name"],
+    "enums": lambda o: (o["schema"], o["name"]),
+    "sequences": lambda o: (o["schema"], o["name"]),
+    "tables": lambda o: (o["schema"], o["name"]),
+    "uniques": lambda o: (o["name"] or "", o["columns"]),
+    "foreign_keys": lambda o: (o["name"] or "", o["columns"]),
+    "checks": lambda o: (o["name"] or "", o["expression"]),
+    "indexes": lambda o: (o["name"] or "", o["columns"]),
+}
+
+
+def _to_plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.name in _NOT_CONTENT:
+                continue
+            value = _to_plain(getattr(obj, f.name))
+            if f.name in _SORT_KEYS:
+                value = sorted(value, key=_SORT_KEYS[f.name])
+            out[f.name] = value
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_to_plain(v) for v in obj]
+    return obj
+
+
+def to_json(schema: Schema) -> dict[str, Any]:
+    """The canonical, JSON-ready form of a schema (for snapshots and `--json` output)."""
+    return _to_plain(schema)
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    hints = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in hints:
+            raise ValueError(f"unknown field {name!r} for {cls.__name__}")
+        kwargs[name] = _FIELD_BUILDERS.get((cls, name), lambda v: v)(value)
+    return cls(**kwargs)
+
+
+def _many(cls: type) -> Any:
+    return lambda items: [_build(cls, i) for i in items]
+
+
+def _optional(cls: type) -> Any:
+    return lambda item: None if item is None else _build(cls, item)
+
+
+_FIELD_BUILDERS: dict[tuple[type, str], Any] = {
+    (Schema, "namespaces"): _many(Namespace),
+    (Schema, "extensions"): _many(Extension),
+    (Schema, "enums"): _many(Enum),
+    (Schema, "sequences"): _many(Sequence),
+    (Schema, "tables"): _many(Table),
+    (Table, "columns"): _many(Column),
+    (Table, "primary_key"): _optional(PrimaryKey),
+    (Table, "uniques"): _many(Unique),
+    (Table, "foreign_keys"): _many(ForeignKey),
+    (Table, "checks"): _many(Check),
+    (Table, "indexes"): _many(Index),
+    (Column, "identity"): _optional(Identity),
+    (Sequence, "owned_by"): lambda v: None if v is None else tuple(v),
+}
+
+
+def from_json(data: dict[str, Any]) -> Schema:
+    """Inverse of `to_json`: `from_json(to_json(s)) == s` for every schema."""
+    return _build(Schema, data)
