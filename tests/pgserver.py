@@ -81,3 +81,24 @@ class PgServer:
             capture_output=True,
         )
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def main() -> None:
+    """`python -m tests.pgserver start|stop DIR`: a server for .ci/run to share with pytest."""
+    import json
+    import sys
+
+    if sys.argv[1] == "start":
+        server = PgServer()
+        server.start()
+        print(json.dumps({"url": server.url, "root": str(server.root), "data": str(server.data),
+                          "bindir": str(server.bindir)}))
+    else:
+        info = json.loads(Path(sys.argv[2]).read_text())
+        server = PgServer.__new__(PgServer)
+        server.root, server.data, server.bindir = Path(info["root"]), Path(info["data"]), Path(info["bindir"])
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from schemalens.cli import main
+
+main()

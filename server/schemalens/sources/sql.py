@@ -1,0 +1,50 @@
+"""Reading schema files from disk and handing them to the dialect's parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from schemalens.sources import SourceResult
+
+
+class SourceError(Exception):
+    """The schema files cannot be read at all (missing path, not UTF-8)."""
+
+
+def schema_files(paths: list[Path]) -> list[Path]:
+    """Files in apply order: each path as given; a folder's `.sql` files in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.sql") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SourceError(f"schema file {path} does not exist")
+    return files
+
+
+def read_files(files: list[Path]) -> list[tuple[str, str]]:
+    texts = []
+    for file in files:
+        try:
+            texts.append((str(file), file.read_text(encoding="utf-8")))
+        except UnicodeDecodeError as e:
+            raise SourceError(f"{file} is not UTF-8 text (byte {e.start})") from None
+        except OSError as e:
+            raise SourceError(f"cannot read {file}: {e.strerror}") from None
+    return texts
+
+
+def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str = "public") -> SourceResult:
+    if dialect == "postgresql":
+        from schemalens.sources.postgresql import parse_postgresql
+
+        return parse_postgresql(texts, default_schema)
+    from schemalens.sources.sqlite import parse_sqlite
+
+    return parse_sqlite(texts)
+
+
+def load_sql(paths: list[Path], dialect: str, default_schema: str = "public") -> SourceResult:
+    return parse_texts(read_files(schema_files(paths)), dialect, default_schema)

@@ -1,0 +1,197 @@
+"""The commands' work, shared by the CLI and the language server.
+
+Each workflow takes Settings and returns plain results; it never prints and never asks:
+questions to the user (confirm data loss) come in as callbacks, so the terminal can
+prompt and the editor can send `window/showMessageRequest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from schemalens.apply import ApplyError, Progress, apply
+from schemalens.changes import Change, Statement
+from schemalens.config import Settings
+from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
+from schemalens.diff import Renames, diff
+from schemalens.introspect import introspect
+from schemalens.model import Problem, Schema
+from schemalens.normalize import normalize_schema
+from schemalens.render import quote_ident, render
+from schemalens.sources import SourceResult
+from schemalens.sources.sql import SourceError, load_sql
+
+MIGRATIONS_TABLE = "schemalens_migrations"
+
+
+class WorkflowError(Exception):
+    """Usage, parse or connection error: the command could not even start (exit 2)."""
+
+
+@dataclass
+class Plan:
+    source: SourceResult
+    actual: Schema
+    desired: Schema
+    changes: list[Change]
+    statements: list[Statement]
+
+    @property
+    def data_loss(self) -> list[Change]:
+        return [c for c in self.changes if c.data_loss]
+
+
+def load_source(settings: Settings) -> SourceResult:
+    """The desired schema; parse errors stop every workflow (they would read as drops)."""
+    try:
+        result = load_sql(settings.schema, settings.dialect)
+    except SourceError as e:
+        raise WorkflowError(str(e)) from None
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors))
+    return result
+
+
+def format_problem(problem: Problem) -> str:
+    where = ""
+    if problem.span:
+        where = f"{problem.span.file}:{problem.span.start_line + 1}:{problem.span.start_col + 1}: "
+    return f"{where}{problem.severity}: {problem.message} [{problem.code}]"
+
+
+def open_database(settings: Settings, *, create: bool = True) -> Database:
+    try:
+        return connect(settings.database_url, create=create, origin=settings.origin("database_url"))
+    except ConnectError as e:
+        raise WorkflowError(str(e)) from None
+
+
+def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | None:
+    """PostgreSQL namespaces to compare: configured, else those the files use, else public."""
+    if settings.schemas:
+        return settings.schemas
+    if desired is None or desired.dialect != "postgresql":
+        return None
+    used = {t.schema for t in desired.tables} | {e.schema for e in desired.enums}
+    used |= {s.schema for s in desired.sequences} | {n.name for n in desired.namespaces}
+    return sorted(used | {"public"})
+
+
+def read_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
+    try:
+        return normalize_schema(introspect(db, managed_schemas(settings, desired), settings.exclude))
+    except Exception as e:  # driver errors while reading: permissions, dropped connection
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
+
+
+def make_plan(settings: Settings, db: Database, renames: Renames, source: SourceResult | None = None) -> Plan:
+    source = source or load_source(settings)
+    desired = normalize_schema(source.schema)
+    actual = read_database(db, settings, desired)
+    changes = diff(actual, desired, renames)
+    return Plan(source, actual, desired, changes, render(changes, actual, desired))
+
+
+def has_migrations_table(db: Database) -> bool:
+    if db.dialect == "sqlite":
+        sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
+    else:
+        sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = %s"
+    found = db.conn.execute(sql, (MIGRATIONS_TABLE,)).fetchone() is not None
+    if db.dialect == "postgresql":
+        db.conn.rollback()
+    return found
+
+
+def affected_rows(db: Database, change: Change) -> int | None:
+    """How many rows or values a data-loss change would destroy (shown before confirming)."""
+    if change.table is None or change.kind not in ("drop_table", "drop_column", "alter_column"):
+        return None
+    table = f"{quote_ident(change.schema, db.dialect)}.{quote_ident(change.table, db.dialect)}"
+    if db.dialect == "sqlite":
+        table = quote_ident(change.table, "sqlite")
+    where = ""
+    if change.kind != "drop_table":
+        where = f" WHERE {quote_ident(change.name, db.dialect)} IS NOT NULL"
+    try:
+        count = db.conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+    except Exception:  # the count is a courtesy; the confirmation still happens without it
+        count = None
+    if db.dialect == "postgresql":
+        db.conn.rollback()
+    return count
+
+
+@dataclass
+class PushResult:
+    plan: Plan
+    executed: bool = False
+    refused: str | None = None  # why nothing was executed although there were changes
+    failure: ApplyError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+Confirm = Callable[[list[tuple[Change, int | None]]], bool]
+
+
+def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool = False,
+         dry_run: bool = False, progress: Progress | None = None) -> PushResult:
+    """Bring the database to the schema files. Data loss runs only when `force` or
+    `confirm` says yes; a database managed by migrations needs `force`."""
+    with open_database(settings) as db:
+        plan = make_plan(settings, db, renames)
+        result = PushResult(plan)
+        if not plan.statements or dry_run:
+            return result
+        if has_migrations_table(db):
+            warning = (f"this database's history is kept by migrations ({MIGRATIONS_TABLE}): "
+                       "push would desync it; use `schemalens generate` + `migrate`")
+            result.warnings.append(warning)
+            if not force:
+                result.refused = warning + ", or push --force"
+                return result
+        if plan.data_loss and not force:
+            losses = [(c, affected_rows(db, c)) for c in plan.data_loss]
+            if not confirm(losses):
+                result.refused = "data loss not confirmed"
+                return result
+        try:
+            apply(db, plan.statements, settings.lock_timeout, progress)
+        except ApplyError as e:
+            result.failure = _explain_failure(e, plan.source)
+            return result
+        result.executed = True
+        return result
+
+
+def _explain_failure(error: ApplyError, source: SourceResult) -> ApplyError:
+    """Name the unmanaged object a failing statement depends on, when the file defines one."""
+    text = error.message.lower()
+    for obj in source.unmanaged:
+        short = obj.name.rsplit(".", 1)[-1].lower()
+        if short and short in text:
+            where = f" ({obj.span.file}:{obj.span.start_line + 1})" if obj.span else ""
+            hint = (f"; it depends on {obj.kind} {obj.name}{where}, which schemalens does not "
+                    f"manage: create it in the database first")
+            return ApplyError(error.statement, error.index, error.message + hint)
+    return error
+
+
+def check(settings: Settings, renames: Renames) -> Plan:
+    with open_database(settings) as db:
+        return make_plan(settings, db, renames)
+
+
+def pull(settings: Settings) -> str:
+    """A schema file that recreates the database's managed objects (round-trips with check)."""
+    with open_database(settings, create=False) as db:
+        actual = read_database(db, settings, None)
+    empty = Schema(dialect=actual.dialect)
+    statements = render(diff(empty, actual), empty, actual)
+    header = f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n"
+    return header + "\n\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements) + "\n"
+
