@@ -1,0 +1,702 @@
+"""Schema x Schema -> the ordered, classified list of changes that turns one into the other.
+
+Both schemas arrive normalized (one canonical spelling per dialect), so fields are
+compared directly. What is left for this module is matching (stated renames, constraints
+and indexes the file did not name, serial sequences whose name PostgreSQL chose), the
+order the database needs (dependencies first, drops last) and the cost of each change
+(data loss, locks), which front ends show before they run anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from schemalens.changes import Change
+from schemalens.model import (
+    Check,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+)
+
+
+@dataclass(frozen=True)
+class Renames:
+    """Renames the user stated (`--rename users.name=full_name`, `--rename users=people`)."""
+
+    tables: dict[tuple[str, str], str]             # (schema, old table) -> new table name
+    columns: dict[tuple[str, str, str], str]       # (schema, table (new name), old column) -> new column
+
+
+# Order in which the groups of changes run. Renames come first so that later changes
+# name objects as the desired schema does; constraint and index drops come before column
+# changes (a dropped index may be what blocks a type change or a column drop); table
+# drops come last, after the foreign keys that point at them are gone.
+_PHASES = (
+    "create_schema", "create_extension", "enum", "sequence", "rename",
+    "drop_fk", "drop_constraint", "drop_index",
+    "create_table", "add_column", "alter_column",
+    "add_key", "add_check", "add_fk", "create_index", "sequence_owner", "comment",
+    "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
+    "drop_extension",
+)
+
+_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
+_TYPE = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<args>[^)]*)\))?(?P<rest>(?: with(?:out)? time zone)?)(?P<array>(?:\[\])*)$")
+_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+_TO_TEXT_SAFE = {
+    "smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean",
+    "uuid", "date", "character varying", "text",
+}
+_VOLATILE = re.compile(r"\b(random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v[14]|nextval)\s*\(", re.I)
+
+
+def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {})) -> list[Change]:
+    """Changes that turn `actual` into `desired`, in the order they must run."""
+    return _Differ(actual, desired, renames).run()
+
+
+# --- helpers over the model -------------------------------------------------------------
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{schema}.{name}"
+
+
+def nextval_sequence(default: str | None) -> tuple[str | None, str] | None:
+    """(schema, name) of the sequence a `nextval('...')` default draws from."""
+    if default is None:
+        return None
+    m = _NEXTVAL.match(default.strip())
+    if not m:
+        return None
+    parts = _split_qualified(m.group(1).replace("''", "'"))
+    if len(parts) == 1:
+        return None, parts[0]
+    return parts[-2], parts[-1]
+
+
+def _split_qualified(text: str) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            if quoted and text[i + 1:i + 2] == '"':
+                current += '"'
+                i += 1
+            else:
+                quoted = not quoted
+        elif ch == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+        i += 1
+    parts.append(current)
+    return parts
+
+
+def is_own_serial(column: Column, schema: Schema, table_schema: str) -> bool:
+    """True when the column's default draws from its own serial sequence (see model docs):
+    a nextval() on a sequence that the schema does not list as free-standing."""
+    seq = nextval_sequence(column.default)
+    if seq is None:
+        return False
+    seq_schema = seq[0] or table_schema
+    return all(s.key != (seq_schema, seq[1]) for s in schema.sequences)
+
+
+def parse_type(type_: str) -> tuple[str, list[str], str, int]:
+    """(base, typmod args, time zone suffix, array depth) of a canonical type spelling."""
+    m = _TYPE.match(type_.strip())
+    if not m:
+        return type_, [], "", 0
+    args = [a.strip() for a in m.group("args").split(",")] if m.group("args") else []
+    return m.group("base").strip(), args, m.group("rest").strip(), m.group("array").count("[]")
+
+
+def _int_arg(args: list[str], i: int) -> int | None:
+    try:
+        return int(args[i])
+    except (IndexError, ValueError):
+        return None
+
+
+def type_change_is_safe(old: str, new: str) -> bool:
+    """True for widenings every value survives (varchar(50) -> varchar(100), int -> bigint)."""
+    if old == new:
+        return True
+    ob, oa, oz, od = parse_type(old)
+    nb, na, nz, nd = parse_type(new)
+    if od != nd:
+        return False
+    if nb in ("text",) and not na and ob in _TO_TEXT_SAFE:
+        return True
+    if ob in _INT_RANK and nb in _INT_RANK:
+        return _INT_RANK[nb] >= _INT_RANK[ob]
+    if ob in _INT_RANK and nb == "numeric":
+        digits = {"smallint": 5, "integer": 10, "bigint": 19}[ob]
+        return not na or (_int_arg(na, 0) or 0) - (_int_arg(na, 1) or 0) >= digits
+    if ob == "numeric" and nb == "numeric":
+        if not na:
+            return True
+        if not oa:
+            return False
+        op, os_, np_, ns = _int_arg(oa, 0) or 0, _int_arg(oa, 1) or 0, _int_arg(na, 0) or 0, _int_arg(na, 1) or 0
+        return ns >= os_ and np_ - ns >= op - os_
+    if ob == nb and ob in ("character varying", "bit varying", "character", "bit"):
+        if not na:
+            return ob in ("character varying", "bit varying")
+        return bool(oa) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0)
+    if ob == "text" and nb == "character varying" and not na:
+        return True
+    if ob == "real" and nb == "double precision":
+        return True
+    if ob == nb and oz == nz and ob in ("timestamp", "time"):
+        return not na or bool(oa) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0)
+    return False
+
+
+def type_change_rewrites(old: str, new: str) -> bool:
+    """False for the changes PostgreSQL does without rewriting the table (binary-coercible
+    widenings); True for everything else."""
+    ob, oa, oz, od = parse_type(old)
+    nb, na, nz, nd = parse_type(new)
+    if od != nd:
+        return True
+    if ob == nb and ob in ("character varying", "bit varying") and type_change_is_safe(old, new):
+        return False
+    if ob in ("character varying", "text") and nb in ("character varying", "text") and not na:
+        return False
+    if ob == "numeric" and nb == "numeric":
+        return not (not na or oa and _int_arg(na, 1) == _int_arg(oa, 1) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0))
+    if ob == nb and oz == nz and ob in ("timestamp", "time"):
+        return not type_change_is_safe(old, new)
+    return True
+
+
+def sqlite_affinity(type_: str) -> str:
+    """SQLite's column affinity rules (section 3.1 of its datatype documentation)."""
+    t = type_.upper()
+    if "INT" in t:
+        return "INTEGER"
+    if any(k in t for k in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if "BLOB" in t or not t.strip():
+        return "BLOB"
+    if any(k in t for k in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+def constraint_kind(obj: Any) -> str:
+    return {PrimaryKey: "primary key", Unique: "unique", ForeignKey: "foreign key", Check: "check"}[type(obj)]
+
+
+def _same_shape(a: Any, b: Any) -> bool:
+    return dataclasses.replace(a, name=None) == dataclasses.replace(b, name=None)
+
+
+def default_constraint_name(table: str, obj: Any, taken: set[str]) -> str:
+    """A name in PostgreSQL's style for a constraint the file did not name: used for
+    change ids and where a statement must name it (VALIDATE CONSTRAINT)."""
+    if isinstance(obj, PrimaryKey):
+        base = f"{table}_pkey"
+    elif isinstance(obj, Unique):
+        base = f"{table}_{'_'.join(obj.columns)}_key"
+    elif isinstance(obj, ForeignKey):
+        base = f"{table}_{'_'.join(obj.columns)}_fkey"
+    elif isinstance(obj, Check):
+        base = f"{table}_check"
+    else:
+        base = f"{table}_{'_'.join(_index_column_name(c) for c in obj.columns)}_idx"
+    base = base.encode()[:63].decode(errors="ignore")
+    name, n = base, 0
+    while name in taken:
+        n += 1
+        suffix = str(n)
+        name = base.encode()[:63 - len(suffix)].decode(errors="ignore") + suffix
+    taken.add(name)
+    return name
+
+
+def _index_column_name(element: str) -> str:
+    word = re.match(r'^"?([A-Za-z_][A-Za-z0-9_$]*)', element)
+    return word.group(1) if word else "expr"
+
+
+def _columns_text(columns: Iterable[str]) -> str:
+    return ", ".join(columns)
+
+
+def describe_constraint(obj: Any) -> str:
+    if isinstance(obj, PrimaryKey):
+        return f"primary key ({_columns_text(obj.columns)})"
+    if isinstance(obj, Unique):
+        return f"unique ({_columns_text(obj.columns)})"
+    if isinstance(obj, ForeignKey):
+        return (f"foreign key ({_columns_text(obj.columns)}) -> "
+                f"{obj.ref_schema}.{obj.ref_table} ({_columns_text(obj.ref_columns)})")
+    return f"check ({obj.expression})"
+
+
+# --- the differ --------------------------------------------------------------------------
+
+
+class _Differ:
+    def __init__(self, actual: Schema, desired: Schema, renames: Renames) -> None:
+        self.actual = actual
+        self.desired = desired
+        self.renames = renames
+        self.pg = desired.dialect == "postgresql"
+        self.phases: dict[str, list[Change]] = {p: [] for p in _PHASES}
+        # desired table key -> actual table (same name, or the source of a rename)
+        self.matched: dict[tuple[str, str], Table] = {}
+        self.created: list[Table] = []
+        self.dropped: list[Table] = []
+
+    def emit(self, phase: str, change: Change) -> Change:
+        self.phases[phase].append(change)
+        return change
+
+    def run(self) -> list[Change]:
+        self.namespaces()
+        self.extensions()
+        self.enums()
+        self.sequences()
+        self.match_tables()
+        for table in self.desired.tables:
+            before = self.matched.get(table.key)
+            if before is not None:
+                self.table(before, table)
+        self.create_tables()
+        self.drop_tables()
+        self.table_rename_candidates()
+        return [c for phase in _PHASES for c in self.phases[phase]]
+
+    # schema-level objects
+
+    def namespaces(self) -> None:
+        have = {n.name: n for n in self.actual.namespaces}
+        for ns in self.desired.namespaces:
+            old = have.get(ns.name)
+            if old is None and ns.name != "public":
+                self.emit("create_schema", Change("create_schema", ns.name, None, ns.name, after=ns,
+                                                  description=f"create schema {ns.name}"))
+            if (old.comment if old else None) != ns.comment:
+                self.emit("comment", Change("set_comment", ns.name, None, "", before=old, after=ns,
+                                            description=f"set comment on schema {ns.name}"))
+
+    def extensions(self) -> None:
+        have = {e.name for e in self.actual.extensions}
+        want = {e.name for e in self.desired.extensions}
+        for ext in self.desired.extensions:
+            if ext.name not in have:
+                self.emit("create_extension", Change(
+                    "create_extension", ext.schema or "", None, ext.name, after=ext,
+                    description=f"create extension {ext.name}"))
+        for ext in self.actual.extensions:
+            if ext.name not in want:
+                self.emit("drop_extension", Change(
+                    "drop_extension", ext.schema or "", None, ext.name, before=ext,
+                    data_loss=f"drops extension {ext.name} and the objects it provides",
+                    description=f"drop extension {ext.name}"))
+
+    def enums(self) -> None:
+        for enum in self.desired.enums:
+            old = self.actual.enum(enum.schema, enum.name)
+            label = qualified(enum.schema, enum.name)
+            if old is None:
+                values = ", ".join(f"'{v}'" for v in enum.values)
+                self.emit("enum", Change("create_enum", enum.schema, None, enum.name, after=enum,
+                                         description=f"create enum {label} ({values})"))
+            elif old.values != enum.values:
+                self.enum_values(old, enum)
+            if (old.comment if old else None) != enum.comment:
+                self.emit("comment", Change("set_comment", enum.schema, None, enum.name, before=old, after=enum,
+                                            description=f"set comment on type {label}"))
+        for old in self.actual.enums:
+            if self.desired.enum(old.schema, old.name) is None:
+                self.emit("drop_enum", Change("drop_enum", old.schema, None, old.name, before=old,
+                                              description=f"drop enum {qualified(old.schema, old.name)}"))
+
+    def enum_values(self, old: Enum, new: Enum) -> None:
+        label = qualified(new.schema, new.name)
+        kept = [v for v in new.values if v in old.values]
+        if kept == old.values:
+            for value in new.values:
+                if value not in old.values:
+                    self.emit("enum", Change("add_enum_value", new.schema, None, value, before=old, after=new,
+                                             description=f"add value '{value}' to enum {label}"))
+            return
+        removed = [v for v in old.values if v not in new.values]
+        loss = (f"removes value(s) {', '.join(repr(v) for v in removed)} from enum {label}: "
+                "rows holding them make the change fail") if removed else None
+        what = "remove values from" if removed else "reorder values of"
+        self.emit("enum", Change("recreate_enum", new.schema, None, new.name, before=old, after=new,
+                                 data_loss=loss, description=f"recreate enum {label} to {what} it"))
+
+    def sequences(self) -> None:
+        for seq in self.desired.sequences:
+            old = next((s for s in self.actual.sequences if s.key == seq.key), None)
+            label = qualified(seq.schema, seq.name)
+            if old is None:
+                self.emit("sequence", Change("create_sequence", seq.schema, None, seq.name, after=seq,
+                                             description=f"create sequence {label}"))
+                if seq.owned_by is not None and not self.owner_exists(seq):
+                    self.emit("sequence_owner", Change(
+                        "alter_sequence", seq.schema, None, seq.name, before=None, after=seq,
+                        description=f"set owner of sequence {label} to {'.'.join(seq.owned_by)}"))
+            elif old != seq:
+                phase = "sequence" if seq.owned_by is None or self.owner_exists(seq) else "sequence_owner"
+                self.emit(phase, Change("alter_sequence", seq.schema, None, seq.name, before=old, after=seq,
+                                        description=f"alter sequence {label}"))
+        for old in self.actual.sequences:
+            if all(s.key != old.key for s in self.desired.sequences):
+                self.emit("drop_sequence", Change("drop_sequence", old.schema, None, old.name, before=old,
+                                                  description=f"drop sequence {qualified(old.schema, old.name)}"))
+
+    def owner_exists(self, seq: Sequence) -> bool:
+        """Whether OWNED BY can be said when the sequence is created (its column exists)."""
+        assert seq.owned_by is not None
+        table = self.actual.table(seq.owned_by[0], seq.owned_by[1])
+        return table is not None and table.column(seq.owned_by[2]) is not None
+
+    # tables
+
+    def stated_table_source(self, table: Table) -> str | None:
+        if table.renamed_from:
+            return table.renamed_from
+        for (schema, old), new in self.renames.tables.items():
+            if schema == table.schema and new == table.name:
+                return old
+        return None
+
+    def match_tables(self) -> None:
+        claimed: set[tuple[str, str]] = set()
+        for table in self.desired.tables:
+            if self.actual.table(*table.key) is not None:
+                claimed.add(table.key)
+        for table in self.desired.tables:
+            same = self.actual.table(*table.key)
+            if same is not None:
+                self.matched[table.key] = same
+                continue
+            source = self.stated_table_source(table)
+            old = self.actual.table(table.schema, source) if source else None
+            if old is not None and old.key not in claimed and self.desired.table(*old.key) is None:
+                claimed.add(old.key)
+                self.matched[table.key] = old
+                self.emit("rename", Change(
+                    "rename_table", table.schema, None, table.name, before=old, after=table,
+                    description=f"rename table {qualified(old.schema, old.name)} to {table.name}"))
+            else:
+                self.created.append(table)
+        self.dropped = [t for t in self.actual.tables if t.key not in claimed]
+
+    def create_tables(self) -> None:
+        order, cyclic = self.creation_order(self.created)
+        new_keys = {t.key for t in self.created}
+        for table in order:
+            label = qualified(table.schema, table.name)
+            self.emit("create_table", Change("create_table", table.schema, None, table.name, after=table,
+                                             description=f"create table {label}"))
+            taken = {i.name for i in table.indexes if i.name}
+            for fk in table.foreign_keys:
+                target = (fk.ref_schema, fk.ref_table)
+                late = target not in new_keys and target in self.matched and not self.target_key_exists(fk)
+                if self.pg and (id(fk) in cyclic or late):
+                    self.add_constraint(table, fk, taken, new_table=True)
+            for index in table.indexes:
+                self.create_index(table, index, taken, new_table=True)
+            if table.comment is not None:
+                self.emit("comment", Change("set_comment", table.schema, table.name, "", after=table,
+                                            description=f"set comment on table {label}"))
+            for column in table.columns:
+                if column.comment is not None:
+                    self.emit("comment", Change(
+                        "set_comment", table.schema, table.name, column.name, after=column,
+                        description=f"set comment on column {label}.{column.name}"))
+
+    @staticmethod
+    def creation_order(tables: list[Table]) -> tuple[list[Table], set[int]]:
+        """Tables in foreign-key dependency order (referenced first, else file order), and
+        the ids of the FKs that point at a table of the set that comes later (cycles)."""
+        pending = {t.key: t for t in tables}
+        order: list[Table] = []
+        cyclic: set[int] = set()
+        while pending:
+            ready = next((t for t in pending.values() if all(
+                (fk.ref_schema, fk.ref_table) not in pending or (fk.ref_schema, fk.ref_table) == t.key
+                for fk in t.foreign_keys)), None)
+            table = ready or next(iter(pending.values()))
+            for fk in table.foreign_keys:
+                target = (fk.ref_schema, fk.ref_table)
+                if target != table.key and target in pending:
+                    cyclic.add(id(fk))
+            del pending[table.key]
+            order.append(table)
+        return order, cyclic
+
+    def target_key_exists(self, fk: ForeignKey) -> bool:
+        """Whether the existing table a new FK references already has that key, so the FK
+        can be written inside CREATE TABLE."""
+        old = self.matched[(fk.ref_schema, fk.ref_table)]
+        wanted = set(fk.ref_columns)
+        keys = [set(old.primary_key.columns)] if old.primary_key else []
+        keys += [set(u.columns) for u in old.uniques]
+        keys += [set(i.columns) for i in old.indexes if i.unique and i.where is None]
+        return wanted in keys
+
+    def drop_tables(self) -> None:
+        order, cyclic = self.creation_order(self.dropped)
+        for table in reversed(order):
+            for fk in table.foreign_keys:
+                if self.pg and id(fk) in cyclic:
+                    self.emit("drop_table_fk", Change(
+                        "drop_constraint", table.schema, table.name, fk.name or "", before=fk,
+                        description=f"drop {describe_constraint(fk)} on {qualified(table.schema, table.name)}"))
+        for table in reversed(order):
+            label = qualified(table.schema, table.name)
+            self.emit("drop_table", Change("drop_table", table.schema, None, table.name, before=table,
+                                           data_loss=f"drops table {label} and all its rows",
+                                           description=f"drop table {label}"))
+
+    def table_rename_candidates(self) -> None:
+        paired: set[str] = set()
+        for drop in self.phases["drop_table"]:
+            shape = [(c.name, c.type) for c in drop.before.columns]
+            for create in self.phases["create_table"]:
+                if (create.schema == drop.schema and create.name not in paired
+                        and [(c.name, c.type) for c in create.after.columns] == shape):
+                    paired.add(create.name)
+                    drop.rename_candidate = create.name
+                    create.rename_candidate = drop.name
+                    break
+
+    # one table present on both sides
+
+    def table(self, old: Table, new: Table) -> None:
+        label = qualified(new.schema, new.name)
+        self.columns(old, new)
+        taken = {c.name for c in (old.checks + old.foreign_keys + old.uniques) if c.name}
+        taken |= {i.name for i in old.indexes + new.indexes if i.name}
+        if old.primary_key and old.primary_key.name:
+            taken.add(old.primary_key.name)
+        self.primary_key(old, new, taken)
+        for kind in ("uniques", "checks", "foreign_keys"):
+            _, gone, fresh = match_objects(getattr(old, kind), getattr(new, kind))
+            for obj in gone:
+                self.drop_constraint(new, obj)
+            for obj in fresh:
+                self.add_constraint(new, obj, taken, new_table=False)
+        _, gone, fresh = match_objects(old.indexes, new.indexes)
+        for index in gone:
+            self.emit("drop_index", Change("drop_index", new.schema, new.name, index.name or "", before=index,
+                                           description=f"drop index {index.name} on {label}"))
+        for index in fresh:
+            self.create_index(new, index, taken, new_table=False)
+        if old.comment != new.comment:
+            self.emit("comment", Change("set_comment", new.schema, new.name, "", before=old, after=new,
+                                        description=f"set comment on table {label}"))
+
+    def stated_column_source(self, table: Table, column: Column) -> str | None:
+        if column.renamed_from:
+            return column.renamed_from
+        for (schema, tname, old), new in self.renames.columns.items():
+            if schema == table.schema and tname == table.name and new == column.name:
+                return old
+        return None
+
+    def columns(self, old: Table, new: Table) -> None:
+        label = qualified(new.schema, new.name)
+        claimed = {c.name for c in new.columns if old.column(c.name) is not None}
+        added: list[Change] = []
+        for column in new.columns:
+            before = old.column(column.name)
+            if before is None:
+                source = self.stated_column_source(new, column)
+                candidate = old.column(source) if source else None
+                if candidate is not None and source not in claimed and new.column(candidate.name) is None:
+                    claimed.add(candidate.name)
+                    before = candidate
+                    self.emit("rename", Change(
+                        "rename_column", new.schema, new.name, column.name, before=candidate, after=column,
+                        description=f"rename column {label}.{candidate.name} to {column.name}"))
+            if before is None:
+                added.append(self.emit("add_column", Change(
+                    "add_column", new.schema, new.name, column.name, after=column,
+                    lock=self.add_column_lock(new, column),
+                    description=f"add column {label}.{column.name} {column.type}")))
+                if column.comment is not None:
+                    self.emit("comment", Change("set_comment", new.schema, new.name, column.name, after=column,
+                                                description=f"set comment on column {label}.{column.name}"))
+                continue
+            self.column(new, before, column)
+        for column in old.columns:
+            if column.name in claimed:
+                continue
+            drop = self.emit("drop_column", Change(
+                "drop_column", new.schema, new.name, column.name, before=column,
+                data_loss=f"drops column {label}.{column.name} and its values",
+                description=f"drop column {label}.{column.name}"))
+            partner = next((a for a in added if a.rename_candidate is None and a.after.type == column.type), None)
+            if partner is not None:
+                partner.rename_candidate = column.name
+                drop.rename_candidate = partner.name
+
+    def add_column_lock(self, table: Table, column: Column) -> str | None:
+        if not self.pg:
+            return None
+        rewrites = (column.identity is not None or (column.generated and column.generated_stored)
+                    or (column.default is not None and _VOLATILE.search(column.default)))
+        if rewrites:
+            return (f"rewrites table {qualified(table.schema, table.name)} under an ACCESS EXCLUSIVE lock "
+                    "(blocks reads and writes) to fill the new column")
+        return None
+
+    def same_default(self, table: Table, old: Column, new: Column) -> bool:
+        if old.default == new.default:
+            return True
+        return (is_own_serial(old, self.actual, table.schema) and is_own_serial(new, self.desired, table.schema))
+
+    def column(self, table: Table, old: Column, new: Column) -> None:
+        label = f"{qualified(table.schema, table.name)}.{new.name}"
+        parts: list[str] = []
+        losses: list[str] = []
+        locks: list[str] = []
+        tlabel = qualified(table.schema, table.name)
+        if old.type != new.type or old.collation != new.collation:
+            parts.append(f"type {old.type} -> {new.type}" if old.type != new.type else f"collation -> {new.collation}")
+            if old.type != new.type:
+                if self.pg and not type_change_is_safe(old.type, new.type):
+                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
+                                  "values that do not fit fail the change or are cut")
+                if not self.pg and sqlite_affinity(old.type) != sqlite_affinity(new.type) \
+                        and sqlite_affinity(new.type) not in ("TEXT", "BLOB"):
+                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
+                                  f"values are converted to {sqlite_affinity(new.type)} affinity where they can be")
+            if self.pg and (old.type != new.type and type_change_rewrites(old.type, new.type)):
+                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
+            elif self.pg and old.collation != new.collation:
+                locks.append(f"rebuilds indexes on {label} under an ACCESS EXCLUSIVE lock")
+        if old.nullable != new.nullable:
+            parts.append("drop not null" if new.nullable else "set not null")
+            if not new.nullable and self.pg:
+                locks.append(f"scans table {tlabel} for NULLs under an ACCESS EXCLUSIVE lock; "
+                             "fails if any row holds NULL")
+        if not self.same_default(table, old, new):
+            parts.append(f"default {new.default}" if new.default is not None else "drop default")
+        if old.identity != new.identity:
+            parts.append("identity" if new.identity is not None else "drop identity")
+        if old.generated != new.generated or (new.generated and old.generated_stored != new.generated_stored):
+            parts.append(f"generated as ({new.generated})" if new.generated else "drop expression")
+            if new.generated and not old.generated:
+                losses.append(f"replaces the values of {label} with the generated expression")
+            if self.pg and new.generated:
+                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
+        if parts:
+            self.emit("alter_column", Change(
+                "alter_column", table.schema, table.name, new.name, before=old, after=new,
+                data_loss="; ".join(losses) or None, lock="; ".join(locks) or None,
+                description=f"alter column {label}: {', '.join(parts)}"))
+        if old.comment != new.comment:
+            self.emit("comment", Change("set_comment", table.schema, table.name, new.name, before=old, after=new,
+                                        description=f"set comment on column {label}"))
+
+    def primary_key(self, old: Table, new: Table, taken: set[str]) -> None:
+        a, d = old.primary_key, new.primary_key
+        if a is None and d is None:
+            return
+        if a is not None and d is not None and a.columns == d.columns and (d.name is None or d.name == a.name):
+            return
+        if a is not None:
+            self.drop_constraint(new, a)
+        if d is not None:
+            self.add_constraint(new, d, taken, new_table=False)
+
+    def drop_constraint(self, table: Table, obj: Any) -> None:
+        label = qualified(table.schema, table.name)
+        phase = "drop_fk" if isinstance(obj, ForeignKey) else "drop_constraint"
+        self.emit(phase, Change("drop_constraint", table.schema, table.name, obj.name or "", before=obj,
+                                description=f"drop {describe_constraint(obj)} on {label}"))
+
+    def add_constraint(self, table: Table, obj: Any, taken: set[str], new_table: bool) -> None:
+        label = qualified(table.schema, table.name)
+        name = obj.name or default_constraint_name(table.name, obj, taken)
+        phase = {PrimaryKey: "add_key", Unique: "add_key", Check: "add_check", ForeignKey: "add_fk"}[type(obj)]
+        lock = None
+        if self.pg and not new_table:
+            if isinstance(obj, (ForeignKey, Check)):
+                lock = (f"added NOT VALID, then validated: existing rows of {label} are scanned "
+                        "under a SHARE UPDATE EXCLUSIVE lock (writes continue)")
+            else:
+                lock = (f"builds a unique index on {label} under an ACCESS EXCLUSIVE lock "
+                        "(blocks reads and writes); fails on duplicate rows")
+        self.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, lock=lock,
+                                description=f"add {describe_constraint(obj)} on {label}"))
+
+    def create_index(self, table: Table, index: Index, taken: set[str], new_table: bool) -> None:
+        label = qualified(table.schema, table.name)
+        name = index.name or default_constraint_name(table.name, index, taken)
+        lock = None
+        if self.pg and not new_table:
+            lock = f"blocks writes to {label} (SHARE lock) while the index builds"
+        what = "unique index" if index.unique else "index"
+        named = f" {index.name}" if index.name else ""
+        self.emit("create_index", Change(
+            "create_index", table.schema, table.name, name, after=index, lock=lock,
+            description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+
+
+def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pair constraints or indexes: named ones by name (same name, other shape: drop and
+    add), unnamed ones by shape. An actual object without a name (SQLite cannot always
+    tell) is matched by shape too. Returns (pairs, actual only, desired only)."""
+    left = list(actual)
+    pairs: list[tuple[Any, Any]] = []
+    fresh: list[Any] = []
+    gone: list[Any] = []
+    unnamed: list[Any] = []
+
+    def take(pred: Callable[[Any], bool]) -> Any:
+        for i, obj in enumerate(left):
+            if pred(obj):
+                return left.pop(i)
+        return None
+
+    for obj in desired:
+        if obj.name is None:
+            unnamed.append(obj)
+            continue
+        same = take(lambda a: a.name == obj.name)
+        if same is None:
+            same = take(lambda a: a.name is None and _same_shape(a, obj))
+        if same is None:
+            fresh.append(obj)
+        elif same.name is not None and dataclasses.replace(same, name=obj.name) != obj:
+            gone.append(same)
+            fresh.append(obj)
+        else:
+            pairs.append((same, obj))
+    for obj in unnamed:
+        same = take(lambda a: _same_shape(a, obj))
+        if same is None:
+            fresh.append(obj)
+        else:
+            pairs.append((same, obj))
+    gone.extend(left)
+    return pairs, gone, fresh
