@@ -1,0 +1,519 @@
+"""A tokenizer and a reader for SQLite's CREATE TABLE / CREATE INDEX statements.
+
+SQLite answers most questions about a table through pragmas, but a few facts live only
+in the statement text it keeps in `sqlite_schema.sql`: CHECK constraints, constraint
+names, column collations, generated-column expressions, AUTOINCREMENT, STRICT and
+WITHOUT ROWID. Both ends read them here: introspection from the stored text, the schema
+file source from the file's text (where the same reader also yields positions for
+diagnostics). The reader trusts that SQLite already accepted the statement; on input it
+cannot follow it stops early instead of raising, so callers degrade to fewer details.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>\s+)
+    |(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
+    |(?P<blob>[xX]'[0-9A-Fa-f]*')
+    |(?P<string>'(?:[^']|'')*'?)
+    |(?P<qident>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
+    |(?P<number>0[xX][0-9A-Fa-f]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<ident>[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*)
+    |(?P<var>\?\d*|[:@$][A-Za-z0-9_]+)
+    |(?P<op>\|\||<<|>>|<=|>=|==|!=|<>|->>|->|[-+*/%&|~<>=(),;.])
+    |(?P<bad>.)
+    """,
+    re.S | re.X,
+)
+
+_NAME_KINDS = frozenset({"ident", "qident", "string"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # ws comment blob string qident number ident var op bad eof
+    text: str
+    start: int  # offsets into the text that was tokenized; end is exclusive
+    end: int
+
+    @property
+    def word(self) -> str:
+        """Upper-cased text of a bare word (keywords), "" for anything else."""
+        return self.text.upper() if self.kind == "ident" else ""
+
+    @property
+    def name(self) -> str:
+        """The identifier this token spells (quotes removed)."""
+        return dequote(self.text) if self.kind in ("qident", "string") else self.text
+
+
+def dequote(text: str) -> str:
+    if len(text) >= 2 and text[0] == "[" and text[-1] == "]":
+        return text[1:-1]
+    if len(text) >= 2 and text[0] in "\"'`" and text[-1] == text[0]:
+        q = text[0]
+        return text[1:-1].replace(q + q, q)
+    return text
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every token including whitespace and comments (rename directives live in comments)."""
+    return [Token(m.lastgroup or "bad", m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+@dataclass
+class Statement:
+    tokens: list[Token]  # significant tokens only (no whitespace, comments or the final ';')
+    start: int
+    end: int
+
+
+def split_statements(text: str, tokens: list[Token]) -> list[Statement]:
+    """Statements in order. A ';' ends one only where SQLite's own `complete_statement`
+    agrees, which keeps semicolons inside a trigger's BEGIN ... END in their statement."""
+    out: list[Statement] = []
+    sig: list[Token] = []
+    begin = 0
+    for tok in tokens:
+        if tok.kind in ("ws", "comment"):
+            continue
+        if tok.kind == "op" and tok.text == ";":
+            if not sig:
+                begin = tok.end
+                continue
+            if sqlite3.complete_statement(text[begin : tok.end]):
+                out.append(Statement(sig, sig[0].start, sig[-1].end))
+                sig, begin = [], tok.end
+                continue
+        sig.append(tok)
+    if sig:
+        out.append(Statement(sig, sig[0].start, sig[-1].end))
+    return out
+
+
+# --- the parsed shapes -----------------------------------------------------------------
+
+
+@dataclass
+class CheckDef:
+    name: str | None
+    expression: str
+    start: int
+    end: int
+
+
+@dataclass
+class KeyDef:
+    """PRIMARY KEY or UNIQUE, at column or table level."""
+
+    name: str | None
+    columns: list[str]
+    start: int
+    end: int
+    autoincrement: bool = False
+
+
+@dataclass
+class ForeignKeyDef:
+    name: str | None
+    columns: list[str]
+    ref_table: str
+    ref_columns: list[str]
+    deferrable: bool
+    initially_deferred: bool
+    start: int
+    end: int
+
+
+@dataclass
+class ColumnDef:
+    name: str
+    name_start: int
+    name_end: int
+    start: int
+    end: int
+    collation: str | None = None
+    generated: str | None = None
+
+
+@dataclass
+class TableDef:
+    schema: str | None
+    name: str
+    name_start: int
+    name_end: int
+    temporary: bool
+    if_not_exists: bool
+    columns: list[ColumnDef] = field(default_factory=list)
+    primary_key: KeyDef | None = None
+    uniques: list[KeyDef] = field(default_factory=list)
+    foreign_keys: list[ForeignKeyDef] = field(default_factory=list)
+    checks: list[CheckDef] = field(default_factory=list)
+    without_rowid: bool = False
+    strict: bool = False
+
+    @property
+    def autoincrement(self) -> bool:
+        return self.primary_key is not None and self.primary_key.autoincrement
+
+    def column(self, name: str) -> ColumnDef | None:
+        low = name.lower()
+        return next((c for c in self.columns if c.name.lower() == low), None)
+
+
+@dataclass
+class IndexElementDef:
+    text: str  # the element without its COLLATE / ASC / DESC
+    collation: str | None
+    start: int
+    end: int
+
+
+@dataclass
+class IndexDef:
+    schema: str | None
+    name: str
+    name_start: int
+    name_end: int
+    table: str
+    unique: bool
+    if_not_exists: bool
+    elements: list[IndexElementDef]
+    where: str | None
+    start: int
+    end: int
+
+
+# --- the reader ------------------------------------------------------------------------
+
+_COLUMN_CONSTRAINT_WORDS = frozenset(
+    {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "AS"}
+)
+_TABLE_CONSTRAINT_WORDS = frozenset({"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"})
+
+
+class _Cursor:
+    def __init__(self, tokens: list[Token], text: str) -> None:
+        self.tokens = tokens
+        self.text = text
+        self.i = 0
+        end = tokens[-1].end if tokens else 0
+        self.eof = Token("eof", "", end, end)
+
+    def peek(self, ahead: int = 0) -> Token:
+        j = self.i + ahead
+        return self.tokens[j] if j < len(self.tokens) else self.eof
+
+    def next(self) -> Token:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def at(self, *words: str) -> bool:
+        return all(self.peek(k).word == w for k, w in enumerate(words))
+
+    def accept(self, *words: str) -> bool:
+        if self.at(*words):
+            self.i += len(words)
+            return True
+        return False
+
+    def at_op(self, op: str) -> bool:
+        tok = self.peek()
+        return tok.kind == "op" and tok.text == op
+
+    def done(self) -> bool:
+        return self.i >= len(self.tokens)
+
+    def last_end(self) -> int:
+        return self.tokens[self.i - 1].end if self.i > 0 else 0
+
+    def skip_group(self) -> tuple[int, int]:
+        """At '(' : step past the matching ')'; return the offsets just inside the parens."""
+        open_tok = self.next()
+        depth = 1
+        while not self.done():
+            tok = self.next()
+            if tok.kind == "op" and tok.text == "(":
+                depth += 1
+            elif tok.kind == "op" and tok.text == ")":
+                depth -= 1
+                if depth == 0:
+                    return open_tok.end, tok.start
+        return open_tok.end, self.eof.end
+
+    def group_text(self) -> str:
+        start, end = self.skip_group()
+        return self.text[start:end].strip()
+
+    def name_list(self) -> list[str]:
+        """`( a COLLATE x DESC, b, ... )` -> the first name of each element."""
+        names: list[str] = []
+        if not self.at_op("("):
+            return names
+        self.next()
+        expect_name = True
+        depth = 0
+        while not self.done():
+            tok = self.next()
+            if tok.kind == "op" and tok.text == "(":
+                depth += 1
+            elif tok.kind == "op" and tok.text == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and tok.kind == "op" and tok.text == ",":
+                expect_name = True
+            elif expect_name and depth == 0:
+                names.append(tok.name)
+                expect_name = False
+        return names
+
+    def qualified_name(self) -> tuple[str | None, Token]:
+        first = self.next()
+        if self.at_op(".") and self.peek(1).kind in _NAME_KINDS | {"ident"}:
+            self.next()
+            return first.name, self.next()
+        return None, first
+
+
+def parse_create_table(tokens: list[Token], text: str) -> TableDef | None:
+    """Read a CREATE TABLE statement; None if it is not one (or is CREATE ... AS SELECT)."""
+    cur = _Cursor(tokens, text)
+    if not cur.accept("CREATE"):
+        return None
+    temporary = cur.accept("TEMP") or cur.accept("TEMPORARY")
+    if not cur.accept("TABLE"):
+        return None
+    if_not_exists = cur.accept("IF", "NOT", "EXISTS")
+    schema, name_tok = cur.qualified_name()
+    table = TableDef(schema, name_tok.name, name_tok.start, name_tok.end, temporary, if_not_exists)
+    if not cur.at_op("("):
+        return None
+    cur.next()
+    while not cur.done() and not cur.at_op(")"):
+        if cur.peek().word in _TABLE_CONSTRAINT_WORDS:
+            _table_constraint(cur, table)
+        else:
+            _column_def(cur, table)
+        if cur.at_op(","):
+            cur.next()
+    cur.next()
+    while not cur.done():
+        if cur.accept("WITHOUT", "ROWID"):
+            table.without_rowid = True
+        elif cur.accept("STRICT"):
+            table.strict = True
+        else:
+            cur.next()
+    return table
+
+
+def parse_column_def(tokens: list[Token], text: str, table: TableDef) -> None:
+    """One column definition (as in ALTER TABLE ... ADD COLUMN), appended to `table`."""
+    _column_def(_Cursor(tokens, text), table)
+
+
+def _column_def(cur: _Cursor, table: TableDef) -> None:
+    name_tok = cur.next()
+    col = ColumnDef(name_tok.name, name_tok.start, name_tok.end, name_tok.start, name_tok.end)
+    while not cur.done() and not _at_item_end(cur):
+        word = cur.peek().word
+        if word in _COLUMN_CONSTRAINT_WORDS or cur.at("GENERATED", "ALWAYS"):
+            break
+        if cur.at_op("("):
+            cur.skip_group()
+        else:
+            cur.next()
+    pending_name: str | None = None
+    pending_start: int | None = None
+    while not cur.done() and not _at_item_end(cur):
+        start = cur.peek().start if pending_start is None else pending_start
+        if cur.accept("CONSTRAINT"):
+            pending_name, pending_start = cur.next().name, start
+            continue
+        if cur.accept("PRIMARY", "KEY"):
+            cur.accept("ASC") or cur.accept("DESC")
+            _conflict_clause(cur)
+            auto = cur.accept("AUTOINCREMENT")
+            table.primary_key = KeyDef(pending_name, [col.name], start, cur.last_end(), auto)
+        elif cur.accept("NOT", "NULL") or cur.accept("NULL"):
+            _conflict_clause(cur)
+        elif cur.accept("UNIQUE"):
+            _conflict_clause(cur)
+            table.uniques.append(KeyDef(pending_name, [col.name], start, cur.last_end()))
+        elif cur.accept("CHECK"):
+            expr = cur.group_text()
+            table.checks.append(CheckDef(pending_name, expr, start, cur.last_end()))
+        elif cur.accept("DEFAULT"):
+            _default_value(cur)
+        elif cur.accept("COLLATE"):
+            col.collation = cur.next().name
+        elif cur.at("REFERENCES"):
+            table.foreign_keys.append(_references(cur, pending_name, [col.name], start))
+        elif cur.accept("GENERATED", "ALWAYS", "AS") or cur.accept("AS"):
+            col.generated = cur.group_text() if cur.at_op("(") else None
+            cur.accept("STORED") or cur.accept("VIRTUAL")
+        else:
+            cur.next()
+        pending_name, pending_start = None, None
+    col.end = cur.last_end()
+    table.columns.append(col)
+
+
+def _at_item_end(cur: _Cursor) -> bool:
+    return cur.at_op(",") or cur.at_op(")")
+
+
+def _conflict_clause(cur: _Cursor) -> None:
+    if cur.accept("ON", "CONFLICT"):
+        cur.next()
+
+
+def _default_value(cur: _Cursor) -> None:
+    if cur.at_op("("):
+        cur.skip_group()
+        return
+    if cur.peek().kind == "op" and cur.peek().text in "+-":
+        cur.next()
+    cur.next()
+
+
+def _references(cur: _Cursor, name: str | None, columns: list[str], start: int) -> ForeignKeyDef:
+    cur.accept("REFERENCES")
+    _, table_tok = cur.qualified_name()
+    ref_columns = cur.name_list()
+    deferrable = initially_deferred = False
+    while not cur.done():
+        if cur.accept("ON"):
+            cur.next()  # DELETE / UPDATE
+            cur.accept("SET") or cur.accept("NO")
+            cur.next()  # NULL, DEFAULT, ACTION, CASCADE, RESTRICT
+        elif cur.accept("MATCH"):
+            cur.next()
+        elif cur.accept("NOT", "DEFERRABLE"):
+            _initially(cur)
+        elif cur.accept("DEFERRABLE"):
+            deferrable = True
+            initially_deferred = _initially(cur)
+        else:
+            break
+    return ForeignKeyDef(
+        name, columns, table_tok.name, ref_columns, deferrable, initially_deferred, start, cur.last_end()
+    )
+
+
+def _initially(cur: _Cursor) -> bool:
+    if cur.accept("INITIALLY", "DEFERRED"):
+        return True
+    cur.accept("INITIALLY", "IMMEDIATE")
+    return False
+
+
+def _table_constraint(cur: _Cursor, table: TableDef) -> None:
+    start = cur.peek().start
+    name = cur.next().name if cur.accept("CONSTRAINT") else None
+    if cur.accept("PRIMARY", "KEY"):
+        columns = cur.name_list()
+        _conflict_clause(cur)
+        table.primary_key = KeyDef(name, columns, start, cur.last_end())
+    elif cur.accept("UNIQUE"):
+        columns = cur.name_list()
+        _conflict_clause(cur)
+        table.uniques.append(KeyDef(name, columns, start, cur.last_end()))
+    elif cur.accept("CHECK"):
+        expr = cur.group_text()
+        table.checks.append(CheckDef(name, expr, start, cur.last_end()))
+    elif cur.accept("FOREIGN", "KEY"):
+        columns = cur.name_list()
+        table.foreign_keys.append(_references(cur, name, columns, start))
+    else:
+        cur.next()
+
+
+def parse_create_index(tokens: list[Token], text: str) -> IndexDef | None:
+    cur = _Cursor(tokens, text)
+    if not cur.accept("CREATE"):
+        return None
+    unique = cur.accept("UNIQUE")
+    if not cur.accept("INDEX"):
+        return None
+    if_not_exists = cur.accept("IF", "NOT", "EXISTS")
+    schema, name_tok = cur.qualified_name()
+    if not cur.accept("ON"):
+        return None
+    table_tok = cur.next()
+    if not cur.at_op("("):
+        return None
+    elements = _index_elements(cur)
+    where = None
+    if cur.accept("WHERE") and not cur.done():
+        where = text[cur.peek().start : tokens[-1].end]
+    return IndexDef(
+        schema, name_tok.name, name_tok.start, name_tok.end, table_tok.name, unique, if_not_exists,
+        elements, where, tokens[0].start, tokens[-1].end,
+    )
+
+
+def _index_elements(cur: _Cursor) -> list[IndexElementDef]:
+    cur.next()
+    elements: list[IndexElementDef] = []
+    current: list[Token] = []
+    depth = 0
+    while not cur.done():
+        tok = cur.next()
+        if tok.kind == "op" and tok.text == "(":
+            depth += 1
+        elif tok.kind == "op" and tok.text == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and tok.kind == "op" and tok.text == ",":
+            elements.append(_index_element(current, cur.text))
+            current = []
+            continue
+        current.append(tok)
+    if current:
+        elements.append(_index_element(current, cur.text))
+    return elements
+
+
+def _index_element(tokens: list[Token], text: str) -> IndexElementDef:
+    start, end = tokens[0].start, tokens[-1].end
+    if len(tokens) > 1 and tokens[-1].word in ("ASC", "DESC"):
+        tokens = tokens[:-1]
+    collation = None
+    if len(tokens) > 2 and tokens[-2].word == "COLLATE":
+        collation = tokens[-1].name
+        tokens = tokens[:-2]
+    return IndexElementDef(text[tokens[0].start : tokens[-1].end], collation, start, end)
+
+
+# SQLite's keywords (sqlite3_keyword_name): a bare name equal to one of them must be quoted.
+KEYWORDS = frozenset(
+    """ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE
+    BEGIN BETWEEN BY CASCADE CASE CAST CHECK COLLATE COLUMN COMMIT CONFLICT CONSTRAINT CREATE
+    CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP DATABASE DEFAULT DEFERRABLE
+    DEFERRED DELETE DESC DETACH DISTINCT DO DROP EACH ELSE END ESCAPE EXCEPT EXCLUDE EXCLUSIVE
+    EXISTS EXPLAIN FAIL FILTER FIRST FOLLOWING FOR FOREIGN FROM FULL GENERATED GLOB GROUP GROUPS
+    HAVING IF IGNORE IMMEDIATE IN INDEX INDEXED INITIALLY INNER INSERT INSTEAD INTERSECT INTO IS
+    ISNULL JOIN KEY LAST LEFT LIKE LIMIT MATCH MATERIALIZED NATURAL NO NOT NOTHING NOTNULL NULL
+    NULLS OF OFFSET ON OR ORDER OTHERS OUTER OVER PARTITION PLAN PRAGMA PRECEDING PRIMARY QUERY
+    RAISE RANGE RECURSIVE REFERENCES REGEXP REINDEX RELEASE RENAME REPLACE RESTRICT RETURNING
+    RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP TEMPORARY THEN TIES TO TRANSACTION
+    TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM VALUES VIEW VIRTUAL WHEN WHERE WINDOW
+    WITH WITHOUT""".split()
+)
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def quote_name(name: str) -> str:
+    """A name as SQL text: bare where SQLite reads it back unchanged, else double-quoted."""
+    if _PLAIN_NAME.match(name) and name.upper() not in KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
