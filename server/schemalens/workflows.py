@@ -42,10 +42,10 @@ class Plan:
         return [c for c in self.changes if c.data_loss]
 
 
-def load_source(settings: Settings) -> SourceResult:
+def load_source(settings: Settings, default_schema: str = "public") -> SourceResult:
     """The desired schema; parse errors stop every workflow (they would read as drops)."""
     try:
-        result = load_sql(settings.schema, settings.dialect)
+        result = load_sql(settings.schema, settings.dialect, default_schema)
     except SourceError as e:
         raise WorkflowError(str(e)) from None
     errors = [p for p in result.problems if p.severity == "error"]
@@ -88,8 +88,17 @@ def read_database(db: Database, settings: Settings, desired: Schema | None) -> S
         raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
 
 
+def current_schema(db: Database) -> str:
+    """Where the database puts unqualified names (search_path), as the file's default."""
+    if db.dialect != "postgresql":
+        return "main"
+    name = db.conn.execute("SELECT current_schema()").fetchone()[0]
+    db.conn.rollback()
+    return name or "public"
+
+
 def make_plan(settings: Settings, db: Database, renames: Renames, source: SourceResult | None = None) -> Plan:
-    source = source or load_source(settings)
+    source = source or load_source(settings, current_schema(db))
     desired = normalize_schema(source.schema)
     actual = read_database(db, settings, desired)
     changes = diff(actual, desired, renames)

@@ -1,0 +1,131 @@
+"""Running the conformance corpus (shared/corpus, cases from sqldef's test suite) in-process.
+
+A case passes when a database built from `current`, after push --force of `desired`,
+(1) has nothing left to change (check is clean), and (2) has the same managed objects as a
+database built from `desired` directly, and (3) that directly built database shows no
+drift against the file either (no false drift).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from schemalens import workflows
+from schemalens.config import load_settings
+from schemalens.connect import connect
+from schemalens.diff import Renames, diff
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+OUT_OF_SCOPE = {
+    "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
+    "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
+    "exclusion_constraint", "unlogged",
+}
+
+
+@dataclass
+class Case:
+    name: str
+    dialect: str
+    current: str
+    desired: str
+    meta: dict[str, Any]
+    in_scope: bool
+
+
+def load_cases(dialect: str) -> list[Case]:
+    file = CORPUS / f"sqldef-{dialect}.jsonl"
+    cases = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        if not (raw["current_ok"] and raw["desired_ok"]):
+            continue
+        cases.append(Case(raw["name"], dialect, raw["current"], raw["desired"], raw.get("meta") or {},
+                          not (set(raw["features"]) & OUT_OF_SCOPE)))
+    return cases
+
+
+@contextmanager
+def pg_database(server_url: str, setup: dict[str, Any] | None) -> Iterator[str]:
+    name = "c_" + uuid.uuid4().hex[:12]
+    base = server_url.rpartition("/")[0]
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        for role in (setup or {}).get("roles", []) + ([setup["user"]] if setup and setup.get("user") else []):
+            conn.execute(f"DO $$ BEGIN CREATE ROLE \"{role}\"; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        if setup and setup.get("search_path"):
+            conn.execute(f'ALTER DATABASE "{name}" SET search_path = {setup["search_path"]}')
+    url = f"{base}/{name}"
+    if setup and setup.get("user_schemas"):
+        with psycopg.connect(url, autocommit=True) as conn:
+            for schema in setup["user_schemas"]:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield url
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_script(url: str, sql: str) -> None:
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        conn.executescript(sql)
+        conn.close()
+    elif sql.strip():
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql)
+
+
+def compare(case: Case, pushed_url: str, direct_url: str, schema_file: Path) -> str | None:
+    """None when the case passes, else what went wrong."""
+    settings = load_settings({"database_url": pushed_url, "schema": [str(schema_file)],
+                              "dialect": case.dialect}, start=schema_file.parent, environ={})
+    result = workflows.push(settings, Renames({}, {}), confirm=lambda losses: True, force=True)
+    if result.failure:
+        return f"push failed: {result.failure} while running: {result.failure.statement and result.failure.statement.sql}"
+    if result.refused:
+        return f"push refused: {result.refused}"
+    again = workflows.check(settings, Renames({}, {}))
+    if again.changes:
+        return "after push, still: " + "; ".join(c.description for c in again.changes)
+    direct = load_settings({"database_url": direct_url, "schema": [str(schema_file)],
+                            "dialect": case.dialect}, start=schema_file.parent, environ={})
+    false_drift = workflows.check(direct, Renames({}, {}))
+    if false_drift.changes:
+        return "false drift on a database built from the file: " + "; ".join(
+            c.description for c in false_drift.changes)
+    with connect(pushed_url) as a, connect(direct_url) as b:
+        pushed = workflows.read_database(a, settings, again.desired)
+        built = workflows.read_database(b, direct, again.desired)
+    leftover = diff(pushed, built)
+    if leftover:
+        return "pushed database differs from one built from the file: " + "; ".join(
+            c.description for c in leftover)
+    return None
+
+
+def run_case(case: Case, server_url: str, tmp: Path) -> str | None:
+    schema_file = tmp / "schema.sql"
+    schema_file.write_text(case.desired, encoding="utf-8")
+    if case.dialect == "sqlite":
+        pushed, direct = tmp / "pushed.db", tmp / "direct.db"
+        for f in (pushed, direct):
+            f.unlink(missing_ok=True)
+        run_script(f"sqlite:///{pushed}", case.current)
+        run_script(f"sqlite:///{direct}", case.desired)
+        return compare(case, f"sqlite:///{pushed}", f"sqlite:///{direct}", schema_file)
+    setup = case.meta.get("setup")
+    with pg_database(server_url, setup) as pushed, pg_database(server_url, setup) as direct:
+        run_script(pushed, case.current)
+        run_script(direct, case.desired)
+        return compare(case, pushed, direct, schema_file)
