@@ -1,0 +1,625 @@
+"""One canonical spelling per dialect for types and expressions, applied to both sides
+before `diff`.
+
+A schema file says `int`, `varchar(20)`, `DEFAULT now()`, `CHECK (x IN (1, 2))`;
+PostgreSQL reports `integer`, `character varying(20)`, `now()`, `(x = ANY (ARRAY[1,
+2]))`. If the two spellings reached `diff`, every one of them would be false drift. So
+both are rewritten into one form: types into what `format_type()` prints (with user
+types always schema-qualified), expressions by parsing them with PostgreSQL's own
+parser (pglast), rewriting the tree where PostgreSQL is known to rewrite what the user
+wrote, and printing it back with pglast's deparser.
+
+The rewrites lean towards "equal": a cast on a constant is dropped even where it could
+in theory matter, because PostgreSQL adds such casts to nearly every stored expression
+and a false alarm on every save is worse than missing a cast nobody writes by hand.
+
+SQLite keeps types and defaults exactly as declared: nothing to canonicalize there
+beyond surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pglast import ast, parse_sql, parser
+from pglast.enums import A_Expr_Kind, BoolExprType, SortByDir, SortByNulls, SQLValueFunctionOp
+from pglast.printers import SPECIAL_FUNCTIONS
+from pglast.stream import RawStream, maybe_double_quote_name
+
+from schemalens.model import Check, Column, Index, Schema, Sequence, Table
+
+# --- types ----------------------------------------------------------------------------
+
+# Every non-array, non-composite type in PostgreSQL 15's pg_catalog: these print
+# unqualified; any other unqualified type name is a user type and gets a schema.
+_BUILTIN_TYPES = frozenset("""
+aclitem any anyarray anycompatible anycompatiblearray anycompatiblemultirange
+anycompatiblenonarray anycompatiblerange anyelement anyenum anymultirange anynonarray
+anyrange bit bool box bpchar bytea char cid cidr circle cstring date datemultirange
+daterange event_trigger fdw_handler float4 float8 gtsvector index_am_handler inet int2
+int2vector int4 int4multirange int4range int8 int8multirange int8range internal interval
+json jsonb jsonpath language_handler line lseg macaddr macaddr8 money name numeric
+nummultirange numrange oid oidvector path pg_brin_bloom_summary
+pg_brin_minmax_multi_summary pg_ddl_command pg_dependencies pg_lsn pg_mcv_list
+pg_ndistinct pg_node_tree pg_snapshot point polygon record refcursor regclass
+regcollation regconfig regdictionary regnamespace regoper regoperator regproc
+regprocedure regrole regtype table_am_handler text tid time timestamp timestamptz timetz
+trigger tsm_handler tsmultirange tsquery tsrange tstzmultirange tstzrange tsvector
+txid_snapshot unknown uuid varbit varchar void xid xid8 xml
+""".split())
+
+# Spellings PostgreSQL resolves to another pg_catalog type without the grammar's help.
+_TYPE_ALIASES = {
+    "serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
+    "smallserial": "int2", "serial2": "int2",
+}
+
+_FORMAT_NAMES = {
+    "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
+    "float4": "real", "float8": "double precision", "char": '"char"',
+}
+
+_INTERVAL_FIELDS = {
+    1 << 2: "year", 1 << 1: "month", 1 << 3: "day", 1 << 10: "hour", 1 << 11: "minute",
+    1 << 12: "second", (1 << 2) | (1 << 1): "year to month", (1 << 3) | (1 << 10): "day to hour",
+    (1 << 3) | (1 << 10) | (1 << 11): "day to minute",
+    (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12): "day to second",
+    (1 << 10) | (1 << 11): "hour to minute", (1 << 10) | (1 << 11) | (1 << 12): "hour to second",
+    (1 << 11) | (1 << 12): "minute to second",
+}
+_INTERVAL_FULL_RANGE = 0x7FFF
+
+DEFAULT_USER_SCHEMA = "public"
+
+
+@dataclasses.dataclass(frozen=True)
+class _UserType:
+    """An unqualified (or qualified) non-builtin type, before its schema is decided."""
+
+    schema: str | None
+    name: str
+    suffix: str  # typmods and [] as printed after the name
+
+    def qualified(self, schema: str) -> str:
+        return f"{maybe_double_quote_name(self.schema or schema)}.{maybe_double_quote_name(self.name)}{self.suffix}"
+
+
+_type_cache: dict[str, str | _UserType] = {}
+
+
+def canonical_type(text: str, dialect: str) -> str:
+    """The type as PostgreSQL's format_type() prints it, user types qualified (an
+    unqualified user type is taken to live in `public`, where search_path finds it)."""
+    if dialect != "postgresql":
+        return text.strip()
+    parsed = _pg_type(text)
+    return parsed.qualified(DEFAULT_USER_SCHEMA) if isinstance(parsed, _UserType) else parsed
+
+
+def _pg_type(text: str) -> str | _UserType:
+    cached = _type_cache.get(text)
+    if cached is None:
+        cached = _type_cache[text] = _parse_type(text)
+    return cached
+
+
+def _parse_type(text: str) -> str | _UserType:
+    try:
+        tree = json.loads(parser.parse_sql_json(f"SELECT NULL::{text}"))
+        stmt = tree["stmts"][0]["stmt"]["SelectStmt"]
+        type_name = stmt["targetList"][0]["ResTarget"]["val"]["TypeCast"]["typeName"]
+    except Exception:  # noqa: BLE001 - not a type we can parse: compare it as written
+        return " ".join(text.split())
+    return _format_type_json(type_name)
+
+
+def _format_type_json(type_name: dict[str, Any]) -> str | _UserType:
+    names = [n["String"]["sval"] for n in type_name["names"]]
+    typmods = [_typmod_json(m) for m in type_name.get("typmods", [])]
+    array = "[]" if type_name.get("arrayBounds") else ""
+    builtin = None
+    if len(names) == 2 and names[0] == "pg_catalog":
+        builtin = names[1]
+    elif len(names) == 1:
+        builtin = _TYPE_ALIASES.get(names[0], names[0])
+        if builtin.startswith("_") and builtin[1:] in _BUILTIN_TYPES:
+            builtin, array = builtin[1:], "[]"  # _int4: the array type's own name
+        elif builtin not in _BUILTIN_TYPES:
+            builtin = None
+    if builtin is not None:
+        return _format_builtin(builtin, typmods) + array
+    suffix = f"({','.join(typmods)})" if typmods else ""
+    if len(names) == 1:
+        return _UserType(None, names[0], suffix + array)
+    return _UserType(names[-2], names[-1], suffix + array)
+
+
+def _typmod_json(node: dict[str, Any]) -> str:
+    if "A_Const" in node:
+        const = node["A_Const"]
+        if "ival" in const:
+            return str(const["ival"].get("ival", 0))
+        for key, field in (("fval", "fval"), ("sval", "sval")):
+            if key in const:
+                return str(const[key][field])
+    if "ColumnRef" in node:
+        return ".".join(f["String"]["sval"] for f in node["ColumnRef"]["fields"])
+    return "?"
+
+
+def _format_builtin(name: str, typmods: list[str]) -> str:
+    mods = f"({','.join(typmods)})" if typmods else ""
+    if name == "bpchar":
+        return f"character{mods}" if typmods else "bpchar"
+    if name == "varchar":
+        return f"character varying{mods}"
+    if name == "varbit":
+        return f"bit varying{mods}"
+    if name == "numeric":
+        if len(typmods) == 1:
+            return f"numeric({typmods[0]},0)"
+        return f"numeric{mods}"
+    if name in ("timestamp", "timestamptz", "time", "timetz"):
+        base = name[:-2] if name.endswith("tz") else name
+        zone = "with time zone" if name.endswith("tz") else "without time zone"
+        return f"{base}{mods} {zone}"
+    if name == "interval":
+        return _format_interval(typmods)
+    return _FORMAT_NAMES.get(name, maybe_double_quote_name(name)) + mods
+
+
+def _format_interval(typmods: list[str]) -> str:
+    if not typmods:
+        return "interval"
+    fields = int(typmods[0])
+    precision = f"({typmods[1]})" if len(typmods) > 1 else ""
+    if fields == _INTERVAL_FULL_RANGE:
+        return f"interval{precision}"
+    return f"interval {_INTERVAL_FIELDS.get(fields, '')}{precision}".rstrip()
+
+
+# --- expressions ----------------------------------------------------------------------
+
+# Casts PostgreSQL adds around a column inside an expression (varchar -> text for LIKE
+# or =, integer -> numeric against a decimal constant): the user never wrote them.
+_IMPLICIT_COLUMN_CASTS = frozenset({
+    "text", "character varying", "bpchar", "numeric", "double precision", "real", "bigint",
+    "timestamp with time zone", "timestamp without time zone",
+})
+_BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
+                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+_SEQUENCE_FUNCTIONS = frozenset({"nextval", "currval", "setval"})
+# Functions pglast prints in SQL syntax (trim, substring, AT TIME ZONE ...) only when
+# qualified with pg_catalog; PostgreSQL prints some of them as plain calls.
+_SPECIAL_FUNCTIONS = frozenset(name.split(".", 1)[1] for name in SPECIAL_FUNCTIONS)
+_SAME_AS_NOW = frozenset({"now", "transaction_timestamp"})
+
+# Default operator classes per index method (PostgreSQL 15, opcdefault): writing them
+# is the same as leaving them out, and the database never shows them.
+_DEFAULT_OPCLASSES = {
+    "btree": frozenset("""array_ops bit_ops bool_ops bpchar_ops bytea_ops char_ops date_ops
+        enum_ops float4_ops float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops
+        jsonb_ops macaddr8_ops macaddr_ops money_ops multirange_ops name_ops numeric_ops
+        oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops time_ops
+        timestamp_ops timestamptz_ops timetz_ops tsquery_ops tsvector_ops uuid_ops
+        varbit_ops xid8_ops""".split()),
+    "hash": frozenset("""aclitem_ops array_ops bool_ops bpchar_ops bytea_ops char_ops cid_ops
+        date_ops enum_ops float4_ops float8_ops inet_ops int2_ops int4_ops int8_ops
+        interval_ops jsonb_ops macaddr8_ops macaddr_ops multirange_ops name_ops numeric_ops
+        oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops time_ops
+        timestamp_ops timestamptz_ops timetz_ops uuid_ops xid8_ops xid_ops""".split()),
+    "gin": frozenset("array_ops jsonb_ops tsvector_ops".split()),
+    "gist": frozenset("""box_ops circle_ops multirange_ops point_ops poly_ops range_ops
+        tsquery_ops tsvector_ops""".split()),
+    "spgist": frozenset("box_ops inet_ops poly_ops quad_point_ops range_ops text_ops".split()),
+    "brin": frozenset("""bit_minmax_ops box_inclusion_ops bpchar_minmax_ops bytea_minmax_ops
+        char_minmax_ops date_minmax_ops float4_minmax_ops float8_minmax_ops
+        inet_inclusion_ops int2_minmax_ops int4_minmax_ops int8_minmax_ops
+        interval_minmax_ops macaddr8_minmax_ops macaddr_minmax_ops name_minmax_ops
+        numeric_minmax_ops oid_minmax_ops pg_lsn_minmax_ops range_inclusion_ops
+        text_minmax_ops tid_minmax_ops time_minmax_ops timestamp_minmax_ops
+        timestamptz_minmax_ops timetz_minmax_ops uuid_minmax_ops varbit_minmax_ops""".split()),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    """What an expression's meaning depends on besides its text."""
+
+    schema: str = DEFAULT_USER_SCHEMA  # for unqualified sequence names in nextval()
+    column_type: str | None = None      # a default is coerced to its column's type
+
+
+_expr_cache: dict[tuple[str, _Context], str | None] = {}
+_index_cache: dict[tuple[str, str], str] = {}
+
+
+def canonical_expression(text: str, dialect: str) -> str:
+    """One spelling for every way of writing the same expression (PostgreSQL); a text
+    pglast cannot parse is compared as written, whitespace collapsed."""
+    if dialect != "postgresql":
+        return text.strip()
+    result = _pg_expression(text, _Context())
+    return "NULL" if result is None else result
+
+
+def _pg_expression(text: str, context: _Context) -> str | None:
+    """Canonical text, or None when the expression is just NULL."""
+    key = (text, context)
+    if key in _expr_cache:
+        return _expr_cache[key]
+    try:
+        node = parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val
+    except Exception:  # noqa: BLE001 - unparsable: keep it comparable as written
+        result: str | None = " ".join(text.split())
+    else:
+        node = _Rewriter(context).top(node)
+        result = None if _is_null(node) else RawStream()(node)
+    _expr_cache[key] = result
+    return result
+
+
+def canonical_index_element(text: str, method: str = "btree") -> str:
+    """A CREATE INDEX key element (`lower(email) text_pattern_ops DESC NULLS LAST`)
+    with default opclass, ASC and default NULLS ordering left out."""
+    key = (text, method)
+    cached = _index_cache.get(key)
+    if cached is None:
+        cached = _index_cache[key] = _index_element(text, method)
+    return cached
+
+
+def _index_element(text: str, method: str) -> str:
+    try:
+        stmt = parse_sql(f"CREATE INDEX x ON t ({text})")[0].stmt
+        (elem,) = stmt.indexParams
+    except Exception:  # noqa: BLE001
+        return " ".join(text.split())
+    if elem.expr is not None:
+        elem.expr = _Rewriter(_Context()).top(elem.expr)
+        if isinstance(elem.expr, ast.ColumnRef) and len(elem.expr.fields) == 1:
+            elem.name, elem.expr = elem.expr.fields[0].sval, None
+    if elem.collation:
+        elem.collation = _strip_catalog(elem.collation)
+    if elem.opclass:
+        opclass = _strip_catalog(elem.opclass)
+        is_default = len(opclass) == 1 and opclass[0].sval in _DEFAULT_OPCLASSES.get(method, ())
+        elem.opclass = None if is_default and not elem.opclassopts else opclass
+    descending = elem.ordering == SortByDir.SORTBY_DESC
+    if elem.ordering == SortByDir.SORTBY_ASC:
+        elem.ordering = SortByDir.SORTBY_DEFAULT
+    default_nulls = SortByNulls.SORTBY_NULLS_FIRST if descending else SortByNulls.SORTBY_NULLS_LAST
+    if elem.nulls_ordering == default_nulls:
+        elem.nulls_ordering = SortByNulls.SORTBY_NULLS_DEFAULT
+    return RawStream()(elem)
+
+
+def _strip_catalog(names: tuple[ast.String, ...]) -> tuple[ast.String, ...]:
+    if len(names) == 2 and names[0].sval == "pg_catalog":
+        return names[1:]
+    return names
+
+
+def _is_null(node: ast.Node) -> bool:
+    return isinstance(node, ast.A_Const) and bool(node.isnull)
+
+
+def _is_constant(node: Any) -> bool:
+    if isinstance(node, ast.A_Const):
+        return True
+    if isinstance(node, ast.A_ArrayExpr):
+        return all(_is_constant(e) for e in node.elements or ())
+    return False
+
+
+def _const_string(node: Any) -> str | None:
+    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String):
+        return node.val.sval
+    return None
+
+
+class _Rewriter:
+    """Rewrites a raw parse tree bottom-up into the canonical tree."""
+
+    def __init__(self, context: _Context) -> None:
+        self.context = context
+
+    def top(self, node: ast.Node) -> ast.Node:
+        node = self.visit(node, nested=False)
+        if self.context.column_type is not None:
+            node = _coerce_constant(node, self.context.column_type)
+        return node
+
+    def visit(self, node: Any, nested: bool) -> Any:
+        if isinstance(node, tuple):
+            return tuple(self.visit(n, nested) for n in node)
+        if not isinstance(node, ast.Node):
+            return node
+        for slot in type(node).__slots__:
+            value = getattr(node, slot, None)
+            if isinstance(value, (ast.Node, tuple)):
+                setattr(node, slot, self.visit(value, nested=True))
+        handler: Callable[[Any, bool], Any] | None = getattr(self, f"_{type(node).__name__}", None)
+        return handler(node, nested) if handler else node
+
+    def _A_Const(self, node: ast.A_Const, nested: bool) -> ast.Node:
+        text = _const_string(node)
+        if text is not None:
+            return _number(text) or node
+        return node
+
+    def _TypeCast(self, node: ast.TypeCast, nested: bool) -> ast.Node:
+        target = _canonical_type_node(node.typeName)
+        type_text = _type_text(target)
+        if _is_constant(node.arg):
+            return _coerce_constant(node.arg, type_text)
+        if nested and isinstance(node.arg, ast.ColumnRef) and type_text in _IMPLICIT_COLUMN_CASTS:
+            return node.arg
+        node.typeName = target
+        return node
+
+    def _A_Expr(self, node: ast.A_Expr, nested: bool) -> ast.Node:
+        node.name = _strip_catalog(node.name) if node.name else node.name
+        op = node.name[-1].sval if node.name else ""
+        kind = node.kind
+        if kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=" and isinstance(node.rexpr, ast.A_ArrayExpr):
+            return _in_list(node, "=")
+        if kind == A_Expr_Kind.AEXPR_OP_ALL and op == "<>" and isinstance(node.rexpr, ast.A_ArrayExpr):
+            return _in_list(node, "<>")
+        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE):
+            node.kind = A_Expr_Kind.AEXPR_OP
+            return node
+        if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN):
+            low, high = node.rexpr
+            inside = kind == A_Expr_Kind.AEXPR_BETWEEN
+            return _bool(
+                BoolExprType.AND_EXPR if inside else BoolExprType.OR_EXPR,
+                [_op(">=" if inside else "<", node.lexpr, low), _op("<=" if inside else ">", node.lexpr, high)],
+            )
+        return node
+
+    def _BoolExpr(self, node: ast.BoolExpr, nested: bool) -> ast.Node:
+        if node.boolop == BoolExprType.NOT_EXPR:
+            return node
+        return _bool(node.boolop, list(node.args))
+
+    def _SQLValueFunction(self, node: ast.SQLValueFunction, nested: bool) -> ast.Node:
+        if node.op == SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP and node.typmod in (None, -1):
+            return _now()
+        return node
+
+    def _FuncCall(self, node: ast.FuncCall, nested: bool) -> ast.Node:
+        names = [n.sval for n in node.funcname]
+        name = names[-1]
+        if len(names) == 1 or names[0] in ("pg_catalog", DEFAULT_USER_SCHEMA):
+            if name in _SAME_AS_NOW and not node.args:
+                return _now()
+            qualified = name in _SPECIAL_FUNCTIONS
+            node.funcname = (ast.String("pg_catalog"), ast.String(name)) if qualified else (ast.String(name),)
+            if name in _SEQUENCE_FUNCTIONS and node.args:
+                node.args = (self._sequence_name(node.args[0]), *node.args[1:])
+        return node
+
+    def _sequence_name(self, arg: ast.Node) -> ast.Node:
+        text = _const_string(arg)
+        if text is None:
+            return arg
+        parts = _split_identifier(text)
+        if len(parts) == 1:
+            parts = [self.context.schema, *parts]
+        return ast.A_Const(val=ast.String(".".join(maybe_double_quote_name(p) for p in parts)))
+
+
+def _in_list(node: ast.A_Expr, op: str) -> ast.A_Expr:
+    return ast.A_Expr(kind=A_Expr_Kind.AEXPR_IN, name=(ast.String(op),), lexpr=node.lexpr,
+                      rexpr=tuple(node.rexpr.elements or ()))
+
+
+def _op(op: str, left: ast.Node, right: ast.Node) -> ast.A_Expr:
+    return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(op),), lexpr=left, rexpr=right)
+
+
+def _bool(boolop: BoolExprType, args: list[ast.Node]) -> ast.BoolExpr:
+    """AND/OR with nested AND/OR of the same kind flattened: (a AND (b AND c))."""
+    flat: list[ast.Node] = []
+    for arg in args:
+        if isinstance(arg, ast.BoolExpr) and arg.boolop == boolop:
+            flat.extend(arg.args)
+        else:
+            flat.append(arg)
+    return ast.BoolExpr(boolop=boolop, args=tuple(flat))
+
+
+def _now() -> ast.FuncCall:
+    return ast.FuncCall(funcname=(ast.String("now"),), funcformat=0)
+
+
+def _number(text: str) -> ast.A_Const | None:
+    """'0', '-1', '1.50': a number in quotes is the number (`'-1'::integer` is how
+    PostgreSQL stores DEFAULT -1)."""
+    if _INTEGER.fullmatch(text):
+        value = int(text)
+        if -(2**31) <= value < 2**31:
+            return ast.A_Const(val=ast.Integer(value))
+        return ast.A_Const(val=ast.Float(text))
+    if _DECIMAL.fullmatch(text):
+        return ast.A_Const(val=ast.Float(text))
+    return None
+
+
+def _coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
+    """A constant as it is once coerced to `type_text`: 't' for a boolean is true."""
+    if type_text == "boolean":
+        text = _const_string(node)
+        if text is not None and text.strip().lower() in _BOOLEAN_WORDS:
+            return ast.A_Const(val=ast.Boolean(_BOOLEAN_WORDS[text.strip().lower()]))
+    return node
+
+
+def _canonical_type_node(type_name: ast.TypeName) -> ast.TypeName:
+    """Rebuild a cast's type from its canonical text so that `x::int4` and
+    `x::integer` print the same."""
+    text = RawStream()(type_name)
+    canonical = canonical_type(text, "postgresql")
+    if canonical == text:
+        return type_name
+    try:
+        return parse_sql(f"SELECT NULL::{canonical}")[0].stmt.targetList[0].val.typeName
+    except Exception:  # noqa: BLE001
+        return type_name
+
+
+def _type_text(type_name: ast.TypeName) -> str:
+    return canonical_type(RawStream()(type_name), "postgresql")
+
+
+def _split_identifier(text: str) -> list[str]:
+    """Split a regclass literal ('public."T_seq"') into names, folding unquoted parts to
+    lower case as PostgreSQL does."""
+    parts: list[str] = []
+    for match in re.finditer(r'"((?:[^"]|"")*)"|([^."]+)', text):
+        quoted, plain = match.groups()
+        parts.append(quoted.replace('""', '"') if quoted is not None else plain.strip().lower())
+    return parts or [text]
+
+
+# --- whole schemas --------------------------------------------------------------------
+
+
+def normalize_schema(schema: Schema) -> Schema:
+    """A new Schema in canonical spelling; spans and declared renames carried over."""
+    if schema.dialect != "postgresql":
+        return _copy_schema(schema)
+    resolve = _user_type_resolver(schema)
+    return dataclasses.replace(
+        schema,
+        namespaces=[dataclasses.replace(n) for n in schema.namespaces],
+        extensions=[
+            dataclasses.replace(e, schema=None if e.schema == DEFAULT_USER_SCHEMA else e.schema)
+            for e in schema.extensions
+        ],
+        enums=[dataclasses.replace(e, values=list(e.values)) for e in schema.enums],
+        sequences=[_sequence(s, resolve) for s in schema.sequences],
+        tables=[_table(t, resolve) for t in schema.tables],
+    )
+
+
+def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
+    """Qualify an unqualified user type: with the schema of the only enum of that name
+    when there is one, else with public (where search_path looks)."""
+    homes: dict[str, set[str]] = {}
+    for enum in schema.enums:
+        homes.setdefault(enum.name, set()).add(enum.schema)
+
+    def resolve(text: str) -> str:
+        parsed = _pg_type(text)
+        if not isinstance(parsed, _UserType):
+            return parsed
+        found = homes.get(parsed.name, set())
+        home = next(iter(found)) if len(found) == 1 and DEFAULT_USER_SCHEMA not in found else DEFAULT_USER_SCHEMA
+        return parsed.qualified(home)
+
+    return resolve
+
+
+def _sequence(sequence: Sequence, resolve: Callable[[str], str]) -> Sequence:
+    return dataclasses.replace(sequence, data_type=resolve(sequence.data_type))
+
+
+def _table(table: Table, resolve: Callable[[str], str]) -> Table:
+    context = _Context(schema=table.schema)
+    return dataclasses.replace(
+        table,
+        columns=[_column(c, table.schema, resolve) for c in table.columns],
+        primary_key=dataclasses.replace(table.primary_key, columns=list(table.primary_key.columns))
+        if table.primary_key else None,
+        uniques=[dataclasses.replace(u, columns=list(u.columns)) for u in table.uniques],
+        foreign_keys=[
+            dataclasses.replace(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
+            for f in table.foreign_keys
+        ],
+        checks=[_check(c, context) for c in table.checks],
+        indexes=[_index(i, context) for i in table.indexes],
+    )
+
+
+def _column(column: Column, schema: str, resolve: Callable[[str], str]) -> Column:
+    type_ = resolve(column.type)
+    default = None
+    if column.default is not None and column.identity is None and column.generated is None:
+        default = _pg_expression(column.default, _Context(schema=schema, column_type=type_))
+    generated = _pg_expression(column.generated, _Context(schema=schema)) if column.generated else None
+    return dataclasses.replace(
+        column,
+        type=type_,
+        default=default,
+        generated=generated,
+        identity=dataclasses.replace(column.identity) if column.identity else None,
+        collation=_collation(column.collation) if column.collation else None,
+    )
+
+
+def _collation(text: str) -> str:
+    """`"C"`, `C` written unquoted folds to `c`... as PostgreSQL reads it: parse it."""
+    try:
+        node = parse_sql(f"SELECT 1 COLLATE {text}")[0].stmt.targetList[0].val
+    except Exception:  # noqa: BLE001
+        return text.strip()
+    names = [n.sval for n in _strip_catalog(node.collname)]
+    return ".".join(maybe_double_quote_name(n) for n in names)
+
+
+def _check(check: Check, context: _Context) -> Check:
+    expression = _pg_expression(check.expression, context)
+    return dataclasses.replace(check, expression=expression if expression is not None else "NULL")
+
+
+def _index(index: Index, context: _Context) -> Index:
+    method = index.method.lower()
+    where = _pg_expression(index.where, context) if index.where else None
+    return dataclasses.replace(
+        index,
+        method=method,
+        columns=[canonical_index_element(c, method) for c in index.columns],
+        where=where,
+        include=list(index.include),
+    )
+
+
+def _copy_schema(schema: Schema) -> Schema:
+    """Other dialects keep their spelling: a structural copy, so callers may mutate the
+    result without touching the input."""
+    return dataclasses.replace(
+        schema,
+        namespaces=[dataclasses.replace(n) for n in schema.namespaces],
+        extensions=[dataclasses.replace(e) for e in schema.extensions],
+        enums=[dataclasses.replace(e, values=list(e.values)) for e in schema.enums],
+        sequences=[dataclasses.replace(s) for s in schema.sequences],
+        tables=[_copy_table(t) for t in schema.tables],
+    )
+
+
+def _copy_table(table: Table) -> Table:
+    return dataclasses.replace(
+        table,
+        columns=[dataclasses.replace(
+            c, type=c.type.strip(),
+            identity=dataclasses.replace(c.identity) if c.identity else None,
+        ) for c in table.columns],
+        primary_key=dataclasses.replace(table.primary_key, columns=list(table.primary_key.columns))
+        if table.primary_key else None,
+        uniques=[dataclasses.replace(u, columns=list(u.columns)) for u in table.uniques],
+        foreign_keys=[
+            dataclasses.replace(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
+            for f in table.foreign_keys
+        ],
+        checks=[dataclasses.replace(c) for c in table.checks],
+        indexes=[dataclasses.replace(i, columns=list(i.columns), include=list(i.include))
+                 for i in table.indexes],
+    )
