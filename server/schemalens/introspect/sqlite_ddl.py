@@ -283,7 +283,7 @@ class _Cursor:
 
 
 def parse_create_table(tokens: list[Token], text: str) -> TableDef | None:
-    """Read a CREATE TABLE statement; None if it is not one (or is CREATE ... AS SELECT)."""
+    """Read a CREATE TABLE statement; None if it is not one."""
     cur = _Cursor(tokens, text)
     if not cur.accept("CREATE"):
         return None
@@ -293,8 +293,8 @@ def parse_create_table(tokens: list[Token], text: str) -> TableDef | None:
     if_not_exists = cur.accept("IF", "NOT", "EXISTS")
     schema, name_tok = cur.qualified_name()
     table = TableDef(schema, name_tok.name, name_tok.start, name_tok.end, temporary, if_not_exists)
-    if not cur.at_op("("):
-        return None
+    if not cur.at_op("("):  # CREATE TABLE ... AS SELECT: columns come from the query
+        return table
     cur.next()
     while not cur.done() and not cur.at_op(")"):
         if cur.peek().word in _TABLE_CONSTRAINT_WORDS:

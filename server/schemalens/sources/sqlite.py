@@ -1,0 +1,448 @@
+"""SQLite schema files -> the desired Schema, with spans and problems.
+
+The files are run, one statement at a time, in a scratch in-memory SQLite database and
+that database is read with the same introspection as a live one: SQLite itself decides
+what the file means (types and defaults as it stores them, its own error messages), and
+a schema that matches the database compares equal without any rewriting. Running each
+statement on its own pins an error to its statement. A light parse of the same text
+gives the positions of tables, columns, constraints and indexes for diagnostics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.introspect.sqlite_ddl import (
+    Statement,
+    TableDef,
+    Token,
+    dequote,
+    parse_column_def,
+    parse_create_index,
+    parse_create_table,
+    split_statements,
+    tokenize,
+)
+from schemalens.model import Problem, Schema, Span, Table
+from schemalens.sources import SourceResult, Unmanaged
+
+
+def parse_sqlite(files: list[tuple[str, str]]) -> SourceResult:
+    reader = _Reader()
+    for path, text in files:
+        reader.read(path, text)
+    return reader.result()
+
+
+class _File:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def span(self, start: int, end: int) -> Span:
+        sl, el = self.line(start), self.line(end)
+        return Span(self.path, sl, start - self.line_starts[sl], el, end - self.line_starts[el])
+
+
+@dataclass
+class _Rename:
+    kind: str  # "table" or "column"
+    table: str  # lower-cased
+    column: str | None  # lower-cased
+    old: str
+
+
+@dataclass
+class _Located:
+    """Where a table's parts are written (they may span files: CREATE, then ALTER ... ADD)."""
+
+    table: Span
+    columns: dict[str, Span] = field(default_factory=dict)
+    primary_key: Span | None = None
+    uniques: list[tuple[list[str], Span]] = field(default_factory=list)
+    foreign_keys: list[tuple[tuple[list[str], str], Span]] = field(default_factory=list)
+    checks: list[tuple[tuple[str | None, str], Span]] = field(default_factory=list)
+
+    def add(self, f: _File, tdef: TableDef) -> None:
+        for c in tdef.columns:
+            self.columns[c.name.lower()] = f.span(c.start, c.end)
+        if tdef.primary_key is not None:
+            self.primary_key = f.span(tdef.primary_key.start, tdef.primary_key.end)
+        self.uniques += [([c.lower() for c in u.columns], f.span(u.start, u.end)) for u in tdef.uniques]
+        self.foreign_keys += [
+            (([c.lower() for c in d.columns], d.ref_table.lower()), f.span(d.start, d.end)) for d in tdef.foreign_keys
+        ]
+        self.checks += [((c.name, c.expression), f.span(c.start, c.end)) for c in tdef.checks]
+
+
+@dataclass
+class _Anchor:
+    offset: int
+    kind: str
+    table: str
+    column: str | None = None
+
+
+_RENAME_RE = re.compile(r"@renamed\s+from\s*=\s*(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|`[^`]*`|\[[^\]]*\]|[^\s*]+)")
+_SKIP_WORDS = {
+    "INSERT": "data", "REPLACE": "data", "UPDATE": "data", "DELETE": "data", "SELECT": "query",
+    "WITH": "query", "VALUES": "query", "PRAGMA": "pragma", "BEGIN": "transaction",
+    "COMMIT": "transaction", "END": "transaction", "ROLLBACK": "transaction",
+    "SAVEPOINT": "transaction", "RELEASE": "transaction", "VACUUM": "maintenance",
+    "ANALYZE": "maintenance", "REINDEX": "maintenance", "ATTACH": "database",
+    "DETACH": "database", "EXPLAIN": "query",
+}
+
+
+@dataclass
+class _Reader:
+    conn: sqlite3.Connection = field(default_factory=lambda: sqlite3.connect(":memory:", isolation_level=None))
+    problems: list[Problem] = field(default_factory=list)
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+    # latest successful definition of each table / index, by lower-cased name
+    tables: dict[str, _Located] = field(default_factory=dict)
+    indexes: dict[str, Span] = field(default_factory=dict)
+    renames: list[_Rename] = field(default_factory=list)
+
+    # --- statements ------------------------------------------------------------------
+
+    def read(self, path: str, text: str) -> None:
+        f = _File(path, text)
+        tokens = tokenize(text)
+        anchors: list[_Anchor] = []
+        for stmt in split_statements(text, tokens):
+            self._statement(f, stmt, anchors)
+        self._collect_renames(f, tokens, anchors)
+
+    def _statement(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
+        words = [t.word for t in stmt.tokens[:4]]
+        first = words[0]
+        if first == "CREATE":
+            self._create(f, stmt, [w for w in words[1:] if w not in ("UNIQUE",)], anchors)
+        elif first == "ALTER":
+            if self._execute(f, stmt):
+                self._after_alter(f, stmt, anchors)
+        elif first == "DROP":
+            if self._execute(f, stmt):
+                self._after_drop(stmt)
+        else:
+            what = _SKIP_WORDS.get(first, "non-schema")
+            self.problems.append(Problem(
+                "info", "skipped-statement",
+                f"{first or stmt.tokens[0].text} statement skipped: a schema file describes structure, "
+                f"{what} statements are not run",
+                f.span(stmt.start, stmt.end),
+            ))
+
+    def _create(self, f: _File, stmt: Statement, words: list[str], anchors: list[_Anchor]) -> None:
+        if words[0] in ("TEMP", "TEMPORARY"):
+            self.problems.append(Problem(
+                "info", "skipped-statement",
+                "temporary objects are not part of the database schema: statement skipped",
+                f.span(stmt.start, stmt.end),
+            ))
+        elif words[0] == "TABLE":
+            self._create_table(f, stmt, anchors)
+        elif words[0] == "INDEX":
+            self._create_index(f, stmt, anchors)
+        elif words[0] in ("VIEW", "TRIGGER"):
+            if self._execute(f, stmt):
+                self._note_unmanaged(f, stmt, words[0].lower(), "")
+        elif words[0] == "VIRTUAL":
+            try:
+                self.conn.execute(f.text[stmt.start : stmt.end])
+                detail = ""
+            except sqlite3.Error as e:
+                detail = f" (not checked here: {e})"
+            self._note_unmanaged(f, stmt, "virtual table", detail)
+        else:
+            self._execute(f, stmt)
+
+    def _create_table(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
+        tdef = parse_create_table(stmt.tokens, f.text)
+        if tdef is not None and tdef.if_not_exists and self._exists("table", tdef.name):
+            self._duplicate(f, "table", tdef.name, tdef.name_start, tdef.name_end)
+            return
+        if not self._execute(f, stmt) or tdef is None:
+            return
+        key = tdef.name.lower()
+        self.tables[key] = located = _Located(f.span(tdef.name_start, tdef.name_end))
+        located.add(f, tdef)
+        anchors.append(_Anchor(tdef.name_start, "table", key))
+        anchors.extend(_Anchor(c.name_start, "column", key, c.name.lower()) for c in tdef.columns)
+
+    def _create_index(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
+        idef = parse_create_index(stmt.tokens, f.text)
+        if idef is not None and idef.if_not_exists and self._exists("index", idef.name):
+            self._duplicate(f, "index", idef.name, idef.name_start, idef.name_end)
+            return
+        if self._execute(f, stmt) and idef is not None:
+            self.indexes[idef.name.lower()] = f.span(idef.start, idef.end)
+            anchors.append(_Anchor(idef.name_start, "index", idef.name.lower()))
+
+    def _after_alter(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
+        """Keep positions in step with ALTER TABLE: added columns, renamed tables."""
+        toks = stmt.tokens
+        i = 4 if len(toks) > 4 and toks[3].kind == "op" and toks[3].text == "." else 2
+        if len(toks) <= i + 1:
+            return
+        key = toks[i].name.lower()
+        located = self.tables.get(key)
+        if located is None:
+            return
+        action = toks[i + 1].word
+        if action == "ADD":
+            j = i + 3 if toks[i + 2].word == "COLUMN" else i + 2
+            added = TableDef(None, key, 0, 0, False, False)
+            parse_column_def(toks[j:], f.text, added)
+            located.add(f, added)
+            anchors.extend(_Anchor(c.name_start, "column", key, c.name.lower()) for c in added.columns)
+        elif action == "RENAME" and toks[i + 2].word == "TO" and len(toks) > i + 3:
+            self.tables[toks[i + 3].name.lower()] = self.tables.pop(key)
+
+    def _after_drop(self, stmt: Statement) -> None:
+        toks = stmt.tokens
+        if len(toks) < 3:
+            return
+        name = toks[-1].name.lower()
+        if toks[1].word == "TABLE":
+            self.tables.pop(name, None)
+        elif toks[1].word == "INDEX":
+            self.indexes.pop(name, None)
+
+    def _note_unmanaged(self, f: _File, stmt: Statement, kind: str, detail: str) -> None:
+        name_tok = _object_name_token(stmt.tokens)
+        span = f.span(name_tok.start, name_tok.end)
+        self.unmanaged.append(Unmanaged(kind, name_tok.name, span))
+        self.problems.append(Problem(
+            "warning", "unmanaged",
+            f"{kind} {name_tok.name} is not managed by schemalens: push neither creates nor changes it{detail}",
+            span,
+        ))
+
+    def _exists(self, kind: str, name: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE type = ? AND name = ? COLLATE NOCASE", (kind, name)
+        ).fetchone()
+        return row is not None
+
+    def _duplicate(self, f: _File, kind: str, name: str, start: int, end: int) -> None:
+        self.problems.append(Problem(
+            "warning", "duplicate-definition",
+            f"{kind} {name} is already defined above; this IF NOT EXISTS definition is ignored",
+            f.span(start, end),
+        ))
+
+    def _execute(self, f: _File, stmt: Statement) -> bool:
+        try:
+            self.conn.execute(f.text[stmt.start : stmt.end])
+        except sqlite3.Error as e:
+            self.problems.append(_error_problem(self.conn, f, stmt, str(e)))
+            return False
+        return True
+
+    # --- renames ---------------------------------------------------------------------
+
+    def _collect_renames(self, f: _File, tokens: list[Token], anchors: list[_Anchor]) -> None:
+        for tok in tokens:
+            if tok.kind != "comment":
+                continue
+            m = _RENAME_RE.search(tok.text)
+            if m is None:
+                continue
+            anchor = _anchor_for(f, tok.start, anchors)
+            if anchor is not None and anchor.kind in ("table", "column"):
+                self.renames.append(_Rename(anchor.kind, anchor.table, anchor.column, dequote(m.group(1))))
+
+    # --- result ----------------------------------------------------------------------
+
+    def result(self) -> SourceResult:
+        schema = introspect_sqlite(self.conn)
+        self.conn.close()
+        for table in schema.tables:
+            located = self.tables.get(table.name.lower())
+            if located is not None:
+                _attach_spans(table, located)
+            for index in table.indexes:
+                index.span = self.indexes.get((index.name or "").lower())
+        self._apply_renames(schema)
+        self.problems.extend(_foreign_key_problems(schema))
+        return SourceResult(schema, self.problems, self.unmanaged)
+
+    def _apply_renames(self, schema: Schema) -> None:
+        by_lower = {t.name.lower(): t for t in schema.tables}
+        for rename in self.renames:
+            table = by_lower.get(rename.table)
+            if table is None:
+                continue
+            if rename.kind == "table":
+                table.renamed_from = rename.old
+                continue
+            col = next((c for c in table.columns if c.name.lower() == rename.column), None)
+            if col is not None:
+                col.renamed_from = rename.old
+
+
+def _anchor_for(f: _File, offset: int, anchors: list[_Anchor]) -> _Anchor | None:
+    """The object a rename comment is about: the last one begun earlier on the comment's
+    line (`name text, -- @renamed from=old`), else the first one after it (a comment on
+    its own line above the object)."""
+    line = f.line(offset)
+    before = [a for a in anchors if a.offset < offset and f.line(a.offset) == line]
+    if before:
+        return before[-1]
+    return next((a for a in anchors if a.offset > offset and f.line(a.offset) <= line + 1), None)
+
+
+def _object_name_token(tokens: list[Token]) -> Token:
+    """The name in CREATE [TEMP] VIEW|TRIGGER|VIRTUAL TABLE [IF NOT EXISTS] [schema.]name."""
+    i = 1
+    while i < len(tokens) and tokens[i].word in ("TEMP", "TEMPORARY", "VIEW", "TRIGGER", "VIRTUAL", "TABLE"):
+        i += 1
+    if i + 2 < len(tokens) and [t.word for t in tokens[i : i + 3]] == ["IF", "NOT", "EXISTS"]:
+        i += 3
+    if i + 2 < len(tokens) and tokens[i + 1].text == ".":
+        i += 2
+    return tokens[min(i, len(tokens) - 1)]
+
+
+# --- spans -----------------------------------------------------------------------------
+
+
+def _attach_spans(table: Table, located: _Located) -> None:
+    table.span = located.table
+    for col in table.columns:
+        col.span = located.columns.get(col.name.lower())
+    if table.primary_key is not None:
+        table.primary_key.span = located.primary_key
+    uniques = list(located.uniques)
+    for unique in table.uniques:
+        unique.span = _take(uniques, [c.lower() for c in unique.columns])
+    fks = list(located.foreign_keys)
+    for fk in table.foreign_keys:
+        fk.span = _take(fks, ([c.lower() for c in fk.columns], fk.ref_table.lower()))
+    checks = list(located.checks)
+    for check in table.checks:
+        check.span = _take(checks, (check.name, check.expression))
+
+
+def _take(candidates: list[tuple[object, Span]], key: object) -> Span | None:
+    """The first unused span written for `key` (one per constraint, in order)."""
+    for i, (k, span) in enumerate(candidates):
+        if k == key:
+            del candidates[i]
+            return span
+    return None
+
+
+# --- problems --------------------------------------------------------------------------
+
+
+def _foreign_key_problems(schema: Schema) -> list[Problem]:
+    """SQLite accepts a foreign key to a missing table or column without a word, then
+    fails every write to the child table ("foreign key mismatch"): say so up front."""
+    by_lower = {t.name.lower(): t for t in schema.tables}
+    problems = []
+    for table in schema.tables:
+        for fk in table.foreign_keys:
+            message = _foreign_key_fault(table, fk.columns, fk.ref_table, fk.ref_columns, by_lower)
+            if message is not None:
+                code, text = message
+                problems.append(Problem("error", code, text, fk.span))
+    return problems
+
+
+def _foreign_key_fault(
+    table: Table, columns: list[str], ref_table: str, ref_columns: list[str], by_lower: dict[str, Table]
+) -> tuple[str, str] | None:
+    where = f"foreign key {table.name}({', '.join(columns)})"
+    parent = by_lower.get(ref_table.lower())
+    if parent is None:
+        return "fk-missing-table", f"{where} references table {ref_table}, which is not defined"
+    if not ref_columns:
+        return "fk-mismatch", f"{where} references {parent.name} without columns, but {parent.name} has no primary key"
+    missing = [c for c in ref_columns if parent.column(c) is None]
+    if missing:
+        return "fk-missing-column", f"{where} references {parent.name}({', '.join(missing)}), which does not exist"
+    wanted = sorted(c.lower() for c in ref_columns)
+    keys = [parent.primary_key.columns] if parent.primary_key else []
+    keys += [u.columns for u in parent.uniques]
+    keys += [i.columns for i in parent.indexes if i.unique and i.where is None]
+    if not any(sorted(c.lower() for c in key) == wanted for key in keys):
+        return "fk-mismatch", (
+            f"{where} references {parent.name}({', '.join(ref_columns)}), which is neither its primary key "
+            f"nor unique: SQLite rejects every write to {table.name} (foreign key mismatch)"
+        )
+    return None
+
+
+_NAMED_ERRORS = [
+    re.compile(r"duplicate column name: (.+)$"),
+    re.compile(r"(?:table|index|view|trigger) (.+) already exists$"),
+    re.compile(r"there is already (?:a table|an index) named (.+)$"),
+    re.compile(r"no such (?:table|index|view|trigger): (?:main\.)?(.+)$"),
+    re.compile(r"no such column: (?:.+\.)?(.+)$"),
+    re.compile(r"unknown datatype for [^:]+: \"(.+)\"$"),
+    re.compile(r"default value of column \[(.+)\] is not constant$"),
+    re.compile(r"unknown column \"(.+)\" in foreign key definition$"),
+    re.compile(r"object name reserved for internal use: (.+)$"),
+    re.compile(r"(AUTOINCREMENT) is only allowed on an INTEGER PRIMARY KEY$"),
+]
+
+
+def _error_problem(conn: sqlite3.Connection, f: _File, stmt: Statement, message: str) -> Problem:
+    syntax = message.startswith(("near ", "unrecognized token", "incomplete input"))
+    start, end = _error_range(conn, f.text, stmt, message) or (stmt.start, stmt.end)
+    return Problem("error", "syntax-error" if syntax else "sqlite-error", message, f.span(start, end))
+
+
+def _error_range(conn: sqlite3.Connection, text: str, stmt: Statement, message: str) -> tuple[int, int] | None:
+    """The token an SQLite error message is about, inside its statement."""
+    if message == "incomplete input":
+        return stmt.tokens[-1].start, stmt.tokens[-1].end
+    m = re.match(r'near "(.*)": syntax error$', message, re.S)
+    if m:
+        return _near_token(conn, text, stmt, m.group(1), message)
+    m = re.match(r'unrecognized token: "(.*)"$', message, re.S)
+    if m:
+        at = text.find(m.group(1).split("\n")[0], stmt.start)
+        return (at, at + len(m.group(1).split("\n")[0])) if at >= 0 else None
+    for pattern in _NAMED_ERRORS:
+        m = pattern.match(message)
+        if m:
+            return _named_token(text, stmt, dequote(m.group(1)), message.startswith("duplicate column"))
+    return None
+
+
+def _near_token(conn: sqlite3.Connection, text: str, stmt: Statement, near: str, message: str) -> tuple[int, int] | None:
+    """SQLite names the token it stopped at but not where: the first occurrence whose
+    prefix of the statement already fails the same way is the one (EXPLAIN compiles the
+    prefix without running it)."""
+    for tok in stmt.tokens:
+        if tok.text != near:
+            continue
+        try:
+            conn.execute("EXPLAIN " + text[stmt.start : tok.end])
+        except sqlite3.Error as e:
+            if str(e) == message:
+                return tok.start, tok.end
+    return None
+
+
+def _named_token(text: str, stmt: Statement, name: str, duplicate: bool) -> tuple[int, int] | None:
+    if duplicate and stmt.tokens[0].word == "CREATE":
+        tdef = parse_create_table(stmt.tokens, text)
+        same = [c for c in (tdef.columns if tdef else []) if c.name.lower() == name.lower()]
+        if len(same) > 1:
+            return same[1].name_start, same[1].name_end
+    low = name.lower()
+    tok = next((t for t in stmt.tokens if t.name.lower() == low and t.kind != "op"), None)
+    return (tok.start, tok.end) if tok is not None else None
