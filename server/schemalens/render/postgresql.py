@@ -1,0 +1,442 @@
+"""Changes -> PostgreSQL statements.
+
+Every name is schema-qualified and strictly quoted, so a statement means the same
+whatever the session's search_path. Constraints that scan a table are added NOT VALID
+and validated in a second statement (a weaker lock while rows are checked), and enum
+values are added outside the transaction because PostgreSQL cannot use them before a
+commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemalens.changes import Change, Statement
+from schemalens.diff import is_own_serial, nextval_sequence, type_change_rewrites
+from schemalens.model import (
+    Check,
+    Column,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+)
+from schemalens.render import RenderError, quote_ident
+
+_SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+_OLD_ENUM_SUFFIX = "_schemalens_old"
+
+
+def q(name: str) -> str:
+    return quote_ident(name, "postgresql")
+
+
+def qn(schema: str, name: str) -> str:
+    return f"{q(schema)}.{q(name)}"
+
+
+def literal(text: str | None) -> str:
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
+def column_list(names: list[str]) -> str:
+    return ", ".join(q(n) for n in names)
+
+
+def render_postgresql(changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
+    renderer = _Renderer(changes, actual, desired)
+    out: list[Statement] = []
+    for change in changes:
+        for sql, transactional in renderer.render(change):
+            out.append(Statement(sql, (change.id,), transactional=transactional))
+    return out
+
+
+def serial_type(column: Column, schema: Schema, table_schema: str) -> str | None:
+    """serial/bigserial/smallserial for a column whose default is its own sequence."""
+    if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table_schema):
+        return _SERIAL[column.type]
+    return None
+
+
+def identity_clause(identity: Identity) -> str:
+    kind = "ALWAYS" if identity.always else "BY DEFAULT"
+    options = sequence_options(identity.start, identity.increment, identity.min_value,
+                               identity.max_value, identity.cache, identity.cycle)
+    return f"GENERATED {kind} AS IDENTITY" + (f" ({options})" if options else "")
+
+
+def sequence_options(start: int | None, increment: int | None, min_value: int | None,
+                     max_value: int | None, cache: int | None, cycle: bool) -> str:
+    parts = []
+    if increment is not None:
+        parts.append(f"INCREMENT BY {increment}")
+    if min_value is not None:
+        parts.append(f"MINVALUE {min_value}")
+    if max_value is not None:
+        parts.append(f"MAXVALUE {max_value}")
+    if start is not None:
+        parts.append(f"START WITH {start}")
+    if cache is not None:
+        parts.append(f"CACHE {cache}")
+    if cycle:
+        parts.append("CYCLE")
+    return " ".join(parts)
+
+
+def column_definition(column: Column, schema: Schema, table_schema: str) -> str:
+    serial = serial_type(column, schema, table_schema)
+    parts = [q(column.name), serial or column.type]
+    if column.collation:
+        parts.append(f"COLLATE {column.collation}")
+    if column.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+    elif column.identity is not None:
+        parts.append(identity_clause(column.identity))
+    elif column.default is not None and serial is None:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check, with_name: bool = True) -> str:
+    prefix = f"CONSTRAINT {q(obj.name)} " if with_name and obj.name else ""
+    if isinstance(obj, PrimaryKey):
+        return f"{prefix}PRIMARY KEY ({column_list(obj.columns)})"
+    if isinstance(obj, Unique):
+        nnd = " NULLS NOT DISTINCT" if obj.nulls_not_distinct else ""
+        return f"{prefix}UNIQUE{nnd} ({column_list(obj.columns)}){deferrable(obj)}"
+    if isinstance(obj, Check):
+        return f"{prefix}CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "")
+    sql = (f"{prefix}FOREIGN KEY ({column_list(obj.columns)}) REFERENCES {qn(obj.ref_schema, obj.ref_table)} "
+           f"({column_list(obj.ref_columns)})")
+    if obj.match != "SIMPLE":
+        sql += f" MATCH {obj.match}"
+    if obj.on_delete != "NO ACTION":
+        sql += f" ON DELETE {obj.on_delete}"
+    if obj.on_update != "NO ACTION":
+        sql += f" ON UPDATE {obj.on_update}"
+    return sql + deferrable(obj)
+
+
+def deferrable(obj: Unique | ForeignKey) -> str:
+    if not obj.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if obj.initially_deferred else " DEFERRABLE"
+
+
+def index_element(element: str, table: Table | None) -> str:
+    """Key elements are SQL text; one that is just a column name is quoted here, since a
+    source may hand over the bare name."""
+    if table is not None and table.column(element) is not None:
+        return q(element)
+    return element
+
+
+def index_definition(index: Index, schema: str, table_name: str, table: Table | None) -> str:
+    unique = "UNIQUE " if index.unique else ""
+    name = f"{q(index.name)} " if index.name else ""
+    elements = ", ".join(index_element(e, table) for e in index.columns)
+    sql = f"CREATE {unique}INDEX {name}ON {qn(schema, table_name)} USING {index.method} ({elements})"
+    if index.include:
+        sql += f" INCLUDE ({', '.join(index_element(e, table) for e in index.include)})"
+    if index.nulls_not_distinct:
+        sql += " NULLS NOT DISTINCT"
+    if index.where:
+        sql += f" WHERE {index.where}"
+    return sql
+
+
+def type_refers_to(type_: str, enum: Enum) -> bool:
+    base = type_.removesuffix("[]").removesuffix("[]")
+    spellings = {f"{enum.schema}.{enum.name}", f"{q(enum.schema)}.{q(enum.name)}"}
+    if enum.schema == "public":
+        spellings |= {enum.name, q(enum.name)}
+    return base in spellings
+
+
+class _Renderer:
+    def __init__(self, changes: list[Change], actual: Schema, desired: Schema) -> None:
+        self.changes = changes
+        self.actual = actual
+        self.desired = desired
+        self.created = {(c.schema, c.name) for c in changes if c.kind == "create_table"}
+        # FKs of new tables that diff adds after all tables exist (cycles, late targets)
+        self.late_fks = {(c.schema, c.table, id(c.after)) for c in changes
+                         if c.kind == "add_constraint" and isinstance(c.after, ForeignKey)}
+
+    def render(self, change: Change) -> Iterator[tuple[str, bool]]:
+        handler = getattr(self, change.kind, None)
+        if handler is None:
+            raise RenderError(f"cannot render {change.kind} for PostgreSQL")
+        for sql in handler(change):
+            yield (sql, False) if sql.startswith("ALTER TYPE") and " ADD VALUE " in sql else (sql, True)
+
+    def table_name(self, change: Change) -> str:
+        assert change.table is not None
+        return qn(change.schema, change.table)
+
+    # schema-level objects
+
+    def create_schema(self, change: Change) -> Iterator[str]:
+        yield f"CREATE SCHEMA {q(change.name)}"
+
+    def create_extension(self, change: Change) -> Iterator[str]:
+        schema = f" SCHEMA {q(change.after.schema)}" if change.after.schema else ""
+        yield f"CREATE EXTENSION IF NOT EXISTS {q(change.name)}{schema}"
+
+    def drop_extension(self, change: Change) -> Iterator[str]:
+        yield f"DROP EXTENSION {q(change.name)}"
+
+    def create_enum(self, change: Change) -> Iterator[str]:
+        values = ", ".join(literal(v) for v in change.after.values)
+        yield f"CREATE TYPE {qn(change.schema, change.name)} AS ENUM ({values})"
+
+    def add_enum_value(self, change: Change) -> Iterator[str]:
+        values: list[str] = change.after.values
+        i = values.index(change.name)
+        old: list[str] = change.before.values if change.before else []
+        position = ""
+        if i > 0:
+            position = f" AFTER {literal(values[i - 1])}"
+        elif old:
+            position = f" BEFORE {literal(old[0])}"
+        yield f"ALTER TYPE {qn(change.after.schema, change.after.name)} ADD VALUE {literal(change.name)}{position}"
+
+    def drop_enum(self, change: Change) -> Iterator[str]:
+        yield f"DROP TYPE {qn(change.schema, change.name)}"
+
+    def recreate_enum(self, change: Change) -> Iterator[str]:
+        """Rename the old type away, create the new one, move every column over through
+        text (defaults are set again: they are bound to the old type), drop the old."""
+        old: Enum = change.before
+        new: Enum = change.after
+        old_name = (new.name + _OLD_ENUM_SUFFIX).encode()[:63].decode(errors="ignore")
+        yield f"ALTER TYPE {qn(new.schema, new.name)} RENAME TO {q(old_name)}"
+        yield from self.create_enum(change)
+        for table in self.actual.tables:
+            for column in table.columns:
+                if not type_refers_to(column.type, old):
+                    continue
+                alter = f"ALTER TABLE {qn(table.schema, table.name)} ALTER COLUMN {q(column.name)}"
+                if column.default is not None:
+                    yield f"{alter} DROP DEFAULT"
+                depth = column.type.count("[]")
+                text = "text" + "[]" * depth
+                yield f"{alter} TYPE {column.type} USING {q(column.name)}::{text}::{column.type}"
+                if column.default is not None:
+                    yield f"{alter} SET DEFAULT {column.default}"
+        yield f"DROP TYPE {qn(new.schema, old_name)}"
+
+    def create_sequence(self, change: Change) -> Iterator[str]:
+        seq: Sequence = change.after
+        options = sequence_options(seq.start, seq.increment, seq.min_value, seq.max_value, seq.cache, seq.cycle)
+        sql = f"CREATE SEQUENCE {qn(seq.schema, seq.name)} AS {seq.data_type}"
+        if options:
+            sql += f" {options}"
+        if seq.owned_by is not None and self.owner_exists(seq):
+            sql += f" OWNED BY {self.owner(seq)}"
+        yield sql
+
+    def owner_exists(self, seq: Sequence) -> bool:
+        assert seq.owned_by is not None
+        table = self.actual.table(seq.owned_by[0], seq.owned_by[1])
+        return table is not None and table.column(seq.owned_by[2]) is not None
+
+    @staticmethod
+    def owner(seq: Sequence) -> str:
+        if seq.owned_by is None:
+            return "NONE"
+        return f"{qn(seq.owned_by[0], seq.owned_by[1])}.{q(seq.owned_by[2])}"
+
+    def alter_sequence(self, change: Change) -> Iterator[str]:
+        new: Sequence = change.after
+        old: Sequence | None = change.before
+        name = qn(new.schema, new.name)
+        if old is None:
+            yield f"ALTER SEQUENCE {name} OWNED BY {self.owner(new)}"
+            return
+        parts = []
+        if old.data_type != new.data_type:
+            parts.append(f"AS {new.data_type}")
+        if old.increment != new.increment:
+            parts.append(f"INCREMENT BY {new.increment if new.increment is not None else 1}")
+        if old.min_value != new.min_value:
+            parts.append(f"MINVALUE {new.min_value}" if new.min_value is not None else "NO MINVALUE")
+        if old.max_value != new.max_value:
+            parts.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
+        if old.start != new.start:
+            parts.append(f"START WITH {new.start if new.start is not None else default_start(new)}")
+        if old.cache != new.cache:
+            parts.append(f"CACHE {new.cache if new.cache is not None else 1}")
+        if old.cycle != new.cycle:
+            parts.append("CYCLE" if new.cycle else "NO CYCLE")
+        if old.owned_by != new.owned_by:
+            parts.append(f"OWNED BY {self.owner(new)}")
+        if parts:
+            yield f"ALTER SEQUENCE {name} {' '.join(parts)}"
+
+    def drop_sequence(self, change: Change) -> Iterator[str]:
+        # IF EXISTS: a sequence owned by a column of a table dropped before goes with it.
+        yield f"DROP SEQUENCE IF EXISTS {qn(change.schema, change.name)}"
+
+    # tables
+
+    def create_table(self, change: Change) -> Iterator[str]:
+        table: Table = change.after
+        lines = [column_definition(c, self.desired, table.schema) for c in table.columns]
+        if table.primary_key is not None:
+            lines.append(constraint_definition(table.primary_key))
+        lines += [constraint_definition(u) for u in table.uniques]
+        lines += [constraint_definition(c) for c in table.checks]
+        lines += [constraint_definition(fk) for fk in table.foreign_keys
+                  if (table.schema, table.name, id(fk)) not in self.late_fks]
+        body = ",\n".join(f"    {line}" for line in lines)
+        yield f"CREATE TABLE {qn(table.schema, table.name)} (\n{body}\n)"
+
+    def drop_table(self, change: Change) -> Iterator[str]:
+        yield f"DROP TABLE {qn(change.schema, change.name)}"
+
+    def rename_table(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.after.name)}"
+
+    def add_column(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, change.schema)}"
+
+    def drop_column(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {self.table_name(change)} DROP COLUMN {q(change.name)}"
+
+    def rename_column(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {self.table_name(change)} RENAME COLUMN {q(change.before.name)} TO {q(change.after.name)}"
+
+    def alter_column(self, change: Change) -> Iterator[str]:
+        old: Column = change.before
+        new: Column = change.after
+        table = self.table_name(change)
+        alter = f"ALTER TABLE {table} ALTER COLUMN {q(new.name)}"
+        if new.generated is not None and (old.generated != new.generated or not old.generated_stored):
+            # PostgreSQL 15 cannot change a generation expression in place.
+            yield f"ALTER TABLE {table} DROP COLUMN {q(old.name)}"
+            yield f"ALTER TABLE {table} ADD COLUMN {column_definition(new, self.desired, change.schema)}"
+            return
+        if old.generated is not None and new.generated is None:
+            yield f"{alter} DROP EXPRESSION"
+        if old.identity is not None and new.identity is None:
+            yield f"{alter} DROP IDENTITY"
+        old_serial = is_own_serial(old, self.actual, change.schema)
+        new_serial = is_own_serial(new, self.desired, change.schema)
+        same_default = old.default == new.default or (old_serial and new_serial)
+        type_changes = old.type != new.type or old.collation != new.collation
+        # A default is bound to the old type: drop it around a type change, set it again.
+        reset_default = not same_default or (type_changes and old.default is not None and not old_serial)
+        if reset_default and old.default is not None:
+            yield f"{alter} DROP DEFAULT"
+        if type_changes:
+            collate = f" COLLATE {new.collation}" if new.collation else ""
+            using = f" USING {q(new.name)}::{new.type}" if type_change_rewrites(old.type, new.type) else ""
+            yield f"{alter} TYPE {new.type}{collate}{using}"
+        if old.nullable != new.nullable:
+            yield f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL"
+        if reset_default and new.default is not None:
+            if new_serial and not old_serial:
+                yield from self.make_serial(change, new)
+            else:
+                yield f"{alter} SET DEFAULT {new.default}"
+        if new.identity is not None:
+            yield from self.identity(change, old.identity, new.identity)
+        if old_serial and not new_serial:
+            seq = nextval_sequence(old.default)
+            assert seq is not None
+            yield f"DROP SEQUENCE IF EXISTS {qn(seq[0] or change.schema, seq[1])}"
+
+    def make_serial(self, change: Change, column: Column) -> Iterator[str]:
+        """What `serial` does, for a column that exists: its own sequence, owned by the
+        column, continuing after the values already there."""
+        seq = nextval_sequence(column.default)
+        assert seq is not None
+        name = qn(seq[0] or change.schema, seq[1])
+        table = self.table_name(change)
+        yield f"CREATE SEQUENCE {name} AS {column.type}"
+        yield f"ALTER TABLE {table} ALTER COLUMN {q(column.name)} SET DEFAULT {column.default}"
+        yield f"ALTER SEQUENCE {name} OWNED BY {table}.{q(column.name)}"
+        yield f"SELECT setval({literal(name)}, COALESCE(MAX({q(column.name)}), 0) + 1, false) FROM {table}"
+
+    def identity(self, change: Change, old: Identity | None, new: Identity) -> Iterator[str]:
+        table = self.table_name(change)
+        alter = f"{table} ALTER COLUMN {q(change.name)}"
+        if old is None:
+            yield f"ALTER TABLE {alter} ADD {identity_clause(new)}"
+            if new.start is None and (new.increment or 1) > 0:
+                # Existing rows already hold values: continue after them.
+                yield (f"SELECT setval(pg_get_serial_sequence({literal(table)}, {literal(change.name)}), "
+                       f"COALESCE(MAX({q(change.name)}), 0) + 1, false) FROM {table}")
+            return
+        parts = []
+        if old.always != new.always:
+            parts.append(f"SET GENERATED {'ALWAYS' if new.always else 'BY DEFAULT'}")
+        if old.increment != new.increment:
+            parts.append(f"SET INCREMENT BY {new.increment if new.increment is not None else 1}")
+        if old.min_value != new.min_value:
+            parts.append(f"SET MINVALUE {new.min_value}" if new.min_value is not None else "SET NO MINVALUE")
+        if old.max_value != new.max_value:
+            parts.append(f"SET MAXVALUE {new.max_value}" if new.max_value is not None else "SET NO MAXVALUE")
+        if old.start != new.start:
+            start = new.start if new.start is not None else default_start(new)
+            parts.append(f"SET START WITH {start}")
+        if old.cache != new.cache:
+            parts.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
+        if old.cycle != new.cycle:
+            parts.append("SET CYCLE" if new.cycle else "SET NO CYCLE")
+        if parts:
+            yield f"ALTER TABLE {alter} {' '.join(parts)}"
+
+    def add_constraint(self, change: Change) -> Iterator[str]:
+        obj = change.after
+        table = self.table_name(change)
+        existing = (change.schema, change.table) not in self.created
+        if existing and isinstance(obj, (ForeignKey, Check)):
+            # Validating separately checks the rows under a lock that lets writes go on.
+            yield f"ALTER TABLE {table} ADD CONSTRAINT {q(change.name)} {constraint_definition(obj, False)} NOT VALID"
+            yield f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(change.name)}"
+            return
+        yield f"ALTER TABLE {table} ADD {constraint_definition(obj)}"
+
+    def drop_constraint(self, change: Change) -> Iterator[str]:
+        if not change.name:
+            raise RenderError(f"cannot drop an unnamed constraint on {change.schema}.{change.table}")
+        yield f"ALTER TABLE {self.table_name(change)} DROP CONSTRAINT {q(change.name)}"
+
+    def create_index(self, change: Change) -> Iterator[str]:
+        assert change.table is not None
+        table = self.desired.table(change.schema, change.table)
+        yield index_definition(change.after, change.schema, change.table, table)
+
+    def drop_index(self, change: Change) -> Iterator[str]:
+        yield f"DROP INDEX {qn(change.schema, change.name)}"
+
+    def set_comment(self, change: Change) -> Iterator[str]:
+        obj = change.after if change.after is not None else change.before
+        text = literal(change.after.comment if change.after is not None else None)
+        if isinstance(obj, Namespace):
+            target = f"SCHEMA {q(obj.name)}"
+        elif isinstance(obj, Enum):
+            target = f"TYPE {qn(obj.schema, obj.name)}"
+        elif isinstance(obj, Table):
+            target = f"TABLE {qn(obj.schema, obj.name)}"
+        else:
+            target = f"COLUMN {self.table_name(change)}.{q(obj.name)}"
+        yield f"COMMENT ON {target} IS {text}"
+
+
+def default_start(seq: Sequence | Identity) -> int:
+    """PostgreSQL's START default: MINVALUE ascending, MAXVALUE descending."""
+    if (seq.increment or 1) > 0:
+        return seq.min_value if seq.min_value is not None else 1
+    return seq.max_value if seq.max_value is not None else -1

@@ -1,0 +1,289 @@
+"""Changes -> SQLite statements.
+
+SQLite's ALTER TABLE can add, drop and rename columns and rename tables, each only under
+conditions. Every other change to a table is done the way SQLite documents (the
+"12-step" procedure, section 7 of lang_altertable): create the desired table under a
+scratch name, copy the rows, drop the old table, rename the new one into place and
+recreate its indexes. All changes of a rebuilt table fold into that one rebuild. Types
+and defaults are written exactly as the model holds them: SQLite keeps them as declared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from schemalens.changes import Change, Statement
+from schemalens.diff import default_constraint_name
+from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from schemalens.render import RenderError, quote_ident
+
+REBUILD_PREFIX = "_schemalens_new_"
+
+# A DEFAULT that needs no parentheses and that ALTER TABLE ADD COLUMN accepts.
+_CONSTANT = re.compile(
+    r"""^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'"""
+    r"""|NULL|TRUE|FALSE)$""", re.I)
+_TIME_KEYWORD = re.compile(r"^(CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)$", re.I)
+
+_TABLE_KINDS = ("create_table", "drop_table", "rename_table")
+
+
+def q(name: str) -> str:
+    return quote_ident(name, "sqlite")
+
+
+def qt(schema: str, name: str) -> str:
+    return q(name) if schema == "main" else f"{q(schema)}.{q(name)}"
+
+
+def default_sql(default: str) -> str:
+    text = default.strip()
+    if _CONSTANT.match(text) or _TIME_KEYWORD.match(text) or _parenthesized(text):
+        return text
+    return f"({text})"
+
+
+def _parenthesized(text: str) -> bool:
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i != len(text) - 1:
+                return False
+    return True
+
+
+def column_list(names: list[str]) -> str:
+    return ", ".join(q(n) for n in names)
+
+
+def column_definition(column: Column, table: Table) -> str:
+    parts = [q(column.name)]
+    if column.type:
+        parts.append(column.type)
+    pk = table.primary_key
+    if pk is not None and pk.columns == [column.name]:
+        if pk.name:
+            parts.append(f"CONSTRAINT {q(pk.name)}")
+        parts.append("PRIMARY KEY AUTOINCREMENT" if table.autoincrement else "PRIMARY KEY")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    if column.default is not None:
+        parts.append(f"DEFAULT {default_sql(column.default)}")
+    if column.collation:
+        parts.append(f"COLLATE {column.collation}")
+    if column.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) {'STORED' if column.generated_stored else 'VIRTUAL'}")
+    return " ".join(parts)
+
+
+def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check) -> str:
+    prefix = f"CONSTRAINT {q(obj.name)} " if obj.name else ""
+    if isinstance(obj, PrimaryKey):
+        return f"{prefix}PRIMARY KEY ({column_list(obj.columns)})"
+    if isinstance(obj, Unique):
+        return f"{prefix}UNIQUE ({column_list(obj.columns)})"
+    if isinstance(obj, Check):
+        return f"{prefix}CHECK ({obj.expression})"
+    refs = [c for c in obj.ref_columns if c]
+    sql = f"{prefix}FOREIGN KEY ({column_list(obj.columns)}) REFERENCES {q(obj.ref_table)}"
+    if refs:
+        sql += f" ({column_list(refs)})"
+    if obj.on_delete != "NO ACTION":
+        sql += f" ON DELETE {obj.on_delete}"
+    if obj.on_update != "NO ACTION":
+        sql += f" ON UPDATE {obj.on_update}"
+    if obj.match != "SIMPLE":
+        sql += f" MATCH {obj.match}"
+    if obj.deferrable:
+        sql += " DEFERRABLE INITIALLY DEFERRED" if obj.initially_deferred else " DEFERRABLE"
+    return sql
+
+
+def create_table_sql(table: Table, name: str | None = None) -> str:
+    lines = [column_definition(c, table) for c in table.columns]
+    pk = table.primary_key
+    if pk is not None and len(pk.columns) != 1:
+        lines.append(constraint_definition(pk))
+    lines += [constraint_definition(u) for u in table.uniques]
+    lines += [constraint_definition(c) for c in table.checks]
+    lines += [constraint_definition(fk) for fk in table.foreign_keys]
+    body = ",\n".join(f"    {line}" for line in lines)
+    options = [o for o, on in (("WITHOUT ROWID", table.without_rowid), ("STRICT", table.strict)) if on]
+    return f"CREATE TABLE {qt(table.schema, name or table.name)} (\n{body}\n){' ' + ', '.join(options) if options else ''}"
+
+
+def index_sql(index: Index, table: Table, name: str | None = None) -> str:
+    """SQLite requires a name: an unnamed index gets one in PostgreSQL's style."""
+    name = name or index.name or default_constraint_name(table.name, index, {i.name for i in table.indexes if i.name})
+    unique = "UNIQUE " if index.unique else ""
+    elements = ", ".join(q(e) if table.column(e) is not None else e for e in index.columns)
+    sql = f"CREATE {unique}INDEX {qt(table.schema, name)} ON {q(table.name)} ({elements})"
+    if index.where:
+        sql += f" WHERE {index.where}"
+    return sql
+
+
+def _mentions(text: str | None, column: str) -> bool:
+    if not text:
+        return False
+    pattern = r'(?<![\w"])(?:"' + re.escape(column.replace('"', '""')) + r'"|' + re.escape(column) + r")(?![\w\"])"
+    return re.search(pattern, text, re.I) is not None
+
+
+def can_add_column(column: Column, table: Table) -> bool:
+    """SQLite's conditions for ALTER TABLE ADD COLUMN (lang_altertable, section 5)."""
+    if table.primary_key is not None and column.name in table.primary_key.columns:
+        return False
+    if any(column.name in u.columns for u in table.uniques):
+        return False
+    if column.generated is not None:
+        return not column.generated_stored
+    if column.default is not None and not _CONSTANT.match(column.default.strip()):
+        return False
+    if not column.nullable and (column.default is None or column.default.strip().upper() == "NULL"):
+        return False
+    return True
+
+
+def can_drop_column(name: str, table: Table, schema: Schema) -> bool:
+    """SQLite's conditions for ALTER TABLE DROP COLUMN (lang_altertable, section 6)."""
+    if table.primary_key is not None and name in table.primary_key.columns:
+        return False
+    if any(name in u.columns for u in table.uniques):
+        return False
+    if any(name in fk.columns for fk in table.foreign_keys):
+        return False
+    if any(_mentions(c.expression, name) for c in table.checks):
+        return False
+    if any(_mentions(c.generated, name) for c in table.columns):
+        return False
+    if any(any(_mentions(e, name) for e in i.columns) or _mentions(i.where, name) for i in table.indexes):
+        return False
+    return not any(fk.ref_table == table.name and name in fk.ref_columns
+                   for other in schema.tables for fk in other.foreign_keys)
+
+
+def render_sqlite(changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
+    return _Renderer(changes, actual, desired).run()
+
+
+class _Renderer:
+    def __init__(self, changes: list[Change], actual: Schema, desired: Schema) -> None:
+        self.changes = changes
+        self.actual = actual
+        self.desired = desired
+        self.by_table: dict[tuple[str, str], list[Change]] = {}
+        for change in changes:
+            self.by_table.setdefault(self.owner(change), []).append(change)
+        self.rebuilt = {key for key, group in self.by_table.items() if self.needs_rebuild(key, group)}
+
+    @staticmethod
+    def owner(change: Change) -> tuple[str, str]:
+        if change.kind in _TABLE_KINDS or change.table is None:
+            return change.schema, change.name
+        return change.schema, change.table
+
+    def old_table(self, key: tuple[str, str]) -> Table | None:
+        for change in self.by_table.get(key, []):
+            if change.kind == "rename_table":
+                return change.before
+        return self.actual.table(*key)
+
+    def needs_rebuild(self, key: tuple[str, str], group: list[Change]) -> bool:
+        if any(c.kind in ("create_table", "drop_table") for c in group):
+            return False
+        new = self.desired.table(*key)
+        old = self.old_table(key)
+        if new is None or old is None:
+            return False
+        for change in group:
+            if change.kind in ("alter_column", "add_constraint", "drop_constraint"):
+                return True
+            if change.kind == "add_column" and not can_add_column(change.after, new):
+                return True
+            if change.kind == "drop_column" and not can_drop_column(change.name, old, self.actual):
+                return True
+        return False
+
+    def run(self) -> list[Statement]:
+        out: list[Statement] = []
+        done: set[tuple[str, str]] = set()
+        for change in self.changes:
+            key = self.owner(change)
+            if key in self.rebuilt:
+                if key not in done:
+                    done.add(key)
+                    ids = tuple(c.id for c in self.by_table[key])
+                    out += [Statement(sql, ids, needs_foreign_keys_off=True) for sql in self.rebuild(key)]
+                continue
+            out += self.simple(change)
+        return out
+
+    def simple(self, change: Change) -> list[Statement]:
+        ids = (change.id,)
+        if change.kind == "create_table":
+            return [Statement(create_table_sql(change.after), ids)]
+        if change.kind == "drop_table":
+            # With foreign keys on, DROP TABLE deletes the rows first and fires the
+            # children's ON DELETE actions; the tables pointing at it are gone or rebuilt.
+            return [Statement(f"DROP TABLE {qt(change.schema, change.name)}", ids, needs_foreign_keys_off=True)]
+        if change.kind == "rename_table":
+            return [Statement(f"ALTER TABLE {qt(change.schema, change.before.name)} RENAME TO {q(change.name)}", ids)]
+        if change.kind == "set_comment":
+            return []  # SQLite has no comments
+        if change.kind == "create_index":
+            table = self.desired.table(*self.owner(change))
+            assert table is not None
+            return [Statement(index_sql(change.after, table, change.name), ids)]
+        if change.kind == "drop_index":
+            return [Statement(f"DROP INDEX {qt(change.schema, change.name)}", ids)]
+        table = qt(change.schema, change.table or "")
+        if change.kind == "add_column":
+            new = self.desired.table(*self.owner(change))
+            assert new is not None
+            return [Statement(f"ALTER TABLE {table} ADD COLUMN {column_definition(change.after, new)}", ids)]
+        if change.kind == "drop_column":
+            return [Statement(f"ALTER TABLE {table} DROP COLUMN {q(change.name)}", ids)]
+        if change.kind == "rename_column":
+            return [Statement(f"ALTER TABLE {table} RENAME COLUMN {q(change.before.name)} TO {q(change.name)}", ids)]
+        raise RenderError(f"cannot render {change.kind} for SQLite")
+
+    def rebuild(self, key: tuple[str, str]) -> Iterator[str]:
+        new = self.desired.table(*key)
+        old = self.old_table(key)
+        assert new is not None and old is not None
+        scratch = REBUILD_PREFIX + new.name
+        renamed = {c.name: c.before.name for c in self.by_table[key] if c.kind == "rename_column"}
+        targets: list[str] = []
+        sources: list[str] = []
+        for column in new.columns:
+            if column.generated is not None:
+                continue
+            source = old.column(renamed.get(column.name, column.name))
+            if source is None or source.generated is not None:
+                continue  # a new column: it gets its default
+            expr = q(source.name)
+            if not column.nullable and source.nullable and column.default is not None:
+                expr = f"COALESCE({expr}, {default_sql(column.default)})"
+            targets.append(q(column.name))
+            sources.append(expr)
+        yield (f"-- rebuild of {q(new.name)}: SQLite cannot make this change in place; "
+               f"triggers on the table are not recreated (unmanaged)\n" + create_table_sql(new, scratch))
+        if targets:
+            yield (f"INSERT INTO {qt(new.schema, scratch)} ({', '.join(targets)}) "
+                   f"SELECT {', '.join(sources)} FROM {qt(old.schema, old.name)}")
+        yield f"DROP TABLE {qt(old.schema, old.name)}"
+        yield f"ALTER TABLE {qt(new.schema, scratch)} RENAME TO {q(new.name)}"
+        for index in new.indexes:
+            yield index_sql(index, new)
