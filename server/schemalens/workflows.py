@@ -7,6 +7,7 @@ prompt and the editor can send `window/showMessageRequest`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -195,9 +196,22 @@ def check(settings: Settings, renames: Renames) -> Plan:
         return make_plan(settings, db, renames)
 
 
+def user_schemas(db: Database) -> list[str]:
+    """Every schema a user made (pull takes them all when none is configured)."""
+    rows = db.conn.execute(
+        "SELECT nspname FROM pg_catalog.pg_namespace n WHERE nspname !~ '^pg_' "
+        "AND nspname <> 'information_schema' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+        "WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') "
+        "ORDER BY 1").fetchall()
+    db.conn.rollback()
+    return [r[0] for r in rows]
+
+
 def pull(settings: Settings) -> str:
     """A schema file that recreates the database's managed objects (round-trips with check)."""
     with open_database(settings, create=False) as db:
+        if db.dialect == "postgresql" and not settings.schemas:
+            settings = dataclasses.replace(settings, schemas=user_schemas(db))
         actual = read_database(db, settings, None)
     empty = Schema(dialect=actual.dialect)
     statements = render(diff(empty, actual), empty, actual)

@@ -1,0 +1,189 @@
+"""The CLI's contract: exit codes, refusals that change nothing, errors without tracebacks."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from schemalens.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, cwd: Path | None = None, input: str | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process from `cwd` (config is found from the working directory)."""
+    import os
+
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, list(args), input=input, env={"DATABASE_URL": ""})
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def pg_rows(url: str, sql: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_push_check_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema.sql", """
+        CREATE TYPE mood AS ENUM ('sad', 'ok');
+        CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL UNIQUE,
+                            mood mood DEFAULT 'ok', created timestamptz DEFAULT now());
+        CREATE TABLE posts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                            author int REFERENCES users(id) ON DELETE CASCADE,
+                            title text CHECK (length(title) > 0));
+        CREATE INDEX ON posts (lower(title)) WHERE author IS NOT NULL;
+    """)
+    code, out, _ = run("check", "--db", pg_url, "--schema", str(schema))
+    assert code == 1 and "users" in out
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema))
+    assert code == 0, out + err
+    code, out, _ = run("check", "--db", pg_url, "--schema", str(schema))
+    assert code == 0, out
+    code, out, _ = run("push", "--db", pg_url, "--schema", str(schema))
+    assert code == 0 and "nothing to do" in out
+
+
+def test_push_refuses_data_loss_without_confirmation_and_changes_nothing(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE keep (id int PRIMARY KEY, note text)")
+        conn.execute("INSERT INTO keep VALUES (1, 'precious'), (2, NULL)")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE keep (id int PRIMARY KEY);")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), input="n\n")
+    assert code == 1, out + err
+    assert "note" in err and "1 row" in err
+    assert pg_rows(pg_url, "SELECT id, note FROM keep ORDER BY id") == [(1, "precious"), (2, None)]
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 0, out + err
+    assert pg_rows(pg_url, "SELECT count(*) FROM information_schema.columns WHERE table_name='keep'") == [(1,)]
+
+
+def test_stated_rename_keeps_the_data(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE users (id int PRIMARY KEY, name text)")
+        conn.execute("INSERT INTO users VALUES (1, 'Ada')")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE users (id int PRIMARY KEY, full_name text);")
+    code, out, err = run("check", "--db", pg_url, "--schema", str(schema))
+    assert code == 1 and "rename" in out
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--rename", "users.name=full_name")
+    assert code == 0, out + err
+    assert pg_rows(pg_url, "SELECT full_name FROM users") == [("Ada",)]
+
+
+def test_failed_push_rolls_back_everything(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, code text)")
+        conn.execute("INSERT INTO t VALUES (1, 'x'), (2, 'x')")
+    schema = write(tmp_path / "schema.sql",
+                   "CREATE TABLE t (id int PRIMARY KEY, code text UNIQUE);\nCREATE TABLE other (id int);")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 3, out + err
+    assert "rolled back" in err and "Traceback" not in err
+    assert pg_rows(pg_url, "SELECT count(*) FROM pg_tables WHERE tablename = 'other'") == [(0,)]
+
+
+def test_database_kept_by_migrations_needs_force(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE schemalens_migrations (name text)")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE a (id int);")
+    code, _, err = run("push", "--db", pg_url, "--schema", str(schema))
+    assert code == 1 and "migrations" in err
+    assert pg_rows(pg_url, "SELECT count(*) FROM pg_tables WHERE tablename = 'a'") == [(0,)]
+    code, _, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--db", "postgresql://bob:hunter2@127.0.0.1:1/x"], "bob:***@127.0.0.1:1"),
+    (["--db", "mysql://x/y"], "cannot tell the dialect"),
+    (["--schema", "/nonexistent/schema.sql"], "does not exist"),
+])
+def test_usage_and_connection_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    for command in ("check", "push", "diff"):
+        code, out, err = run(command, *args, cwd=tmp_path)
+        assert code == 2, (command, out, err)
+        assert message in err and "Traceback" not in err and "hunter2" not in out + err
+
+
+def test_wrong_password_is_masked(pg_server_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS pwuser")
+        conn.execute("CREATE ROLE pwuser LOGIN PASSWORD 'right'")
+    # The test server trusts every local connection, so a wrong password still logs in;
+    # what matters is that it never shows, whatever the outcome.
+    url = pg_server_url.replace("postgres@", "pwuser:wr0ng-secret@")
+    code, out, err = run("check", "--db", url, "--schema", str(write(tmp_path / "s.sql", "")))
+    assert "wr0ng-secret" not in out + err
+
+
+def test_malformed_schema_file_is_exit_2_and_database_untouched(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE t (id int)")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE t (id int,, name text);\n")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 2 and "schema.sql:1" in err and "Traceback" not in err
+    assert pg_rows(pg_url, "SELECT count(*) FROM pg_tables WHERE tablename='t'") == [(1,)]
+
+
+def test_read_only_user_gets_a_clear_failure(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS reader")
+        conn.execute("CREATE ROLE reader LOGIN")
+        conn.execute("CREATE TABLE t (id int)")
+        conn.execute("GRANT SELECT ON t TO reader")
+    url = pg_url.replace("postgres@", "reader@")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE t (id int, extra text);")
+    code, out, err = run("push", "--db", url, "--schema", str(schema), "--force")
+    assert code == 3, out + err
+    assert "must be owner" in err or "permission denied" in err
+    assert pg_rows(pg_url, "SELECT count(*) FROM information_schema.columns WHERE table_name='t'") == [(1,)]
+
+
+def test_sqlite_default_project_needs_no_configuration(tmp_path: Path) -> None:
+    write(tmp_path / "schema.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
+    code, out, err = run("push", cwd=tmp_path)
+    assert code == 0, out + err
+    db = tmp_path / ".schemalens" / "dev.db"
+    assert sqlite3.connect(db).execute("SELECT name FROM sqlite_schema WHERE type='table'").fetchall() == [("notes",)]
+    assert run("check", cwd=tmp_path)[0] == 0
+
+
+def test_pull_round_trips(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("""
+            CREATE SCHEMA app;
+            CREATE TYPE app.state AS ENUM ('a', 'b');
+            CREATE TABLE app.parent (id bigserial PRIMARY KEY, s app.state NOT NULL DEFAULT 'a',
+                                     label varchar(20) UNIQUE CHECK (label <> ''));
+            CREATE TABLE app.child (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                                    parent_id bigint REFERENCES app.parent ON DELETE SET NULL,
+                                    at timestamp(3) DEFAULT CURRENT_TIMESTAMP);
+            CREATE INDEX child_parent ON app.child (parent_id DESC NULLS LAST) WHERE parent_id IS NOT NULL;
+            COMMENT ON TABLE app.child IS 'the child''s table';
+        """)
+    out_file = tmp_path / "pulled.sql"
+    code, _, err = run("pull", "--db", pg_url, "--output", str(out_file))
+    assert code == 0, err
+    code, out, err = run("check", "--db", pg_url, "--schema", str(out_file))
+    assert code == 0, out + err + out_file.read_text()
+
+
+def test_console_script_runs_as_a_module(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "schemalens", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "push" in done.stdout
