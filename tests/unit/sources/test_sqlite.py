@@ -1,0 +1,320 @@
+"""parse_sqlite: SQLite schema files -> desired Schema, problems, spans, renames."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.model import Problem, Span
+from schemalens.sources import SourceResult, Unmanaged
+from schemalens.sources.sqlite import parse_sqlite
+
+CORPUS = Path("/work/shared/corpus/sqldef-sqlite.jsonl")
+OUT_OF_SCOPE = {
+    "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
+    "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
+    "exclusion_constraint", "unlogged",
+}
+
+
+def parse(text: str, path: str = "s.sql") -> SourceResult:
+    return parse_sqlite([(path, text)])
+
+
+def errors(result: SourceResult) -> list[Problem]:
+    return [p for p in result.problems if p.severity == "error"]
+
+
+def span_text(text: str, span: Span) -> str:
+    lines = text.split("\n")
+    if span.start_line == span.end_line:
+        return lines[span.start_line][span.start_col : span.end_col]
+    parts = [lines[span.start_line][span.start_col :]]
+    parts += lines[span.start_line + 1 : span.end_line]
+    parts.append(lines[span.end_line][: span.end_col])
+    return "\n".join(parts)
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+def test_syntax_error_points_at_the_offending_token_not_an_earlier_twin() -> None:
+    text = "CREATE TABLE ok (a int);\nCREATE TABLE t (a int, b int,, c int);\nCREATE TABLE after (x int);"
+    result = parse(text)
+    (problem,) = errors(result)
+    assert (problem.code, problem.message) == ("syntax-error", 'near ",": syntax error')
+    assert problem.span == Span("s.sql", 1, 29, 1, 30)
+    assert [t.name for t in result.schema.tables] == ["after", "ok"]
+
+
+def test_misspelled_keyword() -> None:
+    text = "CREATE TABEL t (a int);"
+    (problem,) = errors(parse(text))
+    assert problem.code == "syntax-error"
+    assert span_text(text, problem.span) == "TABEL"
+
+
+def test_duplicate_column_points_at_the_second_definition() -> None:
+    text = "CREATE TABLE t (\n  a int CHECK (a > 0),\n  b text,\n  a text\n);"
+    (problem,) = errors(parse(text))
+    assert (problem.code, problem.message) == ("sqlite-error", "duplicate column name: a")
+    assert problem.span == Span("s.sql", 3, 2, 3, 3)
+
+
+def test_duplicate_table_points_at_the_second_name() -> None:
+    text = "CREATE TABLE users (id int);\nCREATE TABLE Users (id int, name text);"
+    result = parse(text)
+    (problem,) = errors(result)
+    assert problem.message == "table Users already exists"
+    assert problem.span == Span("s.sql", 1, 13, 1, 18)
+    assert [c.name for c in result.schema.tables[0].columns] == ["id"]
+
+
+def test_index_on_missing_column_and_missing_table() -> None:
+    text = "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a, nope);\nCREATE INDEX j ON missing (a);"
+    first, second = errors(parse(text))
+    assert first.message == "no such column: nope"
+    assert first.span == Span("s.sql", 1, 24, 1, 28)
+    assert second.message == "no such table: main.missing"
+    assert span_text(text, second.span) == "missing"
+
+
+def test_incomplete_statement_at_end_of_file() -> None:
+    text = "CREATE TABLE t (a int);\nCREATE TABLE u (\n  a int,\n  b text"
+    result = parse(text)
+    (problem,) = errors(result)
+    assert (problem.code, problem.message) == ("syntax-error", "incomplete input")
+    assert problem.span == Span("s.sql", 3, 4, 3, 8)
+    assert [t.name for t in result.schema.tables] == ["t"]
+
+
+def test_unknown_strict_type_and_non_constant_default() -> None:
+    text = "CREATE TABLE s (a int, b money) STRICT;\nCREATE TABLE d (a int DEFAULT (random() + a));"
+    first, second = errors(parse(text))
+    assert first.message == 'unknown datatype for s.b: "money"'
+    assert span_text(text, first.span) == "money"
+    assert second.message == "default value of column [a] is not constant"
+    assert second.span.start_line == 1
+
+
+def test_an_error_in_one_file_keeps_its_own_path() -> None:
+    result = parse_sqlite([("a.sql", "CREATE TABLE a (x int);"), ("b.sql", "\n\nCREATE TABLE a (y int);")])
+    (problem,) = errors(result)
+    assert problem.span == Span("b.sql", 2, 13, 2, 14)
+
+
+def test_columns_count_code_points() -> None:
+    text = "-- café ☕\nCREATE TABLE t (x int);\n/* ü */ CREATE TABLE t (y int);"
+    (problem,) = errors(parse(text))
+    assert problem.span == Span("s.sql", 2, 21, 2, 22)
+
+
+# --- skipped and unmanaged -----------------------------------------------------------
+
+
+def test_data_and_session_statements_are_skipped_not_run() -> None:
+    text = (
+        "PRAGMA foreign_keys = ON;\nBEGIN;\nCREATE TABLE t (a int);\n"
+        "INSERT INTO nowhere VALUES (1);\nINSERT INTO t VALUES (1);\nUPDATE t SET a = 2;\n"
+        "DELETE FROM t;\nSELECT 1;\nCOMMIT;"
+    )
+    result = parse(text)
+    assert errors(result) == []
+    skipped = [p for p in result.problems if p.code == "skipped-statement"]
+    assert [p.severity for p in skipped] == ["info"] * 8
+    assert [p.span.start_line for p in skipped] == [0, 1, 3, 4, 5, 6, 7, 8]
+    assert skipped[2].message.startswith("INSERT statement skipped")
+    assert [t.name for t in result.schema.tables] == ["t"]
+
+
+def test_temporary_tables_are_not_part_of_the_schema() -> None:
+    result = parse("CREATE TEMP TABLE scratch (a int);")
+    assert result.schema.tables == []
+    assert [p.code for p in result.problems] == ["skipped-statement"]
+
+
+def test_views_and_triggers_are_unmanaged_and_not_in_the_model() -> None:
+    text = """CREATE TABLE users (id integer PRIMARY KEY, age int);
+CREATE TABLE logs (msg text);
+CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18;
+CREATE TRIGGER users_log AFTER INSERT ON users
+BEGIN
+  INSERT INTO logs VALUES ('a; b');
+  DELETE FROM logs WHERE msg = 'x';
+END;
+CREATE TABLE later (x int);"""
+    result = parse(text)
+    assert errors(result) == []
+    assert result.unmanaged == [
+        Unmanaged("view", "adults", Span("s.sql", 2, 12, 2, 18)),
+        Unmanaged("trigger", "users_log", Span("s.sql", 3, 15, 3, 24)),
+    ]
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    assert [p.code for p in warnings] == ["unmanaged", "unmanaged"]
+    assert [t.name for t in result.schema.tables] == ["later", "logs", "users"]
+
+
+def test_a_broken_trigger_is_an_error() -> None:
+    text = "CREATE TABLE t (a int);\nCREATE TRIGGER tr AFTER INSERT ON nope BEGIN SELECT 1; END;"
+    (problem,) = errors(parse(text))
+    assert problem.message == "no such table: main.nope"
+    assert span_text(text, problem.span) == "nope"
+
+
+def test_if_not_exists_duplicate_is_reported_and_ignored() -> None:
+    text = "CREATE TABLE t (a int);\nCREATE TABLE IF NOT EXISTS t (a int, b int);"
+    result = parse(text)
+    (problem,) = result.problems
+    assert (problem.severity, problem.code, problem.span) == ("warning", "duplicate-definition", Span("s.sql", 1, 27, 1, 28))
+    assert [c.name for c in result.schema.tables[0].columns] == ["a"]
+
+
+# --- spans -----------------------------------------------------------------------------
+
+
+SPANS_SQL = """CREATE TABLE users (
+  id integer PRIMARY KEY AUTOINCREMENT,
+  email text NOT NULL,
+  age int CONSTRAINT adult CHECK (age >= 18),
+  CONSTRAINT email_uq UNIQUE (email)
+);
+CREATE TABLE posts (
+  id int,
+  author int REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (id),
+  CHECK (id > 0)
+);
+CREATE INDEX posts_author ON posts (author) WHERE author IS NOT NULL;"""
+
+
+def test_spans_of_tables_columns_constraints_and_indexes() -> None:
+    result = parse(SPANS_SQL)
+    assert result.problems == []
+    users = result.schema.table("main", "users")
+    posts = result.schema.table("main", "posts")
+    assert users is not None and posts is not None
+    got = {
+        "users": span_text(SPANS_SQL, users.span),
+        "id": span_text(SPANS_SQL, users.column("id").span),
+        "email": span_text(SPANS_SQL, users.column("email").span),
+        "pk": span_text(SPANS_SQL, users.primary_key.span),
+        "check": span_text(SPANS_SQL, users.checks[0].span),
+        "unique": span_text(SPANS_SQL, users.uniques[0].span),
+        "fk": span_text(SPANS_SQL, posts.foreign_keys[0].span),
+        "posts pk": span_text(SPANS_SQL, posts.primary_key.span),
+        "posts check": span_text(SPANS_SQL, posts.checks[0].span),
+        "index": span_text(SPANS_SQL, posts.indexes[0].span),
+    }
+    assert got == {
+        "users": "users",
+        "id": "id integer PRIMARY KEY AUTOINCREMENT",
+        "email": "email text NOT NULL",
+        "pk": "PRIMARY KEY AUTOINCREMENT",
+        "check": "CONSTRAINT adult CHECK (age >= 18)",
+        "unique": "CONSTRAINT email_uq UNIQUE (email)",
+        "fk": "REFERENCES users (id) ON DELETE CASCADE",
+        "posts pk": "PRIMARY KEY (id)",
+        "posts check": "CHECK (id > 0)",
+        "index": "CREATE INDEX posts_author ON posts (author) WHERE author IS NOT NULL",
+    }
+    assert users.span == Span("s.sql", 0, 13, 0, 18)
+
+
+def test_spans_follow_alter_table_into_another_file() -> None:
+    result = parse_sqlite([
+        ("a.sql", "CREATE TABLE t (a int);"),
+        ("b.sql", "-- later\nALTER TABLE t ADD COLUMN b text REFERENCES t2;\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);"),
+    ])
+    t = result.schema.table("main", "t")
+    assert t.column("a").span == Span("a.sql", 0, 16, 0, 21)
+    assert t.column("b").span == Span("b.sql", 1, 25, 1, 45)
+    assert t.foreign_keys[0].span == Span("b.sql", 1, 32, 1, 45)
+
+
+def test_spans_take_no_part_in_equality() -> None:
+    a = parse("CREATE TABLE t (a int);").schema
+    b = parse("\n\n   CREATE TABLE t (a int);", path="other.sql").schema
+    assert a == b and a.tables[0].span != b.tables[0].span
+
+
+# --- renames ---------------------------------------------------------------------------
+
+
+def test_rename_directives_on_tables_and_columns() -> None:
+    text = """CREATE TABLE accounts ( -- @renamed from=old_accounts
+  id bigint NOT NULL,
+  username varchar(100) NOT NULL, -- @renamed from=user_name
+  other text
+);
+CREATE TABLE new_users /* @renamed from=old_users */ (id int);
+-- @renamed from="user accounts"
+CREATE TABLE "user_profiles" (id int);"""
+    result = parse(text)
+    by = {t.name: t for t in result.schema.tables}
+    assert by["accounts"].renamed_from == "old_accounts"
+    assert [(c.name, c.renamed_from) for c in by["accounts"].columns] == [
+        ("id", None), ("username", "user_name"), ("other", None),
+    ]
+    assert by["new_users"].renamed_from == "old_users"
+    assert by["user_profiles"].renamed_from == "user accounts"
+
+
+# --- foreign keys SQLite accepts silently ----------------------------------------------
+
+
+def test_foreign_key_problems() -> None:
+    text = """CREATE TABLE parent (id INTEGER PRIMARY KEY, code text UNIQUE, note text);
+CREATE TABLE keyless (x int);
+CREATE TABLE child (
+  a int REFERENCES nowhere (id),
+  b int REFERENCES parent (nope),
+  c int REFERENCES parent (note),
+  d int REFERENCES keyless,
+  e int REFERENCES parent,
+  f text REFERENCES Parent (CODE),
+  g int REFERENCES later (id)
+);
+CREATE TABLE later (id int PRIMARY KEY);"""
+    result = parse(text)
+    got = [(p.code, span_text(text, p.span)) for p in errors(result)]
+    assert got == [
+        ("fk-missing-table", "REFERENCES nowhere (id)"),
+        ("fk-missing-column", "REFERENCES parent (nope)"),
+        ("fk-mismatch", "REFERENCES parent (note)"),
+        ("fk-mismatch", "REFERENCES keyless"),
+    ]
+    fks = result.schema.table("main", "child").foreign_keys
+    assert [(fk.ref_table, fk.ref_columns) for fk in fks][4:] == [
+        ("parent", ["id"]), ("parent", ["code"]), ("later", ["id"]),
+    ]
+
+
+# --- the model is SQLite's own -----------------------------------------------------------
+
+
+def test_desired_schema_equals_introspecting_the_same_sql(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "x.db")
+    conn.executescript(SPANS_SQL)
+    assert parse(SPANS_SQL).schema == introspect_sqlite(conn)
+    conn.close()
+
+
+def _corpus_cases() -> list[dict]:
+    cases = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+    return [c for c in cases if c["desired_ok"] and not set(c["features"]) & OUT_OF_SCOPE]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="conformance corpus not present")
+def test_every_in_scope_corpus_schema_parses_cleanly() -> None:
+    cases = _corpus_cases()
+    assert len(cases) == 46
+    for case in cases:
+        result = parse(case["desired"])
+        assert [p for p in result.problems if p.severity != "info"] == [], case["name"]
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(case["desired"])
+        assert result.schema == introspect_sqlite(conn), case["name"]
