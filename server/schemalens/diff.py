@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens.changes import Change
+from schemalens.render import quote_ident
 from schemalens.model import (
     Check,
     Column,
@@ -53,6 +54,7 @@ _PHASES = (
 
 _NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
 _TYPE = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<args>[^)]*)\))?(?P<rest>(?: with(?:out)? time zone)?)(?P<array>(?:\[\])*)$")
+_LEADING_IDENT = re.compile(r'^("(?:[^"]|"")*"|[^\W\d][\w$]*)(.*)$', re.S)
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 _TO_TEXT_SAFE = {
     "smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean",
@@ -266,6 +268,8 @@ class _Differ:
         # desired table key -> actual table (same name, or the source of a rename)
         self.matched: dict[tuple[str, str], Table] = {}
         self.created: list[Table] = []
+        self.table_renames: dict[tuple[str, str], str] = {}          # (schema, old) -> new name
+        self.column_renames: dict[tuple[str, str], dict[str, str]] = {}  # new table key -> old -> new
         self.dropped: list[Table] = []
 
     def emit(self, phase: str, change: Change) -> Change:
@@ -278,10 +282,11 @@ class _Differ:
         self.enums()
         self.sequences()
         self.match_tables()
-        for table in self.desired.tables:
-            before = self.matched.get(table.key)
-            if before is not None:
-                self.table(before, table)
+        pairs = [(self.matched[t.key], t) for t in self.desired.tables if t.key in self.matched]
+        for old, new in pairs:
+            self.columns(old, new)
+        for old, new in pairs:
+            self.table(self.as_renamed(old, new), new)
         self.create_tables()
         self.drop_tables()
         self.table_rename_candidates()
@@ -400,6 +405,7 @@ class _Differ:
             if old is not None and old.key not in claimed and self.desired.table(*old.key) is None:
                 claimed.add(old.key)
                 self.matched[table.key] = old
+                self.table_renames[old.key] = table.name
                 self.emit("rename", Change(
                     "rename_table", table.schema, None, table.name, before=old, after=table,
                     description=f"rename table {qualified(old.schema, old.name)} to {table.name}"))
@@ -489,9 +495,40 @@ class _Differ:
 
     # one table present on both sides
 
+    def as_renamed(self, old: Table, new: Table) -> Table:
+        """The actual table as the database will hold it after the renames ran: the
+        database carries renames into keys, references and index definitions."""
+        own = self.column_renames.get(new.key, {})
+
+        def cols(names: list[str], renamed: dict[str, str] = own) -> list[str]:
+            return [renamed.get(n, n) for n in names]
+
+        def fk(f: ForeignKey) -> ForeignKey:
+            target = (f.ref_schema, self.table_renames.get((f.ref_schema, f.ref_table), f.ref_table))
+            return dataclasses.replace(f, columns=cols(f.columns), ref_table=target[1],
+                                       ref_columns=cols(f.ref_columns, self.column_renames.get(target, {})))
+
+        def element(text: str) -> str:
+            m = _LEADING_IDENT.match(text)
+            if not m or m.group(2).lstrip().startswith("("):
+                return text
+            ident = m.group(1)
+            name = ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
+            if name not in own:
+                return text
+            return quote_ident(own[name], self.desired.dialect) + m.group(2)
+
+        pk = old.primary_key
+        return dataclasses.replace(
+            old, name=new.name,
+            primary_key=dataclasses.replace(pk, columns=cols(pk.columns)) if pk else None,
+            uniques=[dataclasses.replace(u, columns=cols(u.columns)) for u in old.uniques],
+            foreign_keys=[fk(f) for f in old.foreign_keys],
+            indexes=[dataclasses.replace(i, columns=[element(e) for e in i.columns],
+                                         include=[element(e) for e in i.include]) for i in old.indexes])
+
     def table(self, old: Table, new: Table) -> None:
         label = qualified(new.schema, new.name)
-        self.columns(old, new)
         taken = {c.name for c in (old.checks + old.foreign_keys + old.uniques) if c.name}
         taken |= {i.name for i in old.indexes + new.indexes if i.name}
         if old.primary_key and old.primary_key.name:
@@ -533,6 +570,7 @@ class _Differ:
                 if candidate is not None and source not in claimed and new.column(candidate.name) is None:
                     claimed.add(candidate.name)
                     before = candidate
+                    self.column_renames.setdefault(new.key, {})[candidate.name] = column.name
                     self.emit("rename", Change(
                         "rename_column", new.schema, new.name, column.name, before=candidate, after=column,
                         description=f"rename column {label}.{candidate.name} to {column.name}"))

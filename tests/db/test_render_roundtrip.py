@@ -1,0 +1,318 @@
+"""render(diff(A, B)) executed on a real database holding A leaves exactly B.
+
+Each case builds A from nothing with the engine itself, then moves to B, then reads the
+database back (introspection + normalize) and requires an empty diff against B. Rows are
+inserted between the two steps where a change must keep them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schemalens.changes import Change, Statement
+from schemalens.diff import Renames, diff
+from schemalens.introspect.postgresql import introspect_postgresql
+from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.model import (
+    Check,
+    Column,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+)
+from schemalens.normalize import normalize_schema
+from schemalens.render import render
+
+NO_RENAMES = Renames({}, {})
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+def pg(*tables: Table, **kw: object) -> Schema:
+    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
+
+
+def pg_read(url: str, schemas: list[str]) -> Schema:
+    with psycopg.connect(url) as conn:
+        return normalize_schema(introspect_postgresql(conn, schemas=schemas))
+
+
+def pg_apply(url: str, statements: list[Statement]) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for s in statements:
+            if not s.transactional:
+                conn.execute(s.sql)  # type: ignore[arg-type]
+        with conn.transaction():
+            for s in statements:
+                if s.transactional:
+                    conn.execute(s.sql)  # type: ignore[arg-type]
+
+
+def pg_push(url: str, desired: Schema, renames: Renames = NO_RENAMES) -> list[Change]:
+    schemas = ["public"] + [n.name for n in desired.namespaces]
+    want = normalize_schema(desired)
+    have = pg_read(url, schemas)
+    changes = diff(have, want, renames)
+    pg_apply(url, render(changes, have, want))
+    left = diff(pg_read(url, schemas), want)
+    assert left == [], [c.description for c in left]
+    return changes
+
+
+def pg_sql(url: str, sql: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cur = conn.execute(sql)  # type: ignore[arg-type]
+        return cur.fetchall() if cur.description else []
+
+
+def col(name: str, type_: str, nullable: bool = True, **kw: object) -> Column:
+    return Column(name, type_, nullable, **kw)  # type: ignore[arg-type]
+
+
+def users(*extra: Column, **kw: object) -> Table:
+    return Table("public", "users", [col("id", "integer", False), *extra],
+                 primary_key=PrimaryKey(None, ["id"]), **kw)  # type: ignore[arg-type]
+
+
+def test_pg_column_changes_keep_rows(pg_url: str) -> None:
+    a = pg(users(col("name", "varchar(50)"), col("age", "integer", default="0"), col("note", "text"),
+                 col("code", "text")))
+    pg_push(pg_url, a)
+    pg_sql(pg_url, "INSERT INTO users (id, name, age, note, code) VALUES (1, 'ann', 30, 'x', '12'), (2, 'bob', 40, NULL, '7')")
+    b = pg(users(col("name", "character varying(100)", False, default="'anon'"), col("age", "bigint"),
+                 col("score", "numeric(10,2)", default="1.5"), col("code", "integer"),
+                 col("created", "timestamp with time zone", False, default="now()")))
+    changes = pg_push(pg_url, b)
+    kinds = {(c.kind, c.name) for c in changes}
+    assert ("drop_column", "note") in kinds and ("add_column", "score") in kinds
+    assert pg_sql(pg_url, "SELECT id, name, age, code, score FROM users ORDER BY id") == [
+        (1, "ann", 30, 12, pytest.approx(1.5)), (2, "bob", 40, 7, pytest.approx(1.5))]
+
+
+def test_pg_foreign_key_cycle_created_and_dropped(pg_url: str) -> None:
+    a_tab = Table("public", "a", [col("id", "integer", False), col("b_id", "integer")],
+                  primary_key=PrimaryKey(None, ["id"]),
+                  foreign_keys=[ForeignKey(None, ["b_id"], "public", "b", ["id"])])
+    b_tab = Table("public", "b", [col("id", "integer", False), col("a_id", "integer")],
+                  primary_key=PrimaryKey(None, ["id"]),
+                  foreign_keys=[ForeignKey("b_a_fk", ["a_id"], "public", "a", ["id"], on_delete="CASCADE")])
+    self_ref = Table("public", "node", [col("id", "integer", False), col("parent", "integer")],
+                     primary_key=PrimaryKey(None, ["id"]),
+                     foreign_keys=[ForeignKey(None, ["parent"], "public", "node", ["id"])])
+    pg_push(pg_url, pg(a_tab, b_tab, self_ref))
+    changes = pg_push(pg_url, pg())
+    assert [c.kind for c in changes].count("drop_table") == 3
+
+
+def test_pg_constraints_and_indexes_on_existing_tables(pg_url: str) -> None:
+    org = Table("public", "org", [col("id", "integer", False), col("slug", "text")], primary_key=PrimaryKey(None, ["id"]))
+    a = pg(org, users(col("org_id", "integer"), col("email", "text"), col("age", "integer")))
+    pg_push(pg_url, a)
+    pg_sql(pg_url, "INSERT INTO org VALUES (1, 's'); INSERT INTO users VALUES (1, 1, 'a@x', 20)")
+    org_b = Table("public", "org", org.columns, primary_key=org.primary_key, uniques=[Unique(None, ["slug"])])
+    b = pg(org_b, users(
+        col("org_id", "integer"), col("email", "text"), col("age", "integer"),
+        foreign_keys=[ForeignKey(None, ["org_id"], "public", "org", ["id"], on_delete="SET NULL")],
+        checks=[Check(None, "age > 0"), Check("users_age_max", "age < 200")],
+        uniques=[Unique("users_email_key", ["email"])],
+        indexes=[Index(None, ["lower(email)"]), Index("users_age_idx", ["age DESC"], where="age > 10", include=["email"])],
+    ))
+    changes = pg_push(pg_url, b)
+    fk = next(c for c in changes if c.kind == "add_constraint" and isinstance(c.after, ForeignKey))
+    assert fk.lock is not None
+    sql = [s.sql for s in render(changes, a, b)]
+    assert any("NOT VALID" in s for s in sql) and any("VALIDATE CONSTRAINT" in s for s in sql)
+    # and back: every constraint and index dropped again
+    pg_push(pg_url, a)
+
+
+def test_pg_enums_add_reorder_remove(pg_url: str) -> None:
+    def schema(values: list[str]) -> Schema:
+        return pg(users(col("mood", "public.mood", default="'a'::public.mood"), col("moods", "public.mood[]")),
+                  enums=[Enum("public", "mood", values)])
+    pg_push(pg_url, schema(["a", "b"]))
+    pg_sql(pg_url, "INSERT INTO users VALUES (1, 'b', '{a,b}')")
+    changes = pg_push(pg_url, schema(["z", "a", "c", "b", "d"]))
+    assert [c.kind for c in changes] == ["add_enum_value"] * 3
+    assert pg_sql(pg_url, "SELECT enum_range(NULL::mood)::text") == [("{z,a,c,b,d}",)]
+    changes = pg_push(pg_url, schema(["b", "a", "d"]))
+    assert [c.kind for c in changes] == ["recreate_enum"] and changes[0].data_loss
+    assert pg_sql(pg_url, "SELECT mood::text, moods::text FROM users") == [("b", "{a,b}")]
+
+
+def test_pg_serial_identity_sequences_schemas_comments(pg_url: str) -> None:
+    a = pg(users(col("n", "integer", False), col("m", "bigint", False)))
+    pg_push(pg_url, a)
+    pg_sql(pg_url, "INSERT INTO users VALUES (5, 1, 1)")
+    b = pg(
+        users(col("n", "integer", False, default="nextval('public.users_n_seq'::regclass)"),
+              col("m", "bigint", False, identity=Identity(always=True)),
+              col("o", "bigint", False, default="nextval('public.users_o_seq'::regclass)"),
+              comment="people"),
+        Table("s 2", "t", [col("x", "integer", comment="it's x")]),
+        namespaces=[Namespace("s 2", comment="second")],
+        sequences=[Sequence("s 2", "counter", start=10, increment=5)],
+        extensions=[Extension("citext")],
+    )
+    pg_push(pg_url, b)
+    pg_sql(pg_url, "INSERT INTO users (id) VALUES (6)")
+    assert pg_sql(pg_url, "SELECT n, m FROM users WHERE id = 6") == [(2, 2)]
+    c = pg(users(col("n", "integer", False), col("m", "bigint", False, identity=Identity(True, increment=2))),
+           Table("s 2", "t", [col("x", "integer")]),
+           namespaces=[Namespace("s 2")], sequences=[Sequence("s 2", "counter", start=10, increment=7)])
+    pg_push(pg_url, c)
+
+
+def test_pg_renames_keep_data_and_hostile_names(pg_url: str) -> None:
+    weird = Table("My Schema", 'a"b', [col("Select", "integer", False), col("ünï", "text")],
+                  primary_key=PrimaryKey(None, ["Select"]), indexes=[Index(None, ["ünï"])])
+    a = pg(users(col("name", "text")), weird, namespaces=[Namespace("My Schema")])
+    pg_push(pg_url, a)
+    pg_sql(pg_url, """INSERT INTO users VALUES (1, 'ann'); INSERT INTO "My Schema"."a""b" VALUES (1, 'u')""")
+    people = Table("public", "people", [col("id", "integer", False), col("full_name", "text")],
+                   primary_key=PrimaryKey(None, ["id"]))
+    weird_b = Table("My Schema", 'a"b', [col("Select", "integer", False), col("ÜNÏ", "text", renamed_from="ünï")],
+                    primary_key=PrimaryKey(None, ["Select"]), indexes=[Index(None, ['"ÜNÏ"'])])
+    renames = Renames({("public", "users"): "people"}, {("public", "people", "name"): "full_name"})
+    changes = pg_push(pg_url, pg(people, weird_b, namespaces=[Namespace("My Schema")]), renames)
+    assert [c.kind for c in changes if c.kind.startswith("rename")] == ["rename_table", "rename_column", "rename_column"]
+    assert pg_sql(pg_url, "SELECT full_name FROM people") == [("ann",)]
+    assert pg_sql(pg_url, 'SELECT "ÜNÏ" FROM "My Schema"."a""b"') == [("u",)]
+
+
+def test_pg_generated_columns(pg_url: str) -> None:
+    a = pg(users(col("a", "integer"), col("b", "integer")))
+    pg_push(pg_url, a)
+    pg_sql(pg_url, "INSERT INTO users VALUES (1, 2, 3)")
+    pg_push(pg_url, pg(users(col("a", "integer"), col("b", "integer", generated="a * 2"),
+                             col("c", "integer", generated="a + 1"))))
+    assert pg_sql(pg_url, "SELECT b, c FROM users") == [(4, 3)]
+    pg_push(pg_url, pg(users(col("a", "integer"), col("b", "integer"), col("c", "integer", generated="a + 10"))))
+    assert pg_sql(pg_url, "SELECT b, c FROM users") == [(4, 12)]
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+
+def lite(*tables: Table) -> Schema:
+    return Schema("sqlite", tables=list(tables))
+
+
+def lite_connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def lite_apply(conn: sqlite3.Connection, statements: list[Statement]) -> None:
+    fk_off = any(s.needs_foreign_keys_off for s in statements)
+    if fk_off:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("BEGIN")
+    try:
+        for s in statements:
+            conn.execute(s.sql)
+        if fk_off:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def lite_push(conn: sqlite3.Connection, desired: Schema, renames: Renames = NO_RENAMES,
+              check: Callable[[list[Statement]], None] | None = None) -> list[Change]:
+    want = normalize_schema(desired)
+    have = normalize_schema(introspect_sqlite(conn))
+    changes = diff(have, want, renames)
+    statements = render(changes, have, want)
+    if check:
+        check(statements)
+    lite_apply(conn, statements)
+    left = diff(normalize_schema(introspect_sqlite(conn)), want)
+    assert left == [], [c.description for c in left]
+    return changes
+
+
+def main(name: str, columns: list[Column], **kw: object) -> Table:
+    return Table("main", name, columns, **kw)  # type: ignore[arg-type]
+
+
+PARENT = main("parent", [col("id", "INTEGER", False), col("name", "TEXT")], primary_key=PrimaryKey(None, ["id"]))
+CHILD = main("child", [col("id", "INTEGER", False), col("parent_id", "INTEGER"), col("v", "TEXT")],
+             primary_key=PrimaryKey(None, ["id"]),
+             foreign_keys=[ForeignKey(None, ["parent_id"], "main", "parent", ["id"], on_delete="CASCADE")],
+             indexes=[Index("child_parent_idx", ["parent_id"])])
+
+
+def test_sqlite_rebuild_keeps_rows_and_cascading_children(sqlite_path: Path) -> None:
+    conn = lite_connect(sqlite_path)
+    lite_push(conn, lite(PARENT, CHILD))
+    conn.execute("INSERT INTO parent VALUES (1, 'a'), (2, NULL)")
+    conn.execute("INSERT INTO child VALUES (10, 1, 'x'), (11, 2, 'y')")
+    parent_b = main("parent", [col("id", "INTEGER", False), col("name", "TEXT", False, default="'none'"),
+                               col("kind", "TEXT", False, default="'k'")],
+                    primary_key=PrimaryKey(None, ["id"]), checks=[Check(None, "length(name) > 0")])
+
+    def rebuilds(statements: list[Statement]) -> None:
+        assert any("_schemalens_new_parent" in s.sql for s in statements)
+        assert all(s.needs_foreign_keys_off for s in statements)
+
+    lite_push(conn, lite(parent_b, CHILD), check=rebuilds)
+    assert conn.execute("SELECT id, name, kind FROM parent ORDER BY id").fetchall() == [(1, "a", "k"), (2, "none", "k")]
+    assert conn.execute("SELECT id, parent_id FROM child ORDER BY id").fetchall() == [(10, 1), (11, 2)]
+    # the child itself rebuilt: its index comes back
+    child_b = main("child", [col("id", "INTEGER", False), col("parent_id", "INTEGER", False), col("v", "TEXT")],
+                   primary_key=PrimaryKey(None, ["id"]), foreign_keys=CHILD.foreign_keys, indexes=CHILD.indexes)
+    lite_push(conn, lite(parent_b, child_b))
+    assert conn.execute("SELECT count(*) FROM child").fetchone() == (2,)
+
+
+def test_sqlite_in_place_alters(sqlite_path: Path) -> None:
+    conn = lite_connect(sqlite_path)
+    lite_push(conn, lite(PARENT, CHILD))
+    conn.execute("INSERT INTO parent VALUES (1, 'a')")
+    conn.execute("INSERT INTO child VALUES (10, 1, 'x')")
+    parent_b = main("people", [col("id", "INTEGER", False), col("full name", "TEXT", renamed_from="name"),
+                               col("age", "INTEGER", default="0")],
+                    primary_key=PrimaryKey(None, ["id"]), renamed_from="parent")
+    child_b = main("child", [col("id", "INTEGER", False), col("parent_id", "INTEGER")],
+                   primary_key=PrimaryKey(None, ["id"]),
+                   foreign_keys=[ForeignKey(None, ["parent_id"], "main", "people", ["id"], on_delete="CASCADE")],
+                   indexes=[Index("child_parent_idx", ["parent_id"]), Index(None, ["id"], unique=True, where="id > 5")])
+
+    def in_place(statements: list[Statement]) -> None:
+        assert not any(s.needs_foreign_keys_off for s in statements), [s.sql for s in statements]
+
+    lite_push(conn, lite(parent_b, child_b), check=in_place)
+    assert conn.execute('SELECT id, "full name", age FROM people').fetchall() == [(1, "a", 0)]
+    assert conn.execute("SELECT * FROM child").fetchall() == [(10, 1)]
+
+
+def test_sqlite_unique_and_type_change_rebuild(sqlite_path: Path) -> None:
+    conn = lite_connect(sqlite_path)
+    t = main("t", [col("id", "INTEGER", False), col("code", "TEXT"), col('we"ird', "TEXT")],
+             primary_key=PrimaryKey(None, ["id"]), autoincrement=True)
+    lite_push(conn, lite(t))
+    conn.execute("""INSERT INTO t VALUES (1, '7', 'w')""")
+    t_b = main("t", [col("id", "INTEGER", False), col("code", "INTEGER"), col('we"ird', "TEXT", False, default="''")],
+               primary_key=PrimaryKey(None, ["id"]), autoincrement=True, uniques=[Unique(None, ["code"])])
+    changes = lite_push(conn, lite(t_b))
+    assert any(c.data_loss for c in changes if c.kind == "alter_column")
+    assert conn.execute("SELECT * FROM t").fetchall() == [(1, 7, "w")]
+    lite_push(conn, lite())
