@@ -1,0 +1,319 @@
+"""diff: matching, ordering and classification of changes (pure, no database)."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schemalens.diff import Renames, diff, type_change_is_safe
+from schemalens.model import (
+    Check,
+    Column,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+)
+
+
+def pg(*tables: Table, **kw: object) -> Schema:
+    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
+
+
+def table(name: str, *columns: Column, schema: str = "public", **kw: object) -> Table:
+    return Table(schema, name, list(columns), **kw)  # type: ignore[arg-type]
+
+
+def ident(name: str = "id") -> Column:
+    return Column(name, "integer", nullable=False)
+
+
+def kinds(changes: list) -> list[str]:
+    return [c.kind for c in changes]
+
+
+def one(changes: list, kind: str):
+    found = [c for c in changes if c.kind == kind]
+    assert len(found) == 1, [c.description for c in changes]
+    return found[0]
+
+
+# --- every change kind ------------------------------------------------------------------
+
+
+def test_identical_schemas_have_no_changes() -> None:
+    s = pg(table("t", ident(), Column("e", "text", comment="c"), primary_key=PrimaryKey(None, ["id"]),
+                 indexes=[Index(None, ["e"])]),
+           enums=[Enum("public", "m", ["a"])], sequences=[Sequence("public", "s")],
+           extensions=[Extension("citext")], namespaces=[Namespace("x")])
+    assert diff(s, copy.deepcopy(s)) == []
+
+
+def test_schema_level_objects() -> None:
+    a = pg(enums=[Enum("public", "old", ["a"])], sequences=[Sequence("public", "gone")],
+           extensions=[Extension("hstore")])
+    b = pg(namespaces=[Namespace("app", comment="c")], extensions=[Extension("citext")],
+           enums=[Enum("app", "mood", ["a", "b"])], sequences=[Sequence("app", "seq", start=5)])
+    changes = diff(a, b)
+    assert kinds(changes) == ["create_schema", "create_extension", "create_enum", "create_sequence",
+                              "set_comment", "drop_enum", "drop_sequence", "drop_extension"]
+    assert one(changes, "create_enum").description == "create enum app.mood ('a', 'b')"
+    assert one(changes, "drop_extension").data_loss
+
+
+def test_alter_sequence_and_owner_after_table() -> None:
+    a = pg(sequences=[Sequence("public", "s", increment=1)])
+    b = pg(table("t", ident()), sequences=[Sequence("public", "s", increment=2),
+                                           Sequence("public", "o", owned_by=("public", "t", "id"))])
+    changes = diff(a, b)
+    assert kinds(changes) == ["alter_sequence", "create_sequence", "create_table", "alter_sequence"]
+    assert changes[-1].before is None and changes[-1].name == "o"
+
+
+def test_columns_added_dropped_altered() -> None:
+    a = pg(table("t", ident(), Column("a", "integer"), Column("b", "text")))
+    b = pg(table("t", ident(), Column("a", "bigint", nullable=False), Column("c", "character varying(255)")))
+    changes = diff(a, b)
+    assert kinds(changes) == ["add_column", "alter_column", "drop_column"]
+    assert one(changes, "add_column").description == "add column public.t.c character varying(255)"
+    assert one(changes, "drop_column").data_loss
+    alter = one(changes, "alter_column")
+    assert alter.data_loss is None and "set not null" in alter.description
+    assert "ACCESS EXCLUSIVE" in alter.lock
+
+
+def test_constraints_and_indexes_added_and_dropped() -> None:
+    base = [ident(), Column("e", "text"), Column("o", "integer")]
+    a = pg(table("o", ident(), primary_key=PrimaryKey("o_pkey", ["id"])),
+           table("t", *base, uniques=[Unique("t_e_key", ["e"])], indexes=[Index("t_o_idx", ["o"])]))
+    b = pg(table("o", ident(), primary_key=PrimaryKey(None, ["id"])),
+           table("t", *base, primary_key=PrimaryKey(None, ["id"]), checks=[Check(None, "o > 0")],
+                 foreign_keys=[ForeignKey(None, ["o"], "public", "o", ["id"])],
+                 indexes=[Index(None, ["e"], unique=True)]))
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [
+        ("drop_constraint", "t_e_key"), ("drop_index", "t_o_idx"), ("add_constraint", "t_pkey"),
+        ("add_constraint", "t_check"), ("add_constraint", "t_o_fkey"), ("create_index", "t_e_idx")]
+    assert all(c.lock for c in changes if c.kind in ("add_constraint", "create_index"))
+
+
+def test_comments() -> None:
+    a = pg(table("t", Column("c", "text")), enums=[Enum("public", "e", ["a"])])
+    b = pg(table("t", Column("c", "text", comment="col"), comment="tab"),
+           enums=[Enum("public", "e", ["a"], comment="enum")])
+    changes = diff(a, b)
+    assert kinds(changes) == ["set_comment"] * 3
+    assert {c.description for c in changes} == {
+        "set comment on type public.e", "set comment on column public.t.c", "set comment on table public.t"}
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def test_unnamed_constraints_match_by_shape_named_by_name() -> None:
+    a = pg(table("t", ident(), Column("e", "text"), primary_key=PrimaryKey("t_pkey", ["id"]),
+                 uniques=[Unique("t_e_key", ["e"])], checks=[Check("t_e_check", "e <> ''"), Check("named", "id > 0")],
+                 indexes=[Index("t_e_idx", ["e"])]))
+    b = pg(table("t", ident(), Column("e", "text"), primary_key=PrimaryKey(None, ["id"]),
+                 uniques=[Unique(None, ["e"])], checks=[Check(None, "e <> ''"), Check("named", "id > 1")],
+                 indexes=[Index(None, ["e"])]))
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [("drop_constraint", "named"), ("add_constraint", "named")]
+
+
+def test_own_serial_sequences_match_whatever_their_name() -> None:
+    a = pg(table("people", Column("id", "integer", False, default="nextval('public.users_id_seq'::regclass)")))
+    b = pg(table("people", Column("id", "integer", False, default="nextval('public.people_id_seq'::regclass)")))
+    assert diff(a, b) == []
+    c = pg(table("people", Column("id", "integer", False, default="nextval('public.shared'::regclass)")),
+           sequences=[Sequence("public", "shared")])
+    assert "alter_column" in kinds(diff(a, c))
+
+
+# --- renames ------------------------------------------------------------------------------
+
+
+def test_stated_renames_keep_data_then_alter() -> None:
+    a = pg(table("users", ident(), Column("name", "character varying(50)"), primary_key=PrimaryKey("users_pkey", ["id"]),
+                 indexes=[Index("users_name_idx", ["name"])]))
+    b = pg(table("people", ident(), Column("full_name", "character varying(100)"), primary_key=PrimaryKey(None, ["id"]),
+                 indexes=[Index("users_name_idx", ["full_name"])]))
+    renames = Renames({("public", "users"): "people"}, {("public", "people", "name"): "full_name"})
+    changes = diff(a, b, renames)
+    assert [(c.kind, c.name) for c in changes] == [
+        ("rename_table", "people"), ("rename_column", "full_name"), ("alter_column", "full_name")]
+    assert all(c.data_loss is None for c in changes)
+    assert changes[0].description == "rename table public.users to people"
+
+
+def test_declared_renames_and_references_follow() -> None:
+    a = pg(table("org", ident()), table("t", ident(), Column("org", "integer"),
+                                        foreign_keys=[ForeignKey("t_org_fkey", ["org"], "public", "org", ["id"])]))
+    b = pg(table("company", Column("key", "integer", False, renamed_from="id"), renamed_from="org"),
+           table("t", ident(), Column("company", "integer", renamed_from="org"),
+                 foreign_keys=[ForeignKey(None, ["company"], "public", "company", ["key"])]))
+    assert kinds(diff(a, b)) == ["rename_table", "rename_column", "rename_column"]
+
+
+def test_unstated_drop_and_add_are_rename_candidates() -> None:
+    a = pg(table("users", ident(), Column("name", "text")))
+    b = pg(table("users", ident(), Column("full_name", "text")))
+    changes = diff(a, b)
+    assert kinds(changes) == ["add_column", "drop_column"]
+    add, drop = changes
+    assert add.rename_candidate == "name" and drop.rename_candidate == "full_name" and drop.data_loss
+    c = pg(table("people", ident(), Column("name", "text")))
+    changes = diff(a, c)
+    assert [(c.kind, c.rename_candidate) for c in changes] == [("create_table", "users"), ("drop_table", "people")]
+    d = pg(table("users", ident(), Column("n", "integer")))
+    assert all(c.rename_candidate is None for c in diff(a, d))
+
+
+# --- ordering -----------------------------------------------------------------------------
+
+
+def fk(col: str, target: str, name: str | None = None) -> ForeignKey:
+    return ForeignKey(name, [col], "public", target, ["id"])
+
+
+def test_create_in_dependency_order_and_cycles_after_both() -> None:
+    child = table("child", ident(), Column("p", "integer"), primary_key=PrimaryKey(None, ["id"]),
+                  foreign_keys=[fk("p", "parent")])
+    parent = table("parent", ident(), primary_key=PrimaryKey(None, ["id"]))
+    a_t = table("a", ident(), Column("b", "integer"), primary_key=PrimaryKey(None, ["id"]), foreign_keys=[fk("b", "b")])
+    b_t = table("b", ident(), Column("a", "integer"), primary_key=PrimaryKey(None, ["id"]), foreign_keys=[fk("a", "a")])
+    changes = diff(pg(), pg(child, parent, a_t, b_t))
+    assert [(c.kind, c.name) for c in changes] == [
+        ("create_table", "parent"), ("create_table", "child"), ("create_table", "a"), ("create_table", "b"),
+        ("add_constraint", "a_b_fkey")]
+    assert changes[-1].lock is None  # the table is new: nothing to validate
+    drops = diff(pg(child, parent, a_t, b_t), pg())
+    assert [(c.kind, c.table or c.name) for c in drops] == [
+        ("drop_constraint", "a"), ("drop_table", "b"), ("drop_table", "a"), ("drop_table", "child"),
+        ("drop_table", "parent")]
+
+
+def test_new_table_fk_waits_for_a_key_added_to_an_existing_table() -> None:
+    a = pg(table("org", ident(), Column("code", "text")))
+    b = pg(table("org", ident(), Column("code", "text"), uniques=[Unique(None, ["code"])]),
+           table("t", Column("code", "text"), foreign_keys=[ForeignKey(None, ["code"], "public", "org", ["code"])]))
+    assert kinds(diff(a, b)) == ["create_table", "add_constraint", "add_constraint"]
+    assert [c.after.__class__.__name__ for c in diff(a, b)[1:]] == ["Unique", "ForeignKey"]
+
+
+def test_sqlite_has_no_deferred_foreign_keys() -> None:
+    a_t = Table("main", "a", [Column("b", "INTEGER")], foreign_keys=[ForeignKey(None, ["b"], "main", "b", ["id"])])
+    b_t = Table("main", "b", [Column("id", "INTEGER"), Column("a", "INTEGER")],
+                foreign_keys=[ForeignKey(None, ["a"], "main", "a", ["b"])])
+    assert kinds(diff(Schema("sqlite"), Schema("sqlite", tables=[a_t, b_t]))) == ["create_table", "create_table"]
+
+
+# --- enums --------------------------------------------------------------------------------
+
+
+def test_enum_values_added_in_place_or_recreated() -> None:
+    a = pg(enums=[Enum("public", "m", ["a", "b"])])
+    added = diff(a, pg(enums=[Enum("public", "m", ["z", "a", "c", "b"])]))
+    assert [(c.kind, c.name) for c in added] == [("add_enum_value", "z"), ("add_enum_value", "c")]
+    reordered = diff(a, pg(enums=[Enum("public", "m", ["b", "a"])]))
+    assert kinds(reordered) == ["recreate_enum"] and reordered[0].data_loss is None
+    removed = diff(a, pg(enums=[Enum("public", "m", ["a"])]))
+    assert kinds(removed) == ["recreate_enum"] and "'b'" in removed[0].data_loss
+
+
+# --- classification -----------------------------------------------------------------------
+
+
+def alter(old: Column, new: Column, dialect: str = "postgresql"):
+    changes = diff(Schema(dialect, tables=[table("t", old)]), Schema(dialect, tables=[table("t", new)]))
+    return one(changes, "alter_column")
+
+
+def test_narrowing_type_changes_lose_data() -> None:
+    for old, new in [("character varying(100)", "character varying(50)"), ("numeric(10,2)", "numeric(8,2)"),
+                     ("bigint", "integer"), ("text", "character varying(20)"), ("text", "integer"),
+                     ("numeric(10,2)", "numeric(10,1)")]:
+        change = alter(Column("c", old), Column("c", new))
+        assert change.data_loss and "from" in change.data_loss, (old, new)
+        assert change.lock, (old, new)
+
+
+def test_widening_type_changes_are_safe() -> None:
+    for old, new in [("character varying(50)", "character varying(100)"), ("integer", "bigint"),
+                     ("numeric(8,2)", "numeric(10,2)"), ("character varying(20)", "text"), ("integer", "numeric"),
+                     ("real", "double precision"), ("integer[]", "bigint[]")]:
+        assert type_change_is_safe(old, new), (old, new)
+        assert alter(Column("c", old), Column("c", new)).data_loss is None
+    assert alter(Column("c", "character varying(5)"), Column("c", "character varying(9)")).lock is None
+    assert alter(Column("c", "integer"), Column("c", "bigint")).lock  # rewrites
+    assert not type_change_is_safe("integer[]", "integer")
+
+
+def test_dropping_identity_default_or_not_null_is_not_data_loss() -> None:
+    change = alter(Column("c", "integer", False, default="1", identity=None),
+                   Column("c", "integer", True))
+    assert change.data_loss is None and change.lock is None
+    change = alter(Column("c", "integer", False, identity=Identity()), Column("c", "integer", False))
+    assert change.data_loss is None and "drop identity" in change.description
+
+
+def test_generated_expression_replacing_values_is_data_loss() -> None:
+    change = alter(Column("c", "integer"), Column("c", "integer", generated="1"))
+    assert change.data_loss and change.lock
+
+
+def test_sqlite_type_changes_by_affinity() -> None:
+    assert alter(Column("c", "TEXT"), Column("c", "INTEGER"), "sqlite").data_loss
+    assert alter(Column("c", "VARCHAR(10)"), Column("c", "TEXT"), "sqlite").data_loss is None
+    assert alter(Column("c", "INTEGER"), Column("c", "TEXT", False), "sqlite").lock is None
+
+
+def test_add_column_with_volatile_default_rewrites() -> None:
+    a = pg(table("t", ident()))
+    b = pg(table("t", ident(), Column("u", "uuid", default="gen_random_uuid()"), Column("n", "integer", default="0")))
+    locks = {c.name: c.lock for c in diff(a, b)}
+    assert locks["u"] and locks["n"] is None
+
+
+# --- property -----------------------------------------------------------------------------
+
+_names = st.sampled_from(["a", "b", "c", "d"])
+_types = st.sampled_from(["integer", "text", "bigint", "character varying(10)"])
+
+
+@st.composite
+def tables(draw: st.DrawFn, name: str) -> Table:
+    cols = draw(st.lists(st.tuples(_names, _types, st.booleans()), min_size=1, max_size=4, unique_by=lambda c: c[0]))
+    columns = [Column(n, t, nullable) for n, t, nullable in cols]
+    names = [c.name for c in columns]
+    pk = PrimaryKey(None, [names[0]]) if draw(st.booleans()) else None
+    uniques = [Unique(draw(st.sampled_from([None, f"{name}_u"])), [names[-1]])] if draw(st.booleans()) else []
+    indexes = [Index(None, [draw(st.sampled_from(names))])] if draw(st.booleans()) else []
+    checks = [Check(None, f"{names[0]} IS NOT NULL")] if draw(st.booleans()) else []
+    return Table("public", name, columns, primary_key=pk, uniques=uniques, indexes=indexes, checks=checks)
+
+
+@st.composite
+def schemas(draw: st.DrawFn) -> Schema:
+    chosen = draw(st.lists(st.sampled_from(["t1", "t2", "t3"]), unique=True, max_size=3))
+    return Schema("postgresql", tables=[draw(tables(n)) for n in chosen],
+                  enums=[Enum("public", "e", draw(st.lists(_names, unique=True, min_size=1, max_size=3)))])
+
+
+@given(schemas(), schemas())
+def test_property_no_changes_for_equal_tables(a: Schema, b: Schema) -> None:
+    assert diff(a, copy.deepcopy(a)) == []
+    changes = diff(a, b)
+    equal = {t.name for t in a.tables if b.table(t.schema, t.name) == t}
+    touched = {c.table or c.name for c in changes if c.schema == "public" and c.kind not in (
+        "create_enum", "drop_enum", "add_enum_value", "recreate_enum")}
+    assert not equal & touched
