@@ -66,7 +66,7 @@ ORDER BY n.nspname, c.relname
 """
 
 _COLUMNS = """
-SELECT a.attrelid, a.attnum, a.attname,
+SELECT a.attrelid, a.attnum, a.attname, a.attcollation,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull, a.attidentity, a.attgenerated,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
@@ -115,13 +115,7 @@ WHERE (n.nspname = ANY(%(schemas)s) OR own.deptype = 'i')
 _CONSTRAINTS = """
 SELECT con.conrelid, con.conname, con.contype, con.condeferrable, con.condeferred,
        con.connoinherit, con.confupdtype, con.confdeltype, con.confmatchtype,
-       ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
-             ORDER BY k.ord) AS columns,
-       rn.nspname AS ref_schema, rc.relname AS ref_table,
-       ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
-             ORDER BY k.ord) AS ref_columns,
+       con.conkey, con.confrelid, rn.nspname AS ref_schema, rc.relname AS ref_table, con.confkey,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
        {nulls_not_distinct} AS nulls_not_distinct
 FROM pg_catalog.pg_constraint con
@@ -132,30 +126,20 @@ WHERE con.conrelid = ANY(%(tables)s) AND con.contype IN ('p', 'u', 'f', 'c')
 ORDER BY con.conrelid, con.conname
 """
 
+# Key elements: plain columns by name, expressions through pg_get_indexdef (the costly
+# call, so only for them). Operator classes and collations come back as oids and are
+# named in Python: joining pg_collation per index was most of this query's time.
 _INDEXES = """
 SELECT ix.indrelid, ic.relname, ix.indisunique, am.amname, ix.indoption::int2[] AS indoption,
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, false)
-             FROM pg_catalog.generate_series(1, ix.indnkeyatts) k ORDER BY k) AS elements,
+       ARRAY(SELECT CASE WHEN k.num = 0 THEN pg_catalog.pg_get_indexdef(ix.indexrelid, k.ord::int, false)
+                         ELSE pg_catalog.quote_ident(a.attname) END
+             FROM pg_catalog.unnest(ix.indkey::int2[]) WITH ORDINALITY k(num, ord)
+             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.num
+             WHERE k.ord <= ix.indnkeyatts ORDER BY k.ord) AS elements,
        ARRAY(SELECT a.attname FROM pg_catalog.unnest(ix.indkey::int2[]) WITH ORDINALITY k(num, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.num
              WHERE k.ord > ix.indnkeyatts ORDER BY k.ord) AS include,
-       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL
-                         WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(opc.opcname)
-                         ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END
-             FROM pg_catalog.unnest(ix.indclass) WITH ORDINALITY k(opc_oid, ord)
-             JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc_oid
-             JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
-             ORDER BY k.ord) AS opclasses,
-       ARRAY(SELECT CASE WHEN k.coll_oid = 0 OR k.coll_oid = COALESCE(a.attcollation, 0)
-                           OR (a.attcollation IS NULL AND k.coll_oid = 100) THEN NULL
-                         WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname)
-                         ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END
-             FROM pg_catalog.unnest(ix.indcollation) WITH ORDINALITY k(coll_oid, ord)
-             LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.coll_oid
-             LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-             LEFT JOIN pg_catalog.pg_attribute a
-               ON a.attrelid = ix.indrelid AND a.attnum = (ix.indkey::int2[])[k.ord - 1]
-             ORDER BY k.ord) AS collations,
+       ix.indkey::int2[] AS indkey, ix.indclass::oid[] AS opclasses, ix.indcollation::oid[] AS collations,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
        {nulls_not_distinct} AS nulls_not_distinct
 FROM pg_catalog.pg_index ix
@@ -167,6 +151,28 @@ WHERE ix.indrelid = ANY(%(tables)s)
                   WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY ix.indrelid, ic.relname
 """
+
+# Non-default operator classes by oid; a default one is never written out.
+_OPCLASSES = """
+SELECT opc.oid, CASE WHEN n.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(opc.opcname)
+                     ELSE pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END
+FROM pg_catalog.pg_opclass opc JOIN pg_catalog.pg_namespace n ON n.oid = opc.opcnamespace
+WHERE NOT opc.opcdefault
+"""
+
+_COLLATIONS = """
+SELECT co.oid, CASE WHEN n.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname)
+                    ELSE pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname) END
+FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
+WHERE co.oid = ANY(%s)
+"""
+
+_ATTRIBUTE_NAMES = """
+SELECT attrelid, attnum, attname FROM pg_catalog.pg_attribute
+WHERE attrelid = ANY(%s) AND attnum > 0 AND NOT attisdropped
+"""
+
+_DEFAULT_COLLATION = 100
 
 _ENUMS = f"""
 SELECT n.nspname, t.typname,
@@ -213,7 +219,7 @@ def introspect_postgresql(
     schemas = list(schemas) if schemas else ["public"]
     patterns = list(exclude)
     try:
-        with _empty_search_path(conn):
+        with _catalog_settings(conn):
             return _read(conn, schemas, patterns)
     except psycopg.Error as exc:
         raise IntrospectionError(f"could not read the database catalog: {exc}") from exc
@@ -227,7 +233,7 @@ def estimate_rows(conn: psycopg.Connection, tables: list[tuple[str, str]]) -> di
     rows = conn.execute(
         """SELECT n.nspname, c.relname, c.reltuples::bigint
            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           JOIN pg_catalog.unnest(%s::text[], %s::text[]) AS want(s, t) ON want.s = n.nspname AND want.t = c.relname
+           JOIN ROWS FROM (pg_catalog.unnest(%s::text[]), pg_catalog.unnest(%s::text[])) AS want(s, t) ON want.s = n.nspname AND want.t = c.relname
            WHERE c.relkind IN ('r', 'p')""",
         ([s for s, _ in tables], [t for _, t in tables]),
     ).fetchall()
@@ -235,23 +241,35 @@ def estimate_rows(conn: psycopg.Connection, tables: list[tuple[str, str]]) -> di
     return {key: found.get(key) for key in tables}
 
 
-class _empty_search_path:
-    """Run with search_path '' and put the caller's setting back afterwards, whether or
-    not the connection is in autocommit mode."""
+# Settings for the catalog queries, put back afterwards. An empty search_path makes
+# every printed name qualified; JIT compilation costs more (~0.1 s) than these queries.
+_SETTINGS = {"search_path": "", "jit": "off"}
+
+
+class _catalog_settings:
+    """Apply _SETTINGS and restore the caller's values, whether or not the connection
+    is in autocommit mode (in a failed transaction the rollback restores them)."""
 
     def __init__(self, conn: psycopg.Connection) -> None:
         self.conn = conn
-        self.saved = ""
+        self.saved: tuple[str, ...] = ()
 
     def __enter__(self) -> None:
-        row = self.conn.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()
-        self.saved = row[0] if row else ""
-        self.conn.execute("SELECT pg_catalog.set_config('search_path', '', false)")
+        names = list(_SETTINGS)
+        row = self.conn.execute(
+            "SELECT " + ", ".join(f"pg_catalog.current_setting('{n}')" for n in names)
+        ).fetchone()
+        self.saved = tuple(row) if row else ()
+        self._set(list(_SETTINGS.values()))
 
     def __exit__(self, *exc: object) -> None:
         if self.conn.closed or self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
             return
-        self.conn.execute("SELECT pg_catalog.set_config('search_path', %s, false)", (self.saved,))
+        self._set(list(self.saved))
+
+    def _set(self, values: list[str]) -> None:
+        calls = ", ".join(f"pg_catalog.set_config('{n}', %s, false)" for n in _SETTINGS)
+        self.conn.execute(f"SELECT {calls}", values)
 
 
 def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> Schema:
@@ -259,24 +277,36 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
     params: dict[str, Any] = {"schemas": schemas}
 
     tables: dict[int, Table] = {}
-    for oid, nspname, relname, comment in conn.execute(_TABLES, params):
+    for oid, nspname, relname, comment in conn.execute(_TABLES, params).fetchall():
         if _excluded(nspname, relname, patterns):
             continue
         tables[oid] = Table(schema=nspname, name=relname, comment=comment)
     params["tables"] = list(tables)
 
-    _read_columns(conn, tables, params)
-    sequences = _read_sequences(conn, tables, params)
-    _read_constraints(conn, tables, params, nulls_not_distinct)
-    _read_indexes(conn, tables, params, nulls_not_distinct)
-
-    enums = [Enum(schema=s, name=n, values=list(v), comment=c) for s, n, v, c in conn.execute(_ENUMS, params)]
-    namespaces = [Namespace(name=n, comment=c) for n, c in conn.execute(_NAMESPACES, params)]
-    extensions = [
-        Extension(name=name, schema=nsp)
-        for name, nsp in conn.execute(_EXTENSIONS)
-        if name not in _IMPLICIT_EXTENSIONS
-    ]
+    # One pipeline: the server runs the queries back to back while Python turns the
+    # first results into the model.
+    with conn.pipeline():
+        pending = {
+            "columns": conn.execute(_COLUMNS, params),
+            "sequences": conn.execute(_SEQUENCES, params),
+            "constraints": conn.execute(_CONSTRAINTS.format(nulls_not_distinct=nulls_not_distinct), params),
+            "indexes": conn.execute(_INDEXES.format(nulls_not_distinct=nulls_not_distinct), params),
+            "opclasses": conn.execute(_OPCLASSES),
+            "enums": conn.execute(_ENUMS, params),
+            "namespaces": conn.execute(_NAMESPACES, params),
+            "extensions": conn.execute(_EXTENSIONS),
+        }
+        attributes = _read_columns(pending["columns"].fetchall(), tables)
+        sequences = _read_sequences(pending["sequences"].fetchall(), tables)
+        _read_constraints(conn, pending["constraints"].fetchall(), tables, attributes)
+        _read_indexes(conn, pending["indexes"].fetchall(), dict(pending["opclasses"].fetchall()), tables, attributes)
+        enums = [Enum(schema=s, name=n, values=list(v), comment=c) for s, n, v, c in pending["enums"].fetchall()]
+        namespaces = [Namespace(name=n, comment=c) for n, c in pending["namespaces"].fetchall()]
+        extensions = [
+            Extension(name=name, schema=nsp)
+            for name, nsp in pending["extensions"].fetchall()
+            if name not in _IMPLICIT_EXTENSIONS
+        ]
     return Schema(
         dialect="postgresql",
         namespaces=namespaces,
@@ -292,9 +322,17 @@ def _excluded(schema: str, table: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(table, p) or fnmatch.fnmatchcase(qualified, p) for p in patterns)
 
 
-def _read_columns(conn: psycopg.Connection, tables: dict[int, Table], params: dict[str, Any]) -> None:
-    for (relid, _num, name, type_, notnull, identity, generated, default, collation,
-         comment) in conn.execute(_COLUMNS, params):
+# (table oid, attnum) -> (column name, collation oid): constraints and indexes name
+# their columns by number.
+_Attributes = dict[tuple[int, int], tuple[str, int]]
+
+
+def _read_columns(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> _Attributes:
+    """Columns into their tables."""
+    attributes: _Attributes = {}
+    for (relid, num, name, collation_oid, type_, notnull, identity, generated, default, collation,
+         comment) in rows:
+        attributes[relid, num] = (name, collation_oid)
         column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment)
         if generated == "s":
             column.generated = default
@@ -303,15 +341,14 @@ def _read_columns(conn: psycopg.Connection, tables: dict[int, Table], params: di
         else:
             column.default = default
         tables[relid].columns.append(column)
+    return attributes
 
 
-def _read_sequences(
-    conn: psycopg.Connection, tables: dict[int, Table], params: dict[str, Any]
-) -> list[Sequence]:
+def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> list[Sequence]:
     """Free-standing sequences, and the options of identity columns, which PostgreSQL
     keeps on the identity's hidden sequence."""
     sequences: list[Sequence] = []
-    for row in conn.execute(_SEQUENCES, params):
+    for row in rows:
         (_oid, nspname, relname, data_type, start, increment, minv, maxv, cache, cycle,
          owner_oid, owner_num, deptype, owner_schema, owner_table, owner_column, used_by_default) = row
         if "schemalens" in relname:
@@ -356,23 +393,29 @@ def _sequence_options(
 
 
 def _read_constraints(
-    conn: psycopg.Connection, tables: dict[int, Table], params: dict[str, Any], nulls_not_distinct: str
+    conn: psycopg.Connection, rows: list[tuple[Any, ...]], tables: dict[int, Table], attributes: _Attributes
 ) -> None:
-    query = _CONSTRAINTS.format(nulls_not_distinct=nulls_not_distinct)
-    for (relid, name, kind, deferrable, deferred, noinherit, upd, dele, match, columns,
-         ref_schema, ref_table, ref_columns, check_expr, nnd) in conn.execute(query, params):
+    names = {key: value[0] for key, value in attributes.items()}
+    outside = list({row[10] for row in rows if row[10] and row[10] not in tables})
+    if outside:  # foreign keys to tables we do not read: name their columns too
+        for relid, num, attname in conn.execute(_ATTRIBUTE_NAMES, (outside,)).fetchall():
+            names[relid, num] = attname
+    for (relid, name, kind, deferrable, deferred, noinherit, upd, dele, match, conkey,
+         ref_oid, ref_schema, ref_table, confkey, check_expr, nnd) in rows:
         table = tables[relid]
+        columns = [names[relid, n] for n in conkey or ()]
+        ref_columns = [names[ref_oid, n] for n in confkey or ()]
         if kind == "p":
-            table.primary_key = PrimaryKey(name=name, columns=list(columns))
+            table.primary_key = PrimaryKey(name=name, columns=columns)
         elif kind == "u":
             table.uniques.append(Unique(
-                name=name, columns=list(columns), nulls_not_distinct=bool(nnd),
+                name=name, columns=columns, nulls_not_distinct=bool(nnd),
                 deferrable=deferrable, initially_deferred=deferred,
             ))
         elif kind == "f":
             table.foreign_keys.append(ForeignKey(
-                name=name, columns=list(columns), ref_schema=ref_schema, ref_table=ref_table,
-                ref_columns=list(ref_columns), on_delete=_FK_ACTIONS[dele], on_update=_FK_ACTIONS[upd],
+                name=name, columns=columns, ref_schema=ref_schema, ref_table=ref_table,
+                ref_columns=ref_columns, on_delete=_FK_ACTIONS[dele], on_update=_FK_ACTIONS[upd],
                 match=_FK_MATCH[match], deferrable=deferrable, initially_deferred=deferred,
             ))
         else:
@@ -380,13 +423,31 @@ def _read_constraints(
 
 
 def _read_indexes(
-    conn: psycopg.Connection, tables: dict[int, Table], params: dict[str, Any], nulls_not_distinct: str
+    conn: psycopg.Connection, rows: list[tuple[Any, ...]], opclass_names: dict[int, str],
+    tables: dict[int, Table], attributes: _Attributes,
 ) -> None:
-    query = _INDEXES.format(nulls_not_distinct=nulls_not_distinct)
-    for (relid, name, unique, method, options, elements, include, opclasses,
-         collations, predicate, nnd) in conn.execute(query, params):
+    # An element's collation is worth writing only where it is not the one the column
+    # (or, for an expression, the database default) has anyway.
+    explicit: dict[tuple[int, int], int] = {}
+    for row in rows:
+        relid, indkey, collations = row[0], row[7], row[9]
+        for i, coll in enumerate(collations[: len(row[5])]):
+            natural = attributes.get((relid, indkey[i]), ("", 0))[1] if indkey[i] else _DEFAULT_COLLATION
+            if coll and coll != natural:
+                explicit[id(row), i] = coll
+    collation_names: dict[int, str] = (
+        dict(conn.execute(_COLLATIONS, (list(set(explicit.values())),)).fetchall()) if explicit else {}
+    )
+    for row in rows:
+        (relid, name, unique, method, options, elements, include, _indkey, opclasses, _collations,
+         predicate, nnd) = row
         keys = [
-            _index_element(element, collations[i], opclasses[i], options[i])
+            _index_element(
+                element,
+                collation_names.get(explicit.get((id(row), i), 0)),
+                opclass_names.get(opclasses[i]),
+                options[i],
+            )
             for i, element in enumerate(elements)
         ]
         tables[relid].indexes.append(Index(
