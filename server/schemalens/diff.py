@@ -737,4 +737,6 @@ def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any
         else:
             pairs.append((same, obj))
     gone.extend(left)
+    position = {id(obj): i for i, obj in enumerate(desired)}
+    fresh.sort(key=lambda obj: position[id(obj)])
     return pairs, gone, fresh

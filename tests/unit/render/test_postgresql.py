@@ -1,0 +1,220 @@
+"""PostgreSQL rendering of each change kind (pure; tests/db/test_render_roundtrip.py runs them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemalens.diff import Renames, diff
+from schemalens.model import (
+    Check,
+    Column,
+    Enum,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    Namespace,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    Unique,
+)
+from schemalens.render import RenderError, quote_ident, render
+
+
+def pg(*tables: Table, **kw: object) -> Schema:
+    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
+
+
+def sql(a: Schema, b: Schema, renames: Renames = Renames({}, {})) -> list[str]:
+    return [s.sql for s in render(diff(a, b, renames), a, b)]
+
+
+def t(name: str, *columns: Column, **kw: object) -> Table:
+    return Table("public", name, list(columns), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "quoted"), [
+    ("users", "users"), ("a\"b", '"a""b"'), ("User", '"User"'), ("user", '"user"'), ("select", '"select"'),
+    ("name", "name"), ("ünï", '"ünï"'), ("1st", '"1st"'), ("my table", '"my table"'), ("a$", '"a$"'), ("", '""'),
+])
+def test_quote_ident_postgresql(name: str, quoted: str) -> None:
+    assert quote_ident(name, "postgresql") == quoted
+
+
+def test_quote_ident_sqlite_keywords() -> None:
+    assert quote_ident("order", "sqlite") == '"order"'
+    assert quote_ident("user", "sqlite") == "user"
+    assert quote_ident("Abc", "sqlite") == '"Abc"'
+
+
+def test_create_table_with_inline_constraints_and_serial() -> None:
+    table = Table("app", "Order", [
+        Column("id", "bigint", False, default="nextval('app.\"Order_id_seq\"'::regclass)"),
+        Column("n", "integer", False, identity=Identity(always=True, start=10, increment=5)),
+        Column("g", "integer", generated="n * 2"),
+        Column("c", "text", collation='"C"', default="'x'"),
+        Column("customer", "integer"),
+    ], primary_key=PrimaryKey("order_pk", ["id"]), uniques=[Unique(None, ["c"], nulls_not_distinct=True)],
+        checks=[Check(None, "n > 0", no_inherit=True)],
+        foreign_keys=[ForeignKey(None, ["customer"], "app", "customer", ["id"], on_delete="CASCADE",
+                                 match="FULL", deferrable=True, initially_deferred=True)])
+    customer = Table("app", "customer", [Column("id", "integer", False)], primary_key=PrimaryKey(None, ["id"]))
+    out = sql(pg(), pg(table, customer, namespaces=[Namespace("app")]))
+    assert out[0] == "CREATE SCHEMA app"
+    assert out[1].startswith("CREATE TABLE app.customer")
+    assert out[2] == (
+        'CREATE TABLE app."Order" (\n'
+        "    id bigserial NOT NULL,\n"
+        "    n integer GENERATED ALWAYS AS IDENTITY (INCREMENT BY 5 START WITH 10) NOT NULL,\n"
+        "    g integer GENERATED ALWAYS AS (n * 2) STORED,\n"
+        "    c text COLLATE \"C\" DEFAULT 'x',\n"
+        "    customer integer,\n"
+        "    CONSTRAINT order_pk PRIMARY KEY (id),\n"
+        "    UNIQUE NULLS NOT DISTINCT (c),\n"
+        "    CHECK (n > 0) NO INHERIT,\n"
+        "    FOREIGN KEY (customer) REFERENCES app.customer (id) MATCH FULL ON DELETE CASCADE "
+        "DEFERRABLE INITIALLY DEFERRED\n)")
+
+
+def test_cycle_foreign_key_added_after_both_tables_without_validation() -> None:
+    a = t("a", Column("id", "integer", False), Column("b", "integer"), primary_key=PrimaryKey(None, ["id"]),
+          foreign_keys=[ForeignKey(None, ["b"], "public", "b", ["id"])])
+    b = t("b", Column("id", "integer", False), Column("a", "integer"), primary_key=PrimaryKey(None, ["id"]),
+          foreign_keys=[ForeignKey(None, ["a"], "public", "a", ["id"])])
+    out = sql(pg(), pg(a, b))
+    assert "FOREIGN KEY" not in out[0] and "REFERENCES public.a" in out[1]
+    assert out[2] == "ALTER TABLE public.a ADD FOREIGN KEY (b) REFERENCES public.b (id)"
+
+
+def test_constraints_on_existing_tables_are_validated_separately() -> None:
+    base = [Column("id", "integer", False), Column("o", "integer")]
+    a = pg(t("t", *base))
+    b = pg(t("t", *base, checks=[Check(None, "o > 0")], uniques=[Unique(None, ["o"])],
+             foreign_keys=[ForeignKey("t_o_fk", ["o"], "public", "t", ["id"])], primary_key=PrimaryKey(None, ["id"])))
+    assert sql(a, b) == [
+        "ALTER TABLE public.t ADD PRIMARY KEY (id)",
+        "ALTER TABLE public.t ADD UNIQUE (o)",
+        "ALTER TABLE public.t ADD CONSTRAINT t_check CHECK (o > 0) NOT VALID",
+        "ALTER TABLE public.t VALIDATE CONSTRAINT t_check",
+        "ALTER TABLE public.t ADD CONSTRAINT t_o_fk FOREIGN KEY (o) REFERENCES public.t (id) NOT VALID",
+        "ALTER TABLE public.t VALIDATE CONSTRAINT t_o_fk",
+    ]
+    with pytest.raises(RenderError):
+        sql(b, a)  # unnamed constraints in `actual` cannot be dropped by name
+
+
+def test_indexes() -> None:
+    cols = [Column("id", "integer", False), Column("Email", "text")]
+    b = pg(t("t", *cols, indexes=[
+        Index(None, ["lower(\"Email\")"], unique=True, where="id > 0", include=["id"], nulls_not_distinct=True),
+        Index("t_gin", ["\"Email\" gin_trgm_ops"], method="gin")]))
+    assert sql(pg(t("t", *cols)), b) == [
+        'CREATE UNIQUE INDEX ON public.t USING btree (lower("Email")) INCLUDE (id) NULLS NOT DISTINCT WHERE id > 0',
+        'CREATE INDEX t_gin ON public.t USING gin ("Email" gin_trgm_ops)']
+    a = pg(t("t", *cols, indexes=[Index("Idx", ["id"])]))
+    assert sql(a, pg(t("t", *cols))) == ['DROP INDEX public."Idx"']
+
+
+def test_alter_column_statements() -> None:
+    a = pg(t("t", Column("c", "text", default="'1'::text"), Column("v", "character varying(5)", False)))
+    b = pg(t("t", Column("c", "integer", False, default="2"), Column("v", "character varying(9)")))
+    assert sql(a, b) == [
+        "ALTER TABLE public.t ALTER COLUMN c DROP DEFAULT",
+        "ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::integer",
+        "ALTER TABLE public.t ALTER COLUMN c SET NOT NULL",
+        "ALTER TABLE public.t ALTER COLUMN c SET DEFAULT 2",
+        "ALTER TABLE public.t ALTER COLUMN v TYPE character varying(9)",
+        "ALTER TABLE public.t ALTER COLUMN v DROP NOT NULL",
+    ]
+
+
+def test_serial_and_identity_on_existing_columns() -> None:
+    a = pg(t("t", Column("id", "integer", False), Column("n", "bigint", False, identity=Identity())))
+    b = pg(t("t", Column("id", "integer", False, default="nextval('public.t_id_seq'::regclass)"),
+             Column("n", "bigint", False, identity=Identity(always=True, increment=2, cycle=True))))
+    assert sql(a, b) == [
+        "CREATE SEQUENCE public.t_id_seq AS integer",
+        "ALTER TABLE public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass)",
+        "ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id",
+        "SELECT setval('public.t_id_seq', COALESCE(MAX(id), 0) + 1, false) FROM public.t",
+        "ALTER TABLE public.t ALTER COLUMN n SET GENERATED ALWAYS SET INCREMENT BY 2 SET CYCLE",
+    ]
+    back = sql(b, a)
+    assert back == [
+        "ALTER TABLE public.t ALTER COLUMN id DROP DEFAULT",
+        "DROP SEQUENCE IF EXISTS public.t_id_seq",
+        "ALTER TABLE public.t ALTER COLUMN n SET GENERATED BY DEFAULT SET INCREMENT BY 1 SET NO CYCLE",
+    ]
+    c = pg(t("t", Column("id", "integer", False, identity=Identity()), Column("n", "bigint", False)))
+    assert sql(a, c)[:2] == [
+        "ALTER TABLE public.t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY",
+        "SELECT setval(pg_get_serial_sequence('public.t', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM public.t"]
+    assert sql(a, c)[2] == "ALTER TABLE public.t ALTER COLUMN n DROP IDENTITY"
+
+
+def test_add_column_as_serial() -> None:
+    a = pg(t("t", Column("x", "text")))
+    b = pg(t("t", Column("x", "text"), Column("id", "smallint", False, default="nextval('public.t_id_seq'::regclass)")))
+    assert sql(a, b) == ["ALTER TABLE public.t ADD COLUMN id smallserial NOT NULL"]
+
+
+def test_enums() -> None:
+    a = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")), enums=[Enum("public", "mood", ["a", "b"])])
+    b = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")),
+           enums=[Enum("public", "mood", ["z", "a", "it's", "b"])])
+    statements = render(diff(a, b), a, b)
+    assert [(s.sql, s.transactional) for s in statements] == [
+        ("ALTER TYPE public.mood ADD VALUE 'z' BEFORE 'a'", False),
+        ("ALTER TYPE public.mood ADD VALUE 'it''s' AFTER 'a'", False)]
+    c = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")), enums=[Enum("public", "mood", ["b", "a"])])
+    assert sql(a, c) == [
+        "ALTER TYPE public.mood RENAME TO mood_schemalens_old",
+        "CREATE TYPE public.mood AS ENUM ('b', 'a')",
+        "ALTER TABLE public.t ALTER COLUMN m DROP DEFAULT",
+        "ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood",
+        "ALTER TABLE public.t ALTER COLUMN m SET DEFAULT 'a'::public.mood",
+        "DROP TYPE public.mood_schemalens_old",
+    ]
+    assert sql(c, pg()) == ["DROP TABLE public.t", "DROP TYPE public.mood"]
+
+
+def test_sequences_extensions_comments_renames() -> None:
+    a = pg(t("users", Column("name", "text")), sequences=[Sequence("public", "old")])
+    b = pg(t("people", Column("full_name", "text", comment="it's"), comment=None),
+           sequences=[Sequence("public", "s", data_type="integer", start=5, cycle=True,
+                               owned_by=("public", "people", "full_name"))],
+           extensions=[Extension("citext", schema="public")])
+    renames = Renames({("public", "users"): "people"}, {("public", "people", "name"): "full_name"})
+    assert sql(a, b, renames) == [
+        "CREATE EXTENSION IF NOT EXISTS citext SCHEMA public",
+        "CREATE SEQUENCE public.s AS integer START WITH 5 CYCLE",
+        "ALTER TABLE public.users RENAME TO people",
+        "ALTER TABLE public.people RENAME COLUMN name TO full_name",
+        "ALTER SEQUENCE public.s OWNED BY public.people.full_name",
+        "COMMENT ON COLUMN public.people.full_name IS 'it''s'",
+        "DROP SEQUENCE IF EXISTS public.old",
+    ]
+    c = pg(t("people", Column("full_name", "text")), sequences=[Sequence("public", "s", increment=3, max_value=9)])
+    assert sql(b, c) == [
+        "ALTER SEQUENCE public.s AS bigint INCREMENT BY 3 MAXVALUE 9 START WITH 1 NO CYCLE OWNED BY NONE",
+        "COMMENT ON COLUMN public.people.full_name IS NULL",
+        "DROP EXTENSION citext",
+    ]
+
+
+def test_generated_expression_change_recreates_column() -> None:
+    a = pg(t("t", Column("a", "integer"), Column("g", "integer", generated="a")))
+    b = pg(t("t", Column("a", "integer"), Column("g", "integer", generated="a + 1")))
+    assert sql(a, b) == ["ALTER TABLE public.t DROP COLUMN g",
+                         "ALTER TABLE public.t ADD COLUMN g integer GENERATED ALWAYS AS (a + 1) STORED"]
+    c = pg(t("t", Column("a", "integer"), Column("g", "integer")))
+    assert sql(a, c) == ["ALTER TABLE public.t ALTER COLUMN g DROP EXPRESSION"]
+
+
+def test_statements_carry_their_change_ids() -> None:
+    a = pg(t("t", Column("c", "text")))
+    b = pg(t("t", Column("c", "text"), checks=[Check("c_ok", "c <> ''")]))
+    statements = render(diff(a, b), a, b)
+    assert {s.change_ids for s in statements} == {("add_constraint:public.t.c_ok",)}
