@@ -1,0 +1,3 @@
+from schemalens.lsp.server import main
+
+main()

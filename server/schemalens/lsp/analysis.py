@@ -1,0 +1,142 @@
+"""One check of a project: the editor's text against the database, in a worker thread.
+
+Pure engine work over a snapshot taken on the event loop (settings and the text of the
+open documents), so that the loop never waits on a parser or a database and a result
+can be dropped when a newer snapshot supersedes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from schemalens.changes import Change
+from schemalens.config import Settings
+from schemalens.connect import mask_url
+from schemalens.diff import Renames, diff
+from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
+from schemalens.model import Problem, Schema
+from schemalens.normalize import normalize_schema
+from schemalens.sources import SourceResult
+from schemalens.sources.sql import SourceError, parse_texts, schema_files
+from schemalens.workflows import WorkflowError
+
+DatabaseState = Literal["ok", "unreachable", "no-database", "error", "not-checked"]
+NO_RENAMES = Renames({}, {})
+
+
+@dataclass
+class Snapshot:
+    settings: Settings
+    files: list[str]                 # schema files, in apply order
+    overlays: dict[str, str]         # path -> unsaved editor text of open documents
+    versions: dict[str, int | None]  # path -> document version the overlay came from
+
+
+@dataclass
+class CheckResult:
+    snapshot: Snapshot
+    texts: dict[str, str] = field(default_factory=dict)
+    source: SourceResult | None = None
+    source_error: str | None = None
+    desired: Schema | None = None
+    actual: Schema | None = None
+    changes: list[Change] = field(default_factory=list)
+    database: DatabaseState = "not-checked"
+    database_message: str = ""
+
+    @property
+    def settings(self) -> Settings:
+        return self.snapshot.settings
+
+    @property
+    def parse_errors(self) -> list[Problem]:
+        return [p for p in self.source.problems if p.severity == "error"] if self.source else []
+
+    @property
+    def state(self) -> str:
+        """What the status bar shows."""
+        if self.source_error or self.parse_errors or self.database == "error":
+            return "error"
+        if self.database == "unreachable":
+            return "unreachable"
+        return "drift" if self.changes else "in-sync"
+
+
+def read_texts(files: list[str], overlays: dict[str, str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for file in files:
+        if file in overlays:
+            texts[file] = overlays[file]
+            continue
+        try:
+            texts[file] = Path(file).read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise SourceError(f"{file} is not UTF-8 text (byte {e.start})") from None
+        except OSError as e:
+            raise SourceError(f"cannot read {file}: {e.strerror}") from None
+    return texts
+
+
+def resolve_files(settings: Settings) -> list[str]:
+    return [str(p) for p in schema_files(settings.schema)]
+
+
+def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
+    result = CheckResult(snapshot)
+    settings = snapshot.settings
+    try:
+        result.texts = read_texts(snapshot.files, snapshot.overlays)
+    except SourceError as e:
+        result.source_error = str(e)
+        return result
+    with databases.use(settings) as entry:
+        default_schema = _connect(entry, result)
+        result.source = parse_texts(list(result.texts.items()), settings.dialect, default_schema)
+        if result.parse_errors:
+            return result  # a half-read file would read as drops: no drift until it parses
+        result.desired = normalize_schema(result.source.schema)
+        if result.database == "ok":
+            try:
+                result.actual = entry.read(settings, result.desired)
+            except WorkflowError as e:
+                result.database, result.database_message = "error", str(e)
+                return result
+        elif result.database == "no-database":
+            result.actual = Schema(dialect=settings.dialect)
+        else:
+            return result
+        result.changes = diff(result.actual, result.desired, NO_RENAMES)
+    return result
+
+
+def _connect(entry: Entry, result: CheckResult) -> str:
+    """Bring the entry up to date with the database; returns the default schema for
+    unqualified names. Records why the database could not be read, if it could not."""
+    settings = result.settings
+    fallback = "public" if settings.dialect == "postgresql" else "main"
+    for attempt in (1, 2):
+        try:
+            entry.refresh_fingerprint()
+            result.database = "ok"
+            return entry.default_schema
+        except NoDatabase:
+            result.database = "no-database"
+            result.database_message = (f"no database yet at {mask_url(settings.database_url)}: "
+                                       "push creates it")
+            return fallback
+        except Exception as e:  # refused, timed out, dropped: the editor shows it, never dies
+            entry.close()
+            if attempt == 2 or not _retryable(e):
+                result.database = "unreachable"
+                result.database_message = unreachable_message(e, settings.database_url,
+                                                              settings.origin("database_url"))
+    return fallback
+
+
+def _retryable(error: Exception) -> bool:
+    """A connection that died since the last check is worth one reconnect."""
+    from schemalens.connect import ConnectError
+
+    return not isinstance(error, ConnectError)

@@ -1,0 +1,122 @@
+"""Running checks off the event loop: newest wins, stale results are dropped.
+
+Each project (schema files + database) has a generation counter and a lock. A request
+bumps the generation and queues on the lock; when it gets its turn it runs only if no
+newer request arrived meanwhile, and its result is published only if none arrived while
+it ran. So a burst of saves runs at most two checks (the one running and the last one),
+and the editor never sees diagnostics for text it no longer has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types as lsp
+from pygls import uris
+
+from schemalens.lsp import diagnostics
+from schemalens.lsp.analysis import CheckResult, Snapshot, run_check
+from schemalens.lsp.targets import Target
+
+if TYPE_CHECKING:
+    from schemalens.lsp.server import SchemalensServer
+
+log = logging.getLogger(__name__)
+STATUS = "schemalens/status"
+
+
+@dataclass
+class Project:
+    generation: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    latest: CheckResult | None = None
+    target: Target | None = None
+    published: set[str] = field(default_factory=set)  # paths that got diagnostics last time
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Checks:
+    def __init__(self, server: SchemalensServer) -> None:
+        self.server = server
+        self.projects: dict[tuple[Any, ...], Project] = {}
+        # extra diagnostics other features add to a file (migrations), by path
+        self.extra: Callable[[CheckResult], dict[str, list[lsp.Diagnostic]]] | None = None
+
+    def project(self, target: Target) -> Project:
+        return self.projects.setdefault(target.key, Project())
+
+    def latest_for(self, path: str) -> CheckResult | None:
+        found = [p.latest for p in self.projects.values() if p.latest and path in p.latest.snapshot.files]
+        return found[-1] if found else None
+
+    def project_of(self, path: str) -> Project | None:
+        found = [p for p in self.projects.values() if p.target and path in p.target.files]
+        return found[-1] if found else None
+
+    async def request(self, target: Target) -> CheckResult | None:
+        """Check the target's project; returns the published result, or None when a newer
+        request superseded this one."""
+        project = self.project(target)
+        project.generation += 1
+        generation = project.generation
+        project.done.clear()
+        async with project.lock:
+            if project.generation != generation:
+                return None
+            snapshot = self.snapshot(target)
+            loop = asyncio.get_running_loop()
+            try:
+                result = await loop.run_in_executor(self.server.thread_pool, run_check, snapshot,
+                                                    self.server.databases)
+            except Exception:
+                log.exception("check of %s failed", target.path)
+                self.server.log(f"schemalens: the check of {target.path} failed; see the server log")
+                return None
+            if project.generation != generation:
+                return None
+            project.latest, project.target = result, target
+            self.publish(project, result)
+            project.done.set()
+            return result
+
+    async def request_migrations(self, target: Target) -> None:
+        """Migration files get their diagnostics once migrations land (helper G)."""
+
+    def snapshot(self, target: Target) -> Snapshot:
+        overlays: dict[str, str] = {}
+        versions: dict[str, int | None] = {}
+        for path in target.files:
+            doc = self.server.open_document(path)
+            if doc is not None:
+                overlays[path] = doc.source
+                versions[path] = doc.version
+        return Snapshot(target.settings, list(target.files), overlays, versions)
+
+    def publish(self, project: Project, result: CheckResult) -> None:
+        by_file = diagnostics.build(result)
+        if self.extra is not None:
+            for path, extra in self.extra(result).items():
+                by_file.setdefault(path, []).extend(extra)
+        for path in project.published - set(by_file):
+            by_file[path] = []
+        for path, diags in by_file.items():
+            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uris.from_fs_path(path) or path, diagnostics=diags,
+                version=result.snapshot.versions.get(path)))
+        project.published = {p for p, d in by_file.items() if d}
+        for path in result.snapshot.files:
+            if path in result.snapshot.overlays:
+                self.server.protocol.notify(STATUS, status_of(result, path))
+
+
+def status_of(result: CheckResult, path: str) -> dict[str, Any]:
+    return {
+        "uri": uris.from_fs_path(path) or path,
+        "state": result.state,
+        "changes": len(result.changes),
+        "pending": 0,
+    }
