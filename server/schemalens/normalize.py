@@ -260,9 +260,16 @@ def _pg_expression(text: str, context: _Context) -> str | None:
         result: str | None = " ".join(text.split())
     else:
         node = _Rewriter(context).top(node)
-        result = None if _is_null(node) else RawStream()(node)
+        result = None if _is_null(node) else _deparse(node, text)
     _expr_cache[key] = result
     return result
+
+
+def _deparse(node: ast.Node, original: str) -> str:
+    try:
+        return RawStream()(node)
+    except Exception:  # noqa: BLE001 - a tree pglast cannot print: compare as written
+        return " ".join(original.split())
 
 
 def canonical_index_element(text: str, method: str = "btree") -> str:
@@ -297,7 +304,7 @@ def _index_element(text: str, method: str) -> str:
     default_nulls = SortByNulls.SORTBY_NULLS_FIRST if descending else SortByNulls.SORTBY_NULLS_LAST
     if elem.nulls_ordering == default_nulls:
         elem.nulls_ordering = SortByNulls.SORTBY_NULLS_DEFAULT
-    return RawStream()(elem)
+    return _deparse(elem, text)
 
 
 def _strip_catalog(names: tuple[ast.String, ...]) -> tuple[ast.String, ...]:
@@ -372,9 +379,11 @@ class _Rewriter:
             return _in_list(node, "=")
         if kind == A_Expr_Kind.AEXPR_OP_ALL and op == "<>" and isinstance(node.rexpr, ast.A_ArrayExpr):
             return _in_list(node, "<>")
-        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE):
-            node.kind = A_Expr_Kind.AEXPR_OP
+        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE, A_Expr_Kind.AEXPR_SIMILAR):
+            node.kind = A_Expr_Kind.AEXPR_OP  # the operator (~~, ~~*, ~) is already in name
             return node
+        if kind == A_Expr_Kind.AEXPR_IN and len(node.rexpr) == 1:
+            return _op(op, node.lexpr, node.rexpr[0])  # PostgreSQL stores x IN (1) as x = 1
         if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN):
             low, high = node.rexpr
             inside = kind == A_Expr_Kind.AEXPR_BETWEEN
@@ -417,8 +426,11 @@ class _Rewriter:
 
 
 def _in_list(node: ast.A_Expr, op: str) -> ast.A_Expr:
+    elements = node.rexpr.elements or ()
+    if len(elements) == 1:
+        return _op(op, node.lexpr, elements[0])
     return ast.A_Expr(kind=A_Expr_Kind.AEXPR_IN, name=(ast.String(op),), lexpr=node.lexpr,
-                      rexpr=tuple(node.rexpr.elements or ()))
+                      rexpr=tuple(elements))
 
 
 def _op(op: str, left: ast.Node, right: ast.Node) -> ast.A_Expr:
