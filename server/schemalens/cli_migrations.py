@@ -1,0 +1,303 @@
+"""Terminal commands of the production workflow: generate, migrate, status, rollback,
+resolve, reset, rehash (registered on `schemalens.cli.app`), and the migrations gate
+that `check` runs when a migrations folder exists.
+
+Exit codes are an interface. migrate / rollback / reset: 0 done or nothing to do,
+1 refused (integrity, relation exists, wrong dialect, irreversible), 2 usage or
+connection error, 3 a migration failed and was rolled back. check with migrations:
+2 error, 5 integrity, 3 schema ahead of the migrations, 4 pending, 1 drift, 0 in step.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from schemalens.cli import (
+    DbOpt,
+    DialectOpt,
+    RenameOpt,
+    SchemaOpt,
+    _change_table,
+    _renames,
+    _run,
+    _settings,
+    app,
+    err,
+    out,
+)
+from schemalens.config import Settings
+
+MigrationsOpt = Annotated[Path | None, typer.Option(
+    "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
+
+
+def _msettings(db: str | None, schema: list[Path] | None, dialect: str | None,
+               migrations: Path | None) -> Settings:
+    settings = _settings(db, schema, dialect)
+    if migrations is not None:
+        settings.migrations = migrations.resolve()
+        settings.origins["migrations"] = "command line"
+    return settings
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@app.command()
+def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
+             migrations: MigrationsOpt = None, rename: RenameOpt = None,
+             name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
+             custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
+             ) -> None:
+    """Diff the schema files against the last migration snapshot and write the next migration."""
+    from schemalens import history
+
+    settings = _msettings(db, schema, dialect, migrations)
+    result = _run(history.generate, settings, _renames(rename, settings), name=name, custom=custom)
+    if result.refused:
+        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        raise typer.Exit(1)
+    if result.tag is None:
+        out.print("[green]nothing to generate[/green]: the schema files match the last migration", markup=True)
+        raise typer.Exit(0)
+    if result.changes:
+        out.print(_change_table(result.changes))
+    for path in result.files:
+        out.print(f"wrote {_rel(path)}", markup=False)
+    for reason in result.irreversible:
+        err.print(f"[yellow]the down migration cannot undo: {reason}[/yellow]", markup=True)
+    if custom:
+        out.print(f"write your SQL in {_rel(result.files[0])}, then run `schemalens rehash`", markup=False)
+    else:
+        out.print("review it, commit it, and apply it with `schemalens migrate`", markup=False)
+
+
+def _progress(interactive: bool, status: Any) -> Any:
+    def progress(tag: str, number: int, total: int, ms: int | None) -> None:
+        if ms is None:
+            if interactive:
+                status.update(f"applying {tag} ({number}/{total})...")
+            else:
+                err.print(f"applying {tag} ({number}/{total})", markup=False)
+        else:
+            (out if interactive else err).print(f"applied {tag} in {ms} ms", markup=False)
+    return progress
+
+
+class _Quiet:
+    def update(self, text: str) -> None:
+        pass
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
+    err.print(f"[red]failed, rolled back[/red]: {failure.migration.tag}", markup=True)
+    err.print(f"  {failure.location}: {failure.error.message}", markup=False)
+    if failure.error.piece is not None:
+        err.print(f"  while running: {failure.error.piece.sql}", markup=False)
+    if failure.partial:
+        lines = ", ".join(str(p.line) for p in failure.partial)
+        err.print(f"  [yellow]these statements had already committed and stay (line {lines}): they ran "
+                  "outside a transaction; make them safe to repeat (IF NOT EXISTS) before rerunning[/yellow]",
+                  markup=True)
+    else:
+        err.print("  nothing of this migration remains in the database", markup=False)
+    if done:
+        err.print(f"  applied before it in this run, and kept: {', '.join(tag for tag, _ in done)}", markup=False)
+
+
+@app.command()
+def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+            out_of_order: Annotated[bool, typer.Option(
+                "--out-of-order", help="Also apply pending migrations that sort before applied ones.")] = False,
+            dry_run: Annotated[bool, typer.Option(
+                "--dry-run", help="Run the pending migrations in a transaction and roll it back.")] = False,
+            backup: Annotated[Path | None, typer.Option(
+                "--backup", help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
+            ] = None,
+            baseline: Annotated[bool, typer.Option(
+                "--baseline", help="Record every pending migration as applied without running it, "
+                                   "after checking the database matches them.")] = False,
+            ) -> None:
+    """Apply pending migrations in order, each in one transaction, each exactly once."""
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    interactive = sys.stderr.isatty()
+    with (err.status("waiting for the migration lock...") if interactive else _Quiet()) as status:
+        def on_wait() -> None:
+            if not interactive:
+                err.print("another migrate holds the lock on this database: waiting", markup=False)
+        result = _run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
+                      baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
+    if result.refused:
+        err.print(f"[red]refused[/red] ({result.database}):", markup=True)
+        err.print(result.refused, markup=False)
+        raise typer.Exit(1)
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
+    if result.failure:
+        if dry_run:
+            err.print(f"[red]dry run: would fail[/red]: {result.failure.location}: {result.failure.error.message}",
+                      markup=True)
+        else:
+            _print_failure(result.failure, result.applied)
+        raise typer.Exit(3)
+    if result.backup:
+        out.print(f"backup written to {_rel(result.backup)}", markup=False)
+    if baseline:
+        message = (f"recorded as applied (not run): {', '.join(result.recorded)}" if result.recorded
+                   else "nothing to record: every migration is applied")
+        out.print(message, markup=False)
+    elif dry_run:
+        names = ", ".join(tag for tag, _ in result.applied)
+        out.print(f"[green]dry run ok[/green]: {names or 'nothing pending'}; nothing was kept", markup=True)
+    elif result.applied:
+        out.print(f"[green]done[/green]: applied {len(result.applied)} migration(s) to {result.database}", markup=True)
+    else:
+        out.print(f"[green]nothing to do[/green]: {result.database} is up to date", markup=True)
+
+
+_COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "red", "out-of-order": "red",
+          "modified": "red", "unjournaled": "red"}
+
+
+@app.command()
+def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Every migration: applied, pending, edited, missing or out of order."""
+    from rich.table import Table as RichTable
+
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    result = _run(history.status, settings)
+    states = result.assessment.states
+    if as_json:
+        print(json.dumps({"database": result.database, "problems": result.assessment.problems, "migrations": [
+            {"name": s.tag, "idx": s.idx, "state": s.state,
+             "applied_at": s.applied.applied_at if s.applied else None,
+             "execution_ms": s.applied.execution_ms if s.applied else None,
+             "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in states]},
+            indent=2))
+        return
+    table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("migration", "state", "applied at", "ms"):
+        table.add_column(column)
+    for s in states:
+        color = _COLOR.get(s.state, "white")
+        applied = s.applied
+        table.add_row(s.tag, f"[{color}]{s.state}[/{color}]", applied.applied_at if applied else "",
+                      f"{applied.execution_ms}" + ("" if applied.method == "applied" else f" ({applied.method})")
+                      if applied else "")
+    out.print(f"{result.database}, {_rel(settings.migrations)}:", markup=False)
+    out.print(table)
+    for problem in result.assessment.problems:
+        err.print(f"[red]problem[/red]: {problem}", markup=True)
+    pending = len(result.assessment.pending)
+    out.print(f"{pending} pending" if pending else "up to date", markup=False)
+
+
+@app.command()
+def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
+    """Undo the last applied migration with its down file (refused when irreversible)."""
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    result = _run(history.rollback, settings)
+    if result.refused:
+        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        raise typer.Exit(1)
+    if result.failure:
+        _print_failure(result.failure, [])
+        raise typer.Exit(3)
+    out.print(f"[green]rolled back[/green] {result.rolled_back} in {result.database}", markup=True)
+
+
+@app.command()
+def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+            applied: Annotated[str | None, typer.Option(
+                "--applied", help="Record this migration as applied without running it "
+                                  "(after checking the database matches it).")] = None,
+            rolled_back: Annotated[str | None, typer.Option(
+                "--rolled-back", help="Forget this migration's record (it was undone by hand).")] = None) -> None:
+    """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    result = _run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
+    if result.refused:
+        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        raise typer.Exit(1)
+    out.print(result.done, markup=False)
+
+
+@app.command()
+def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+          force: Annotated[bool, typer.Option("--force", help="Really wipe the database.")] = False) -> None:
+    """Development: drop every managed object and its data, then run every migration."""
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    interactive = sys.stderr.isatty()
+    with (err.status("resetting...") if interactive else _Quiet()) as status:
+        result = _run(history.reset, settings, force=force, progress=_progress(interactive, status))
+    if result.refused:
+        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        raise typer.Exit(1)
+    if result.failure:
+        err.print(f"[red]failed[/red]: {result.failure}", markup=True)
+        raise typer.Exit(3)
+    migrated = result.migrate
+    if migrated and migrated.refused:
+        err.print(f"[red]refused[/red]: {migrated.refused}", markup=True)
+        raise typer.Exit(1)
+    if migrated and migrated.failure:
+        _print_failure(migrated.failure, migrated.applied)
+        raise typer.Exit(3)
+    count = len(migrated.applied) if migrated else 0
+    out.print(f"[green]reset[/green] {result.database}: dropped {result.dropped} object(s), "
+              f"applied {count} migration(s)", markup=True)
+
+
+@app.command()
+def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbOpt = None) -> None:
+    """Record the new checksums of pending migrations you edited on purpose."""
+    from schemalens import history
+
+    settings = _msettings(db, None, dialect, migrations)
+    changed = _run(history.rehash, settings)
+    if changed:
+        out.print(f"re-recorded: {', '.join(changed)}", markup=False)
+    else:
+        out.print("nothing changed: the journal matches the files", markup=False)
+
+
+def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
+    """`check` when a migrations folder exists: one line per gate, exit with the gate's code."""
+    from schemalens import history
+
+    result = _run(history.check_migrations, settings, renames)
+    if as_json:
+        print(json.dumps({"exit_code": result.exit_code, "gates": [
+            {"gate": gate, "ok": ok, "detail": detail} for gate, ok, detail in result.lines]}, indent=2))
+    else:
+        for gate, ok, detail in result.lines:
+            mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
+            out.print(f"{mark} {gate}: ", markup=True, end="")
+            out.print(detail, markup=False)
+    raise typer.Exit(result.exit_code)
