@@ -23,6 +23,7 @@ leave to the database.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from bisect import bisect_right
@@ -105,9 +106,13 @@ class _File:
         return bisect_right(self.line_starts, char_offset) - 1
 
     def span(self, start: int, end: int) -> Span:
-        sl, sc = self.line_col(start)
-        el, ec = self.line_col(max(start, end))
-        return Span(self.path, sl, sc, el, ec)
+        starts = self.line_starts
+        line = bisect_right(starts, start) - 1
+        end = max(start, end)
+        if line + 1 == len(starts) or end < starts[line + 1]:
+            return Span(self.path, line, start - starts[line], line, end - starts[line])
+        el, ec = self.line_col(end)
+        return Span(self.path, line, start - starts[line], el, ec)
 
     def ident_span(self, start: int) -> Span:
         """Span of the (possibly qualified) name that starts at `start`."""
@@ -322,6 +327,8 @@ def _array_suffix(type_name: Json) -> str:
 
 
 def _builtin_type_text(name: str, type_name: Json) -> str:
+    if "typmods" not in type_name and name in _TYPE_SPELLING:
+        return _TYPE_SPELLING[name]
     mods = [_deparse(m) for m in type_name.get("typmods", ())]
     if name == "interval":
         text = "interval"
@@ -349,7 +356,8 @@ _SVF = {
     "SVFOP_SESSION_USER": "SESSION_USER", "SVFOP_CURRENT_CATALOG": "CURRENT_CATALOG",
     "SVFOP_CURRENT_SCHEMA": "CURRENT_SCHEMA",
 }
-_ATOMIC = ("A_Const", "ColumnRef", "FuncCall", "SQLValueFunction", "TypeCast")
+_ATOMIC = ("A_Const", "ColumnRef", "FuncCall", "SQLValueFunction", "TypeCast", "A_ArrayExpr",
+           "CoalesceExpr")
 
 
 def _const_text(body: Json) -> str:
@@ -398,26 +406,76 @@ def _fast(node: Json) -> str | None:
         return f"{name}({', '.join(args)})"  # type: ignore[arg-type]
     if kind == "SQLValueFunction" and body.get("typmod", -1) == -1:
         return _SVF.get(body["op"])
-    if kind == "A_Expr" and body.get("kind") == "AEXPR_OP" and "lexpr" in body and "rexpr" in body:
-        op = _names(body["name"])
-        if len(op) != 1:
-            return None
-        left, right = _fast(body["lexpr"]), _fast(body["rexpr"])
-        if left is None or right is None:
-            return None
-        return f"{_paren(body['lexpr'], left)} {op[0]} {_paren(body['rexpr'], right)}"
-    if kind == "BoolExpr" and body["boolop"] in ("AND_EXPR", "OR_EXPR"):
+    if kind == "A_Expr":
+        return _fast_a_expr(body)
+    if kind == "BoolExpr":
         parts = [_fast(a) for a in body["args"]]
         if any(p is None for p in parts):
             return None
-        joiner = " AND " if body["boolop"] == "AND_EXPR" else " OR "
-        return joiner.join(_paren(a, p) for a, p in zip(body["args"], parts))  # type: ignore[arg-type]
+        wrapped = [_paren(a, p) for a, p in zip(body["args"], parts)]  # type: ignore[arg-type]
+        if body["boolop"] == "NOT_EXPR":
+            return f"NOT {wrapped[0]}"
+        return (" AND " if body["boolop"] == "AND_EXPR" else " OR ").join(wrapped)
     if kind == "NullTest":
         arg = _fast(body["arg"])
         if arg is None:
             return None
         test = "IS NULL" if body["nulltesttype"] == "IS_NULL" else "IS NOT NULL"
         return f"{_paren(body['arg'], arg)} {test}"
+    if kind == "BooleanTest":
+        arg = _fast(body["arg"])
+        if arg is None:
+            return None
+        test = body["booltesttype"].replace("_", " ")
+        return f"{_paren(body['arg'], arg)} {test}"
+    if kind in ("A_ArrayExpr", "CoalesceExpr"):
+        items = [_fast(a) for a in body.get("elements" if kind == "A_ArrayExpr" else "args", ())]
+        if any(i is None for i in items):
+            return None
+        joined = ", ".join(items)  # type: ignore[arg-type]
+        return f"ARRAY[{joined}]" if kind == "A_ArrayExpr" else f"COALESCE({joined})"
+    return None
+
+
+_LIKE_OPS = {"~~": "LIKE", "!~~": "NOT LIKE", "~~*": "ILIKE", "!~~*": "NOT ILIKE"}
+
+
+def _fast_a_expr(body: Json) -> str | None:
+    op = _names(body.get("name", []))
+    kind = body.get("kind")
+    if len(op) != 1 or "rexpr" not in body:
+        return None
+    right_node = body["rexpr"]
+    if "List" in right_node:
+        items = [_fast(i) for i in right_node["List"].get("items", ())]
+        if any(i is None for i in items):
+            return None
+        right = None
+    else:
+        items = []
+        right = _fast(right_node)
+        if right is None:
+            return None
+        right = _paren(right_node, right)
+    if "lexpr" not in body:
+        return f"{op[0]} {right}" if kind == "AEXPR_OP" and right is not None else None
+    left = _fast(body["lexpr"])
+    if left is None:
+        return None
+    left = _paren(body["lexpr"], left)
+    if kind == "AEXPR_OP" and right is not None:
+        return f"{left} {op[0]} {right}"
+    if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN") and len(items) == 2:
+        items = [_paren(n, t) for n, t in zip(right_node["List"]["items"], items)]  # type: ignore[arg-type]
+        return f"{left} {op[0]} {items[0]} AND {items[1]}"
+    if kind == "AEXPR_IN" and items:
+        return f"{left} {'IN' if op[0] == '=' else 'NOT IN'} ({', '.join(items)})"  # type: ignore[arg-type]
+    if kind in ("AEXPR_LIKE", "AEXPR_ILIKE") and right is not None and op[0] in _LIKE_OPS:
+        return f"{left} {_LIKE_OPS[op[0]]} {right}"
+    if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL") and right is not None:
+        return f"{left} {op[0]} {'ANY' if kind == 'AEXPR_OP_ANY' else 'ALL'} ({right})"
+    if kind in ("AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT") and right is not None:
+        return f"{left} IS {'NOT ' if kind == 'AEXPR_NOT_DISTINCT' else ''}DISTINCT FROM {right}"
     return None
 
 
@@ -1906,7 +1964,21 @@ def _directives(text: str) -> list[tuple[int, str]]:
 
 
 def parse_postgresql(files: list[tuple[str, str]], default_schema: str = "public") -> SourceResult:
-    """Apply the files in order to an empty model; never raises for bad input."""
+    """Apply the files in order to an empty model; never raises for bad input.
+
+    The cyclic garbage collector is paused meanwhile: the parse trees are millions of
+    short-lived dicts without cycles, and its passes over them cost more than the parse.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(files, default_schema)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(files: list[tuple[str, str]], default_schema: str) -> SourceResult:
     b = _Builder(default_schema)
     for path, text in files:
         b.search_path = [default_schema]
