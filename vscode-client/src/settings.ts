@@ -1,0 +1,43 @@
+// The settings the server reads. The server asks for the "schemalens" section through
+// workspace/configuration (answered by VS Code); the same values go in initializationOptions
+// so the first check does not wait for a round trip.
+
+export interface ServerSettings {
+  databaseUrl?: string;
+  schema?: string[];
+  migrations?: string;
+  dialect?: string;
+}
+
+// Only non-empty values: an empty setting means "use the project's configuration".
+export function serverSettings(get: (key: string) => unknown): ServerSettings {
+  const out: ServerSettings = {};
+  const text = (key: string): string | undefined => {
+    const value = get(key);
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  };
+  const databaseUrl = text("databaseUrl");
+  if (databaseUrl) out.databaseUrl = databaseUrl;
+  const schema = get("schema");
+  if (Array.isArray(schema)) {
+    const paths = schema.filter((p): p is string => typeof p === "string" && p.trim() !== "");
+    if (paths.length) out.schema = paths;
+  }
+  const migrations = text("migrations");
+  if (migrations) out.migrations = migrations;
+  const dialect = text("dialect");
+  if (dialect) out.dialect = dialect;
+  return out;
+}
+
+// Settings whose change needs a new server process (the rest the server re-reads itself).
+export function needsRestart(changed: (section: string) => boolean): boolean {
+  return changed("schemalens.python") || changed("schemalens.trace.server");
+}
+
+// Passwords never reach the output channel.
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']*:)[^@/\s"']*(@)/gi, "$1***$2")
+    .replace(/([?&]password=)[^&\s"']*/gi, "$1***");
+}

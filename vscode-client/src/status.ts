@@ -1,0 +1,74 @@
+// The status bar item, as a pure function of the server's last `schemalens/status`.
+
+export type ServerState = "in-sync" | "drift" | "pending" | "unreachable" | "error";
+
+export interface ServerStatus {
+  uri: string;
+  state: ServerState;
+  changes: number;
+  pending: number;
+  message?: string;
+}
+
+export interface StatusAction {
+  label: string;
+  command: string; // a client command id
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  warning: boolean;
+  actions: StatusAction[];
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function statusView(status: ServerStatus | undefined): StatusView {
+  const checkAgain = { label: "Check again", command: "schemalens.client.check" };
+  const logs = { label: "Show logs", command: "schemalens.client.showLogs" };
+  if (!status) {
+    return { text: "$(database) schemalens", tooltip: "schemalens: waiting for the first check", warning: false, actions: [checkAgain, logs] };
+  }
+  switch (status.state) {
+    case "in-sync":
+      return {
+        text: "$(check) schema in sync",
+        tooltip: "The database matches the schema files",
+        warning: false,
+        actions: [{ label: "Open Studio", command: "schemalens.client.studio" }, { label: "Show migration status", command: "schemalens.client.status" }],
+      };
+    case "drift":
+      return {
+        text: `$(diff) ${plural(status.changes, "change")}`,
+        tooltip: `The database differs from the schema files by ${plural(status.changes, "change")}`,
+        warning: true,
+        actions: [
+          { label: "Preview SQL", command: "schemalens.client.previewSql" },
+          { label: "Push schema to database", command: "schemalens.client.push" },
+          { label: "Generate migration", command: "schemalens.client.generate" },
+        ],
+      };
+    case "pending":
+      return {
+        text: `$(history) ${plural(status.pending, "pending migration")}`,
+        tooltip: `${plural(status.pending, "migration")} not yet applied to the database`,
+        warning: true,
+        actions: [{ label: "Run pending migrations", command: "schemalens.client.migrate" }, { label: "Show migration status", command: "schemalens.client.status" }],
+      };
+    case "unreachable":
+      return {
+        text: "$(debug-disconnect) database unreachable",
+        tooltip: status.message ?? "The database could not be reached",
+        warning: true,
+        actions: [checkAgain, logs],
+      };
+    default:
+      return {
+        text: "$(error) schemalens error",
+        tooltip: status.message ?? "The last check failed; see the logs",
+        warning: true,
+        actions: [checkAgain, logs],
+      };
+  }
+}
