@@ -23,12 +23,13 @@ import dataclasses
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from pglast import ast, parse_sql, parser
+from pglast import ast, keywords, parse_sql, parser
 from pglast.enums import A_Expr_Kind, BoolExprType, SortByDir, SortByNulls, SQLValueFunctionOp
 from pglast.printers import SPECIAL_FUNCTIONS
 from pglast.stream import RawStream, maybe_double_quote_name
+from pglast.visitors import Ancestor
 
 from schemalens.model import Check, Column, Index, Schema, Sequence, Table
 
@@ -254,6 +255,10 @@ def _pg_expression(text: str, context: _Context) -> str | None:
     key = (text, context)
     if key in _expr_cache:
         return _expr_cache[key]
+    fast = _fast_expression(text, context)
+    if fast is not None:
+        _expr_cache[key] = fast
+        return fast
     try:
         node = parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val
     except Exception:  # noqa: BLE001 - unparsable: keep it comparable as written
@@ -265,9 +270,52 @@ def _pg_expression(text: str, context: _Context) -> str | None:
     return result
 
 
+class _Stream(RawStream):
+    """RawStream without its per-call ancestor visitor: that visitor rebuilds a class
+    and inspects it on every call, which was most of the time spent normalizing a large
+    schema. `_populate_ancestors` sets the same chains directly."""
+
+    def __call__(self, node: Any, plpgsql: bool = False) -> str:
+        _populate_ancestors(node, Ancestor())
+        self.print_node(node)
+        return self.getvalue()
+
+
+def _populate_ancestors(node: Any, ancestors: Ancestor) -> None:
+    if isinstance(node, tuple):
+        for index, value in enumerate(node):
+            if isinstance(value, (tuple, ast.Node)):
+                _populate_ancestors(value, ancestors / (node, index))
+        return
+    object.__setattr__(node, "ancestors", ancestors)
+    for member in type(node).__slots__:
+        value = getattr(node, member, None)
+        if isinstance(value, (tuple, ast.Node)):
+            _populate_ancestors(value, ancestors / (node, member))
+
+
+_SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_NEXTVAL = re.compile(r"nextval\('([A-Za-z0-9_.\"$]+)'(?:::regclass)?\)")
+_KEYWORDS = frozenset().union(*(getattr(keywords, n) for n in dir(keywords) if n.endswith("_KEYWORDS")))
+
+
+def _fast_expression(text: str, context: _Context) -> str | None:
+    """The two shapes that are distinct in every table of a large schema (a serial's
+    nextval(), a bare column) without a parse; same result as the full path."""
+    if _SIMPLE_NAME.fullmatch(text) and text not in _KEYWORDS:
+        return text
+    match = _NEXTVAL.fullmatch(text)
+    if match:
+        parts = _split_identifier(match.group(1))
+        if len(parts) == 1:
+            parts = [context.schema, *parts]
+        return "nextval('" + ".".join(maybe_double_quote_name(p) for p in parts) + "')"
+    return None
+
+
 def _deparse(node: ast.Node, original: str) -> str:
     try:
-        return RawStream()(node)
+        return _Stream()(node)
     except Exception:  # noqa: BLE001 - a tree pglast cannot print: compare as written
         return " ".join(original.split())
 
@@ -283,6 +331,8 @@ def canonical_index_element(text: str, method: str = "btree") -> str:
 
 
 def _index_element(text: str, method: str) -> str:
+    if _SIMPLE_NAME.fullmatch(text) and text not in _KEYWORDS:
+        return text
     try:
         stmt = parse_sql(f"CREATE INDEX x ON t ({text})")[0].stmt
         (elem,) = stmt.indexParams
@@ -345,13 +395,16 @@ class _Rewriter:
 
     def visit(self, node: Any, nested: bool) -> Any:
         if isinstance(node, tuple):
-            return tuple(self.visit(n, nested) for n in node)
+            items = tuple(self.visit(n, nested) for n in node)
+            return node if all(a is b for a, b in zip(items, node)) else items
         if not isinstance(node, ast.Node):
             return node
         for slot in type(node).__slots__:
             value = getattr(node, slot, None)
             if isinstance(value, (ast.Node, tuple)):
-                setattr(node, slot, self.visit(value, nested=True))
+                new = self.visit(value, nested=True)
+                if new is not value:
+                    setattr(node, slot, new)
         handler: Callable[[Any, bool], Any] | None = getattr(self, f"_{type(node).__name__}", None)
         return handler(node, nested) if handler else node
 
@@ -362,22 +415,24 @@ class _Rewriter:
         return node
 
     def _TypeCast(self, node: ast.TypeCast, nested: bool) -> ast.Node:
-        target = _canonical_type_node(node.typeName)
-        type_text = _type_text(target)
+        written = _Stream()(node.typeName)
+        type_text = canonical_type(written, "postgresql")
         if _is_constant(node.arg):
             return _coerce_constant(node.arg, type_text)
         if nested and isinstance(node.arg, ast.ColumnRef) and type_text in _IMPLICIT_COLUMN_CASTS:
             return node.arg
-        node.typeName = target
+        if type_text != written:
+            node.typeName = _type_node(type_text, node.typeName)
         return node
 
     def _A_Expr(self, node: ast.A_Expr, nested: bool) -> ast.Node:
         node.name = _strip_catalog(node.name) if node.name else node.name
         op = node.name[-1].sval if node.name else ""
         kind = node.kind
-        if kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=" and isinstance(node.rexpr, ast.A_ArrayExpr):
+        listed = isinstance(node.rexpr, ast.A_ArrayExpr) and bool(node.rexpr.elements)
+        if kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=" and listed:
             return _in_list(node, "=")
-        if kind == A_Expr_Kind.AEXPR_OP_ALL and op == "<>" and isinstance(node.rexpr, ast.A_ArrayExpr):
+        if kind == A_Expr_Kind.AEXPR_OP_ALL and op == "<>" and listed:
             return _in_list(node, "<>")
         if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE, A_Expr_Kind.AEXPR_SIMILAR):
             node.kind = A_Expr_Kind.AEXPR_OP  # the operator (~~, ~~*, ~) is already in name
@@ -474,21 +529,13 @@ def _coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
     return node
 
 
-def _canonical_type_node(type_name: ast.TypeName) -> ast.TypeName:
-    """Rebuild a cast's type from its canonical text so that `x::int4` and
-    `x::integer` print the same."""
-    text = RawStream()(type_name)
-    canonical = canonical_type(text, "postgresql")
-    if canonical == text:
-        return type_name
+def _type_node(canonical: str, written: ast.TypeName) -> ast.TypeName:
+    """The TypeName node of a canonical type text, so that `x::int4` and `x::integer`
+    print the same."""
     try:
         return parse_sql(f"SELECT NULL::{canonical}")[0].stmt.targetList[0].val.typeName
     except Exception:  # noqa: BLE001
-        return type_name
-
-
-def _type_text(type_name: ast.TypeName) -> str:
-    return canonical_type(RawStream()(type_name), "postgresql")
+        return written
 
 
 def _split_identifier(text: str) -> list[str]:
@@ -503,20 +550,31 @@ def _split_identifier(text: str) -> list[str]:
 
 # --- whole schemas --------------------------------------------------------------------
 
+_T = TypeVar("_T")
+
+
+def _clone(obj: _T, **changes: Any) -> _T:
+    """dataclasses.replace without re-running __init__: a fifth of the time of
+    normalizing a large schema went into replace()."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
 
 def normalize_schema(schema: Schema) -> Schema:
     """A new Schema in canonical spelling; spans and declared renames carried over."""
     if schema.dialect != "postgresql":
         return _copy_schema(schema)
     resolve = _user_type_resolver(schema)
-    return dataclasses.replace(
+    return _clone(
         schema,
-        namespaces=[dataclasses.replace(n) for n in schema.namespaces],
+        namespaces=[_clone(n) for n in schema.namespaces],
         extensions=[
-            dataclasses.replace(e, schema=None if e.schema == DEFAULT_USER_SCHEMA else e.schema)
+            _clone(e, schema=None if e.schema == DEFAULT_USER_SCHEMA else e.schema)
             for e in schema.extensions
         ],
-        enums=[dataclasses.replace(e, values=list(e.values)) for e in schema.enums],
+        enums=[_clone(e, values=list(e.values)) for e in schema.enums],
         sequences=[_sequence(s, resolve) for s in schema.sequences],
         tables=[_table(t, resolve) for t in schema.tables],
     )
@@ -541,19 +599,19 @@ def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
 
 
 def _sequence(sequence: Sequence, resolve: Callable[[str], str]) -> Sequence:
-    return dataclasses.replace(sequence, data_type=resolve(sequence.data_type))
+    return _clone(sequence, data_type=resolve(sequence.data_type))
 
 
 def _table(table: Table, resolve: Callable[[str], str]) -> Table:
     context = _Context(schema=table.schema)
-    return dataclasses.replace(
+    return _clone(
         table,
         columns=[_column(c, table.schema, resolve) for c in table.columns],
-        primary_key=dataclasses.replace(table.primary_key, columns=list(table.primary_key.columns))
+        primary_key=_clone(table.primary_key, columns=list(table.primary_key.columns))
         if table.primary_key else None,
-        uniques=[dataclasses.replace(u, columns=list(u.columns)) for u in table.uniques],
+        uniques=[_clone(u, columns=list(u.columns)) for u in table.uniques],
         foreign_keys=[
-            dataclasses.replace(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
+            _clone(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
             for f in table.foreign_keys
         ],
         checks=[_check(c, context) for c in table.checks],
@@ -567,12 +625,12 @@ def _column(column: Column, schema: str, resolve: Callable[[str], str]) -> Colum
     if column.default is not None and column.identity is None and column.generated is None:
         default = _pg_expression(column.default, _Context(schema=schema, column_type=type_))
     generated = _pg_expression(column.generated, _Context(schema=schema)) if column.generated else None
-    return dataclasses.replace(
+    return _clone(
         column,
         type=type_,
         default=default,
         generated=generated,
-        identity=dataclasses.replace(column.identity) if column.identity else None,
+        identity=_clone(column.identity) if column.identity else None,
         collation=_collation(column.collation) if column.collation else None,
     )
 
@@ -589,13 +647,13 @@ def _collation(text: str) -> str:
 
 def _check(check: Check, context: _Context) -> Check:
     expression = _pg_expression(check.expression, context)
-    return dataclasses.replace(check, expression=expression if expression is not None else "NULL")
+    return _clone(check, expression=expression if expression is not None else "NULL")
 
 
 def _index(index: Index, context: _Context) -> Index:
     method = index.method.lower()
     where = _pg_expression(index.where, context) if index.where else None
-    return dataclasses.replace(
+    return _clone(
         index,
         method=method,
         columns=[canonical_index_element(c, method) for c in index.columns],
@@ -607,31 +665,31 @@ def _index(index: Index, context: _Context) -> Index:
 def _copy_schema(schema: Schema) -> Schema:
     """Other dialects keep their spelling: a structural copy, so callers may mutate the
     result without touching the input."""
-    return dataclasses.replace(
+    return _clone(
         schema,
-        namespaces=[dataclasses.replace(n) for n in schema.namespaces],
-        extensions=[dataclasses.replace(e) for e in schema.extensions],
-        enums=[dataclasses.replace(e, values=list(e.values)) for e in schema.enums],
-        sequences=[dataclasses.replace(s) for s in schema.sequences],
+        namespaces=[_clone(n) for n in schema.namespaces],
+        extensions=[_clone(e) for e in schema.extensions],
+        enums=[_clone(e, values=list(e.values)) for e in schema.enums],
+        sequences=[_clone(s) for s in schema.sequences],
         tables=[_copy_table(t) for t in schema.tables],
     )
 
 
 def _copy_table(table: Table) -> Table:
-    return dataclasses.replace(
+    return _clone(
         table,
-        columns=[dataclasses.replace(
+        columns=[_clone(
             c, type=c.type.strip(),
-            identity=dataclasses.replace(c.identity) if c.identity else None,
+            identity=_clone(c.identity) if c.identity else None,
         ) for c in table.columns],
-        primary_key=dataclasses.replace(table.primary_key, columns=list(table.primary_key.columns))
+        primary_key=_clone(table.primary_key, columns=list(table.primary_key.columns))
         if table.primary_key else None,
-        uniques=[dataclasses.replace(u, columns=list(u.columns)) for u in table.uniques],
+        uniques=[_clone(u, columns=list(u.columns)) for u in table.uniques],
         foreign_keys=[
-            dataclasses.replace(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
+            _clone(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
             for f in table.foreign_keys
         ],
-        checks=[dataclasses.replace(c) for c in table.checks],
-        indexes=[dataclasses.replace(i, columns=list(i.columns), include=list(i.include))
+        checks=[_clone(c) for c in table.checks],
+        indexes=[_clone(i, columns=list(i.columns), include=list(i.include))
                  for i in table.indexes],
     )

@@ -1,0 +1,220 @@
+"""Canonical spellings, without a database (the real-database counterpart is
+tests/db/test_normalize_postgresql.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from schemalens.model import (
+    Check, Column, Enum, Extension, ForeignKey, Identity, Index, PrimaryKey, Schema, Sequence, Span, Table, Unique,
+)
+from schemalens.normalize import canonical_expression, canonical_index_element, canonical_type, normalize_schema
+
+PG = "postgresql"
+
+
+@pytest.mark.parametrize(("spellings", "canonical"), [
+    (["int", "int4", "integer", "INTEGER", "pg_catalog.int4", "serial"], "integer"),
+    (["int8", "bigint", "bigserial"], "bigint"),
+    (["int2", "smallint", "smallserial"], "smallint"),
+    (["varchar(10)", "character varying(10)", "VARCHAR (10)"], "character varying(10)"),
+    (["varchar", "character varying"], "character varying"),
+    (["char(3)", "character(3)", "bpchar(3)"], "character(3)"),
+    (["char", "character"], "character(1)"),
+    (["bool", "boolean"], "boolean"),
+    (["float8", "double precision", "float", "float(25)"], "double precision"),
+    (["float4", "real", "float(24)", "float(1)"], "real"),
+    (["timestamptz", "timestamp with time zone"], "timestamp with time zone"),
+    (["timestamp", "timestamp without time zone"], "timestamp without time zone"),
+    (["timestamp(3)", "timestamp(3) without time zone"], "timestamp(3) without time zone"),
+    (["timetz", "time with time zone"], "time with time zone"),
+    (["time"], "time without time zone"),
+    (["decimal(10,2)", "numeric(10, 2)", "dec(10,2)"], "numeric(10,2)"),
+    (["numeric(10)"], "numeric(10,0)"),
+    (["int[]", "integer ARRAY", "_int4", "int4[][]", "integer[3]"], "integer[]"),
+    (["mood", "public.mood", "PUBLIC.MOOD"], "public.mood"),
+    (['"Mood"', 'public."Mood"'], 'public."Mood"'),
+    (["mood[]"], "public.mood[]"),
+    (['app."Kind"'], 'app."Kind"'),
+    (["interval day to second(3)"], "interval day to second(3)"),
+    (['"char"'], '"char"'),
+    (["bit varying(3)", "varbit(3)"], "bit varying(3)"),
+    (["uuid", "UUID"], "uuid"),
+])
+def test_type_spellings(spellings: list[str], canonical: str) -> None:
+    assert {s: canonical_type(s, PG) for s in spellings} == {s: canonical for s in spellings}
+
+
+@pytest.mark.parametrize("group", [
+    ["'x'::text", "'x'", "('x')", "'x'::character varying"],
+    ["0", "'0'::numeric", "(0)::numeric", "'0'", "(0)"],
+    ["-1", "'-1'::integer", "(-1)"],
+    ["'{}'::jsonb", "'{}'"],
+    ["ARRAY['a'::text, 'b'::text]", "ARRAY['a', 'b']"],
+    ["x IN (1, 2)", "(x = ANY (ARRAY[1, 2]))", "x in (1,2)"],
+    ["x NOT IN (1, 2)", "(x <> ALL (ARRAY[1, 2]))"],
+    ["x IN (1)", "x = 1", "(x = ANY (ARRAY[1]))"],
+    ["x BETWEEN 1 AND 3", "((x >= 1) AND (x <= 3))"],
+    ["x NOT BETWEEN 1 AND 3", "((x < 1) OR (x > 3))"],
+    ["s LIKE 'a%'", "(s ~~ 'a%'::text)", "((s)::text ~~ 'a%'::text)"],
+    ["s ILIKE 'a%'", "(s ~~* 'a%'::text)"],
+    ["s NOT LIKE 'a%'", "(s !~~ 'a%'::text)"],
+    ["now()", "CURRENT_TIMESTAMP", "transaction_timestamp()", "pg_catalog.now()", "NOW( )"],
+    ["a AND b AND c", "(a AND (b AND c))", "((a AND b) AND c)"],
+    ["a OR b OR c", "(a OR (b OR c))"],
+    ["true", "TRUE", "'t'::boolean", "'true'::boolean", "'yes'::boolean"],
+    ["nextval('public.t_id_seq')", "nextval('t_id_seq'::regclass)", "nextval('T_ID_SEQ')",
+     "nextval('public.t_id_seq'::regclass)", "pg_catalog.nextval('\"t_id_seq\"')"],
+    ["lower(email)", "lower((email)::text)", "pg_catalog.lower(email)"],
+    ["status IN ('a', 'b')",
+     "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"],
+    ["btrim(s)", "trim(s)", "trim(both from s)"],
+    ["x::integer", "x::int4", "(x)::integer", "CAST(x AS int)"],
+    ["public.my_func(x)", "my_func(x)"],
+])
+def test_expression_spellings_agree(group: list[str]) -> None:
+    results = {text: canonical_expression(text, PG) for text in group}
+    assert len(set(results.values())) == 1, results
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("x > 0", "x >= 0"),
+    ("lower(s)", "upper(s)"),
+    ("'a'", "'b'"),
+    ("x IN (1, 2)", "x IN (1, 3)"),
+    ("now()", "CURRENT_DATE"),
+    ("nextval('a_seq')", "nextval('b_seq')"),
+    ("x::date", "x"),
+    ("'007'", "7"),
+    ("a AND b", "a OR b"),
+    ("CURRENT_TIMESTAMP(3)", "CURRENT_TIMESTAMP"),
+])
+def test_different_expressions_stay_different(left: str, right: str) -> None:
+    assert canonical_expression(left, PG) != canonical_expression(right, PG)
+
+
+def test_unparsable_text_is_kept_not_raised() -> None:
+    assert canonical_expression("this is (not sql", PG) == "this is (not sql"
+    assert canonical_type("no such ((type", PG) == "no such ((type"
+    assert canonical_index_element("((broken", "btree") == "((broken"
+
+
+def test_sqlite_keeps_spelling() -> None:
+    assert canonical_type(" VARCHAR(10) ", "sqlite") == "VARCHAR(10)"
+    assert canonical_expression("CURRENT_TIMESTAMP", "sqlite") == "CURRENT_TIMESTAMP"
+
+
+@pytest.mark.parametrize(("group", "method"), [
+    (["email", "email ASC", "email ASC NULLS LAST", "email text_ops", "(email)", "email pg_catalog.text_ops"], "btree"),
+    (["email DESC", "email DESC NULLS FIRST"], "btree"),
+    (["lower(email)", "(lower(email))", "lower((email)::text)"], "btree"),
+    (["(a + b) DESC NULLS LAST", "((a + b)) DESC NULLS LAST"], "btree"),
+    (["email text_pattern_ops", "email pg_catalog.text_pattern_ops", "email text_pattern_ops ASC"], "btree"),
+    (["doc", "doc jsonb_ops"], "gin"),
+    (['email COLLATE "C"', 'email COLLATE pg_catalog."C"'], "btree"),
+])
+def test_index_element_spellings_agree(group: list[str], method: str) -> None:
+    results = {text: canonical_index_element(text, method) for text in group}
+    assert len(set(results.values())) == 1, results
+
+
+def test_index_elements_that_differ() -> None:
+    assert canonical_index_element("a DESC", "btree") != canonical_index_element("a", "btree")
+    assert canonical_index_element("a NULLS FIRST", "btree") != canonical_index_element("a", "btree")
+    assert canonical_index_element("doc jsonb_path_ops", "gin") != canonical_index_element("doc", "gin")
+
+
+def _span(line: int) -> Span:
+    return Span("schema.sql", line, 0, line, 10)
+
+
+def test_normalize_schema_rewrites_a_copy_and_keeps_spans() -> None:
+    column = Column("id", "int4", nullable=False, default="nextval('t_id_seq'::regclass)", span=_span(1),
+                    renamed_from="old_id")
+    table = Table(
+        "app", "t",
+        columns=[column,
+                 Column("flag", "bool", default="'t'"),
+                 Column("note", "varchar(3)", default="NULL", collation='pg_catalog."C"'),
+                 Column("ident", "int8", default="0", identity=Identity(always=True)),
+                 Column("feeling", "mood", default="'ok'::app.mood")],
+        primary_key=PrimaryKey(None, ["id"], span=_span(2)),
+        uniques=[Unique(None, ["note"])],
+        foreign_keys=[ForeignKey(None, ["id"], "app", "t", ["id"])],
+        checks=[Check("c", "(id BETWEEN 1 AND 3)", span=_span(3))],
+        indexes=[Index("i", ["lower(note) ASC"], method="BTREE", where="flag = 't'::boolean", span=_span(4))],
+        span=_span(0), renamed_from="old_t",
+    )
+    schema = Schema(PG, enums=[Enum("app", "mood", ["ok"])], extensions=[Extension("citext", "public")],
+                    sequences=[Sequence("app", "s", data_type="int8")], tables=[table])
+    before = repr(schema)
+
+    out = normalize_schema(schema)
+
+    assert repr(schema) == before  # the input is untouched
+    t = out.tables[0]
+    assert (t.span, t.renamed_from) == (_span(0), "old_t")
+    id_col, flag, note, ident, feeling = t.columns
+    assert (id_col.type, id_col.default, id_col.span, id_col.renamed_from) == (
+        "integer", "nextval('app.t_id_seq')", _span(1), "old_id")
+    assert flag.type == "boolean" and flag.default == canonical_expression("true", PG)
+    assert note.default is None and note.collation == '"C"'
+    assert ident.default is None and ident.identity == Identity(always=True)
+    assert feeling.type == "app.mood"  # the only enum of that name lives in app
+    assert feeling.default == "'ok'"
+    assert t.primary_key is not None and t.primary_key.span == _span(2)
+    assert t.checks[0].expression == "id >= 1 AND id <= 3" and t.checks[0].span == _span(3)
+    assert t.indexes[0].columns == ["(lower(note))"] and t.indexes[0].method == "btree"
+    assert t.indexes[0].where == "flag = TRUE" and t.indexes[0].span == _span(4)
+    assert out.extensions == [Extension("citext", None)]
+    assert out.sequences[0].data_type == "bigint"
+    assert out.tables[0].columns[0] is not schema.tables[0].columns[0]
+
+
+def test_normalize_schema_sqlite_is_a_copy() -> None:
+    table = Table("main", "t", [Column("a", "VARCHAR(10) ", default="CURRENT_TIMESTAMP")])
+    out = normalize_schema(Schema("sqlite", tables=[table]))
+    assert out.tables[0].columns[0].type == "VARCHAR(10)"
+    assert out.tables[0].columns[0].default == "CURRENT_TIMESTAMP"
+    assert out.tables[0] is not table
+
+
+def _big_schema(tables: int, distinct: bool) -> Schema:
+    """A schema shaped like the 1,000-table benchmark, spelled as introspection reports it."""
+    result = Schema(PG, enums=[Enum("public", "status", ["new", "gone"])])
+    for i in range(tables):
+        n = i if distinct else 0
+        result.tables.append(Table("public", f"t{i}", columns=[
+            Column("id", "bigint", False, f"nextval('public.t{i}_id_seq'::regclass)"),
+            Column("name", "character varying(100)", False),
+            Column("email", "text"),
+            Column("status", "public.status", False, "'new'::public.status"),
+            Column("amount", "numeric(12,2)", default="0"),
+            Column("created_at", "timestamp with time zone", False, "now()"),
+            Column("updated_at", "timestamp with time zone"),
+            Column("active", "boolean", default="true"),
+            Column("score", "double precision"),
+            Column("tags", "text[]", default="'{}'::text[]"),
+            Column("data", "jsonb", default="'{}'::jsonb"),
+            Column("code", "character(4)"),
+            Column("note", "text"),
+            Column("parent_id", "bigint"),
+        ], checks=[Check(f"t{i}_amount_check", f"(amount >= ({n})::numeric)"),
+                   Check(f"t{i}_code_check", f"(code = ANY (ARRAY['A{n}'::bpchar, 'B'::bpchar]))")],
+            indexes=[Index(f"t{i}_name", [f"lower((name)::text)"]),
+                     Index(f"t{i}_created", ["created_at DESC"], where="active"),
+                     Index(f"t{i}_status", ["status", "parent_id"])]))
+    return result
+
+
+@pytest.mark.parametrize("distinct", [False, True], ids=["repeated-texts", "distinct-texts"])
+def test_normalizes_a_thousand_tables_fast(distinct: bool) -> None:
+    schema = _big_schema(1000, distinct)
+    started = time.perf_counter()
+    out = normalize_schema(schema)
+    elapsed = time.perf_counter() - started
+    print(f"\nnormalize_schema, 1,000 tables ({'distinct' if distinct else 'repeated'} texts): {elapsed:.3f} s")
+    assert out.tables[999].checks[0].expression.startswith("amount >= ")
+    assert elapsed < (6.0 if distinct else 1.5)  # targets 0.3 s for repeated texts on a quiet machine
