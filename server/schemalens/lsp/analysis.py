@@ -15,7 +15,9 @@ from schemalens.changes import Change
 from schemalens.config import Settings
 from schemalens.connect import mask_url
 from schemalens.diff import Renames, diff
+from schemalens.history import Assessment, assess, dialect_problem
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
+from schemalens.migrations import Folder, MigrationsError, read_applied
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult
@@ -35,6 +37,18 @@ class Snapshot:
 
 
 @dataclass
+class MigrationInfo:
+    folder: Folder
+    ahead: list[Change] = field(default_factory=list)  # schema changes no migration holds yet
+    assessment: Assessment | None = None  # None while the database cannot be read
+    problem: str | None = None            # the folder itself is unusable
+
+    @property
+    def pending(self) -> int:
+        return len(self.assessment.pending) if self.assessment else 0
+
+
+@dataclass
 class CheckResult:
     snapshot: Snapshot
     texts: dict[str, str] = field(default_factory=dict)
@@ -45,6 +59,7 @@ class CheckResult:
     changes: list[Change] = field(default_factory=list)
     database: DatabaseState = "not-checked"
     database_message: str = ""
+    migrations: MigrationInfo | None = None
 
     @property
     def settings(self) -> Settings:
@@ -61,6 +76,8 @@ class CheckResult:
             return "error"
         if self.database == "unreachable":
             return "unreachable"
+        if self.migrations and self.migrations.pending:
+            return "pending"
         return "drift" if self.changes else "in-sync"
 
 
@@ -97,6 +114,7 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
         if result.parse_errors:
             return result  # a half-read file would read as drops: no drift until it parses
         result.desired = normalize_schema(result.source.schema)
+        result.migrations = read_migrations(settings, result.desired, entry if result.database == "ok" else None)
         if result.database == "ok":
             try:
                 result.actual = entry.read(settings, result.desired)
@@ -140,3 +158,40 @@ def _retryable(error: Exception) -> bool:
     from schemalens.connect import ConnectError
 
     return not isinstance(error, ConnectError)
+
+
+def read_migrations(settings: Settings, desired: Schema | None, entry: Entry | None) -> MigrationInfo | None:
+    """Where the migrations stand: ahead of the last snapshot, pending, edited. None when
+    the project has no migrations folder (it uses push only)."""
+    folder = Folder(settings.migrations)
+    if not folder.exists():
+        return None
+    info = MigrationInfo(folder)
+    try:
+        journal = folder.read_journal()
+        info.problem = dialect_problem(journal, settings)
+        if info.problem:
+            return info
+        if desired is not None:
+            info.ahead = diff(folder.last_snapshot(journal), desired, NO_RENAMES)
+        if entry is not None:
+            info.assessment = assess(folder, journal, _applied(entry))
+    except MigrationsError as e:
+        info.problem = str(e)
+    return info
+
+
+def _applied(entry: Entry) -> list:
+    try:
+        return read_applied(entry.open())
+    except Exception as e:  # permissions, a table of that name that is not ours
+        raise MigrationsError(f"cannot read the applied migrations in {mask_url(entry.url)}: "
+                              f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}") from None
+
+
+def run_migrations_check(settings: Settings, databases: Databases) -> MigrationInfo | None:
+    """The state of the migration files alone (a migration file was opened or saved)."""
+    with databases.use(settings) as entry:
+        probe = CheckResult(Snapshot(settings, [], {}, {}))
+        _connect(entry, probe)
+        return read_migrations(settings, None, entry if probe.database == "ok" else None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,8 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens.lsp import diagnostics
-from schemalens.lsp.analysis import CheckResult, Snapshot, run_check
+from schemalens.connect import mask_url
+from schemalens.lsp.analysis import CheckResult, MigrationInfo, Snapshot, run_check, run_migrations_check
 from schemalens.lsp.targets import Target
 
 if TYPE_CHECKING:
@@ -36,15 +36,15 @@ class Project:
     latest: CheckResult | None = None
     target: Target | None = None
     published: set[str] = field(default_factory=set)  # paths that got diagnostics last time
-    done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Checks:
     def __init__(self, server: SchemalensServer) -> None:
         self.server = server
         self.projects: dict[tuple[Any, ...], Project] = {}
-        # extra diagnostics other features add to a file (migrations), by path
-        self.extra: Callable[[CheckResult], dict[str, list[lsp.Diagnostic]]] | None = None
+        # where the last `migrate` stopped, by migration file: shown until the next run
+        self.migration_failures: dict[str, diagnostics.MigrationFailure] = {}
+        self.migration_published: set[str] = set()
 
     def project(self, target: Target) -> Project:
         return self.projects.setdefault(target.key, Project())
@@ -63,7 +63,6 @@ class Checks:
         project = self.project(target)
         project.generation += 1
         generation = project.generation
-        project.done.clear()
         async with project.lock:
             if project.generation != generation:
                 return None
@@ -80,11 +79,30 @@ class Checks:
                 return None
             project.latest, project.target = result, target
             self.publish(project, result)
-            project.done.set()
             return result
 
     async def request_migrations(self, target: Target) -> None:
-        """Migration files get their diagnostics once migrations land (helper G)."""
+        """A migration file was opened or saved: show where every migration stands."""
+        loop = asyncio.get_running_loop()
+        info = await loop.run_in_executor(self.server.thread_pool, run_migrations_check, target.settings,
+                                          self.server.databases)
+        self.publish_migrations(info, target.settings.database_url)
+        if info is None:
+            self.publish_paths({target.path: []}, {})
+
+    def publish_migrations(self, info: MigrationInfo | None, url: str) -> None:
+        by_file = diagnostics.migration_files(info, self.migration_failures, mask_url(url))
+        for path in self.migration_published - set(by_file):
+            by_file[path] = []
+        self.migration_published = {p for p, d in by_file.items() if d}
+        self.publish_paths(by_file, {})
+
+    def publish_paths(self, by_file: dict[str, list[lsp.Diagnostic]], versions: dict[str, int | None]) -> None:
+        for path, diags in by_file.items():
+            doc = self.server.open_document(path)
+            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uris.from_fs_path(path) or path, diagnostics=diags,
+                version=versions.get(path, doc.version if doc is not None else None)))
 
     def snapshot(self, target: Target) -> Snapshot:
         overlays: dict[str, str] = {}
@@ -98,16 +116,12 @@ class Checks:
 
     def publish(self, project: Project, result: CheckResult) -> None:
         by_file = diagnostics.build(result)
-        if self.extra is not None:
-            for path, extra in self.extra(result).items():
-                by_file.setdefault(path, []).extend(extra)
         for path in project.published - set(by_file):
             by_file[path] = []
-        for path, diags in by_file.items():
-            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=uris.from_fs_path(path) or path, diagnostics=diags,
-                version=result.snapshot.versions.get(path)))
+        self.publish_paths(by_file, result.snapshot.versions)
         project.published = {p for p, d in by_file.items() if d}
+        if result.migrations is not None and result.migrations.assessment is not None:
+            self.publish_migrations(result.migrations, result.settings.database_url)
         for path in result.snapshot.files:
             if path in result.snapshot.overlays:
                 self.server.protocol.notify(STATUS, status_of(result, path))
@@ -118,5 +132,5 @@ def status_of(result: CheckResult, path: str) -> dict[str, Any]:
         "uri": uris.from_fs_path(path) or path,
         "state": result.state,
         "changes": len(result.changes),
-        "pending": 0,
+        "pending": result.migrations.pending if result.migrations else 0,
     }

@@ -10,14 +10,17 @@ and the message says what push would do to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 
 from schemalens.changes import Change
 from schemalens.diff import describe_constraint, qualified
-from schemalens.lsp.analysis import CheckResult
-from schemalens.lsp.positions import first_line_range, span_range, split_lines
+from schemalens.connect import mask_url
+from schemalens.history import APPLIED, EDITED, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED
+from schemalens.lsp.analysis import CheckResult, MigrationInfo
+from schemalens.lsp.positions import first_line_range, span_range, split_lines, utf16_column
 from schemalens.model import Column, ForeignKey, Index, Problem, Schema, Span, Table
 
 SOURCE = "schemalens"
@@ -104,7 +107,7 @@ def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
         for problem in result.source.problems:
             placed = locate.at(problem.span) or locate.top()
             add(placed, problem_diagnostic(problem, placed.range))
-    for finding in database_findings(result):
+    for finding in database_findings(result) + migration_findings(result):
         add(locate.top(), finding.at(locate.top().range))
     if result.database == "ok":
         for change in result.changes:
@@ -330,3 +333,96 @@ def fk_without_index(table: Table, fk: ForeignKey, range_: lsp.Range) -> lsp.Dia
         f"foreign key {qualified(table.schema, table.name)} ({columns}) has no index on its columns: "
         f"deleting or updating a row of {fk.ref_table} scans all of {table.name}",
         range_, {"kind": "lint", "table": [table.schema, table.name], "columns": fk.columns})
+
+
+# --- migrations ----------------------------------------------------------------------
+
+
+def migration_findings(result: CheckResult) -> list[Finding]:
+    """On the schema file: what the migrations say about it."""
+    info = result.migrations
+    if info is None:
+        return []
+    if info.problem:
+        return [Finding("migrations-problem", lsp.DiagnosticSeverity.Warning, info.problem, {"kind": "migrations"})]
+    found = []
+    if info.ahead:
+        count = len(info.ahead)
+        found.append(Finding(
+            "migration-needed", lsp.DiagnosticSeverity.Information,
+            f"the schema is {count} change{'s' if count != 1 else ''} ahead of the last migration: "
+            f"generate a migration ({'; '.join(c.description for c in info.ahead[:3])}"
+            f"{'; ...' if count > 3 else ''})",
+            {"kind": "migrations", "changeIds": [c.id for c in info.ahead]}))
+    if info.assessment is not None:
+        pending = info.assessment.pending
+        if pending:
+            found.append(Finding(
+                "migrations-pending", lsp.DiagnosticSeverity.Information,
+                f"{len(pending)} migration{'s' if len(pending) != 1 else ''} not applied to "
+                f"{mask_url(result.settings.database_url)}: {', '.join(e.tag for e in pending)}",
+                {"kind": "migrations", "pending": [e.tag for e in pending]}))
+        for problem in info.assessment.problems:
+            found.append(Finding("migrations-problem", lsp.DiagnosticSeverity.Warning, problem,
+                                 {"kind": "migrations"}))
+    return found
+
+
+@dataclass
+class MigrationFailure:
+    """Where the database stopped a migration, kept until the next run of migrate."""
+
+    path: str
+    line: int  # 1-based, as the migrations module reports it
+    col: int
+    message: str
+
+
+_STATE_DIAGNOSTIC = {
+    APPLIED: ("migration-applied", lsp.DiagnosticSeverity.Hint),
+    PENDING: ("migration-pending", lsp.DiagnosticSeverity.Information),
+    EDITED: ("migration-edited", lsp.DiagnosticSeverity.Error),
+    MODIFIED: ("migration-modified", lsp.DiagnosticSeverity.Warning),
+    OUT_OF_ORDER: ("migration-out-of-order", lsp.DiagnosticSeverity.Warning),
+    UNJOURNALED: ("migration-unjournaled", lsp.DiagnosticSeverity.Warning),
+}
+
+
+def migration_files(info: MigrationInfo | None, failures: dict[str, MigrationFailure],
+                    database: str) -> dict[str, list[lsp.Diagnostic]]:
+    """On each migration file: applied (when, how long), pending, edited after apply,
+    and the database's error at its line when the last run failed there."""
+    if info is None or info.assessment is None:
+        return {}
+    out: dict[str, list[lsp.Diagnostic]] = {}
+    for state in info.assessment.states:
+        path = info.folder.up_path(state.tag)
+        if state.state not in _STATE_DIAGNOSTIC or not path.is_file():
+            continue
+        code, severity = _STATE_DIAGNOSTIC[state.state]
+        message = state.detail
+        if state.state == APPLIED and state.applied is not None:
+            message = (f"applied to {database} at {state.applied.applied_at} "
+                       f"({state.applied.execution_ms} ms, {state.applied.method})")
+        elif state.state == PENDING:
+            message = f"pending: not applied to {database} yet (run pending migrations)"
+        lines = split_lines(_read(path))
+        out.setdefault(str(path), []).append(diagnostic(
+            code, severity, message, first_line_range(lines), {"kind": "migration", "tag": state.tag}))
+    for path, failure in failures.items():
+        lines = split_lines(_read(Path(path)))
+        line = max(failure.line - 1, 0)
+        text = lines[line] if line < len(lines) else ""
+        start = lsp.Position(line=line, character=utf16_column(text, max(failure.col - 1, 0)))
+        end = lsp.Position(line=line, character=utf16_column(text, len(text.rstrip())))
+        out.setdefault(path, []).append(diagnostic(
+            "migration-failed", lsp.DiagnosticSeverity.Error, f"migrate failed here: {failure.message}",
+            lsp.Range(start=start, end=max(end, start, key=lambda p: p.character)), {"kind": "migration"}))
+    return out
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
