@@ -11,9 +11,8 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -39,10 +38,19 @@ RenameOpt = Annotated[list[str] | None, typer.Option(
     show_default=False)]
 
 
-class Failure(click.ClickException):
-    """An error the user must fix; click prints it without a traceback and exits 2."""
+class Failure(Exception):
+    """An error the user must fix: one line on stderr, exit code 2, no traceback."""
 
-    exit_code = 2
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def _fail(message: str) -> NoReturn:
+    # typer vendors its own click, so click.ClickException subclasses are not caught by it:
+    # print here and exit through typer.
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(2)
 
 
 def _settings(db: str | None, schema: list[Path] | None, dialect: str | None) -> Settings:
@@ -52,7 +60,7 @@ def _settings(db: str | None, schema: list[Path] | None, dialect: str | None) ->
     try:
         return load_settings(overrides)
     except ConfigError as e:
-        raise Failure(str(e)) from None
+        _fail(str(e))
 
 
 def _renames(specs: list[str] | None, settings: Settings) -> Any:
@@ -66,11 +74,11 @@ def _renames(specs: list[str] | None, settings: Settings) -> Any:
         parts = left.strip().split(".")
         right = right.strip()
         if not sep or not right or not all(parts):
-            raise Failure(f"--rename {spec!r}: expected old=new, e.g. users.name=full_name or users=people")
+            _fail(f"--rename {spec!r}: expected old=new, e.g. users.name=full_name or users=people")
         if "." in right:  # schema-qualified table rename: app.users=app.people
             schema, new = right.split(".", 1)
             if len(parts) != 2 or parts[0] != schema:
-                raise Failure(f"--rename {spec!r}: a table keeps its schema: app.users=app.people")
+                _fail(f"--rename {spec!r}: a table keeps its schema: app.users=app.people")
             tables[(schema, parts[1])] = new
         elif len(parts) == 1:
             tables[(default_schema, parts[0])] = right
@@ -79,7 +87,7 @@ def _renames(specs: list[str] | None, settings: Settings) -> Any:
         elif len(parts) == 3:
             columns[(parts[0], parts[1], parts[2])] = right
         else:
-            raise Failure(f"--rename {spec!r}: too many dots")
+            _fail(f"--rename {spec!r}: too many dots")
     return Renames(tables, columns)
 
 
@@ -89,7 +97,7 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except WorkflowError as e:
-        raise Failure(str(e)) from None
+        _fail(str(e))
 
 
 def _print_warnings(plan: Any) -> None:
