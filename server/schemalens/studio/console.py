@@ -138,7 +138,7 @@ def run_sql(db: Database, sql: Any, confirm: Any, read_only: bool) -> dict[str, 
         raise _needs_confirmation(writes[0].sql)
     if db.dialect == "postgresql":
         return _run_postgresql(db, statements, write=bool(writes))
-    return _run_sqlite(db, statements, write=confirm and not read_only)
+    return _run_sqlite(db, statements, write=confirm and not read_only, read_only=read_only)
 
 
 def _needs_confirmation(statement: str) -> Conflict:
@@ -193,7 +193,7 @@ def _write_authorizer(action: int, *_: Any) -> int:
     return sqlite3.SQLITE_OK
 
 
-def _run_sqlite(db: Database, statements: list[Statement], write: bool) -> dict[str, Any]:
+def _run_sqlite(db: Database, statements: list[Statement], write: bool, read_only: bool) -> dict[str, Any]:
     conn: sqlite3.Connection = db.conn
     last: dict[str, Any] | None = None
     conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -212,6 +212,9 @@ def _run_sqlite(db: Database, statements: list[Statement], write: bool) -> dict[
                 raise StudioError("ATTACH, DETACH and transaction statements are not available in the "
                                   "console: it runs each submission in one transaction on this database only",
                                   statement=statement.sql[:500]) from None
+            if read_only:
+                raise Forbidden("the studio was started with --read-only: only queries run",
+                                statement=statement.sql[:500]) from None
             raise _needs_confirmation(statement.sql) from None
         raise refused(db, e) from None
     conn.set_authorizer(deny_attach)

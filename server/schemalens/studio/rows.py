@@ -208,6 +208,8 @@ def page(db: Database, table: Table, view: View, after: str | None, limit: int,
         order.append((sort_column.name, ident(sort_column.name)))
         nullable_sort = sort_column.nullable and sort_column.name not in (k for k, _ in keys)
     order += [k for k in keys if k[0] != view.sort]
+    # Qualified, so that ORDER BY "id" means the column and not the select list's "id"::text.
+    order = [(name, f"_t.{sql}") for name, sql in order]
     clauses, params = where_filters(db, table, list(view.filters))
     if after:
         clause, extra = _after(db, order, decode_cursor(after, len(order)), view.desc, nullable_sort)
@@ -219,7 +221,7 @@ def page(db: Database, table: Table, view: View, after: str | None, limit: int,
     selected = [_text(db, ident(c.name), truncate) for c in table.columns]
     selected += [_text(db, sql) if db.dialect == "postgresql" else sql for _, sql in order]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = (f"SELECT {', '.join(selected)} FROM {qualified(db, table)}{where} "
+    sql = (f"SELECT {', '.join(selected)} FROM {qualified(db, table)} AS _t{where} "
            f"ORDER BY {order_sql} LIMIT {int(limit) + 1}")
     rows = db.conn.execute(sql, params).fetchall()
     ncols = len(table.columns)
