@@ -166,7 +166,7 @@ class _Cut:
     kind: str  # "meta" | "copy-data"
 
 
-def _split(text: str) -> tuple[list[tuple[int, int]], list[_Cut]]:
+def _split(text: str, parens: bool = True) -> tuple[list[tuple[int, int]], list[_Cut]]:
     """psql's view of a script: statement (start, end) char ranges and the cut stretches.
 
     Like psql: a `;` ends a statement only outside quotes, comments and parentheses; a
@@ -188,7 +188,7 @@ def _split(text: str) -> tuple[list[tuple[int, int]], list[_Cut]]:
         elif tok in ("'", '"') or tok.startswith("$") or tok[0] in "Ee":
             pos = _quoted_end(text, m.start(), tok)
         elif tok == "(":
-            depth += 1
+            depth += parens
             pos = m.end()
         elif tok == ")":
             depth = max(0, depth - 1)
@@ -1920,21 +1920,33 @@ def _parse_file(b: _Builder, path: str, text: str) -> Iterator[_Stmt]:
         pass
     if ranges is None:
         ranges, _ = _split(clean)
-    base = 0
-    pos = 0
+    base = pos = 0
     for start, end in ranges:
         base += len(clean[pos:start].encode("utf-8"))
         pos = start
-        chunk = clean[start:end]
-        try:
-            tree = json.loads(parse_sql_json(chunk))
-        except ParseError as exc:
-            message = exc.args[0]
-            index = exc.args[1] if len(exc.args) > 1 and exc.args[1] is not None else len(chunk.rstrip())
-            at = start + index
-            b.error("syntax-error", message, b.f.span(at, at + 1 if at < len(clean) else at))
-            continue
-        yield from _statements(b, tree, base, start, end)
+        yield from _parse_chunk(b, clean, start, end, base, retry=True)
+
+
+def _parse_chunk(b: _Builder, clean: str, start: int, end: int, base: int,
+                 retry: bool) -> Iterator[_Stmt]:
+    """One statement of a file that does not parse as a whole. An unbalanced parenthesis
+    makes psql read on to the next balanced `;`: the swallowed statements are tried
+    again one by one so that one typo does not hide the rest of the file."""
+    chunk = clean[start:end]
+    try:
+        tree = json.loads(parse_sql_json(chunk))
+    except ParseError as exc:
+        pieces = _split(chunk, parens=False)[0] if retry else []
+        if len(pieces) > 1:
+            for piece_start, piece_end in pieces:
+                yield from _parse_chunk(b, clean, start + piece_start, start + piece_end,
+                                        base + len(chunk[:piece_start].encode("utf-8")), retry=False)
+            return
+        index = exc.args[1] if len(exc.args) > 1 and exc.args[1] is not None else len(chunk.rstrip())
+        at = start + index
+        b.error("syntax-error", exc.args[0], b.f.span(at, at + 1 if at < len(clean) else at))
+        return
+    yield from _statements(b, tree, base, start, end)
 
 
 def _statements(b: _Builder, tree: Json, base: int, start: int, end: int) -> Iterator[_Stmt]:

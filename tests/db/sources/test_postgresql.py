@@ -1,0 +1,64 @@
+"""A real `pg_dump` of a real database, read by the PostgreSQL source, must describe
+that database: the same model that introspection reads from it."""
+
+from __future__ import annotations
+
+import subprocess
+
+import psycopg
+
+from schemalens.introspect.postgresql import introspect_postgresql
+from schemalens.model import to_json
+from schemalens.normalize import normalize_schema
+from schemalens.sources.postgresql import parse_postgresql
+
+DATABASE = """
+CREATE SCHEMA shop;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TYPE shop.status AS ENUM ('new', 'paid', 'shipped');
+CREATE SEQUENCE shop.invoice_no AS integer START 1000 INCREMENT 5 MAXVALUE 100000;
+CREATE TABLE shop.customers (
+  id bigint GENERATED ALWAYS AS IDENTITY (START WITH 7) PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  name varchar(100) DEFAULT 'anonymous' COLLATE "C",
+  tags text[] DEFAULT '{}',
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE TABLE shop.orders (
+  id serial PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES shop.customers (id) ON DELETE CASCADE,
+  status shop.status NOT NULL DEFAULT 'new',
+  total numeric(12,2) CHECK (total >= 0),
+  invoice int DEFAULT nextval('shop.invoice_no'),
+  token uuid DEFAULT gen_random_uuid(),
+  doubled numeric GENERATED ALWAYS AS (total * 2) STORED,
+  CONSTRAINT orders_invoice_key UNIQUE NULLS NOT DISTINCT (invoice) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT orders_status_check CHECK (status IN ('new', 'paid')) NO INHERIT
+);
+CREATE INDEX orders_status_idx ON shop.orders (status) WHERE status <> 'shipped';
+CREATE INDEX orders_token ON shop.orders USING btree (lower(token::text) DESC NULLS LAST) INCLUDE (total);
+CREATE UNIQUE INDEX orders_pair ON shop.orders (customer_id, invoice);
+CREATE TABLE shop.lines (
+  order_id int, customer_id bigint, n smallserial,
+  FOREIGN KEY (customer_id, order_id) REFERENCES shop.orders (customer_id, invoice) MATCH FULL
+);
+COMMENT ON TABLE shop.orders IS 'orders; with a semicolon';
+COMMENT ON COLUMN shop.orders.total IS 'it''s the total';
+COMMENT ON TYPE shop.status IS 'lifecycle';
+CREATE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total > 100;
+CREATE TABLE public.notes (id int PRIMARY KEY, body text);
+INSERT INTO public.notes VALUES (1, E'tab\\there; semicolon'), (2, 'back\\slash');
+"""
+
+
+def test_pg_dump_reads_back_as_the_database(pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(DATABASE)
+        actual = introspect_postgresql(conn, ["public", "shop"])
+    dump = subprocess.run(["pg_dump", "--dbname", pg_url], capture_output=True, text=True,
+                          check=True).stdout
+    result = parse_postgresql([("dump.sql", dump)])
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert [u.kind for u in result.unmanaged] == ["comment on extension", "view"]
+    assert any(p.code == "skipped-statement" and "COPY" in p.message for p in result.problems)
+    assert to_json(normalize_schema(result.schema)) == to_json(normalize_schema(actual))
