@@ -34,7 +34,7 @@ SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
 FROM main.sqlite_master m JOIN pragma_table_xinfo(m.name, 'main') p
 WHERE {_ORDINARY} ORDER BY m.name, p.cid"""
 _INDEXES_SQL = f"""
-SELECT m.name, il.name, il."unique", il.origin
+SELECT m.name, il.name, il."unique", il.origin, il.partial
 FROM main.sqlite_master m JOIN pragma_index_list(m.name, 'main') il
 WHERE {_ORDINARY}"""
 _INDEX_COLUMNS_SQL = """
@@ -49,11 +49,20 @@ WHERE {_ORDINARY} ORDER BY m.name, fk.id, fk.seq"""
 
 
 def introspect_sqlite(conn: sqlite3.Connection, exclude: Iterable[str] = ()) -> Schema:
+    return introspect_with_definitions(conn, exclude, {})
+
+
+def introspect_with_definitions(
+    conn: sqlite3.Connection, exclude: Iterable[str], known: dict[str, TableDef | IndexDef]
+) -> Schema:
+    """As `introspect_sqlite`, reusing definitions already read from the very text SQLite
+    stored (`known` maps that text to its definition): the schema file source has just
+    read every statement it ran, and reading them twice doubles its time."""
     patterns = [p.lower() for p in exclude]
     tables_sql = dict(conn.execute(_TABLES_SQL).fetchall())
     shadow = _shadow_tables(conn)
     names = sorted(n for n in tables_sql if not _skipped(n, patterns) and n not in shadow)
-    catalog = _Catalog(conn, tables_sql)
+    catalog = _Catalog(conn, tables_sql, known)
     return Schema(dialect="sqlite", tables=[catalog.table(name) for name in names])
 
 
@@ -89,14 +98,17 @@ def parse_index_sql(sql: str) -> IndexDef | None:
 
 
 def _significant(sql: str) -> list:
-    return [t for t in tokenize(sql) if t.kind not in ("ws", "comment")]
+    return [t for t in tokenize(sql) if t.kind != "comment"]
 
 
 class _Catalog:
     """All pragma answers for the database, fetched once and looked up per table."""
 
-    def __init__(self, conn: sqlite3.Connection, tables_sql: dict[str, str]) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, tables_sql: dict[str, str], known: dict[str, TableDef | IndexDef]
+    ) -> None:
         self.tables_sql = tables_sql
+        self.known = known
         self.columns = _group(conn.execute(_COLUMNS_SQL))
         self.indexes = _group(conn.execute(_INDEXES_SQL))
         self.index_columns = _group(conn.execute(_INDEX_COLUMNS_SQL))
@@ -105,7 +117,10 @@ class _Catalog:
         self.by_lower = {name.lower(): name for name in tables_sql}
 
     def table(self, name: str) -> Table:
-        parsed = parse_table_sql(self.tables_sql[name] or "") or TableDef(None, name, 0, 0, False, False)
+        sql = self.tables_sql[name] or ""
+        known = self.known.get(sql)
+        parsed = known if isinstance(known, TableDef) else parse_table_sql(sql)
+        parsed = parsed or TableDef(None, name, 0, 0, False, False)
         columns = [self._column(row, parsed) for row in self.columns[name]]
         return Table(
             schema="main",
@@ -152,7 +167,7 @@ class _Catalog:
     def _uniques(self, name: str, parsed: TableDef) -> list[Unique]:
         found: list[tuple[int, Unique]] = []
         unused = list(enumerate(parsed.uniques))
-        for index, _unique, origin in self.indexes.get(name, []):
+        for index, _unique, origin, _partial in self.indexes.get(name, []):
             if origin != "u":
                 continue
             columns = self._key_columns(index)
@@ -166,26 +181,33 @@ class _Catalog:
 
     def _indexes(self, name: str) -> list[Index]:
         out = []
-        for index, unique, origin in self.indexes.get(name, []):
-            if origin != "c":
-                continue
-            parsed = parse_index_sql(self.index_sql.get(index) or "")
-            elements = parsed.elements if parsed else []
-            columns = []
-            for k, (cid, cname, desc) in enumerate(self.index_columns.get(index, [])):
-                element = elements[k] if k < len(elements) else None
-                if cid >= 0:
-                    text = quote_name(cname)
-                else:  # -1: the rowid, -2: an expression
-                    text = "rowid" if cid == -1 else (element.text if element else "")
-                if element is not None and element.collation is not None:
-                    text += f" COLLATE {quote_name(element.collation)}"
-                if desc:
-                    text += " DESC"
-                columns.append(text)
-            where = parsed.where if parsed else None
-            out.append(Index(index, columns, unique=bool(unique), where=where))
+        for index, unique, origin, partial in self.indexes.get(name, []):
+            if origin == "c":
+                out.append(self._index(index, bool(unique), bool(partial)))
         return sorted(out, key=lambda i: i.name or "")
+
+    def _index(self, name: str, unique: bool, partial: bool) -> Index:
+        keys = self.index_columns.get(name, [])
+        sql = self.index_sql.get(name) or ""
+        parsed: IndexDef | None = None
+        # the statement text is only needed for expressions, explicit collations, WHERE
+        if partial or any(cid == -2 for cid, _, _ in keys) or "COLLATE" in sql.upper():
+            known = self.known.get(sql)
+            parsed = known if isinstance(known, IndexDef) else parse_index_sql(sql)
+        elements = parsed.elements if parsed else []
+        columns = []
+        for k, (cid, cname, desc) in enumerate(keys):
+            element = elements[k] if k < len(elements) else None
+            if cid >= 0:
+                text = quote_name(cname)
+            else:  # -1: the rowid, -2: an expression
+                text = "rowid" if cid == -1 else (element.text if element else "")
+            if element is not None and element.collation is not None:
+                text += f" COLLATE {quote_name(element.collation)}"
+            if desc:
+                text += " DESC"
+            columns.append(text)
+        return Index(name, columns, unique=unique, where=parsed.where if parsed else None)
 
     def _foreign_keys(self, name: str, parsed: TableDef) -> list[ForeignKey]:
         groups: dict[int, list[tuple[Any, ...]]] = defaultdict(list)

@@ -16,35 +16,30 @@ import sqlite3
 from dataclasses import dataclass, field
 
 _TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-    |(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
+    r"""\s*(?:
+    (?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
+    |(?P<ident>(?![xX]')[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*)
+    |(?P<op>\|\||<<|>>|<=|>=|==|!=|<>|->>|->|[-+*/%&|~<>=(),;.])
     |(?P<blob>[xX]'[0-9A-Fa-f]*')
     |(?P<string>'(?:[^']|'')*'?)
     |(?P<qident>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
     |(?P<number>0[xX][0-9A-Fa-f]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-    |(?P<ident>[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*)
     |(?P<var>\?\d*|[:@$][A-Za-z0-9_]+)
-    |(?P<op>\|\||<<|>>|<=|>=|==|!=|<>|->>|->|[-+*/%&|~<>=(),;.])
-    |(?P<bad>.)
-    """,
+    |(?P<bad>\S)
+    )""",
     re.S | re.X,
 )
 
 _NAME_KINDS = frozenset({"ident", "qident", "string"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    kind: str  # ws comment blob string qident number ident var op bad eof
+    kind: str  # comment ident op blob string qident number var bad eof
     text: str
     start: int  # offsets into the text that was tokenized; end is exclusive
     end: int
-
-    @property
-    def word(self) -> str:
-        """Upper-cased text of a bare word (keywords), "" for anything else."""
-        return self.text.upper() if self.kind == "ident" else ""
+    word: str = ""  # upper-cased text of a bare word (keywords), "" for anything else
 
     @property
     def name(self) -> str:
@@ -62,8 +57,15 @@ def dequote(text: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Every token including whitespace and comments (rename directives live in comments)."""
-    return [Token(m.lastgroup or "bad", m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    """Every token except whitespace; comments are kept (rename directives live there)."""
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        value = m.group(kind)
+        out.append(Token(kind, value, m.start(kind), m.end(), value.upper() if kind == "ident" else ""))
+    return out
 
 
 @dataclass
@@ -80,7 +82,7 @@ def split_statements(text: str, tokens: list[Token]) -> list[Statement]:
     sig: list[Token] = []
     begin = 0
     for tok in tokens:
-        if tok.kind in ("ws", "comment"):
+        if tok.kind == "comment":
             continue
         if tok.kind == "op" and tok.text == ";":
             if not sig:
@@ -215,7 +217,13 @@ class _Cursor:
         return tok
 
     def at(self, *words: str) -> bool:
-        return all(self.peek(k).word == w for k, w in enumerate(words))
+        tokens, i = self.tokens, self.i
+        if i + len(words) > len(tokens):
+            return False
+        for k, word in enumerate(words):
+            if tokens[i + k].word != word:
+                return False
+        return True
 
     def accept(self, *words: str) -> bool:
         if self.at(*words):

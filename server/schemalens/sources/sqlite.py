@@ -15,8 +15,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.introspect.sqlite import introspect_with_definitions
 from schemalens.introspect.sqlite_ddl import (
+    IndexDef,
     Statement,
     TableDef,
     Token,
@@ -111,6 +112,8 @@ class _Reader:
     tables: dict[str, _Located] = field(default_factory=dict)
     indexes: dict[str, Span] = field(default_factory=dict)
     renames: list[_Rename] = field(default_factory=list)
+    # definitions read here, by the text SQLite stores for them (see introspect_with_definitions)
+    known: dict[str, TableDef | IndexDef] = field(default_factory=dict)
 
     # --- statements ------------------------------------------------------------------
 
@@ -173,6 +176,7 @@ class _Reader:
             return
         if not self._execute(f, stmt) or tdef is None:
             return
+        self.known["CREATE TABLE " + f.text[tdef.name_start : stmt.end]] = tdef
         key = tdef.name.lower()
         self.tables[key] = located = _Located(f.span(tdef.name_start, tdef.name_end))
         located.add(f, tdef)
@@ -186,6 +190,8 @@ class _Reader:
             return
         if self._execute(f, stmt) and idef is not None:
             self.indexes[idef.name.lower()] = f.span(idef.start, idef.end)
+            prefix = "CREATE UNIQUE INDEX " if idef.unique else "CREATE INDEX "
+            self.known[prefix + f.text[idef.name_start : stmt.end]] = idef
             anchors.append(_Anchor(idef.name_start, "index", idef.name.lower()))
 
     def _after_alter(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
@@ -265,7 +271,7 @@ class _Reader:
     # --- result ----------------------------------------------------------------------
 
     def result(self) -> SourceResult:
-        schema = introspect_sqlite(self.conn)
+        schema = introspect_with_definitions(self.conn, (), self.known)
         self.conn.close()
         for table in schema.tables:
             located = self.tables.get(table.name.lower())

@@ -222,3 +222,89 @@ def test_comments_and_odd_spacing_in_stored_sql(db: sqlite3.Connection) -> None:
     )
     assert t.checks == [Check("a pos", "a>0")]
     assert [(c.name, c.type) for c in t.columns] == [("a", "INT"), ("b", "TEXT")]
+
+
+# --- both ends agree -------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from schemalens.sources.sqlite import parse_sqlite  # noqa: E402
+
+_NAMES = ["id", "name", "Email", "order", "my col", "x1", "créé", "group", "value", "ts"]
+_TYPES = [
+    "", "int", "INTEGER", "text", "varchar(20)", "numeric(10, 2)", "real", "blob", "boolean",
+    "timestamp", "unsigned big int", "DOUBLE PRECISION",
+]
+_DEFAULTS = [None, "0", "-1", "'x'", "'it''s'", "(1 + 2)", "CURRENT_TIMESTAMP", "NULL", "1.5", "(lower('A'))"]
+_ACTIONS = ["", " ON DELETE CASCADE", " ON UPDATE SET NULL", " ON DELETE RESTRICT ON UPDATE NO ACTION"]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@st.composite
+def schema_files(draw: st.DrawFn) -> str:
+    statements: list[str] = []
+    keyed: list[tuple[str, list[str]]] = []  # tables with a one-column key, for references
+    for t in range(draw(st.integers(1, 4))):
+        table = f"t{t}" if draw(st.booleans()) else f"Table {t}"
+        names = draw(st.lists(st.sampled_from(_NAMES), min_size=1, max_size=5, unique_by=str.lower))
+        parts, pk = [], []
+        for k, name in enumerate(names):
+            col = f"{_q(name)} {draw(st.sampled_from(_TYPES))}".rstrip()
+            if k == 0 and draw(st.booleans()):
+                pk = [name]
+                col += " PRIMARY KEY"
+            if draw(st.booleans()):
+                col += " NOT NULL"
+            default = draw(st.sampled_from(_DEFAULTS))
+            if default is not None:
+                col += f" DEFAULT {default}"
+            if draw(st.integers(0, 4)) == 0:
+                col += " UNIQUE"
+            if draw(st.integers(0, 4)) == 0:
+                col += f" CHECK ({_q(name)} IS NOT NULL)"
+            if draw(st.integers(0, 5)) == 0:
+                col += " COLLATE NOCASE"
+            if keyed and draw(st.integers(0, 3)) == 0:
+                parent, parent_pk = draw(st.sampled_from(keyed))
+                cols = f" ({_q(parent_pk[0])})" if draw(st.booleans()) else ""
+                col += f" REFERENCES {_q(parent)}{cols}{draw(st.sampled_from(_ACTIONS))}"
+            parts.append(col)
+        if not pk and len(names) > 1 and draw(st.booleans()):
+            pk = names[:2]
+            parts.append(f"CONSTRAINT {_q('pk ' + table)} PRIMARY KEY ({_q(pk[0])}, {_q(pk[1])})")
+        if len(names) > 1 and draw(st.booleans()):
+            name = f"CONSTRAINT uq_{t} " if draw(st.booleans()) else ""
+            parts.append(f"{name}UNIQUE ({_q(names[-1])}, {_q(names[0])})")
+        statements.append(f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(parts) + "\n)")
+        for i in range(draw(st.integers(0, 2))):
+            cols = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+            elems = ", ".join(_q(c) + draw(st.sampled_from(["", " DESC", " COLLATE NOCASE"])) for c in cols)
+            unique = "UNIQUE " if draw(st.booleans()) else ""
+            where = f" WHERE {_q(cols[0])} IS NOT NULL" if draw(st.booleans()) else ""
+            statements.append(f"CREATE {unique}INDEX {_q(f'ix {t} {i}')} ON {_q(table)} ({elems}){where}")
+        if len(pk) == 1:
+            keyed.append((table, pk))
+    return ";\n".join(statements) + ";\n"
+
+
+@given(schema_files())
+def test_parsed_file_equals_introspected_database(tmp_path_factory: pytest.TempPathFactory, sql: str) -> None:
+    path = tmp_path_factory.mktemp("prop") / "p.db"
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(sql)
+        actual = introspect_sqlite(conn)
+    finally:
+        conn.close()
+    result = parse_sqlite([("p.sql", sql)])
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert result.schema == actual
+    for table in result.schema.tables:
+        assert table.span is not None and all(c.span is not None for c in table.columns)
+        parts = [*table.indexes, *table.uniques, *table.foreign_keys, *table.checks]
+        assert all(part.span is not None for part in parts)
+        assert table.primary_key is None or table.primary_key.span is not None
