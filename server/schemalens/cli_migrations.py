@@ -10,8 +10,10 @@ connection error, 3 a migration failed and was rolled back. check with migration
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +22,7 @@ import typer
 from schemalens.cli import (
     DbOpt,
     DialectOpt,
+    Failure,
     RenameOpt,
     SchemaOpt,
     _change_table,
@@ -34,6 +37,19 @@ from schemalens.config import Settings
 
 MigrationsOpt = Annotated[Path | None, typer.Option(
     "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
+
+
+def _exits(command: Callable[..., None]) -> Callable[..., None]:
+    """Usage and connection errors exit 2 with one line, never a traceback. (typer 0.29
+    vendors click, so it does not recognise click.ClickException subclasses itself.)"""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except Failure as e:
+            err.print(f"error: {e.message}", markup=False)
+            raise typer.Exit(2) from None
+    return wrapper
 
 
 def _msettings(db: str | None, schema: list[Path] | None, dialect: str | None,
@@ -53,6 +69,7 @@ def _rel(path: Path) -> str:
 
 
 @app.command()
+@_exits
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
              name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
@@ -121,6 +138,7 @@ def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
 
 
 @app.command()
+@_exits
 def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             out_of_order: Annotated[bool, typer.Option(
                 "--out-of-order", help="Also apply pending migrations that sort before applied ones.")] = False,
@@ -177,6 +195,7 @@ _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "
 
 
 @app.command()
+@_exits
 def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
            as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """Every migration: applied, pending, edited, missing or out of order."""
@@ -213,6 +232,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
 
 
 @app.command()
+@_exits
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
     """Undo the last applied migration with its down file (refused when irreversible)."""
     from schemalens import history
@@ -229,6 +249,7 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
 
 
 @app.command()
+@_exits
 def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             applied: Annotated[str | None, typer.Option(
                 "--applied", help="Record this migration as applied without running it "
@@ -247,6 +268,7 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
 
 
 @app.command()
+@_exits
 def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
           force: Annotated[bool, typer.Option("--force", help="Really wipe the database.")] = False) -> None:
     """Development: drop every managed object and its data, then run every migration."""
@@ -275,6 +297,7 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
 
 
 @app.command()
+@_exits
 def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbOpt = None) -> None:
     """Record the new checksums of pending migrations you edited on purpose."""
     from schemalens import history
@@ -287,6 +310,7 @@ def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbO
         out.print("nothing changed: the journal matches the files", markup=False)
 
 
+@_exits
 def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
     """`check` when a migrations folder exists: one line per gate, exit with the gate's code."""
     from schemalens import history
