@@ -20,13 +20,14 @@ beyond surrounding whitespace.
 from __future__ import annotations
 
 import dataclasses
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pglast import ast, keywords, parse_sql, parser
-from pglast.enums import A_Expr_Kind, BoolExprType, SortByDir, SortByNulls, SQLValueFunctionOp
+from pglast.enums import A_Expr_Kind, BoolExprType, CoercionForm, SortByDir, SortByNulls, SQLValueFunctionOp
 from pglast.printers import SPECIAL_FUNCTIONS
 from pglast.stream import RawStream, maybe_double_quote_name
 from pglast.visitors import Ancestor
@@ -345,7 +346,7 @@ def _index_element(text: str, method: str) -> str:
     if elem.collation:
         elem.collation = _strip_catalog(elem.collation)
     if elem.opclass:
-        opclass = _strip_catalog(elem.opclass)
+        opclass = _strip_schema(elem.opclass)
         is_default = len(opclass) == 1 and opclass[0].sval in _DEFAULT_OPCLASSES.get(method, ())
         elem.opclass = None if is_default and not elem.opclassopts else opclass
     descending = elem.ordering == SortByDir.SORTBY_DESC
@@ -359,6 +360,14 @@ def _index_element(text: str, method: str) -> str:
 
 def _strip_catalog(names: tuple[ast.String, ...]) -> tuple[ast.String, ...]:
     if len(names) == 2 and names[0].sval == "pg_catalog":
+        return names[1:]
+    return names
+
+
+def _strip_schema(names: tuple[ast.String, ...]) -> tuple[ast.String, ...]:
+    """Operator classes of extensions installed in public (gin_trgm_ops) are printed
+    qualified by the database and written unqualified by users."""
+    if len(names) == 2 and names[0].sval in ("pg_catalog", DEFAULT_USER_SCHEMA):
         return names[1:]
     return names
 
@@ -409,9 +418,15 @@ class _Rewriter:
         return handler(node, nested) if handler else node
 
     def _A_Const(self, node: ast.A_Const, nested: bool) -> ast.Node:
+        if isinstance(node.val, ast.BitString):  # x'1F' and b'00011111' are stored as '00011111'
+            node = ast.A_Const(val=ast.String(_bits(node.val.bsval)))
         text = _const_string(node)
         if text is not None:
             return _number(text) or node
+        return node
+
+    def _RowExpr(self, node: ast.RowExpr, nested: bool) -> ast.Node:
+        node.row_format = CoercionForm.COERCE_EXPLICIT_CALL  # (a, b) is ROW(a, b)
         return node
 
     def _TypeCast(self, node: ast.TypeCast, nested: bool) -> ast.Node:
@@ -419,6 +434,8 @@ class _Rewriter:
         type_text = canonical_type(written, "postgresql")
         if _is_constant(node.arg):
             return _coerce_constant(node.arg, type_text)
+        if isinstance(node.arg, ast.A_ArrayExpr):
+            return node.arg  # PostgreSQL drops ARRAY[x::text]::text[]'s outer cast
         if nested and isinstance(node.arg, ast.ColumnRef) and type_text in _IMPLICIT_COLUMN_CASTS:
             return node.arg
         if type_text != written:
@@ -468,6 +485,11 @@ class _Rewriter:
             node.funcname = (ast.String("pg_catalog"), ast.String(name)) if qualified else (ast.String(name),)
             if name in _SEQUENCE_FUNCTIONS and node.args:
                 node.args = (self._sequence_name(node.args[0]), *node.args[1:])
+        last = node.args[-1] if node.args else None
+        if node.func_variadic and isinstance(last, ast.A_ArrayExpr) and last.elements:
+            # f(a, 'x', 'y') is stored as f(a, VARIADIC ARRAY['x', 'y'])
+            node.args = (*node.args[:-1], *last.elements)
+            node.func_variadic = False
         return node
 
     def _sequence_name(self, arg: ast.Node) -> ast.Node:
@@ -478,6 +500,13 @@ class _Rewriter:
         if len(parts) == 1:
             parts = [self.context.schema, *parts]
         return ast.A_Const(val=ast.String(".".join(maybe_double_quote_name(p) for p in parts)))
+
+
+def _bits(value: str) -> str:
+    kind, digits = value[0].lower(), value[1:]
+    if kind == "x":
+        return "".join(f"{int(d, 16):04b}" for d in digits)
+    return digits
 
 
 def _in_list(node: ast.A_Expr, op: str) -> ast.A_Expr:
@@ -526,7 +555,23 @@ def _coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
         text = _const_string(node)
         if text is not None and text.strip().lower() in _BOOLEAN_WORDS:
             return ast.A_Const(val=ast.Boolean(_BOOLEAN_WORDS[text.strip().lower()]))
+    if type_text == "money":
+        return _money(node)
     return node
+
+
+def _money(node: ast.Node) -> ast.Node:
+    """PostgreSQL stores a money default as '$2.00' (rounded to cents, in the en_US/C
+    format this assumes) however it was written: '1.999', 1.999, '$1.999'."""
+    if not isinstance(node, ast.A_Const) or node.val is None:
+        return node
+    value = node.val
+    raw = getattr(value, "sval", None) or getattr(value, "fval", None) or getattr(value, "ival", None)
+    try:
+        amount = Decimal(str(raw).replace("$", "").replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return node
+    return ast.A_Const(val=ast.Float(str(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))))
 
 
 def _type_node(canonical: str, written: ast.TypeName) -> ast.TypeName:

@@ -73,6 +73,10 @@ def test_type_spellings(spellings: list[str], canonical: str) -> None:
     ["btrim(s)", "trim(s)", "trim(both from s)"],
     ["x::integer", "x::int4", "(x)::integer", "CAST(x AS int)"],
     ["public.my_func(x)", "my_func(x)"],
+    ["x'1F'", "b'00011111'", "'00011111'::\"bit\"", "'00011111'"],
+    ["(a, b) > (0, 0)", "ROW(a, b) > ROW(0, 0)"],
+    ["jsonb_extract_path_text(col, 'a', 'b')", "jsonb_extract_path_text(col, VARIADIC ARRAY['a', 'b'])"],
+    ["ARRAY[CURRENT_DATE::text]::text[]", "ARRAY[(CURRENT_DATE)::text]"],
 ])
 def test_expression_spellings_agree(group: list[str]) -> None:
     results = {text: canonical_expression(text, PG) for text in group}
@@ -114,6 +118,7 @@ def test_sqlite_keeps_spelling() -> None:
     (["email text_pattern_ops", "email pg_catalog.text_pattern_ops", "email text_pattern_ops ASC"], "btree"),
     (["doc", "doc jsonb_ops"], "gin"),
     (['email COLLATE "C"', 'email COLLATE pg_catalog."C"'], "btree"),
+    (["name gin_trgm_ops", "name public.gin_trgm_ops"], "gin"),
 ])
 def test_index_element_spellings_agree(group: list[str], method: str) -> None:
     results = {text: canonical_index_element(text, method) for text in group}
@@ -218,3 +223,12 @@ def test_normalizes_a_thousand_tables_fast(distinct: bool) -> None:
     print(f"\nnormalize_schema, 1,000 tables ({'distinct' if distinct else 'repeated'} texts): {elapsed:.3f} s")
     assert out.tables[999].checks[0].expression.startswith("amount >= ")
     assert elapsed < (6.0 if distinct else 1.5)  # targets 0.3 s for repeated texts on a quiet machine
+
+
+def test_money_defaults_are_rounded_to_cents() -> None:
+    def money_default(text: str) -> str | None:
+        table = Table("public", "t", [Column("m", "money", default=text)])
+        return normalize_schema(Schema(PG, tables=[table])).tables[0].columns[0].default
+
+    assert money_default("1.999") == money_default("'$2.00'::money") == money_default("'2'")
+    assert money_default("'1.00'::money") != money_default("2")
