@@ -605,7 +605,6 @@ _SKIPPED = {
     "ExplainStmt": "EXPLAIN", "TruncateStmt": "data (TRUNCATE)", "ReindexStmt": "REINDEX",
     "ClusterStmt": "CLUSTER", "ConstraintsSetStmt": "SET CONSTRAINTS",
 }
-_SILENT = {"AlterOwnerStmt"}
 
 
 @dataclass
@@ -623,6 +622,7 @@ class _TableExtra:
 
     deferred: dict[tuple[int, str], tuple[Any, str, Any]] = field(default_factory=dict)
     last_constraint: Any = None
+    columns: dict[str, Column] = field(default_factory=dict)
 
 
 class _Builder:
@@ -644,6 +644,9 @@ class _Builder:
         self.serial_sequences: set[tuple[str, str]] = set()
         self.f: _File = _File("", "")
         self.directives: list[tuple[int, str]] = []
+
+    def col(self, table: Table, name: str) -> Column | None:
+        return self.extra[id(table)].columns.get(name)
 
     # -- problems ---------------------------------------------------------------------
 
@@ -732,7 +735,9 @@ class _Builder:
             handler(stmt, stmt.body)
         elif stmt.kind in _SKIPPED:
             self.skipped(stmt, _SKIPPED[stmt.kind])
-        elif stmt.kind not in _SILENT:
+        elif stmt.kind == "AlterOwnerStmt":
+            self.skipped(stmt, "OWNER TO (ownership is not managed)")
+        else:
             self.unmanaged_stmt(stmt)
 
     def skipped(self, stmt: _Stmt, what: str) -> None:
@@ -897,7 +902,7 @@ class _Builder:
             return None
         rv = {"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}
         table = self.find_table(rv)
-        if table is None or table.column(names[-1]) is None:
+        if table is None or self.col(table, names[-1]) is None:
             if not self.is_unmanaged_rel(rv):
                 self.error("unknown-column", f"column {'.'.join(names)} of OWNED BY does not exist",
                            self.stmt_span(stmt))
@@ -937,7 +942,7 @@ class _Builder:
             if kind == "ColumnDef":
                 self.add_column(stmt, table, node, espan, starts[i], end, limit)
             elif kind == "Constraint":
-                self.add_constraint(stmt, table, node, None, espan)
+                self.add_constraint(stmt, table, node, None, (starts[i], end))
         if body.get("options") or body.get("tablespacename") or body.get("accessMethod"):
             self.not_managed("storage options of table", f"{schema}.{name}", span)
 
@@ -972,7 +977,7 @@ class _Builder:
     def add_column(self, stmt: _Stmt, table: Table, node: Json, span: Span,
                    start: int, end: int, limit: int) -> Column | None:
         name = node["colname"]
-        if table.column(name) is not None:
+        if self.col(table, name) is not None:
             self.error("duplicate-column", f'column "{name}" specified more than once', span)
             return None
         column = Column(name, "", span=span)
@@ -981,6 +986,7 @@ class _Builder:
         if node.get("collClause"):
             column.collation = ".".join(quote_ident(n) for n in _names(node["collClause"]["collname"]))
         table.columns.append(column)
+        self.extra[id(table)].columns[name] = column
         if serial:
             self.make_serial(table, column)
         extra = self.extra[id(table)]
@@ -988,7 +994,7 @@ class _Builder:
         for c in node.get("constraints", ()):
             cnode = c["Constraint"]
             cstart = self.at(stmt, cnode.get("location"))
-            self.add_constraint(stmt, table, cnode, column, self.f.span(cstart, max(cstart, end)))
+            self.add_constraint(stmt, table, cnode, column, (cstart, max(cstart, end)))
         return column
 
     def set_type(self, stmt: _Stmt, table: Table, column: Column, type_name: Json, span: Span) -> bool:
@@ -1039,7 +1045,7 @@ class _Builder:
             attempt += 1
 
     def add_constraint(self, stmt: _Stmt, table: Table, c: Json, column: Column | None,
-                       span: Span) -> None:
+                       where: tuple[int, int]) -> None:
         kind = c["contype"]
         extra = self.extra[id(table)]
         name = c.get("conname")
@@ -1054,6 +1060,7 @@ class _Builder:
                 else:
                     target.initially_deferred = kind == "CONSTR_ATTR_DEFERRED"
             return
+        span = self.f.span(*where) if kind in _SPANNED_CONSTRAINTS else None
         if name and kind not in ("CONSTR_NOTNULL", "CONSTR_NULL", "CONSTR_DEFAULT",
                                  "CONSTR_IDENTITY", "CONSTR_GENERATED"):
             if name in _constraint_names(table):
@@ -1063,7 +1070,7 @@ class _Builder:
         keys = [column.name] if column is not None else _names(c.get("keys", []))
         if kind == "CONSTR_NOTNULL":
             for key in keys:
-                col = table.column(key)
+                col = self.col(table, key)
                 if col is not None:
                     col.nullable = False
         elif kind == "CONSTR_NULL" and column is not None:
@@ -1095,7 +1102,7 @@ class _Builder:
             if keys is None:
                 return
             name = name or c["indexname"]
-        missing = [k for k in keys if table.column(k) is None]
+        missing = [k for k in keys if self.col(table, k) is None]
         if missing:
             self.error("unknown-column", f'column "{missing[0]}" named in key does not exist', span)
             return
@@ -1108,7 +1115,7 @@ class _Builder:
                 return
             table.primary_key = PrimaryKey(name, keys, span=span)
             for key in keys:
-                table.column(key).nullable = False  # type: ignore[union-attr]
+                self.col(table, key).nullable = False  # type: ignore[union-attr]
             self.extra[id(table)].last_constraint = table.primary_key
             return
         unique = Unique(name, keys, nulls_not_distinct=bool(c.get("nulls_not_distinct")),
@@ -1141,7 +1148,7 @@ class _Builder:
                         span: Span) -> None:
         rv = c["pktable"]
         columns = [column.name] if column is not None else _names(c.get("fk_attrs", []))
-        missing = [k for k in columns if table.column(k) is None]
+        missing = [k for k in columns if self.col(table, k) is None]
         if missing:
             self.error("unknown-column", f'column "{missing[0]}" referenced in foreign key '
                        "constraint does not exist", span)
@@ -1207,7 +1214,7 @@ class _Builder:
             used |= {elem["name"]} if elem.get("name") else _column_refs(elem.get("expr"))
         include = [e["IndexElem"]["name"] for e in body.get("indexIncludingParams", ())]
         missing = sorted(k for k in used | set(include) | _column_refs(body.get("whereClause"))
-                         if table.column(k) is None)
+                         if self.col(table, k) is None)
         if missing:
             self.error("unknown-column", f'column "{missing[0]}" does not exist', span)
             return
@@ -1231,6 +1238,8 @@ class _Builder:
         rv = body["relation"]
         objtype = body.get("objtype", "OBJECT_TABLE")
         cmds = [c["AlterTableCmd"] for c in body.get("cmds", ())]
+        if any(c["subtype"] == "AT_ChangeOwner" for c in cmds):
+            self.skipped(stmt, "OWNER TO (ownership is not managed)")
         if all(c["subtype"] == "AT_ChangeOwner" for c in cmds):
             return
         if objtype != "OBJECT_TABLE":
@@ -1256,7 +1265,7 @@ class _Builder:
             return
         if sub == "AT_AddColumn":
             node = cmd["def"]["ColumnDef"]
-            if cmd.get("missing_ok") and table.column(node["colname"]) is not None:
+            if cmd.get("missing_ok") and self.col(table, node["colname"]) is not None:
                 return
             start = self.at(stmt, node.get("location"))
             self.add_column(stmt, table, node, self.f.span(start, stmt.end), start, stmt.end,
@@ -1266,12 +1275,12 @@ class _Builder:
             c = cmd["def"]["Constraint"]
             start = self.at(stmt, c.get("location"))
             extra.last_constraint = None
-            self.add_constraint(stmt, table, c, None, self.f.span(start, stmt.end))
+            self.add_constraint(stmt, table, c, None, (start, stmt.end))
             return
         if sub == "AT_DropConstraint":
             self.drop_constraint(table, cmd, span)
             return
-        column = table.column(cmd.get("name", ""))
+        column = self.col(table, cmd.get("name", ""))
         if sub in _COLUMN_CMDS and column is None:
             if not cmd.get("missing_ok"):
                 self.error("unknown-column", f'column "{cmd.get("name")}" of relation '
@@ -1373,6 +1382,7 @@ class _Builder:
                                    span)
                     other.foreign_keys.remove(fk)
         table.columns.remove(column)
+        del extra.columns[name]
         self.enum_columns.pop(id(column), None)
 
     # -- RENAME -------------------------------------------------------------------------
@@ -1438,14 +1448,16 @@ class _Builder:
                 seq.owned_by = (table.schema, new, seq.owned_by[2])
 
     def rename_column(self, table: Table, old: str, new: str, span: Span) -> None:
-        column = table.column(old)
+        column = self.col(table, old)
         if column is None:
             self.error("unknown-column", f'column "{old}" does not exist', span)
             return
-        if table.column(new) is not None:
+        if self.col(table, new) is not None:
             self.error("duplicate-column", f'column "{new}" of relation "{table.name}" already exists', span)
             return
         column.name = new
+        columns = self.extra[id(table)].columns
+        columns[new] = columns.pop(old)
 
         def swap(names: list[str]) -> list[str]:
             return [new if n == old else n for n in names]
@@ -1627,7 +1639,7 @@ class _Builder:
             if kind == "OBJECT_TABLE":
                 table.comment = comment
                 return
-            column = table.column(col_name)
+            column = self.col(table, col_name)
             if column is None:
                 self.error("unknown-column", f'column "{col_name}" of relation "{table.name}" '
                            "does not exist", span)
@@ -1672,7 +1684,7 @@ class _Builder:
     def resolve_pending_types(self) -> None:
         extensions = bool(self.schema.extensions)
         for table, column, type_name, path, span in self.pending_types:
-            if table.column(column.name) is not column:
+            if self.col(table, column.name) is not column:
                 continue
             names = _names(type_name["names"])
             saved, self.search_path = self.search_path, path
@@ -1701,7 +1713,7 @@ class _Builder:
                                    f'table "{target.name}"', ref_span)
                         continue
                     fk.ref_columns = list(target.primary_key.columns)
-                missing = [c for c in fk.ref_columns if target.column(c) is None]
+                missing = [c for c in fk.ref_columns if self.col(target, c) is None]
                 if missing:
                     self.error("unknown-column", f'column "{missing[0]}" referenced in foreign '
                                f"key does not exist in {target.name}", fk.span)
@@ -1718,7 +1730,7 @@ class _Builder:
         kept = []
         for seq in self.schema.sequences:
             owner = self.tables.get(seq.owned_by[:2]) if seq.owned_by else None
-            column = owner.column(seq.owned_by[2]) if owner and seq.owned_by else None
+            column = self.col(owner, seq.owned_by[2]) if owner and seq.owned_by else None
             if column is not None and column.default and _nextval_target(column.default) in (
                     seq.name, f"{seq.schema}.{seq.name}",
                     f"{quote_ident(seq.schema)}.{quote_ident(seq.name)}", quote_ident(seq.name)):
@@ -1727,6 +1739,8 @@ class _Builder:
         self.schema.sequences = kept
 
 
+_SPANNED_CONSTRAINTS = {"CONSTR_CHECK", "CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_FOREIGN",
+                        "CONSTR_EXCLUSION"}
 _COLUMN_CMDS = {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_DropColumn",
                 "AT_AlterColumnType", "AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity",
                 "AT_DropExpression"}
@@ -1872,7 +1886,9 @@ def _describe(kind: str, body: Json) -> tuple[str, str]:
     if kind == "DefineStmt":
         label = body.get("kind", "OBJECT_").removeprefix("OBJECT_").lower()
     if kind == "CommentStmt":
-        label = "comment on " + body.get("objtype", "OBJECT_").removeprefix("OBJECT_").lower()
+        target = body.get("objtype", "OBJECT_").removeprefix("OBJECT_").lower()
+        label = "comment on " + {"tabconstraint": "constraint"}.get(target, target)
+        return label, _object_name(body.get("object"))
     rv = body.get("view") or body.get("relation") or (body.get("into") or {}).get("rel")
     if isinstance(rv, dict) and "relname" in rv:
         name = ".".join(n for n in (rv.get("schemaname"), rv["relname"]) if n)
@@ -1893,6 +1909,21 @@ def _describe(kind: str, body: Json) -> tuple[str, str]:
         table = body["relation"]
         name = f"{name} on {'.'.join(n for n in (table.get('schemaname'), table['relname']) if n)}"
     return label, name or "(statement)"
+
+
+def _object_name(node: Any) -> str:
+    """The dotted name of a COMMENT/ALTER target in whichever shape the grammar gave it."""
+    if not isinstance(node, dict):
+        return "(statement)"
+    if "List" in node:
+        return ".".join(_names(node["List"].get("items", []))) or "(statement)"
+    if "String" in node:
+        return node["String"]["sval"]
+    if "TypeName" in node:
+        return ".".join(_names(node["TypeName"]["names"]))
+    if "ObjectWithArgs" in node:
+        return ".".join(_names(node["ObjectWithArgs"].get("objname", [])))
+    return "(statement)"
 
 
 # --- parsing ----------------------------------------------------------------------------
