@@ -264,5 +264,29 @@ def pull(db: DbOpt = None, dialect: DialectOpt = None,
         sys.stdout.write(text)
 
 
+@app.command()
+def studio(db: DbOpt = None,
+           port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")] = 4983,
+           host: Annotated[str, typer.Option("--host", help="Listen address; anything but loopback warns.")] = "127.0.0.1",
+           no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
+           read_only: Annotated[bool, typer.Option("--read-only", help="Refuse every write.")] = False) -> None:
+    """Browse and edit the database in a local web page."""
+    from schemalens.studio.command import studio_command
+
+    code = studio_command(_settings(db, None, None), port=port, host=host, no_open=no_open, read_only=read_only)
+    raise typer.Exit(code)
+
+
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdio (editors start this)."""
+    from schemalens.lsp.server import main as serve
+
+    serve()
+
+
+import schemalens.cli_migrations  # noqa: E402,F401  (registers generate, migrate, status, ...)
+
+
 def main() -> None:
     app()
