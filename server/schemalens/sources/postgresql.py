@@ -772,7 +772,7 @@ class _Builder:
         self.set_search_path(values)
 
     def set_search_path(self, values: list[str]) -> None:
-        self.search_path = [v for v in values if v not in ("$user", "pg_catalog", "pg_temp")]
+        self.search_path = [v for v in values if v and v not in ("$user", "pg_catalog", "pg_temp")]
 
     def _SelectStmt(self, stmt: _Stmt, body: Json) -> None:
         targets = body.get("targetList", ())
@@ -986,10 +986,10 @@ class _Builder:
         if node.get("collClause"):
             column.collation = ".".join(quote_ident(n) for n in _names(node["collClause"]["collname"]))
         table.columns.append(column)
-        self.extra[id(table)].columns[name] = column
+        extra = self.extra[id(table)]
+        extra.columns[name] = column
         if serial:
             self.make_serial(table, column)
-        extra = self.extra[id(table)]
         extra.last_constraint = None
         for c in node.get("constraints", ()):
             cnode = c["Constraint"]
@@ -1011,11 +1011,12 @@ class _Builder:
         if names[0] == "pg_catalog" and len(names) == 2:
             column.type = _builtin_type_text(names[1], type_name) + _array_suffix(type_name)
             return False
+        if len(names) == 1 and names[0] in _BUILTIN_TYPES:  # pg_catalog comes first in the path
+            column.type = _builtin_type_text(names[0], type_name) + _array_suffix(type_name)
+            return False
         enum = self.find_enum(names)
         if enum is not None:
             self.set_enum_type(column, enum, _array_suffix(type_name))
-        elif len(names) == 1 and names[0] in _BUILTIN_TYPES:
-            column.type = _builtin_type_text(names[0], type_name) + _array_suffix(type_name)
         else:
             column.type = _plain_type_text(type_name)
             self.pending_types.append((table, column, type_name, list(self.lookup_schemas()), span))

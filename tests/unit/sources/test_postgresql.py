@@ -338,6 +338,11 @@ def test_search_path_from_set_and_set_config() -> None:
     assert s.tables[1].foreign_keys[0].ref_schema == "a"
 
 
+def test_empty_search_path_creates_in_the_default_schema() -> None:
+    s = ok("SET search_path = ''; CREATE TABLE t (id int); SET search_path = \"$user\", app; CREATE TABLE u (id int);")
+    assert [t.key for t in s.tables] == [("public", "t"), ("app", "u")]
+
+
 def test_default_schema_argument() -> None:
     result = parse_postgresql([("s.sql", "CREATE TABLE t (id int);")], default_schema="app")
     assert [t.key for t in result.schema.tables] == [("app", "t")]
