@@ -63,6 +63,10 @@ DEFAULTS = [
     ("timestamptz", "now() + interval '1 day'"), ("text", "lower('ABC')"), ("float8", "1.5"), ("real", "0"),
     ("date", "'2020-01-01'"), ("text", "current_user"), ("timestamp", "(now() at time zone 'utc')"),
     ("timestamp", "timezone('utc', now())"), ("text", "'a' || 'b'"), ("int", "1 + 2"),
+    ("interval", "'1 day'"), ("interval", "interval '24 hours'"), ("interval", "'1 week'::interval"),
+    ("interval", "interval '90' minute"), ("interval", "'1.5 days'"), ("interval", "'2 hours 30 minutes'"),
+    ("interval", "interval '1.5' year"), ("timestamptz", "now() - interval '1 hour'"),
+    ("money", "1.999"), ("money", "'$1.00'::money"), ("bit(8)", "x'1F'"), ("bit(4)", "b'1010'"),
 ]
 
 # (column definitions, CHECK expression as the user writes it)

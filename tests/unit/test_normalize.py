@@ -232,3 +232,19 @@ def test_money_defaults_are_rounded_to_cents() -> None:
 
     assert money_default("1.999") == money_default("'$2.00'::money") == money_default("'2'")
     assert money_default("'1.00'::money") != money_default("2")
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("interval '24 hours'", "'24:00:00'::interval"),
+    ("'1 week'::interval", "'7 days'::interval"),
+    ("interval '90' minute", "'01:30:00'::interval"),
+    ("interval '1.5' year", "'1 year'::interval"),
+    ("'1.5 days'::interval", "'1 day 12:00:00'::interval"),
+    ("now() + interval '1 hour'", "(now() + '01:00:00'::interval)"),
+])
+def test_interval_constants_as_postgresql_prints_them(written: str, stored: str) -> None:
+    assert canonical_expression(written, PG) == canonical_expression(stored, PG)
+
+
+def test_interval_constants_that_differ() -> None:
+    assert canonical_expression("'1 day'::interval", PG) != canonical_expression("'24 hours'::interval", PG)
