@@ -62,3 +62,28 @@ def test_pg_dump_reads_back_as_the_database(pg_url: str) -> None:
     assert [u.kind for u in result.unmanaged] == ["comment on extension", "view"]
     assert any(p.code == "skipped-statement" and "COPY" in p.message for p in result.problems)
     assert to_json(normalize_schema(result.schema)) == to_json(normalize_schema(actual))
+
+
+SERIALS = """
+CREATE TABLE t_id_seq (x int);
+CREATE TABLE t (id serial);
+CREATE TABLE "ŧàbłé_with_a_rather_long_name_that_needs_cutting_somewhere" (
+  "çolumn_with_a_long_name_as_well_ok" bigserial, short smallserial);
+CREATE TABLE tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt (id serial);
+"""
+
+
+def test_serial_sequence_names_match_what_postgresql_chooses(pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(SERIALS)
+        rows = conn.execute(
+            "SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+            "JOIN pg_class c ON c.oid = d.adrelid "
+            "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum").fetchall()
+    expected = {(table, column): default for table, column, default in rows}
+    schema = parse_postgresql([("s.sql", SERIALS)]).schema
+    got = {(t.name, c.name): c.default for t in schema.tables for c in t.columns if c.default}
+    assert len(got) == len(expected) == 4
+    for key, default in got.items():
+        # the database prints names in the search path unqualified
+        assert default.replace("'public.", "'") == expected[key], key
