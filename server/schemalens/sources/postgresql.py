@@ -918,7 +918,8 @@ class _Builder:
         why = _unmanaged_table_reason(body)
         if why:
             self.unmanaged_relations.add((schema, name))
-            self.not_managed("table", f"{schema}.{name}", span, why)
+            written = ".".join(n for n in (rv.get("schemaname"), name) if n)
+            self.not_managed("table", written, span, why)
             return
         if (schema, name) in self.relations and body.get("if_not_exists"):
             return
@@ -1906,6 +1907,10 @@ def _describe(kind: str, body: Json) -> tuple[str, str]:
             name = body["typevar"].get("relname", "")
         if not name and isinstance(body.get("typeName"), list):
             name = ".".join(_names(body["typeName"]))
+        if not name and isinstance(body.get("objects"), list):
+            parts = [o["RangeVar"]["relname"] if "RangeVar" in o else _object_name(o)
+                     for o in body["objects"]]
+            name = ("on " if kind == "GrantStmt" else "") + ", ".join(parts)
     if kind in ("CreateTrigStmt", "CreatePolicyStmt") and isinstance(body.get("relation"), dict):
         table = body["relation"]
         name = f"{name} on {'.'.join(n for n in (table.get('schemaname'), table['relname']) if n)}"
