@@ -193,12 +193,18 @@ def status(settings: Settings) -> StatusResult:
 
 def _read_applied_if_any(settings: Settings) -> list[Applied]:
     """Read the record without creating anything (a SQLite file that is not there yet is empty)."""
-    if settings.dialect == "sqlite":
-        path = sqlite_path(settings.database_url)
-        if path != ":memory:" and not Path(path).exists():
-            return []
+    if _sqlite_file_missing(settings):
+        return []
     with open_database(settings, create=False) as db:
-        return _guarded(db, read_applied)
+        return _guarded(db, read_applied)  # type: ignore[return-value]
+
+
+def _sqlite_file_missing(settings: Settings) -> bool:
+    """A SQLite database not created yet reads as empty (and is not created by reading)."""
+    if settings.dialect != "sqlite":
+        return False
+    path = sqlite_path(settings.database_url)
+    return path != ":memory:" and not Path(path).exists()
 
 
 def _guarded(db: Database, fn: Callable[..., object], *args: object) -> object:
@@ -803,9 +809,15 @@ def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, 
     except RenderError as e:
         losses.append(f"the reverse cannot be written: {e}")
         statements = []
+    nameless = {c.id: c for c in reverse if c.kind in ("drop_index", "drop_constraint")
+                and getattr(c.before, "name", "") is None}
+    for change in nameless.values():
+        losses.append(f"{change.description}: the schema file does not name it, so the database chose its "
+                      "name; name it in the schema file to make the down migration exact")
+    statements = [s for s in statements if not set(s.change_ids) & set(nameless)]
     if losses:
-        lines.append(f"{IRREVERSIBLE} the up migration destroys data this file cannot bring back")
-        lines += [f"--   cannot restore: {loss}" for loss in losses]
+        lines.append(f"{IRREVERSIBLE} this file cannot undo everything the up migration does")
+        lines += [f"--   cannot undo: {loss}" for loss in losses]
         lines.append("-- Rollback refuses this file. To undo by hand, restore from a backup.")
     by_id = {c.id: c for c in reverse}
     blocks = [_statement_block(s, by_id, dialect) for s in statements]
@@ -835,12 +847,15 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
         last = folder.last_snapshot(journal)
     except MigrationsError as e:
         raise WorkflowError(str(e)) from None
-    with open_database(settings, create=False) as db:
-        state = assess(folder, journal, _guarded(db, read_applied))  # type: ignore[arg-type]
-        along = _snapshots_along(folder, journal)
-        applied = state.applied
-        expected = along[applied[-1].tag][1] if applied else Schema(dialect=journal.dialect)
-        drift = _differences(db, settings, expected) if expected is not None else []
+    along = _snapshots_along(folder, journal)
+    if _sqlite_file_missing(settings):
+        state, drift = assess(folder, journal, []), []
+    else:
+        with open_database(settings, create=False) as db:
+            state = assess(folder, journal, _guarded(db, read_applied))  # type: ignore[arg-type]
+            expected = along[state.applied[-1].tag][1] if state.applied else Schema(dialect=journal.dialect)
+            drift = _differences(db, settings, expected) if expected is not None else []
+    applied = state.applied
     ahead = diff(last, desired, renames)
     pending = state.pending
     lines = [

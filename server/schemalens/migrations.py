@@ -286,7 +286,12 @@ def parse_migration(text: str, path: Path, dialect: str) -> Migration:
         irreversible = _irreversible_reason(block)
         if irreversible is not None:
             migration.irreversible = irreversible
-        for offset, sql in split_statements(block, dialect):
+        try:
+            statements = split_statements(block, dialect)
+        except MigrationsError as e:
+            line, col = line_col(text, start + getattr(e, "offset", 0))
+            raise MigrationsError(f"{path}:{line}:{col}: {e}") from None
+        for offset, sql in statements:
             absolute = start + offset
             if dialect == "sqlite" and (m := _FK_PRAGMA.match(sql)):
                 # Inside a transaction SQLite ignores this pragma; do what it means instead.
@@ -338,7 +343,9 @@ def split_statements(text: str, dialect: str) -> list[tuple[int, str]]:
         try:
             slices = pglast.split(text, with_parser=False, only_slices=True)
         except pglast.parser.ParseError as e:
-            raise MigrationsError(f"cannot split the SQL into statements: {e}") from None
+            error = MigrationsError(f"cannot split the SQL into statements: {e.args[0]}")
+            error.offset = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+            raise error from None
         return [(_skip_comments(text, s.start), text[_skip_comments(text, s.start):s.stop].rstrip().rstrip(";"))
                 for s in slices if text[_skip_comments(text, s.start):s.stop].strip()]
     return _split_sqlite(text)

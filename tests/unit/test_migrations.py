@@ -153,3 +153,8 @@ def test_assess_pending_and_modified(tmp_path: Path) -> None:
     result = assess(folder, journal, [])
     assert [s.state for s in result.states] == [PENDING, MODIFIED]
     assert "schemalens rehash" in result.problems[0]
+
+
+def test_unsplittable_sql_points_at_file_and_line() -> None:
+    with pytest.raises(MigrationsError, match=r"0001_x.sql:4:12: cannot split"):
+        parse_migration("SELECT 1;\n-- schemalens:statement\n-- c\nDROP INDEX \"\";", Path("0001_x.sql"), "postgresql")
