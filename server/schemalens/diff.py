@@ -254,27 +254,59 @@ def _same_shape(a: Any, b: Any) -> bool:
     return dataclasses.replace(a, name=None) == dataclasses.replace(b, name=None)
 
 
-def default_constraint_name(table: str, obj: Any, taken: set[str]) -> str:
-    """A name in PostgreSQL's style for a constraint the file did not name: used for
-    change ids and where a statement must name it (VALIDATE CONSTRAINT)."""
+def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
+    """The name PostgreSQL would choose for a constraint or index the file did not name
+    (ChooseConstraintName / ChooseIndexName): used for change ids and where a statement
+    must name it (VALIDATE CONSTRAINT), so a pushed database matches one built directly."""
     if isinstance(obj, PrimaryKey):
-        base = f"{table}_pkey"
+        name2, label = None, "pkey"
     elif isinstance(obj, Unique):
-        base = f"{table}_{'_'.join(obj.columns)}_key"
+        name2, label = "_".join(obj.columns), "key"
     elif isinstance(obj, ForeignKey):
-        base = f"{table}_{'_'.join(obj.columns)}_fkey"
+        name2, label = "_".join(obj.columns), "fkey"
     elif isinstance(obj, Check):
-        base = f"{table}_check"
+        used = _expression_columns(obj.expression, table)
+        name2, label = (used[0] if len(used) == 1 else None), "check"
     else:
-        base = f"{table}_{'_'.join(_index_column_name(c) for c in obj.columns)}_idx"
-    base = base.encode()[:63].decode(errors="ignore")
-    name, n = base, 0
-    while name in taken:
+        name2, label = "_".join(_index_column_name(c) for c in obj.columns), "idx"
+    n = 0
+    while True:
+        name = _make_object_name(table.name, name2, label + (str(n) if n else ""))
+        if name not in taken:
+            taken.add(name)
+            return name
         n += 1
-        suffix = str(n)
-        name = base.encode()[:63 - len(suffix)].decode(errors="ignore") + suffix
-    taken.add(name)
-    return name
+
+
+def _make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: shorten the longer part until the name fits in 63 bytes."""
+    b1, b2 = name1.encode(), (name2 or "").encode()
+    available = 63 - (len(label.encode()) + 1) - (1 if name2 else 0)
+    n1, n2 = len(b1), len(b2)
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    part1 = b1[:n1].decode(errors="ignore")
+    parts = [part1] + ([b2[:n2].decode(errors="ignore")] if name2 else []) + [label]
+    return "_".join(parts)
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_WORD = re.compile(r'"((?:[^"]|"")*)"|([A-Za-z_\x80-\uffff][\w$]*)(\s*\()?')
+
+
+def _expression_columns(expression: str, table: Table) -> list[str]:
+    """Columns of the table an expression refers to, in order of first use."""
+    found: list[str] = []
+    for m in _WORD.finditer(_STRING.sub("''", expression)):
+        if m.group(3):
+            continue  # a function name
+        name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
+        if table.column(name) is not None and name not in found:
+            found.append(name)
+    return found
 
 
 def _index_column_name(element: str) -> str:
@@ -571,18 +603,23 @@ class _Differ:
 
     def table(self, old: Table, new: Table) -> None:
         label = qualified(new.schema, new.name)
-        taken = {c.name for c in (old.checks + old.foreign_keys + old.uniques) if c.name}
-        taken |= {i.name for i in old.indexes + new.indexes if i.name}
-        if old.primary_key and old.primary_key.name:
-            taken.add(old.primary_key.name)
+        matched = {kind: match_objects(getattr(old, kind), getattr(new, kind))
+                   for kind in ("uniques", "checks", "foreign_keys", "indexes")}
+        # Names PostgreSQL would find in use when it names a new constraint: those kept,
+        # and those the file gives (drops run first).
+        taken = {a.name for pairs, _, _ in matched.values() for a, _ in pairs if a.name}
+        taken |= {o.name for kind in ("uniques", "checks", "foreign_keys", "indexes")
+                  for o in getattr(new, kind) if o.name}
+        if new.primary_key and new.primary_key.name:
+            taken.add(new.primary_key.name)
         self.primary_key(old, new, taken)
         for kind in ("uniques", "checks", "foreign_keys"):
-            _, gone, fresh = match_objects(getattr(old, kind), getattr(new, kind))
+            _, gone, fresh = matched[kind]
             for obj in gone:
                 self.drop_constraint(new, obj)
             for obj in fresh:
                 self.add_constraint(new, obj, taken, new_table=False)
-        _, gone, fresh = match_objects(old.indexes, new.indexes)
+        _, gone, fresh = matched["indexes"]
         for index in gone:
             self.emit("drop_index", Change("drop_index", new.schema, new.name, index.name or "", before=index,
                                            description=f"drop index {index.name} on {label}"))
@@ -716,7 +753,7 @@ class _Differ:
 
     def add_constraint(self, table: Table, obj: Any, taken: set[str], new_table: bool) -> None:
         label = qualified(table.schema, table.name)
-        name = obj.name or default_constraint_name(table.name, obj, taken)
+        name = obj.name or default_constraint_name(table, obj, taken)
         phase = {PrimaryKey: "add_key", Unique: "add_key", Check: "add_check", ForeignKey: "add_fk"}[type(obj)]
         lock = None
         if self.pg and not new_table:
@@ -731,7 +768,7 @@ class _Differ:
 
     def create_index(self, table: Table, index: Index, taken: set[str], new_table: bool) -> None:
         label = qualified(table.schema, table.name)
-        name = index.name or default_constraint_name(table.name, index, taken)
+        name = index.name or default_constraint_name(table, index, taken)
         lock = None
         if self.pg and not new_table:
             lock = f"blocks writes to {label} (SHARE lock) while the index builds"

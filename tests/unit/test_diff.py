@@ -102,7 +102,7 @@ def test_constraints_and_indexes_added_and_dropped() -> None:
     changes = diff(a, b)
     assert [(c.kind, c.name) for c in changes] == [
         ("drop_constraint", "t_e_key"), ("drop_index", "t_o_idx"), ("add_constraint", "t_pkey"),
-        ("add_constraint", "t_check"), ("add_constraint", "t_o_fkey"), ("create_index", "t_e_idx")]
+        ("add_constraint", "t_o_check"), ("add_constraint", "t_o_fkey"), ("create_index", "t_e_idx")]
     assert all(c.lock for c in changes if c.kind in ("add_constraint", "create_index"))
 
 
@@ -317,3 +317,15 @@ def test_property_no_changes_for_equal_tables(a: Schema, b: Schema) -> None:
     touched = {c.table or c.name for c in changes if c.schema == "public" and c.kind not in (
         "create_enum", "drop_enum", "add_enum_value", "recreate_enum")}
     assert not equal & touched
+
+
+def test_unnamed_constraints_get_the_names_postgresql_would_choose() -> None:
+    long = "表" * 20
+    cols = [Column("a", "integer"), Column("b", "integer"), Column("Up", "integer")]
+    a = pg(table(long, *cols), table("t", *cols, checks=[Check("t_a_check", "a > 5")]))
+    b = pg(table(long, *cols, checks=[Check(None, "a > 0")]),
+           table("t", *cols, checks=[Check(None, "a > 0 AND b > 0"), Check(None, "a > 1"), Check(None, "\"Up\" > 'a'"),
+                                     Check("t_a_check", "a > 5"), Check(None, "length('b') > 0")],
+                 foreign_keys=[ForeignKey(None, ["a", "b"], "public", "t", ["a", "b"])]))
+    names = [c.name for c in diff(a, b)]
+    assert names == [f"{'表' * 18}_a_check", "t_check", "t_a_check1", "t_Up_check", "t_check1", "t_a_b_fkey"]

@@ -125,7 +125,7 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
 
 def index_sql(index: Index, table: Table, name: str | None = None) -> str:
     """SQLite requires a name: an unnamed index gets one in PostgreSQL's style."""
-    name = name or index.name or default_constraint_name(table.name, index, {i.name for i in table.indexes if i.name})
+    name = name or index.name or default_constraint_name(table, index, {i.name for i in table.indexes if i.name})
     unique = "UNIQUE " if index.unique else ""
     elements = ", ".join(q(e) if table.column(e) is not None else e for e in index.columns)
     sql = f"CREATE {unique}INDEX {qt(table.schema, name)} ON {q(table.name)} ({elements})"

@@ -96,8 +96,8 @@ def test_constraints_on_existing_tables_are_validated_separately() -> None:
     assert sql(a, b) == [
         "ALTER TABLE public.t ADD PRIMARY KEY (id)",
         "ALTER TABLE public.t ADD UNIQUE (o)",
-        "ALTER TABLE public.t ADD CONSTRAINT t_check CHECK (o > 0) NOT VALID",
-        "ALTER TABLE public.t VALIDATE CONSTRAINT t_check",
+        "ALTER TABLE public.t ADD CONSTRAINT t_o_check CHECK (o > 0) NOT VALID",
+        "ALTER TABLE public.t VALIDATE CONSTRAINT t_o_check",
         "ALTER TABLE public.t ADD CONSTRAINT t_o_fk FOREIGN KEY (o) REFERENCES public.t (id) NOT VALID",
         "ALTER TABLE public.t VALIDATE CONSTRAINT t_o_fk",
     ]
