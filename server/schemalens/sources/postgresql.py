@@ -875,6 +875,8 @@ class _Builder:
     def _AlterSeqStmt(self, stmt: _Stmt, body: Json) -> None:
         rv = body["sequence"]
         found = self.find_relation([n for n in (rv.get("schemaname"), rv["relname"]) if n])
+        if found is not None and found[1][0] == "serial-sequence":
+            return  # a serial column's own sequence: its options are not modeled
         if found is None or found[1][0] != "sequence":
             if not body.get("missing_ok"):
                 self.error("unknown-sequence", f"sequence {self.rel_name(rv)} does not exist",

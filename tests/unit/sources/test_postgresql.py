@@ -146,6 +146,11 @@ def test_serial_sequence_names_are_truncated_like_postgresql() -> None:
     assert make_object_name("aé" * 20, "x" * 20, "seq") == "aé" * 12 + "a_" + "x" * 20 + "_seq"
 
 
+def test_altering_a_serial_sequence_is_accepted() -> None:
+    s = ok("CREATE TABLE t (id serial); ALTER SEQUENCE t_id_seq RESTART WITH 100;")
+    assert s.sequences == []
+
+
 def test_serial_sequence_name_collision_gets_a_number() -> None:
     s = ok("CREATE SEQUENCE t_id_seq; CREATE TABLE t (id serial);")
     assert table(s, "t").column("id").default == "nextval('public.t_id_seq1'::regclass)"
