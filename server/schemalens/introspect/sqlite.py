@@ -27,42 +27,47 @@ from schemalens.introspect.sqlite_ddl import (
 )
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
+# Templates over one schema ({s}): the source side spreads its scratch database over
+# several attached schemas (see sources/sqlite.py) and reads them all as one.
 _ORDINARY = "m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'"
-_TABLES_SQL = f"SELECT m.name, m.sql FROM main.sqlite_master m WHERE {_ORDINARY}"
+_TABLES_SQL = f'SELECT m.name, m.sql FROM "{{s}}".sqlite_master m WHERE {_ORDINARY}'
 _COLUMNS_SQL = f"""
 SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
-FROM main.sqlite_master m JOIN pragma_table_xinfo(m.name, 'main') p
+FROM "{{s}}".sqlite_master m JOIN pragma_table_xinfo(m.name, '{{s}}') p
 WHERE {_ORDINARY} ORDER BY m.name, p.cid"""
 _INDEXES_SQL = f"""
 SELECT m.name, il.name, il."unique", il.origin, il.partial
-FROM main.sqlite_master m JOIN pragma_index_list(m.name, 'main') il
+FROM "{{s}}".sqlite_master m JOIN pragma_index_list(m.name, '{{s}}') il
 WHERE {_ORDINARY}"""
 _INDEX_COLUMNS_SQL = """
 SELECT m.name, ix.cid, ix.name, ix."desc"
-FROM main.sqlite_master m JOIN pragma_index_xinfo(m.name, 'main') ix
+FROM "{s}".sqlite_master m JOIN pragma_index_xinfo(m.name, '{s}') ix
 WHERE m.type = 'index' AND ix.key = 1 ORDER BY m.name, ix.seqno"""
-_INDEX_SQL = "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+_INDEX_SQL = """SELECT name, sql FROM "{s}".sqlite_master WHERE type = 'index' AND sql IS NOT NULL"""
 _FOREIGN_KEYS_SQL = f"""
 SELECT m.name, fk.id, fk."table", fk."from", fk."to", fk.on_update, fk.on_delete
-FROM main.sqlite_master m JOIN pragma_foreign_key_list(m.name, 'main') fk
+FROM "{{s}}".sqlite_master m JOIN pragma_foreign_key_list(m.name, '{{s}}') fk
 WHERE {_ORDINARY} ORDER BY m.name, fk.id, fk.seq"""
 
 
 def introspect_sqlite(conn: sqlite3.Connection, exclude: Iterable[str] = ()) -> Schema:
-    return introspect_with_definitions(conn, exclude, {})
+    return introspect_schemas(conn, exclude, ["main"], {})
 
 
-def introspect_with_definitions(
-    conn: sqlite3.Connection, exclude: Iterable[str], known: dict[str, TableDef | IndexDef]
+def introspect_schemas(
+    conn: sqlite3.Connection,
+    exclude: Iterable[str],
+    schemas: list[str],
+    known: dict[str, TableDef | IndexDef],
 ) -> Schema:
-    """As `introspect_sqlite`, reusing definitions already read from the very text SQLite
+    """As `introspect_sqlite`, over several attached schemas read as one "main" (their
+    names must not clash), reusing definitions already read from the very text SQLite
     stored (`known` maps that text to its definition): the schema file source has just
     read every statement it ran, and reading them twice doubles its time."""
     patterns = [p.lower() for p in exclude]
-    tables_sql = dict(conn.execute(_TABLES_SQL).fetchall())
-    shadow = _shadow_tables(conn)
-    names = sorted(n for n in tables_sql if not _skipped(n, patterns) and n not in shadow)
-    catalog = _Catalog(conn, tables_sql, known)
+    catalog = _Catalog(conn, schemas, known)
+    shadow = set().union(*(_shadow_tables(conn, s) for s in schemas))
+    names = sorted(n for n in catalog.tables_sql if not _skipped(n, patterns) and n not in shadow)
     return Schema(dialect="sqlite", tables=[catalog.table(name) for name in names])
 
 
@@ -73,20 +78,25 @@ def _skipped(name: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(low, p) or fnmatch.fnmatchcase("main." + low, p) for p in patterns)
 
 
-def _shadow_tables(conn: sqlite3.Connection) -> set[str]:
+def _shadow_tables(conn: sqlite3.Connection, schema: str) -> set[str]:
     """Tables a virtual table keeps its data in (FTS5 `_data`, `_idx`, ...): not the user's."""
     try:
-        rows = conn.execute("PRAGMA main.table_list").fetchall()
+        rows = conn.execute(f'PRAGMA "{schema}".table_list').fetchall()
     except sqlite3.OperationalError:  # SQLite before 3.37 has no table_list
         return set()
     return {row[1] for row in rows if row[2] == "shadow"}
 
 
-def _group(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+def _group(conn: sqlite3.Connection, template: str, schemas: list[str]) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        out[row[0]].append(row[1:])
+    for schema in schemas:
+        for row in conn.execute(template.format(s=schema)):
+            out[row[0]].append(row[1:])
     return out
+
+
+def _pairs(conn: sqlite3.Connection, template: str, schemas: list[str]) -> dict[str, str]:
+    return {k: v for schema in schemas for k, v in conn.execute(template.format(s=schema))}
 
 
 def parse_table_sql(sql: str) -> TableDef | None:
@@ -105,16 +115,16 @@ class _Catalog:
     """All pragma answers for the database, fetched once and looked up per table."""
 
     def __init__(
-        self, conn: sqlite3.Connection, tables_sql: dict[str, str], known: dict[str, TableDef | IndexDef]
+        self, conn: sqlite3.Connection, schemas: list[str], known: dict[str, TableDef | IndexDef]
     ) -> None:
-        self.tables_sql = tables_sql
         self.known = known
-        self.columns = _group(conn.execute(_COLUMNS_SQL))
-        self.indexes = _group(conn.execute(_INDEXES_SQL))
-        self.index_columns = _group(conn.execute(_INDEX_COLUMNS_SQL))
-        self.index_sql = dict(conn.execute(_INDEX_SQL).fetchall())
-        self.foreign_keys = _group(conn.execute(_FOREIGN_KEYS_SQL))
-        self.by_lower = {name.lower(): name for name in tables_sql}
+        self.tables_sql = _pairs(conn, _TABLES_SQL, schemas)
+        self.columns = _group(conn, _COLUMNS_SQL, schemas)
+        self.indexes = _group(conn, _INDEXES_SQL, schemas)
+        self.index_columns = _group(conn, _INDEX_COLUMNS_SQL, schemas)
+        self.index_sql = _pairs(conn, _INDEX_SQL, schemas)
+        self.foreign_keys = _group(conn, _FOREIGN_KEYS_SQL, schemas)
+        self.by_lower = {name.lower(): name for name in self.tables_sql}
 
     def table(self, name: str) -> Table:
         sql = self.tables_sql[name] or ""

@@ -158,14 +158,16 @@ class TableDef:
     checks: list[CheckDef] = field(default_factory=list)
     without_rowid: bool = False
     strict: bool = False
+    _by_lower: dict[str, ColumnDef] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def autoincrement(self) -> bool:
         return self.primary_key is not None and self.primary_key.autoincrement
 
     def column(self, name: str) -> ColumnDef | None:
-        low = name.lower()
-        return next((c for c in self.columns if c.name.lower() == low), None)
+        if len(self._by_lower) != len(self.columns):
+            self._by_lower = {c.name.lower(): c for c in reversed(self.columns)}
+        return self._by_lower.get(name.lower())
 
 
 @dataclass
@@ -224,6 +226,9 @@ class _Cursor:
             if tokens[i + k].word != word:
                 return False
         return True
+
+    def at_index(self, i: int, word: str) -> bool:
+        return i < len(self.tokens) and self.tokens[i].word == word
 
     def accept(self, *words: str) -> bool:
         if self.at(*words):
@@ -330,39 +335,41 @@ def parse_column_def(tokens: list[Token], text: str, table: TableDef) -> None:
 def _column_def(cur: _Cursor, table: TableDef) -> None:
     name_tok = cur.next()
     col = ColumnDef(name_tok.name, name_tok.start, name_tok.end, name_tok.start, name_tok.end)
-    while not cur.done() and not _at_item_end(cur):
-        word = cur.peek().word
-        if word in _COLUMN_CONSTRAINT_WORDS or cur.at("GENERATED", "ALWAYS"):
-            break
-        if cur.at_op("("):
-            cur.skip_group()
-        else:
-            cur.next()
+    _skip_type(cur)
     pending_name: str | None = None
     pending_start: int | None = None
     while not cur.done() and not _at_item_end(cur):
-        start = cur.peek().start if pending_start is None else pending_start
-        if cur.accept("CONSTRAINT"):
+        tok = cur.peek()
+        start = tok.start if pending_start is None else pending_start
+        word = tok.word
+        if word == "CONSTRAINT":
+            cur.next()
             pending_name, pending_start = cur.next().name, start
             continue
-        if cur.accept("PRIMARY", "KEY"):
+        if word == "PRIMARY" and cur.accept("PRIMARY", "KEY"):
             cur.accept("ASC") or cur.accept("DESC")
             _conflict_clause(cur)
             auto = cur.accept("AUTOINCREMENT")
             table.primary_key = KeyDef(pending_name, [col.name], start, cur.last_end(), auto)
-        elif cur.accept("NOT", "NULL") or cur.accept("NULL"):
+        elif word == "NOT" or word == "NULL":
+            cur.accept("NOT")
+            cur.accept("NULL")
             _conflict_clause(cur)
-        elif cur.accept("UNIQUE"):
+        elif word == "UNIQUE":
+            cur.next()
             _conflict_clause(cur)
             table.uniques.append(KeyDef(pending_name, [col.name], start, cur.last_end()))
-        elif cur.accept("CHECK"):
+        elif word == "CHECK":
+            cur.next()
             expr = cur.group_text()
             table.checks.append(CheckDef(pending_name, expr, start, cur.last_end()))
-        elif cur.accept("DEFAULT"):
+        elif word == "DEFAULT":
+            cur.next()
             _default_value(cur)
-        elif cur.accept("COLLATE"):
+        elif word == "COLLATE":
+            cur.next()
             col.collation = cur.next().name
-        elif cur.at("REFERENCES"):
+        elif word == "REFERENCES":
             table.foreign_keys.append(_references(cur, pending_name, [col.name], start))
         elif cur.accept("GENERATED", "ALWAYS", "AS") or cur.accept("AS"):
             col.generated = cur.group_text() if cur.at_op("(") else None
@@ -372,6 +379,24 @@ def _column_def(cur: _Cursor, table: TableDef) -> None:
         pending_name, pending_start = None, None
     col.end = cur.last_end()
     table.columns.append(col)
+
+
+def _skip_type(cur: _Cursor) -> None:
+    """Step over the declared type (SQLite reports it; only its end matters here)."""
+    tokens, i, n = cur.tokens, cur.i, len(cur.tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind == "op":
+            if tok.text != "(":
+                break
+            cur.i = i
+            cur.skip_group()
+            i = cur.i
+            continue
+        if tok.word in _COLUMN_CONSTRAINT_WORDS or (tok.word == "GENERATED" and cur.at_index(i + 1, "ALWAYS")):
+            break
+        i += 1
+    cur.i = i
 
 
 def _at_item_end(cur: _Cursor) -> bool:

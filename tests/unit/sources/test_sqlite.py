@@ -318,3 +318,40 @@ def test_every_in_scope_corpus_schema_parses_cleanly() -> None:
         conn = sqlite3.connect(":memory:")
         conn.executescript(case["desired"])
         assert result.schema == introspect_sqlite(conn), case["name"]
+
+
+# --- the scratch database behaves as one SQLite database -------------------------------
+
+_ONE_DATABASE_SCRIPTS = [
+    "CREATE TABLE a (x);\nCREATE TABLE b (y);\nCREATE INDEX ix ON a (x);\nCREATE INDEX ix ON b (y);\n"
+    "CREATE INDEX IF NOT EXISTS ix ON b (y);\nCREATE VIEW ix AS SELECT 1;\nCREATE TABLE ix (z);\n"
+    "CREATE INDEX a ON b (y);\nCREATE VIEW v AS SELECT 1;\nCREATE INDEX v ON b (y);",
+    "CREATE TABLE a (x);\nCREATE TABLE b (y);\nCREATE TRIGGER tr AFTER INSERT ON a BEGIN SELECT 1; END;\n"
+    "CREATE TRIGGER tr AFTER INSERT ON b BEGIN SELECT 1; END;\nDROP TABLE a;\n"
+    "CREATE TRIGGER tr AFTER INSERT ON b BEGIN SELECT 1; END;\nDROP TRIGGER tr;\nDROP TRIGGER tr;",
+    "CREATE TABLE a (x);\nCREATE TABLE b (y);\nDROP TABLE main.b;\nALTER TABLE main.a RENAME TO c;\n"
+    "CREATE INDEX ix2 ON c (x);\nDROP INDEX main.ix2;\nCREATE TABLE main.d (q);\nCREATE TABLE D (r);\n"
+    "ALTER TABLE c ADD COLUMN y int REFERENCES d;\nCREATE TABLE a (again);\nCREATE INDEX ia ON a (again);\n"
+    "DROP TABLE c;\nCREATE INDEX ia ON d (q);\nALTER TABLE nope ADD COLUMN z;\nDROP INDEX nope;",
+    "CREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE q (pid int REFERENCES p);\nCREATE TABLE r (x);\n"
+    "CREATE TABLE s (x);\nCREATE TABLE t AS SELECT * FROM p;\nCREATE INDEX it ON t (id);\n"
+    "ALTER TABLE p RENAME TO pp;\nCREATE TABLE IF NOT EXISTS r (other);\nCREATE UNIQUE INDEX IF NOT EXISTS ur ON r (x);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ur ON s (x);",
+    "CREATE TABLE p (id INTEGER PRIMARY KEY, code text UNIQUE);\nCREATE TABLE q (c text REFERENCES p (code));\n"
+    "CREATE TABLE r (x);\nCREATE VIEW vr AS SELECT code FROM p;\nALTER TABLE p RENAME COLUMN code TO kode;\n"
+    "CREATE INDEX ir ON r (x);\nCREATE TABLE r2 (y);\nALTER TABLE r RENAME TO r3;",
+]
+
+
+@pytest.mark.parametrize("script", _ONE_DATABASE_SCRIPTS)
+def test_statements_fail_and_succeed_as_in_one_database(script: str) -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    expected = []
+    for statement in script.split(";\n"):
+        try:
+            conn.execute(statement.rstrip(";"))
+        except sqlite3.Error as e:
+            expected.append(str(e))
+    result = parse(script)
+    assert [p.message for p in errors(result) if not p.code.startswith("fk-")] == expected
+    assert result.schema == introspect_sqlite(conn)
