@@ -272,8 +272,8 @@ class _Renderer:
             parts.append(f"MINVALUE {new.min_value}" if new.min_value is not None else "NO MINVALUE")
         if old.max_value != new.max_value:
             parts.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
-        if old.start != new.start:
-            parts.append(f"START WITH {new.start if new.start is not None else default_start(new)}")
+        if effective_start(old) != effective_start(new):
+            parts.append(f"START WITH {effective_start(new)}")
         if old.cache != new.cache:
             parts.append(f"CACHE {new.cache if new.cache is not None else 1}")
         if old.cycle != new.cycle:
@@ -387,9 +387,8 @@ class _Renderer:
             parts.append(f"SET MINVALUE {new.min_value}" if new.min_value is not None else "SET NO MINVALUE")
         if old.max_value != new.max_value:
             parts.append(f"SET MAXVALUE {new.max_value}" if new.max_value is not None else "SET NO MAXVALUE")
-        if old.start != new.start:
-            start = new.start if new.start is not None else default_start(new)
-            parts.append(f"SET START WITH {start}")
+        if effective_start(old) != effective_start(new):
+            parts.append(f"SET START WITH {effective_start(new)}")
         if old.cache != new.cache:
             parts.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
         if old.cycle != new.cycle:
@@ -435,8 +434,11 @@ class _Renderer:
         yield f"COMMENT ON {target} IS {text}"
 
 
-def default_start(seq: Sequence | Identity) -> int:
-    """PostgreSQL's START default: MINVALUE ascending, MAXVALUE descending."""
+def effective_start(seq: Sequence | Identity) -> int:
+    """START as PostgreSQL holds it: when not given, MINVALUE ascending, MAXVALUE
+    descending (so a changed MINVALUE can move START although neither side names it)."""
+    if seq.start is not None:
+        return seq.start
     if (seq.increment or 1) > 0:
         return seq.min_value if seq.min_value is not None else 1
     return seq.max_value if seq.max_value is not None else -1
