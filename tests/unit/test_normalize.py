@@ -208,7 +208,7 @@ def _big_schema(tables: int, distinct: bool) -> Schema:
             Column("parent_id", "bigint"),
         ], checks=[Check(f"t{i}_amount_check", f"(amount >= ({n})::numeric)"),
                    Check(f"t{i}_code_check", f"(code = ANY (ARRAY['A{n}'::bpchar, 'B'::bpchar]))")],
-            indexes=[Index(f"t{i}_name", [f"lower((name)::text)"]),
+            indexes=[Index(f"t{i}_name", ["lower((name)::text)"]),
                      Index(f"t{i}_created", ["created_at DESC"], where="active"),
                      Index(f"t{i}_status", ["status", "parent_id"])]))
     return result

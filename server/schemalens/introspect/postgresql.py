@@ -11,7 +11,6 @@ independent of the connection's own search_path.
 from __future__ import annotations
 
 import fnmatch
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
