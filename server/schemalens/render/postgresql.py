@@ -340,7 +340,12 @@ class _Renderer:
             yield f"{alter} DROP DEFAULT"
         if type_changes:
             collate = f" COLLATE {new.collation}" if new.collation else ""
-            using = f" USING {q(new.name)}::{new.type}" if type_change_rewrites(old.type, new.type) else ""
+            using = ""
+            if type_change_rewrites(old.type, new.type):
+                # Enums cast only to and from text: go through it when either side is one.
+                via = "text" + "[]" * old.type.count("[]") if self.is_enum(old.type, self.actual) or \
+                    self.is_enum(new.type, self.desired) else None
+                using = f" USING {q(new.name)}::{via + '::' if via else ''}{new.type}"
             yield f"{alter} TYPE {new.type}{collate}{using}"
         if old.nullable != new.nullable:
             yield f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL"
@@ -355,6 +360,10 @@ class _Renderer:
             seq = nextval_sequence(old.default)
             assert seq is not None
             yield f"DROP SEQUENCE IF EXISTS {qn(seq[0] or change.schema, seq[1])}"
+
+    @staticmethod
+    def is_enum(type_: str, schema: Schema) -> bool:
+        return any(type_refers_to(type_, e) for e in schema.enums)
 
     def make_serial(self, change: Change, column: Column) -> Iterator[str]:
         """What `serial` does, for a column that exists: its own sequence, owned by the

@@ -218,3 +218,9 @@ def test_statements_carry_their_change_ids() -> None:
     b = pg(t("t", Column("c", "text"), checks=[Check("c_ok", "c <> ''")]))
     statements = render(diff(a, b), a, b)
     assert {s.change_ids for s in statements} == {("add_constraint:public.t.c_ok",)}
+
+
+def test_enum_to_enum_type_change_goes_through_text() -> None:
+    a = pg(t("t", Column("s", "public.old")), enums=[Enum("public", "old", ["a"]), Enum("public", "new", ["a"])])
+    b = pg(t("t", Column("s", "public.new")), enums=[Enum("public", "old", ["a"]), Enum("public", "new", ["a"])])
+    assert sql(a, b) == ["ALTER TABLE public.t ALTER COLUMN s TYPE public.new USING s::text::public.new"]
