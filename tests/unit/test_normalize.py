@@ -217,12 +217,12 @@ def _big_schema(tables: int, distinct: bool) -> Schema:
 @pytest.mark.parametrize("distinct", [False, True], ids=["repeated-texts", "distinct-texts"])
 def test_normalizes_a_thousand_tables_fast(distinct: bool) -> None:
     schema = _big_schema(1000, distinct)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: wall time on a shared machine says little
     out = normalize_schema(schema)
-    elapsed = time.perf_counter() - started
-    print(f"\nnormalize_schema, 1,000 tables ({'distinct' if distinct else 'repeated'} texts): {elapsed:.3f} s")
+    elapsed = time.process_time() - started
+    print(f"\nnormalize_schema, 1,000 tables ({'distinct' if distinct else 'repeated'} texts): {elapsed:.3f} s CPU")
     assert out.tables[999].checks[0].expression.startswith("amount >= ")
-    assert elapsed < (6.0 if distinct else 1.5)  # targets 0.3 s for repeated texts on a quiet machine
+    assert elapsed < (3.0 if distinct else 0.5)  # measured 0.58 s / 0.07 s CPU
 
 
 def test_money_defaults_are_rounded_to_cents() -> None:
