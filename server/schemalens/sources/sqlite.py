@@ -264,14 +264,24 @@ class _Reader:
 
     def read(self, path: str, text: str) -> None:
         f = _File(path, text)
+        nul = text.find("\x00")
+        if nul >= 0:  # SQLite's API cannot take it; a space keeps every offset in place
+            self.problems.append(Problem("error", "syntax-error", "NUL character in schema file", f.span(nul, nul + 1)))
+            text = f.text = text.replace("\x00", " ")
         tokens = tokenize(text)
+        last = tokens[-1] if tokens else None
+        if last is not None and last.text.startswith("/*") and not last.text.endswith("*/"):
+            self.problems.append(Problem(
+                "warning", "unterminated-comment",
+                "comment is never closed: SQLite ignores the rest of the file", f.span(last.start, last.start + 2),
+            ))
         anchors: list[_Anchor] = []
         for stmt in split_statements(text, tokens):
             self._statement(f, stmt, anchors)
         self._collect_renames(f, tokens, anchors)
 
     def _statement(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
-        words = [t.word for t in stmt.tokens[:4]]
+        words = [t.word for t in stmt.tokens[:4]] + [""] * 4
         first = words[0]
         if first == "CREATE":
             self._create(f, stmt, [w for w in words[1:] if w not in ("UNIQUE",)], anchors)
@@ -281,14 +291,15 @@ class _Reader:
         elif first == "DROP":
             if self._execute(f, stmt):
                 self._after_drop(stmt)
-        else:
-            what = _SKIP_WORDS.get(first, "non-schema")
+        elif first in _SKIP_WORDS:
             self.problems.append(Problem(
                 "info", "skipped-statement",
-                f"{first or stmt.tokens[0].text} statement skipped: a schema file describes structure, "
-                f"{what} statements are not run",
+                f"{first} statement skipped: a schema file describes structure, "
+                f"{_SKIP_WORDS[first]} statements are not run",
                 f.span(stmt.start, stmt.end),
             ))
+        else:  # no statement starts this way: let SQLite word the syntax error
+            self._execute(f, stmt)
 
     def _create(self, f: _File, stmt: Statement, words: list[str], anchors: list[_Anchor]) -> None:
         if words[0] in ("TEMP", "TEMPORARY"):

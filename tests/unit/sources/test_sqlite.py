@@ -355,3 +355,40 @@ def test_statements_fail_and_succeed_as_in_one_database(script: str) -> None:
     result = parse(script)
     assert [p.message for p in errors(result) if not p.code.startswith("fk-")] == expected
     assert result.schema == introspect_sqlite(conn)
+
+
+# --- odd input ---------------------------------------------------------------------------
+
+
+def test_empty_and_comment_only_files() -> None:
+    result = parse_sqlite([("a.sql", ""), ("b.sql", "-- nothing here\n/* nor here */\n;;\n")])
+    assert result.schema.tables == [] and result.problems == []
+
+
+def test_nul_character_is_an_error_not_a_crash() -> None:
+    result = parse("CREATE TABLE t (a int);\nCREATE TABLE u (b\x00 int);")
+    (problem,) = errors(result)
+    assert (problem.code, problem.span) == ("syntax-error", Span("s.sql", 1, 17, 1, 18))
+    assert [t.name for t in result.schema.tables] == ["t", "u"]
+
+
+def test_virtual_tables_are_unmanaged_and_their_shadow_tables_hidden() -> None:
+    result = parse("CREATE TABLE t (a int);\nCREATE VIRTUAL TABLE docs USING fts5(body);")
+    assert [t.name for t in result.schema.tables] == ["t"]
+    assert result.unmanaged == [Unmanaged("virtual table", "docs", Span("s.sql", 1, 21, 1, 25))]
+    assert errors(result) == []
+
+
+def test_garbage_never_raises() -> None:
+    for text in ["CREATE", "CREATE TABLE", "CREATE TABLE (", "ALTER TABLE t ADD", "DROP", "'unterminated",
+                 '"x', "CREATE INDEX ON", "CREATE TRIGGER t BEGIN", ")", "x'zz'"]:
+        result = parse(text)
+        assert errors(result), text
+
+
+def test_unterminated_comment_swallowing_the_rest_is_a_warning() -> None:
+    result = parse("CREATE TABLE t (a int);\n/* CREATE TABLE u (b int);")
+    assert [(p.severity, p.code, p.span) for p in result.problems] == [
+        ("warning", "unterminated-comment", Span("s.sql", 1, 0, 1, 2)),
+    ]
+    assert [t.name for t in result.schema.tables] == ["t"]
