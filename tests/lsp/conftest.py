@@ -7,6 +7,7 @@ caches and databases never leak between tests. Helpers wait for the server's
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,12 @@ async def start(client: LanguageClient, folder: Path, options: dict[str, Any] | 
     ))
 
 
+def next_status(client: LanguageClient) -> Any:
+    """A future for the next status notification, registered now (the client's
+    `wait_for_notification` coroutine registers only once awaited)."""
+    return client.protocol.wait_for_notification_async(STATUS)
+
+
 def uri_of(path: Path) -> str:
     return uris.from_fs_path(str(path))
 
@@ -96,10 +103,15 @@ async def open_file(client: LanguageClient, path: Path, text: str | None = None)
         text = path.read_text(encoding="utf-8")
     else:
         path.write_text(text, encoding="utf-8")
-    waiting = client.wait_for_notification(STATUS)
+    waiting = next_status(client)
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
         uri=uri_of(path), language_id="sql", version=1, text=text)))
-    return await waiting
+    return await wait(waiting)
+
+
+async def wait(awaitable: Any, seconds: float = 60) -> Any:
+    """Fail with a timeout instead of hanging the suite when the server never answers."""
+    return await asyncio.wait_for(awaitable, seconds)
 
 
 async def save_file(client: LanguageClient, path: Path, text: str, version: int = 2) -> Any:
@@ -108,10 +120,10 @@ async def save_file(client: LanguageClient, path: Path, text: str, version: int 
     client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri_of(path), version=version),
         content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
-    waiting = client.wait_for_notification(STATUS)
+    waiting = next_status(client)
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(
         uri=uri_of(path))))
-    return await waiting
+    return await wait(waiting)
 
 
 def diagnostics(client: LanguageClient, path: Path) -> list[lsp.Diagnostic]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
-from tests.lsp.conftest import by_code, diagnostics, open_file, save_file, start, write_config
+from tests.lsp.conftest import by_code, next_status, diagnostics, open_file, save_file, start, write_config
 
 USERS = """CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -129,7 +129,7 @@ async def test_unreachable_database_one_diagnostic_then_drift_when_back(client, 
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE users (id integer PRIMARY KEY, email text)")
     client.set_configuration({"databaseUrl": pg_url}, section="schemalens")
-    waiting = client.wait_for_notification("schemalens/status")
+    waiting = next_status(client)
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await waiting
     assert not by_code(client, schema, "database-unreachable")

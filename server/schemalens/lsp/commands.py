@@ -1,5 +1,297 @@
+"""Server commands (`workspace/executeCommand`) with stable IDs, each taking one object
+argument `{"uri": ..., "changeIds": [...]}`, so that any editor, the VS Code client and
+the code actions call the same thing.
+
+Push, generate and migrate report work-done progress, end with a message, and re-check
+the project so that the diagnostics show the new state.
+"""
+
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
-COMMANDS: dict[str, Any] = {}
+import attrs
+from lsprotocol import types as lsp
+from pygls import uris
+
+from schemalens import history
+from schemalens.changes import Change, Statement
+from schemalens.config import ConfigError
+from schemalens.connect import mask_url
+from schemalens.lsp import operations
+from schemalens.lsp.analysis import NO_RENAMES
+from schemalens.lsp.diagnostics import MigrationFailure
+from schemalens.lsp.server import SchemalensServer
+from schemalens.lsp.targets import Target
+from schemalens.workflows import WorkflowError
+
+PUSH, GENERATE, MIGRATE = "schemalens.push", "schemalens.generate", "schemalens.migrate"
+PREVIEW, STATUS, CHECK = "schemalens.previewSql", "schemalens.status", "schemalens.check"
+CONFIRM, CANCEL = "Push and lose the data", "Cancel"
+
+
+@attrs.define
+class CommandArgs:
+    uri: str
+    change_ids: list[str] | None = None
+
+
+class CommandError(Exception):
+    """The command cannot run for this file; the message goes to the user."""
+
+
+async def _target(ls: SchemalensServer, uri: str) -> Target:
+    target = await ls.target(uri)
+    if isinstance(target, ConfigError):
+        raise CommandError(str(target))
+    if target is None or target.kind != "schema":
+        raise CommandError(f"{uri} is not a schema file of this project")
+    return target
+
+
+async def _in_thread(ls: SchemalensServer, fn: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(ls.thread_pool, fn, *args)
+
+
+class _Progress:
+    """Work-done progress when the client supports it; silently nothing otherwise."""
+
+    def __init__(self, ls: SchemalensServer, title: str) -> None:
+        self.ls = ls
+        self.title = title
+        self.token: str | None = None
+
+    async def __aenter__(self) -> _Progress:
+        window = self.ls.client_capabilities.window
+        if window is not None and window.work_done_progress:
+            token = f"schemalens-{uuid.uuid4()}"
+            try:
+                await self.ls.work_done_progress.create_async(token)
+                self.ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=self.title, percentage=0))
+                self.token = token
+            except Exception:  # a client that refuses progress still gets the work done
+                self.token = None
+        return self
+
+    def report(self, message: str, percentage: int | None = None) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.report(self.token, lsp.WorkDoneProgressReport(
+                message=message, percentage=percentage))
+
+    def report_threadsafe(self, loop: asyncio.AbstractEventLoop, message: str, percentage: int | None) -> None:
+        loop.call_soon_threadsafe(self.report, message, percentage)
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.end(self.token, lsp.WorkDoneProgressEnd(message="done"))
+
+
+async def _recheck(ls: SchemalensServer, target: Target) -> None:
+    await ls.checks.request(target)
+
+
+def _command(fn: Callable[[SchemalensServer, CommandArgs], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Turn CommandError and WorkflowError into a message, not a crash."""
+    async def run(ls: SchemalensServer, args: CommandArgs) -> Any:
+        try:
+            return await fn(ls, args)
+        except (CommandError, WorkflowError) as e:
+            ls.tell(f"schemalens: {e}", lsp.MessageType.Error)
+            return {"ok": False, "message": str(e)}
+    run.__name__ = fn.__name__
+    run.__annotations__ = {"ls": SchemalensServer, "args": CommandArgs, "return": Any}
+    return run
+
+
+# --- push ---------------------------------------------------------------------------------
+
+
+def _loss_question(losses: list[tuple[Change, int | None]]) -> str:
+    lines = []
+    for change, rows in losses:
+        count = f" ({rows:,} row{'s' if rows != 1 else ''} hold data)" if rows is not None else ""
+        lines.append(f"- {change.data_loss}{count}")
+    return "These changes lose data:\n" + "\n".join(lines) + "\nPush them?"
+
+
+@_command
+async def push(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await _target(ls, args.uri)
+    snapshot = ls.checks.snapshot(target)
+    loop = asyncio.get_running_loop()
+
+    def ask(losses: list[tuple[Change, int | None]]) -> bool:
+        question = ls.window_show_message_request_async(lsp.ShowMessageRequestParams(
+            type=lsp.MessageType.Warning, message=_loss_question(losses),
+            actions=[lsp.MessageActionItem(title=CONFIRM), lsp.MessageActionItem(title=CANCEL)]))
+        answer = asyncio.run_coroutine_threadsafe(_awaited(question), loop).result()
+        return answer is not None and answer.title == CONFIRM
+
+    async with _Progress(ls, "schemalens: push") as progress:
+        def report(index: int, total: int, statement: Statement) -> None:
+            first = statement.sql.strip().splitlines()[0][:80] if statement.sql.strip() else ""
+            progress.report_threadsafe(loop, f"{index + 1}/{total}: {first}", int(100 * index / max(total, 1)))
+
+        outcome = await _in_thread(ls, operations.push, snapshot, ls.databases, args.change_ids, ask, report)
+    await _recheck(ls, target)
+    where = mask_url(target.settings.database_url)
+    if outcome.failure:
+        ls.tell(f"schemalens: push failed: {outcome.failure}", lsp.MessageType.Error)
+        return {"ok": False, "message": outcome.failure}
+    if outcome.refused:
+        ls.tell(f"schemalens: push refused: {outcome.refused}", lsp.MessageType.Warning)
+        return {"ok": False, "message": outcome.refused}
+    if not outcome.statements:
+        message = f"nothing to push: {where} matches the schema"
+    else:
+        message = f"pushed {len(outcome.changes)} change(s) to {where} ({len(outcome.statements)} statement(s))"
+    ls.tell(f"schemalens: {message}")
+    return {"ok": True, "message": message, "changes": [c.id for c in outcome.changes]}
+
+
+async def _awaited(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+# --- preview ------------------------------------------------------------------------------
+
+
+@_command
+async def preview_sql(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await _target(ls, args.uri)
+    outcome = await _in_thread(ls, operations.preview, ls.checks.snapshot(target), ls.databases)
+    header = f"-- SQL that push would run against {mask_url(target.settings.database_url)} (not executed)"
+    sql = operations.sql_script(outcome, header)
+    path = _preview_path(target.path)
+    path.write_text(sql, encoding="utf-8")
+    window = ls.client_capabilities.window
+    if window is not None and window.show_document is not None and window.show_document.support:
+        await ls.window_show_document_async(lsp.ShowDocumentParams(
+            uri=uris.from_fs_path(str(path)) or str(path), take_focus=True))
+    return {"ok": True, "sql": sql, "uri": uris.from_fs_path(str(path))}
+
+
+def _preview_path(schema_path: str) -> Path:
+    """One preview file per schema file, outside the project (it is not source)."""
+    folder = Path(tempfile.gettempdir()) / "schemalens-preview"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(schema_path.encode()).hexdigest()[:10]
+    return folder / f"{Path(schema_path).stem}-{digest}.sql"
+
+
+# --- check and status -----------------------------------------------------------------------
+
+
+@_command
+async def check(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await _target(ls, args.uri)
+    result = await ls.checks.request(target)
+    if result is None:  # superseded by a newer check: report that one
+        result = ls.checks.latest_for(target.path)
+    return _status(result)
+
+
+@_command
+async def status(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await _target(ls, args.uri)
+    result = ls.checks.latest_for(target.path) or await ls.checks.request(target)
+    return _status(result)
+
+
+def _status(result: Any) -> dict[str, Any]:
+    if result is None:
+        return {"ok": False, "message": "no check has finished yet"}
+    migrations = result.migrations
+    return {
+        "ok": True,
+        "state": result.state,
+        "database": mask_url(result.settings.database_url),
+        "databaseState": result.database,
+        "message": result.database_message,
+        "changes": [{"id": c.id, "description": c.description, "dataLoss": c.data_loss, "lock": c.lock}
+                    for c in result.changes],
+        "pending": [e.tag for e in migrations.assessment.pending] if migrations and migrations.assessment else [],
+        "ahead": len(migrations.ahead) if migrations else 0,
+    }
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+
+@_command
+async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await _target(ls, args.uri)
+    async with _Progress(ls, "schemalens: generate migration"):
+        result = await _in_thread(ls, history.generate, target.settings, NO_RENAMES)
+    await _recheck(ls, target)
+    if result.refused:
+        ls.tell(f"schemalens: generate refused: {result.refused}", lsp.MessageType.Warning)
+        return {"ok": False, "message": result.refused}
+    if result.tag is None:
+        ls.tell("schemalens: nothing to generate: the last migration matches the schema")
+        return {"ok": True, "message": "nothing to generate", "files": []}
+    up = result.files[0]
+    note = f"; cannot be undone: {'; '.join(result.irreversible)}" if result.irreversible else ""
+    ls.tell(f"schemalens: wrote migration {result.tag} ({len(result.changes)} change(s)){note}")
+    window = ls.client_capabilities.window
+    if window is not None and window.show_document is not None and window.show_document.support:
+        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(up)) or str(up)))
+    return {"ok": True, "tag": result.tag, "files": [uris.from_fs_path(str(f)) for f in result.files]}
+
+
+@_command
+async def migrate(ls: SchemalensServer, args: CommandArgs) -> Any:
+    target = await ls.target(args.uri)
+    if isinstance(target, ConfigError):
+        raise CommandError(str(target))
+    if target is None:
+        raise CommandError(f"{args.uri} is not a file")
+    loop = asyncio.get_running_loop()
+    async with _Progress(ls, "schemalens: migrate") as progress:
+        def report(tag: str, number: int, total: int, ms: int | None) -> None:
+            if ms is None:
+                progress.report_threadsafe(loop, f"{number}/{total}: {tag}", int(100 * (number - 1) / total))
+
+        result = await _in_thread(ls, lambda: history.migrate(target.settings, progress=report))
+    ls.checks.migration_failures.clear()
+    if result.failure is not None:
+        failure = result.failure
+        line, col = _failure_position(failure)
+        ls.checks.migration_failures[str(failure.migration.path)] = MigrationFailure(
+            str(failure.migration.path), line, col, failure.error.message)
+    if target.kind == "schema":
+        await _recheck(ls, target)
+    else:
+        await ls.checks.request_migrations(target)
+    applied = ", ".join(tag for tag, _ in result.applied)
+    if result.refused:
+        ls.tell(f"schemalens: migrate refused: {result.refused}", lsp.MessageType.Warning)
+        return {"ok": False, "message": result.refused, "applied": [t for t, _ in result.applied]}
+    if result.failure is not None:
+        message = f"migration failed at {result.failure.location}: {result.failure.error.message}"
+        if applied:
+            message += f" (applied before it: {applied})"
+        ls.tell(f"schemalens: {message}", lsp.MessageType.Error)
+        return {"ok": False, "message": message, "applied": [t for t, _ in result.applied]}
+    message = f"applied {len(result.applied)} migration(s): {applied}" if applied else "no pending migrations"
+    ls.tell(f"schemalens: {message}")
+    return {"ok": True, "message": message, "applied": [t for t, _ in result.applied]}
+
+
+def _failure_position(failure: Any) -> tuple[int, int]:
+    location = failure.location.rsplit(":", 2)
+    try:
+        return int(location[1]), int(location[2])
+    except (IndexError, ValueError):
+        return 1, 1
+
+
+COMMANDS: dict[str, Callable[..., Any]] = {
+    PUSH: push, GENERATE: generate, MIGRATE: migrate, PREVIEW: preview_sql, STATUS: status, CHECK: check,
+}

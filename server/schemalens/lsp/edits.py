@@ -1,0 +1,208 @@
+"""Workspace edits behind the quick fixes: write what the database has into the schema
+file, or declare a rename (`-- @renamed from=old`, which both SQL sources read).
+
+The database's side is written by the same renderer push uses, from the normalized
+model, so the file afterwards diffs empty against the database for that object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+
+from lsprotocol import types as lsp
+from pygls import uris
+
+from schemalens.changes import Change
+from schemalens.diff import diff
+from schemalens.lsp.analysis import CheckResult
+from schemalens.lsp.positions import split_lines, utf16_column
+from schemalens.migrations import split_statements
+from schemalens.model import Enum, Schema, Span, Table
+from schemalens.render import RenderError, quote_ident, render
+
+_TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
+_PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class _Text:
+    """Offsets <-> LSP positions in one file's text."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.lines = split_lines(text)
+
+    def offset(self, line: int, col: int) -> int:
+        return min(self.starts[min(line, len(self.starts) - 1)] + col, len(self.text))
+
+    def position(self, offset: int) -> lsp.Position:
+        line = bisect_right(self.starts, offset) - 1
+        col = offset - self.starts[line]
+        return lsp.Position(line=line, character=utf16_column(self.lines[line] if line < len(self.lines) else "", col))
+
+    def range(self, start: int, end: int) -> lsp.Range:
+        return lsp.Range(start=self.position(start), end=self.position(end))
+
+    def statement_around(self, offset: int, dialect: str) -> tuple[int, int] | None:
+        """The statement holding `offset`, its `;` included."""
+        for start, sql in split_statements(self.text, dialect):
+            end = start + len(sql)
+            if start <= offset <= end:
+                if self.text[end:end + 1] == ";":
+                    end += 1
+                return start, end
+        return None
+
+
+def _edit(path: str, range_: lsp.Range, new_text: str) -> lsp.WorkspaceEdit:
+    uri = uris.from_fs_path(path) or path
+    return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=range_, new_text=new_text)]})
+
+
+def _sql(statements: list[str]) -> str:
+    return "\n\n".join(s.strip().rstrip(";") + ";" for s in statements)
+
+
+def _render_between(before: Schema, after: Schema) -> str | None:
+    try:
+        return _sql([s.sql for s in render(diff(before, after), before, after)])
+    except (RenderError, KeyError, ValueError):
+        return None
+
+
+def table_ddl(table: Table, dialect: str) -> str | None:
+    """CREATE TABLE (with comments) for the table, its indexes left out: those are
+    statements of their own in a schema file and have their own drift."""
+    bare = dataclasses.replace(table, indexes=[])
+    return _render_between(Schema(dialect), Schema(dialect, tables=[bare]))
+
+
+def index_ddl(table: Table, index_name: str, dialect: str) -> str | None:
+    index = next((i for i in table.indexes if i.name == index_name), None)
+    if index is None:
+        return None
+    bare = dataclasses.replace(table, indexes=[])
+    return _render_between(Schema(dialect, tables=[bare]), Schema(dialect, tables=[dataclasses.replace(
+        table, indexes=[index])]))
+
+
+def enum_ddl(enum: Enum, dialect: str) -> str | None:
+    return _render_between(Schema(dialect), Schema(dialect, enums=[enum]))
+
+
+def update_from_database(result: CheckResult, change: Change) -> lsp.WorkspaceEdit | None:
+    """Rewrite the object's DDL in the file to what the database has (insert it when only
+    the database has it; delete it when only the file has it)."""
+    actual, desired = result.actual, result.desired
+    if actual is None or desired is None or result.database != "ok":
+        return None
+    dialect = desired.dialect
+    if change.kind in _TABLE_SCOPED and change.table is not None:
+        have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
+        if have is None or want is None:
+            return None
+        return _replace_statement(result, want.span, table_ddl(have, dialect))
+    if change.kind == "drop_index" and change.table is not None:
+        have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
+        if have is None or want is None:
+            return None
+        return _insert_after_statement(result, want.span, index_ddl(have, change.before.name, dialect))
+    if change.kind in ("create_index", "create_table", "create_enum"):
+        return _replace_statement(result, change.span, "")
+    if change.kind in ("add_enum_value", "recreate_enum"):
+        have = actual.enum(change.schema, change.after.name)
+        return _replace_statement(result, change.span, enum_ddl(have, dialect) if have else None)
+    if change.kind == "drop_table":
+        return _append(result, table_ddl(change.before, dialect))
+    if change.kind == "drop_enum":
+        return _append(result, enum_ddl(change.before, dialect))
+    return None
+
+
+def _text_of(result: CheckResult, path: str) -> _Text | None:
+    text = result.texts.get(path)
+    return _Text(path, text) if text is not None else None
+
+
+def _replace_statement(result: CheckResult, span: Span | None, ddl: str | None) -> lsp.WorkspaceEdit | None:
+    if span is None or ddl is None:
+        return None
+    text = _text_of(result, span.file)
+    if text is None:
+        return None
+    found = text.statement_around(text.offset(span.start_line, span.start_col), result.desired.dialect)
+    if found is None:
+        return None
+    start, end = found
+    if not ddl:  # deleting: take the line break after it too, so no blank line stays
+        end += 1 if text.text[end:end + 1] == "\n" else 0
+    return _edit(text.path, text.range(start, end), ddl)
+
+
+def _insert_after_statement(result: CheckResult, span: Span | None, ddl: str | None) -> lsp.WorkspaceEdit | None:
+    if span is None or ddl is None:
+        return None
+    text = _text_of(result, span.file)
+    if text is None:
+        return None
+    found = text.statement_around(text.offset(span.start_line, span.start_col), result.desired.dialect)
+    if found is None:
+        return None
+    at = text.position(found[1])
+    return _edit(text.path, lsp.Range(start=at, end=at), "\n" + ddl)
+
+
+def _append(result: CheckResult, ddl: str | None) -> lsp.WorkspaceEdit | None:
+    files = result.snapshot.files
+    if ddl is None or not files:
+        return None
+    text = _text_of(result, files[0])
+    if text is None:
+        return None
+    at = text.position(len(text.text))
+    prefix = "" if not text.text or text.text.endswith("\n\n") else ("\n" if text.text.endswith("\n") else "\n\n")
+    return _edit(text.path, lsp.Range(start=at, end=at), prefix + ddl + "\n")
+
+
+def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.WorkspaceEdit] | None:
+    """For the new side of a possible rename (an added table or column that looks like a
+    dropped one): a `-- @renamed from=old` comment at the end of its line, where both
+    sources read it. Offered only when nothing else starts later on that line."""
+    if change.rename_candidate is None or result.desired is None:
+        return None
+    if change.kind == "add_column":
+        span, old = change.span, change.rename_candidate
+    elif change.kind == "create_table":
+        span, old = change.span, change.rename_candidate
+    elif change.kind in ("drop_column", "drop_table"):
+        new = _partner(result, change)
+        if new is None:
+            return None
+        span, old = new.span, change.name
+    else:
+        return None
+    if span is None:
+        return None
+    text = _text_of(result, span.file)
+    if text is None:
+        return None
+    line = text.lines[span.end_line] if span.end_line < len(text.lines) else ""
+    rest = line[span.end_col:]
+    if change.kind in ("add_column", "drop_column"):
+        if rest.strip() not in ("", ",") and not rest.strip().startswith("--"):
+            return None
+    elif rest.strip() not in ("", "(") and not rest.strip().startswith("--"):
+        return None
+    name = old if _PLAIN.match(old) else quote_ident(old, result.desired.dialect)
+    at = lsp.Position(line=span.end_line, character=utf16_column(line, len(line.rstrip())))
+    return old, _edit(text.path, lsp.Range(start=at, end=at), f" -- @renamed from={name}")
+
+
+def _partner(result: CheckResult, change: Change) -> Change | None:
+    """The add of a drop+add pair (its span is where the rename is declared)."""
+    kind = "add_column" if change.kind == "drop_column" else "create_table"
+    return next((c for c in result.changes if c.kind == kind and c.table == change.table
+                 and c.schema == change.schema and c.name == change.rename_candidate), None)
