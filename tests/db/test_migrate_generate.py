@@ -217,8 +217,9 @@ def _introspected(settings: Settings) -> dict[str, object]:
         return to_json(workflows.read_database(db, settings, None))
 
 
-def _equivalence(case_sql: str, dialect: str, server_url: str, tmp: Path) -> str | None:
-    """None when generate+migrate and push build the same database from `case_sql`."""
+def _equivalence(case_sql: str, dialect: str, server_url: str, tmp: Path) -> str:
+    """"same" when generate+migrate and push build the same database from `case_sql`,
+    "skipped" when push cannot build it either, else what went wrong."""
     project = tmp / uuid.uuid4().hex[:8]
     project.mkdir()
     with fresh_db(dialect, server_url, tmp) as migrated_url, fresh_db(dialect, server_url, tmp) as pushed_url:
@@ -228,28 +229,26 @@ def _equivalence(case_sql: str, dialect: str, server_url: str, tmp: Path) -> str
         except workflows.WorkflowError as e:
             return f"generate: {e}"
         if generated.tag is None:
-            return None
+            return "skipped"
         result = history.migrate(migrated)
         if result.exit_code:
             return f"migrate: {result.refused or (result.failure and result.failure.error.message)}"
         pushed = make_settings(pushed_url, project, migrated.schema[0])
         push = workflows.push(pushed, NO_RENAMES, confirm=lambda _: True, force=True)
         if push.failure or push.refused:
-            return None  # push cannot do it either: not a migrations question
+            return "skipped"  # push cannot do it either: not a migrations question
         if _introspected(migrated) != _introspected(pushed):
             return "generate + migrate built a different database than push"
-    return None
+    return "same"
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 def test_generate_and_migrate_equal_push_on_the_corpus(dialect: str, pg_server_url: str, tmp_path: Path) -> None:
     cases = [c for c in load_cases(dialect) if c.in_scope and not c.meta.get("setup")]
-    sample = cases if dialect == "sqlite" else cases[::6]
-    failures = {}
-    for case in sample:
-        reason = _equivalence(case.desired, dialect, pg_server_url, tmp_path)
-        if reason:
-            failures[case.name] = reason
+    sample = cases if dialect == "sqlite" else cases[::20]
+    outcomes = {case.name: _equivalence(case.desired, dialect, pg_server_url, tmp_path) for case in sample}
+    failures = {k: v for k, v in outcomes.items() if v not in ("same", "skipped")}
+    assert list(outcomes.values()).count("same") >= 0.8 * len(sample)
     assert not failures, f"{len(failures)} of {len(sample)}: " + "; ".join(
         f"{k}: {v[:200]}" for k, v in list(failures.items())[:10])
 
