@@ -17,7 +17,7 @@ from schemalens.connect import mask_url
 from schemalens.diff import Renames, diff
 from schemalens.history import Assessment, assess, dialect_problem
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
-from schemalens.migrations import Folder, MigrationsError, read_applied
+from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult
@@ -164,11 +164,11 @@ def read_migrations(settings: Settings, desired: Schema | None, entry: Entry | N
     """Where the migrations stand: ahead of the last snapshot, pending, edited. None when
     the project has no migrations folder (it uses push only)."""
     folder = Folder(settings.migrations)
-    if not folder.exists():
+    if not folder.path.is_dir():
         return None
     info = MigrationInfo(folder)
     try:
-        journal = folder.read_journal()
+        journal = folder.read_journal() if folder.exists() else Journal(settings.dialect)
         info.problem = dialect_problem(journal, settings)
         if info.problem:
             return info
