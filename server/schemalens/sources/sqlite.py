@@ -136,7 +136,7 @@ class _Scratch:
         qualifier, name_tok, after = _name_at(toks, at)
         action = " ".join(t.word for t in toks[:at] if t.word not in ("IF", "NOT", "EXISTS", "UNIQUE"))
         name = name_tok.name.lower()
-        if action == "ALTER TABLE" and any(t.word == "RENAME" for t in toks[after:]) and len(self.schemas) > 1:
+        if action == "ALTER TABLE" and after < len(toks) and toks[after].word != "ADD" and len(self.schemas) > 1:
             self._gather()
         schema = self._route(action, toks, name, after)
         sql = text[stmt.start : stmt.end]
@@ -173,9 +173,9 @@ class _Scratch:
         return "main"
 
     def _gather(self) -> None:
-        """Move every object into "main" and stay there: a rename rewrites references to
-        the renamed table or column in the other tables, views and triggers of its own
-        database only. Renames are rare in schema files; the quadratic cost is accepted."""
+        """Move every object into "main" and stay there: renaming or dropping a column or
+        a table rewrites (or checks) references in the other tables, views and triggers
+        of its own database only. Rare in schema files; the quadratic cost is accepted."""
         for schema in self.schemas[1:]:
             rows = self.conn.execute(
                 f'SELECT sql FROM "{schema}".sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE \'sqlite\\_%\' '
