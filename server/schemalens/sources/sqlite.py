@@ -351,7 +351,7 @@ class _Reader:
             anchors.append(_Anchor(idef.name_start, "index", idef.name.lower()))
 
     def _after_alter(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
-        """Keep positions in step with ALTER TABLE: added columns, renamed tables."""
+        """Keep positions in step with a successful ALTER TABLE: added columns, renames."""
         toks = stmt.tokens
         i = 4 if len(toks) > 4 and toks[3].kind == "op" and toks[3].text == "." else 2
         if len(toks) <= i + 1:
@@ -367,8 +367,13 @@ class _Reader:
             parse_column_def(toks[j:], f.text, added)
             located.add(f, added)
             anchors.extend(_Anchor(c.name_start, "column", key, c.name.lower()) for c in added.columns)
-        elif action == "RENAME" and toks[i + 2].word == "TO" and len(toks) > i + 3:
+        elif action == "RENAME" and toks[i + 2].word == "TO":
             self.tables[toks[i + 3].name.lower()] = self.tables.pop(key)
+        elif action == "RENAME":  # RENAME [COLUMN] old TO new
+            old, _, new = toks[-3:]
+            span = located.columns.pop(old.name.lower(), None)
+            if span is not None:
+                located.columns[new.name.lower()] = span
 
     def _after_drop(self, stmt: Statement) -> None:
         toks = stmt.tokens

@@ -235,6 +235,12 @@ def test_spans_follow_alter_table_into_another_file() -> None:
     assert t.foreign_keys[0].span == Span("b.sql", 1, 32, 1, 45)
 
 
+def test_spans_follow_renames() -> None:
+    text = "CREATE TABLE t (a int, b int);\nALTER TABLE t RENAME COLUMN a TO c;\nALTER TABLE t RENAME TO u;"
+    u = parse(text).schema.table("main", "u")
+    assert (u.span, u.column("c").span) == (Span("s.sql", 0, 13, 0, 14), Span("s.sql", 0, 16, 0, 21))
+
+
 def test_spans_take_no_part_in_equality() -> None:
     a = parse("CREATE TABLE t (a int);").schema
     b = parse("\n\n   CREATE TABLE t (a int);", path="other.sql").schema
