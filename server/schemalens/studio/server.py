@@ -29,7 +29,9 @@ class StudioStartError(Exception):
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port; port 0 picks a free one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say TCP: asyncio turns on TCP_NODELAY only for sockets that say so, and
+    # without it every response waits ~40 ms for a delayed ACK (headers and body are two writes).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
