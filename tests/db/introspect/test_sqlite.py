@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemalens.introspect.sqlite import introspect_sqlite
 from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from schemalens.sources.sqlite import parse_sqlite
 
 pytestmark = pytest.mark.db
 
@@ -225,11 +228,6 @@ def test_comments_and_odd_spacing_in_stored_sql(db: sqlite3.Connection) -> None:
 
 
 # --- both ends agree -------------------------------------------------------------------
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from schemalens.sources.sqlite import parse_sqlite  # noqa: E402
 
 _NAMES = ["id", "name", "Email", "order", "my col", "x1", "créé", "group", "value", "ts"]
 _TYPES = [
