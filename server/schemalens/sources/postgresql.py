@@ -641,7 +641,6 @@ class _Builder:
         self.enum_columns: dict[int, tuple[tuple[str, str], Column, str]] = {}
         self.pending_types: list[tuple[Table, Column, Json, list[str], Span]] = []
         self.fk_ref_spans: dict[int, Span] = {}
-        self.serial_sequences: set[tuple[str, str]] = set()
         self.f: _File = _File("", "")
         self.directives: list[tuple[int, str]] = []
 
@@ -1032,7 +1031,6 @@ class _Builder:
     def make_serial(self, table: Table, column: Column) -> None:
         seq = self.choose_name(table.schema, table.name, column.name, "seq")
         self.relations[(table.schema, seq)] = ("serial-sequence", column, table)
-        self.serial_sequences.add((table.schema, seq))
         literal = _quote_literal(f"{quote_ident(table.schema)}.{quote_ident(seq)}")
         column.default = f"nextval({literal}::regclass)"
         column.nullable = False
