@@ -302,7 +302,8 @@ class _Reader:
             self._execute(f, stmt)
 
     def _create(self, f: _File, stmt: Statement, words: list[str], anchors: list[_Anchor]) -> None:
-        if words[0] in ("TEMP", "TEMPORARY"):
+        qualifier, _, _ = _name_at(stmt.tokens, _name_index(stmt.tokens))
+        if words[0] in ("TEMP", "TEMPORARY") or (qualifier is not None and qualifier.name.lower() == "temp"):
             self.problems.append(Problem(
                 "info", "skipped-statement",
                 "temporary objects are not part of the database schema: statement skipped",

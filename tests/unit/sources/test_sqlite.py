@@ -132,9 +132,9 @@ def test_data_and_session_statements_are_skipped_not_run() -> None:
 
 
 def test_temporary_tables_are_not_part_of_the_schema() -> None:
-    result = parse("CREATE TEMP TABLE scratch (a int);")
+    result = parse("CREATE TEMP TABLE scratch (a int);\nCREATE TABLE temp.other (b int);")
     assert result.schema.tables == []
-    assert [p.code for p in result.problems] == ["skipped-statement"]
+    assert [p.code for p in result.problems] == ["skipped-statement", "skipped-statement"]
 
 
 def test_views_and_triggers_are_unmanaged_and_not_in_the_model() -> None:
