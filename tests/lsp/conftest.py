@@ -18,7 +18,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = [sys.executable, "-m", "schemalens.lsp"]
+SERVER = [sys.executable, "-m", "schemalens", "lsp"]
 STATUS = "schemalens/status"
 
 

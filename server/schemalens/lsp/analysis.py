@@ -7,6 +7,7 @@ can be dropped when a newer snapshot supersedes it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,7 @@ from schemalens.sources import SourceResult
 from schemalens.sources.sql import SourceError, parse_texts, schema_files
 from schemalens.workflows import WorkflowError
 
+log = logging.getLogger(__name__)
 DatabaseState = Literal["ok", "unreachable", "no-database", "error", "not-checked"]
 NO_RENAMES = Renames({}, {})
 
@@ -110,7 +112,12 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
         return result
     with databases.use(settings) as entry:
         default_schema = _connect(entry, result)
-        result.source = parse_texts(list(result.texts.items()), settings.dialect, default_schema)
+        try:
+            result.source = parse_texts(list(result.texts.items()), settings.dialect, default_schema)
+        except Exception as e:  # a parser bug must not cost the user every other diagnostic
+            log.exception("parsing the schema failed")
+            result.source_error = f"schemalens could not parse this file ({type(e).__name__}: {e}); please report it"
+            return result
         if result.parse_errors:
             return result  # a half-read file would read as drops: no drift until it parses
         result.desired = normalize_schema(result.source.schema)
