@@ -1,0 +1,206 @@
+"""Save -> diagnostics latency of `schemalens lsp` over the protocol (issue 4's target).
+
+For each size N a throwaway PostgreSQL gets the generated N-table schema (so the file and
+the database start in sync), and a real server process is driven over stdio:
+
+- cold: a fresh server opens the file (imports done, nothing cached: connection,
+  catalog read, parse, diff) -> time until its `schemalens/status` notification;
+- warm: the same server, one statement of the file changed and saved -> status;
+- warm + database change: as warm, but someone altered the database just before the
+  save; the run also asserts that the change shows up in that save's diagnostics.
+
+Prints p50/p95 per case and the server's peak RSS (VmHWM). Targets: warm p50 at 1,000
+tables under 300 ms, RSS under 300 MB.
+
+    python bench/lsp_latency.py --sizes 100,1000 --cold 3 --warm 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.lsp.client import LanguageClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from engine import prepare  # noqa: E402
+from tests.pgserver import PgServer  # noqa: E402
+
+STATUS = "schemalens/status"
+
+
+@dataclass
+class Case:
+    name: str
+    ms: list[float] = field(default_factory=list)
+
+    def p(self, q: float) -> float:
+        ordered = sorted(self.ms)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Driver:
+    """One server process and the client side of its stdio connection."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.client = LanguageClient("schemalens-bench", "1")
+        self.statuses: asyncio.Queue[Any] = asyncio.Queue()
+        self.diagnostics: dict[str, list[lsp.Diagnostic]] = {}
+
+        @self.client.feature(STATUS)
+        def on_status(params: Any) -> None:
+            self.statuses.put_nowait(params)
+
+        @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
+            self.diagnostics[params.uri] = params.diagnostics
+
+        @self.client.feature(lsp.WORKSPACE_CONFIGURATION)
+        def on_configuration(params: lsp.ConfigurationParams) -> list[Any]:
+            return [{} for _ in params.items]
+
+    async def start(self) -> None:
+        await self.client.start_io(sys.executable, "-m", "schemalens", "lsp")
+        folder = uris.from_fs_path(str(self.project))
+        await self.client.initialize_async(lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(workspace=lsp.WorkspaceClientCapabilities(configuration=True)),
+            root_uri=folder, workspace_folders=[lsp.WorkspaceFolder(uri=folder, name="bench")]))
+        self.client.initialized(lsp.InitializedParams())
+
+    @property
+    def pid(self) -> int:
+        return self.client._server.pid  # type: ignore[union-attr]
+
+    async def open(self, path: Path) -> float:
+        started = time.perf_counter()
+        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+            uri=uris.from_fs_path(str(path)), language_id="sql", version=1, text=path.read_text())))
+        await asyncio.wait_for(self.statuses.get(), 600)
+        return (time.perf_counter() - started) * 1000
+
+    async def save(self, path: Path, text: str, version: int) -> tuple[float, Any]:
+        path.write_text(text)
+        uri = uris.from_fs_path(str(path))
+        started = time.perf_counter()
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+        self.client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        status = await asyncio.wait_for(self.statuses.get(), 600)
+        return (time.perf_counter() - started) * 1000, status
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+
+def edited(text: str, i: int) -> str:
+    """The file with one statement changed: a `varchar` length in the i-th table that
+    has one (varies between saves, so every save is a real change)."""
+    marker = "varchar("
+    at = -1
+    for _ in range(i % 50 + 1):
+        at = text.find(marker, at + 1)
+    if at < 0:
+        return text + f"\n-- edit {i}\n"
+    end = text.index(")", at)
+    return text[:at] + f"varchar({300 + i % 7})" + text[end + 1:]
+
+
+async def bench_size(url: str, project: Path, n: int, cold_runs: int, warm_runs: int) -> tuple[list[Case], float]:
+    schema = project / "schema.sql"
+    (project / "schemalens.toml").write_text(f'schema = "schema.sql"\ndatabase_url = "{url}"\n')
+    original = schema.read_text()
+    cold = Case(f"N={n} cold (fresh server, open)")
+    peak = 0.0
+    for _ in range(cold_runs):
+        driver = Driver(project)
+        await driver.start()
+        cold.ms.append(await driver.open(schema))
+        peak = max(peak, driver.peak_rss_mb())
+        await driver.stop()
+    warm = Case(f"N={n} warm (one statement changed, save)")
+    changed_db = Case(f"N={n} warm + database changed before the save")
+    driver = Driver(project)
+    await driver.start()
+    await driver.open(schema)
+    version = 2
+    for i in range(warm_runs):
+        ms, _ = await driver.save(schema, edited(original, i), version)
+        warm.ms.append(ms)
+        version += 1
+        if i % 5 == 4:
+            column = f"bench_extra_{i}"
+            with psycopg.connect(url, autocommit=True) as conn:
+                table = conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+                                     "'public'::regnamespace ORDER BY relname LIMIT 1").fetchone()[0]
+                conn.execute(f'ALTER TABLE public."{table}" ADD COLUMN {column} integer')
+            ms, _ = await driver.save(schema, edited(original, i), version)
+            version += 1
+            changed_db.ms.append(ms)
+            seen = driver.diagnostics.get(uris.from_fs_path(str(schema)), [])
+            assert any(column in d.message for d in seen), f"the database change {column} was not shown"
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'ALTER TABLE public."{table}" DROP COLUMN {column}')
+    peak = max(peak, driver.peak_rss_mb())
+    await driver.stop()
+    schema.write_text(original)
+    return [cold, warm, changed_db], peak
+
+
+async def run(sizes: list[int], cold_runs: int, warm_runs: int) -> None:
+    server = PgServer()
+    server.start()
+    workdir = Path(tempfile.mkdtemp(prefix="schemalens-lsp-bench-"))
+    lines = []
+    try:
+        for n in sizes:
+            url, project = prepare(server.url, n, workdir)
+            cases, peak = await bench_size(url, project, n, cold_runs, warm_runs)
+            for case in cases:
+                lines.append(f"| {case.name} | {len(case.ms)} | {statistics.median(case.ms):.0f} | "
+                             f"{case.p(0.95):.0f} |")
+            lines.append(f"| N={n} server peak RSS | | {peak:.0f} MB | |")
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print("| case | runs | p50 ms | p95 ms |\n|---|---|---|---|")
+    print("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000", help="table counts, comma-separated")
+    parser.add_argument("--cold", type=int, default=3, help="fresh-server runs per size")
+    parser.add_argument("--warm", type=int, default=30, help="warm saves per size")
+    args = parser.parse_args()
+    asyncio.run(run([int(s) for s in args.sizes.split(",") if s.strip()], args.cold, args.warm))
+
+
+if __name__ == "__main__":
+    main()
