@@ -405,7 +405,7 @@ def migration_lock(db: Database, on_wait: Callable[[], None] | None = None) -> I
 @contextmanager
 def _advisory_lock(db: Database, on_wait: Callable[[], None] | None) -> Iterator[None]:
     conn = db.conn
-    conn.autocommit = True
+    _autocommit(db)
     got = conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]
     if not got:
         if on_wait:
