@@ -224,16 +224,17 @@ class _Scratch:
                     self.triggers[trigger] = (where, new)
 
 
-_NAME_PREFIX_WORDS = frozenset({"CREATE", "ALTER", "DROP", "TEMP", "TEMPORARY", "UNIQUE", "VIRTUAL", "TABLE",
-                                "INDEX", "VIEW", "TRIGGER", "IF", "NOT", "EXISTS"})
+_OBJECT_WORDS = frozenset({"TABLE", "INDEX", "VIEW", "TRIGGER"})
 
 
 def _name_index(toks: list[Token]) -> int:
     """Where the object's (possibly qualified) name starts in CREATE/ALTER/DROP ... name."""
-    i = 0
-    while i < len(toks) - 1 and toks[i].word in _NAME_PREFIX_WORDS:
-        i += 1
-    return i
+    i = next((k + 1 for k, t in enumerate(toks[:5]) if t.word in _OBJECT_WORDS), 1)
+    for words in (("IF", "NOT", "EXISTS"), ("IF", "EXISTS")):
+        if [t.word for t in toks[i : i + len(words)]] == list(words):
+            i += len(words)
+            break
+    return min(i, len(toks) - 1)
 
 
 def _trigger_table(toks: list[Token], after: int) -> str:
