@@ -191,7 +191,7 @@
     if (!state.table || !state.meta) {
       content.replaceChildren(h("div", { class: "empty" },
         h("h2", { text: "Pick a table" }), h("p", { class: "muted", text: "or open the SQL console" }),
-        h("button", { text: "SQL console", onclick: () => { state.tab = "sql"; state.meta = state.meta || null; renderSqlOnly(); } })));
+        h("button", { text: "SQL console", onclick: () => { state.tab = "sql"; renderSqlOnly(); } })));
       return;
     }
     const tabs = h("nav", { class: "tabs" },
