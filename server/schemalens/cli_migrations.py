@@ -90,7 +90,7 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
         out.print(_change_table(result.changes))
     for path in result.files:
         out.print(f"wrote {_rel(path)}", markup=False)
-    for reason in result.irreversible:
+    for reason in [] if custom else result.irreversible:
         err.print(f"[yellow]the down migration cannot undo: {reason}[/yellow]", markup=True)
     if custom:
         out.print(f"write your SQL in {_rel(result.files[0])}, then run `schemalens rehash`", markup=False)
@@ -123,7 +123,8 @@ class _Quiet:
 
 def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
     err.print(f"[red]failed, rolled back[/red]: {failure.migration.tag}", markup=True)
-    err.print(f"  {failure.location}: {failure.error.message}", markup=False)
+    location = failure.location.replace(str(failure.migration.path), _rel(failure.migration.path), 1)
+    err.print(f"  {location}: {failure.error.message}", markup=False)
     if failure.error.piece is not None:
         err.print(f"  while running: {failure.error.piece.sql}", markup=False)
     if failure.partial:
