@@ -374,3 +374,22 @@ def test_reset_needs_force_then_rebuilds(db_url: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert query(db_url, "SELECT count(*) FROM users") == [(0,)]
     assert recorded(db_url) == ["0000_users"]
+
+
+def test_statements_outside_the_transaction_are_reported_when_a_later_one_fails(pg_url: str, tmp_path: Path) -> None:
+    settings = make_settings(pg_url, tmp_path)
+    add_migration(settings, "mood", "CREATE TYPE mood AS ENUM ('sad');")
+    sql = ("-- schemalens:statement\n-- schemalens:no-transaction\nALTER TYPE mood ADD VALUE IF NOT EXISTS 'happy';\n"
+           "-- schemalens:statement\nCREATE TABLE t (m mood DEFAULT 'happy');\n"
+           "-- schemalens:statement\nSELECT nope FROM t;\n")
+    tag = add_migration(settings, "happy", sql)
+    result = history.migrate(settings)
+    assert result.exit_code == 3 and result.failure is not None
+    assert [p.line for p in result.failure.partial] == [3]       # the enum value stayed, committed
+    assert "t" not in tables(pg_url) and recorded(pg_url) == ["0000_mood"]
+    proc = cli("migrate", "--db", pg_url, cwd=tmp_path)
+    assert proc.returncode == 3 and "had already committed and stay (line 3)" in proc.stderr
+    (settings.migrations / f"{tag}.sql").write_text(sql.replace("SELECT nope FROM t", "SELECT m FROM t"))
+    history.rehash(settings)
+    assert history.migrate(settings).exit_code == 0             # IF NOT EXISTS makes the rerun safe
+    assert query(pg_url, "SELECT enum_range(NULL::mood)::text") == [("{sad,happy}",)]
