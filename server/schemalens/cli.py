@@ -265,16 +265,17 @@ def pull(db: DbOpt = None, dialect: DialectOpt = None,
 
 
 @app.command()
-def studio(db: DbOpt = None,
-           port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")] = 4983,
-           host: Annotated[str, typer.Option("--host", help="Listen address; anything but loopback warns.")] = "127.0.0.1",
+def studio(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
+           port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 4983,
+           host: Annotated[str, typer.Option("--host", help="Address to bind; anything but 127.0.0.1 warns.")] = "127.0.0.1",
            no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
-           read_only: Annotated[bool, typer.Option("--read-only", help="Refuse every write.")] = False) -> None:
-    """Browse and edit the database in a local web page."""
+           read_only: Annotated[bool, typer.Option("--read-only", help="Browse only: no edits, no writing SQL.")] = False,
+           ) -> None:
+    """A local web page to browse and edit the database (drift badges from the schema files)."""
     from schemalens.studio.command import studio_command
 
-    code = studio_command(_settings(db, None, None), port=port, host=host, no_open=no_open, read_only=read_only)
-    raise typer.Exit(code)
+    raise typer.Exit(studio_command(_settings(db, schema, dialect), port=port, host=host,
+                                    no_open=no_open, read_only=read_only))
 
 
 @app.command()

@@ -8,6 +8,7 @@ drift against the file either (no false drift).
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import uuid
@@ -17,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pglast
 import psycopg
 
 from schemalens import workflows
 from schemalens.config import load_settings
 from schemalens.connect import connect
 from schemalens.diff import Renames, diff
+from schemalens.model import Schema
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OUT_OF_SCOPE = {
@@ -82,8 +85,10 @@ def run_script(url: str, sql: str) -> None:
         conn.executescript(sql)
         conn.close()
     elif sql.strip():
+        # one statement at a time: CREATE INDEX CONCURRENTLY refuses a multi-statement string
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql)
+            for statement in pglast.split(sql, with_parser=False):
+                conn.execute(statement)
 
 
 def compare(case: Case, pushed_url: str, direct_url: str, schema_file: Path) -> str | None:
@@ -107,11 +112,28 @@ def compare(case: Case, pushed_url: str, direct_url: str, schema_file: Path) -> 
     with connect(pushed_url) as a, connect(direct_url) as b:
         pushed = workflows.read_database(a, settings, again.desired)
         built = workflows.read_database(b, direct, again.desired)
-    leftover = diff(pushed, built)
+    leftover = diff(_without_generated_names(pushed, again.desired),
+                    _without_generated_names(built, again.desired))
     if leftover:
         return "pushed database differs from one built from the file: " + "; ".join(
             c.description for c in leftover)
     return None
+
+
+def _without_generated_names(schema: Schema, desired: Schema) -> Schema:
+    """Forget constraint and index names the file did not give: the database chose them,
+    and a pushed database may keep an older generated name (after a column rename, say)."""
+    schema = copy.deepcopy(schema)
+    for table in schema.tables:
+        wanted = desired.table(table.schema, table.name)
+        named = set()
+        if wanted:
+            objects = [wanted.primary_key, *wanted.uniques, *wanted.foreign_keys, *wanted.checks, *wanted.indexes]
+            named = {o.name for o in objects if o is not None and o.name}
+        for obj in [table.primary_key, *table.uniques, *table.foreign_keys, *table.checks, *table.indexes]:
+            if obj is not None and obj.name not in named:
+                obj.name = None
+    return schema
 
 
 def run_case(case: Case, server_url: str, tmp: Path) -> str | None:
