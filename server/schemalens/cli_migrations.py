@@ -10,10 +10,8 @@ connection error, 3 a migration failed and was rolled back. check with migration
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +20,6 @@ import typer
 from schemalens.cli import (
     DbOpt,
     DialectOpt,
-    Failure,
     RenameOpt,
     SchemaOpt,
     _change_table,
@@ -37,19 +34,6 @@ from schemalens.config import Settings
 
 MigrationsOpt = Annotated[Path | None, typer.Option(
     "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
-
-
-def _exits(command: Callable[..., None]) -> Callable[..., None]:
-    """Usage and connection errors exit 2 with one line, never a traceback. (typer 0.29
-    vendors click, so it does not recognise click.ClickException subclasses itself.)"""
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except Failure as e:
-            err.print(f"error: {e.message}", markup=False)
-            raise typer.Exit(2) from None
-    return wrapper
 
 
 def _msettings(db: str | None, schema: list[Path] | None, dialect: str | None,
@@ -69,7 +53,6 @@ def _rel(path: Path) -> str:
 
 
 @app.command()
-@_exits
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
              name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
@@ -139,7 +122,6 @@ def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
 
 
 @app.command()
-@_exits
 def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             out_of_order: Annotated[bool, typer.Option(
                 "--out-of-order", help="Also apply pending migrations that sort before applied ones.")] = False,
@@ -196,7 +178,6 @@ _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "
 
 
 @app.command()
-@_exits
 def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
            as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """Every migration: applied, pending, edited, missing or out of order."""
@@ -233,7 +214,6 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
 
 
 @app.command()
-@_exits
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
     """Undo the last applied migration with its down file (refused when irreversible)."""
     from schemalens import history
@@ -250,7 +230,6 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
 
 
 @app.command()
-@_exits
 def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             applied: Annotated[str | None, typer.Option(
                 "--applied", help="Record this migration as applied without running it "
@@ -269,7 +248,6 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
 
 
 @app.command()
-@_exits
 def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
           force: Annotated[bool, typer.Option("--force", help="Really wipe the database.")] = False) -> None:
     """Development: drop every managed object and its data, then run every migration."""
@@ -298,7 +276,6 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
 
 
 @app.command()
-@_exits
 def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbOpt = None) -> None:
     """Record the new checksums of pending migrations you edited on purpose."""
     from schemalens import history
@@ -311,7 +288,6 @@ def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbO
         out.print("nothing changed: the journal matches the files", markup=False)
 
 
-@_exits
 def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
     """`check` when a migrations folder exists: one line per gate, exit with the gate's code."""
     from schemalens import history
