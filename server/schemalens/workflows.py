@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemalens.apply import ApplyError, Progress, apply
+from schemalens.cache import cache_key, cached
 from schemalens.changes import Change, Statement
 from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
@@ -21,7 +22,7 @@ from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.render import quote_ident, render
 from schemalens.sources import SourceResult
-from schemalens.sources.sql import SourceError, load_sql
+from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
 
 MIGRATIONS_TABLE = "schemalens_migrations"
 
@@ -43,16 +44,39 @@ class Plan:
         return [c for c in self.changes if c.data_loss]
 
 
-def load_source(settings: Settings, default_schema: str = "public") -> SourceResult:
-    """The desired schema; parse errors stop every workflow (they would read as drops)."""
+@dataclass
+class Desired:
+    source: SourceResult
+    schema: Schema  # normalized
+
+
+def load_desired(settings: Settings, default_schema: str = "public") -> Desired:
+    """The schema files, parsed and normalized, from the on-disk cache when unchanged.
+    Parse errors stop every workflow: a table missing from a broken file would read as a drop."""
     try:
-        result = load_sql(settings.schema, settings.dialect, default_schema)
+        texts = read_files(schema_files(settings.schema))
     except SourceError as e:
         raise WorkflowError(str(e)) from None
+    key = cache_key(settings.dialect, default_schema, *(part for path, text in texts for part in (path, text)))
+
+    def compute() -> Desired:
+        source = parse_texts(texts, settings.dialect, default_schema)
+        return Desired(source, normalize_schema(source.schema))
+
+    desired = cached(settings.project / ".schemalens" / "cache", key, compute)
+    _raise_on_errors(desired.source)
+    return desired
+
+
+def load_source(settings: Settings, default_schema: str = "public") -> SourceResult:
+    """The desired schema as written (not normalized), for front ends that show it."""
+    return load_desired(settings, default_schema).source
+
+
+def _raise_on_errors(result: SourceResult) -> None:
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
         raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors))
-    return result
 
 
 def format_problem(problem: Problem) -> str:
@@ -99,8 +123,11 @@ def current_schema(db: Database) -> str:
 
 
 def make_plan(settings: Settings, db: Database, renames: Renames, source: SourceResult | None = None) -> Plan:
-    source = source or load_source(settings, current_schema(db))
-    desired = normalize_schema(source.schema)
+    if source is None:
+        loaded = load_desired(settings, current_schema(db))
+        source, desired = loaded.source, loaded.schema
+    else:
+        desired = normalize_schema(source.schema)
     actual = read_database(db, settings, desired)
     changes = diff(actual, desired, renames)
     return Plan(source, actual, desired, changes, render(changes, actual, desired))

@@ -187,3 +187,13 @@ def test_pull_round_trips(pg_url: str, tmp_path: Path) -> None:
 def test_console_script_runs_as_a_module(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "schemalens", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "push" in done.stdout
+
+
+def test_an_edited_schema_file_is_read_again_not_served_from_the_cache(tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);")
+    assert run("push", cwd=tmp_path)[0] == 0
+    assert run("check", cwd=tmp_path)[0] == 0
+    assert list((tmp_path / ".schemalens" / "cache").glob("*.pickle"))
+    write(schema, "CREATE TABLE a (id INTEGER PRIMARY KEY, note TEXT);")
+    code, out, _ = run("check", cwd=tmp_path)
+    assert code == 1 and "note" in out

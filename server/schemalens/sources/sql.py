@@ -45,6 +45,3 @@ def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str 
 
     return parse_sqlite(texts)
 
-
-def load_sql(paths: list[Path], dialect: str, default_schema: str = "public") -> SourceResult:
-    return parse_texts(read_files(schema_files(paths)), dialect, default_schema)
