@@ -135,6 +135,7 @@ class Index:
     include: list[str] = field(default_factory=list)
     nulls_not_distinct: bool = False
     span: Span | None = _span()
+    renamed_from: str | None = field(default=None, compare=False)
 
 
 @dataclass
