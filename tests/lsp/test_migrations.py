@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 from lsprotocol import types as lsp
 
-from tests.lsp.conftest import by_code, next_status, open_file, save_file, start, uri_of, wait, write_config
+from tests.lsp.conftest import by_code, next_status, open_file, start, uri_of, wait, write_config
 from tests.lsp.test_actions import actions, run
 
 SCHEMA = """CREATE TABLE users (
