@@ -18,7 +18,8 @@ PARTITION OF, OF type, LIKE, UNLOGGED or TEMP is left out of the model entirely 
 a plain table in its place would be wrong) and reported as unmanaged. An EXCLUDE
 constraint is reported as unmanaged while its table stays modeled: dropping the whole
 table from the model would make push try to drop it, the constraint alone is harmless to
-leave to the database.
+leave to the database. Ownership (OWNER TO) is not modeled either: it gets an info note
+like other skipped statements, since pg_dump writes one for every object.
 """
 
 from __future__ import annotations

@@ -479,13 +479,14 @@ def test_syntax_error_in_a_script_with_copy_data_keeps_positions() -> None:
 def test_statement_splitting_respects_quotes_dollar_quotes_and_comments() -> None:
     sql = """CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $body$ SELECT 'a;b' $body$;
 /* a ; comment /* nested ; */ still ; comment */
-CREATE TABLE "we;ird" (c text DEFAULT E'it\\'s;', d text DEFAULT $$x;y$$);
+CREATE TABLE "we;ird" (c text DEFAULT E'it\\'s;', d text DEFAULT $$x;y$$, e text DEFAULT 'C:\\dir;');
 CREATE TABLE broken (;
 CREATE TABLE after (id int);
 """
     result = parse(sql)
     assert [t.name for t in result.schema.tables] == ["we;ird", "after"]
     assert table(result.schema, "we;ird").column("d").default == "'x;y'"
+    assert table(result.schema, "we;ird").column("e").default == "'C:\\dir;'"
     assert sorted(codes(result)) == ["syntax-error", "unmanaged"]
 
 
