@@ -41,7 +41,7 @@ def apply(db: Database, statements: Sequence[Statement], lock_timeout: str | Non
         _apply_sqlite(db, statements, progress)
 
 
-def _db_message(db: Database, error: Exception) -> str:
+def db_message(db: Database, error: Exception) -> str:
     diag = getattr(error, "diag", None)
     text = getattr(diag, "message_primary", None) or str(error).strip().splitlines()[0]
     detail = getattr(diag, "message_detail", None)
@@ -67,7 +67,7 @@ def _apply_postgresql(db: Database, statements: Sequence[Statement], lock_timeou
             try:
                 conn.execute(stmt.sql)
             except psycopg.Error as e:
-                raise ApplyError(stmt, i, _db_message(db, e)) from None
+                raise ApplyError(stmt, i, db_message(db, e)) from None
     finally:
         conn.autocommit = False
     batch = [(i, s) for i, s in ordered if s.transactional]
@@ -85,7 +85,7 @@ def _apply_postgresql(db: Database, statements: Sequence[Statement], lock_timeou
     except psycopg.Error as e:
         conn.rollback()
         index, stmt = current if current else (0, None)
-        raise ApplyError(stmt, index, _db_message(db, e)) from None
+        raise ApplyError(stmt, index, db_message(db, e)) from None
 
 
 def _apply_sqlite(db: Database, statements: Sequence[Statement], progress: Progress | None) -> None:
@@ -110,7 +110,7 @@ def _apply_sqlite(db: Database, statements: Sequence[Statement], progress: Progr
             conn.execute("COMMIT")
         except sqlite3.Error as e:
             conn.execute("ROLLBACK")
-            raise ApplyError(statements[index], index, _db_message(db, e)) from None
+            raise ApplyError(statements[index], index, db_message(db, e)) from None
         except ApplyError:
             conn.execute("ROLLBACK")
             raise

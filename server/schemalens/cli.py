@@ -53,10 +53,13 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _settings(db: str | None, schema: list[Path] | None, dialect: str | None) -> Settings:
+def _settings(db: str | None, schema: list[Path] | None, dialect: str | None,
+              migrations: Path | None = None) -> Settings:
     overrides: dict[str, Any] = {"database_url": db, "dialect": dialect}
     if schema:
         overrides["schema"] = [str(p.resolve()) for p in schema]
+    if migrations:
+        overrides["migrations"] = str(migrations.resolve())
     try:
         return load_settings(overrides)
     except ConfigError as e:
@@ -140,11 +143,19 @@ def _change_json(change: Any) -> dict[str, Any]:
 @app.command()
 def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
           rename: RenameOpt = None,
+          migrations: Annotated[Path | None, typer.Option(
+              "--migrations", help="Migrations folder: adds the CI gate (exit 5/3/4/1/0).")] = None,
           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-    """Exit 0 when the database matches the schema files, 1 on drift (listed), 2 on error."""
+    """Exit 0 when the database matches the schema files, 1 on drift (listed), 2 on error.
+    With a migrations folder: the CI gate over schema files, migrations and database."""
     from schemalens import workflows
+    from schemalens.migrations import Folder
 
-    settings = _settings(db, schema, dialect)
+    settings = _settings(db, schema, dialect, migrations)
+    if Folder(settings.migrations).exists():
+        from schemalens.cli_migrations import migrations_gate
+
+        migrations_gate(settings, _renames(rename, settings), as_json)
     plan = _run(workflows.check, settings, _renames(rename, settings))
     if as_json:
         problems = [{"severity": p.severity, "code": p.code, "message": p.message,

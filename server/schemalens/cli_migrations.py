@@ -36,15 +36,6 @@ MigrationsOpt = Annotated[Path | None, typer.Option(
     "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
 
 
-def _msettings(db: str | None, schema: list[Path] | None, dialect: str | None,
-               migrations: Path | None) -> Settings:
-    settings = _settings(db, schema, dialect)
-    if migrations is not None:
-        settings.migrations = migrations.resolve()
-        settings.origins["migrations"] = "command line"
-    return settings
-
-
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -61,7 +52,7 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     """Diff the schema files against the last migration snapshot and write the next migration."""
     from schemalens import history
 
-    settings = _msettings(db, schema, dialect, migrations)
+    settings = _settings(db, schema, dialect, migrations)
     result = _run(history.generate, settings, _renames(rename, settings), name=name, custom=custom)
     if result.refused:
         err.print(f"[red]refused[/red]: {result.refused}", markup=True)
@@ -137,7 +128,7 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     """Apply pending migrations in order, each in one transaction, each exactly once."""
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     interactive = sys.stderr.isatty()
     with (err.status("waiting for the migration lock...") if interactive else _Quiet()) as status:
         def on_wait() -> None:
@@ -185,7 +176,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
 
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     result = _run(history.status, settings)
     states = result.assessment.states
     if as_json:
@@ -218,7 +209,7 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
     """Undo the last applied migration with its down file (refused when irreversible)."""
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     result = _run(history.rollback, settings)
     if result.refused:
         err.print(f"[red]refused[/red]: {result.refused}", markup=True)
@@ -239,7 +230,7 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     result = _run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
     if result.refused:
         err.print(f"[red]refused[/red]: {result.refused}", markup=True)
@@ -253,7 +244,7 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
     """Development: drop every managed object and its data, then run every migration."""
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     interactive = sys.stderr.isatty()
     with (err.status("resetting...") if interactive else _Quiet()) as status:
         result = _run(history.reset, settings, force=force, progress=_progress(interactive, status))
@@ -280,7 +271,7 @@ def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbO
     """Record the new checksums of pending migrations you edited on purpose."""
     from schemalens import history
 
-    settings = _msettings(db, None, dialect, migrations)
+    settings = _settings(db, None, dialect, migrations)
     changed = _run(history.rehash, settings)
     if changed:
         out.print(f"re-recorded: {', '.join(changed)}", markup=False)

@@ -87,19 +87,19 @@ def connect(url: str, *, create: bool = True, read_only: bool = False, origin: s
 
 def _connect_sqlite(url: str, create: bool, read_only: bool, where: str) -> sqlite3.Connection:
     path = sqlite_path(url)
-    if path != ":memory:":
-        file = Path(path)
-        if not file.exists() and (read_only or not create):
-            raise ConnectError(f"SQLite database {path} does not exist{where}")
-        if create and not read_only:
-            file.parent.mkdir(parents=True, exist_ok=True)
     mode = "ro" if read_only else "rwc"
     try:
+        if path != ":memory:":
+            file = Path(path)
+            if not file.exists() and (read_only or not create):
+                raise ConnectError(f"SQLite database {path} does not exist{where}")
+            if create and not read_only:
+                file.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, isolation_level=None,
                                check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-    except sqlite3.Error as e:
+    except (sqlite3.Error, OSError) as e:
         raise ConnectError(f"cannot open SQLite database {path}{where}: {e}") from None
     return conn
 

@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from schemalens.apply import _db_message
+from schemalens.apply import db_message
 from schemalens.connect import Database, sqlite_path
 from schemalens.model import Schema, from_json, to_json
 
@@ -720,12 +720,12 @@ def _execute(db: Database, piece: Piece) -> None:
             db.conn.execute(piece.sql, prepare=False)  # no parameters: `%` stays literal
         except psycopg.Error as e:
             position = getattr(getattr(e, "diag", None), "statement_position", None)
-            raise StatementError(piece, _db_message(db, e), int(position) if position else None) from None
+            raise StatementError(piece, db_message(db, e), int(position) if position else None) from None
         return
     try:
         db.conn.execute(piece.sql)
     except sqlite3.Error as e:
-        raise StatementError(piece, _db_message(db, e)) from None
+        raise StatementError(piece, db_message(db, e)) from None
 
 
 def try_migrations(db: Database, migrations: list[Migration],

@@ -18,14 +18,12 @@ from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import Renames, diff
 from schemalens.introspect import introspect
+from schemalens.migrations import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.render import quote_ident, render
 from schemalens.sources import SourceResult
 from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
-
-MIGRATIONS_TABLE = "schemalens_migrations"
-
 
 class WorkflowError(Exception):
     """Usage, parse or connection error: the command could not even start (exit 2)."""
@@ -134,11 +132,8 @@ def make_plan(settings: Settings, db: Database, renames: Renames, source: Source
 
 
 def has_migrations_table(db: Database) -> bool:
-    if db.dialect == "sqlite":
-        sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
-    else:
-        sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = %s"
-    found = db.conn.execute(sql, (MIGRATIONS_TABLE,)).fetchone() is not None
+    """Whether migrations keep this database's history (push would desync it)."""
+    found = table_exists(db)
     if db.dialect == "postgresql":
         db.conn.rollback()
     return found
