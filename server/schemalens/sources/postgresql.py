@@ -730,6 +730,15 @@ class _Builder:
     # -- statements ---------------------------------------------------------------------
 
     def apply(self, stmt: _Stmt) -> None:
+        """Apply one statement; a shape this reader does not expect becomes a problem at
+        the statement, never a traceback (the editor reads half-written files)."""
+        try:
+            self.dispatch(stmt)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            self.error("unsupported-statement", "schemalens could not read this statement "
+                       f"({type(exc).__name__}: {exc})", self.stmt_span(stmt))
+
+    def dispatch(self, stmt: _Stmt) -> None:
         handler = getattr(self, "_" + stmt.kind, None)
         if handler is not None:
             handler(stmt, stmt.body)
@@ -796,7 +805,7 @@ class _Builder:
         self.search_path = [name]
         for element in body.get("schemaElts", ()):
             (kind, sub), = element.items()
-            self.apply(_Stmt(kind, sub, stmt.base, stmt.start, stmt.end))
+            self.dispatch(_Stmt(kind, sub, stmt.base, stmt.start, stmt.end))
         self.search_path = saved
 
     def _CreateExtensionStmt(self, stmt: _Stmt, body: Json) -> None:
@@ -1312,9 +1321,12 @@ class _Builder:
             if column.identity is None:  # type: ignore[union-attr]
                 self.error("invalid-identity", f'column "{column.name}" is not an identity column', span)  # type: ignore[union-attr]
             else:
-                self.identity_options(column.identity, cmd.get("def", []))  # type: ignore[union-attr]
+                options = cmd.get("def", {}).get("List", {}).get("items", [])
+                self.identity_options(column.identity, options)  # type: ignore[union-attr]
         elif sub == "AT_DropIdentity":
             column.identity = None  # type: ignore[union-attr]
+        elif sub == "AT_SetExpression":
+            extra.deferred[(id(column), "generated")] = (column, "generated", cmd["def"])
         elif sub == "AT_DropExpression":
             column.generated = None  # type: ignore[union-attr]
             extra.deferred.pop((id(column), "generated"), None)
@@ -1746,7 +1758,7 @@ _SPANNED_CONSTRAINTS = {"CONSTR_CHECK", "CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONS
                         "CONSTR_EXCLUSION"}
 _COLUMN_CMDS = {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_DropColumn",
                 "AT_AlterColumnType", "AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity",
-                "AT_DropExpression"}
+                "AT_SetExpression", "AT_DropExpression"}
 
 _NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'(?:::regclass)?\)", re.I)
 
