@@ -639,6 +639,9 @@ class _Builder:
         # PostgreSQL keeps them in one namespace, so a clash is an error wherever it is.
         self.relations: dict[tuple[str, str], tuple[str, Any, Table | None]] = {}
         self.unmanaged_relations: set[tuple[str, str]] = set()
+        # Types the files define without schemalens managing them (domains, composite,
+        # range and base types): columns may use them, they are not unknown.
+        self.unmanaged_types: set[tuple[str, str]] = set()
         self.enum_columns: dict[int, tuple[tuple[str, str], Column, str]] = {}
         self.pending_types: list[tuple[Table, Column, Json, list[str], Span]] = []
         self.fk_ref_spans: dict[int, Span] = {}
@@ -761,6 +764,10 @@ class _Builder:
             rv = stmt.body["base"]["relation"]
         if stmt.kind in ("ViewStmt", "CreateTableAsStmt", "CreateForeignTableStmt") and rv:
             self.unmanaged_relations.add(self.qualify(rv.get("schemaname"), rv["relname"]))
+        type_names = _defined_type(stmt.kind, stmt.body)
+        if type_names:
+            self.unmanaged_types.add(self.qualify(type_names[-2] if len(type_names) > 1 else None,
+                                                  type_names[-1]))
         self.not_managed(kind, name, self.stmt_span(stmt))
 
     def _VariableSetStmt(self, stmt: _Stmt, body: Json) -> None:
@@ -1705,8 +1712,12 @@ class _Builder:
             saved, self.search_path = self.search_path, path
             enum = self.find_enum(names)
             self.search_path = saved
+            schemas = names[:-1] if len(names) > 1 else path or [self.default_schema]
+            other = next(((s, names[-1]) for s in schemas if (s, names[-1]) in self.unmanaged_types), None)
             if enum is not None:
                 self.set_enum_type(column, enum, _array_suffix(type_name))
+            elif other is not None:
+                column.type = f"{quote_ident(other[0])}.{quote_ident(other[1])}{_array_suffix(type_name)}"
             elif not extensions and names[0] not in ("pg_catalog", "information_schema"):
                 self.warn("unknown-type", f'unknown type "{".".join(names)}" of column '
                           f"{table.name}.{column.name}: not built in and not defined in the "
@@ -1928,6 +1939,20 @@ def _describe(kind: str, body: Json) -> tuple[str, str]:
         table = body["relation"]
         name = f"{name} on {'.'.join(n for n in (table.get('schemaname'), table['relname']) if n)}"
     return label, name or "(statement)"
+
+
+def _defined_type(kind: str, body: Json) -> list[str]:
+    """The name of the type an unmanaged statement creates, if it creates one."""
+    if kind == "CreateDomainStmt":
+        return _names(body.get("domainname", []))
+    if kind == "CompositeTypeStmt":
+        rv = body.get("typevar", {})
+        return [n for n in (rv.get("schemaname"), rv.get("relname")) if n]
+    if kind == "CreateRangeStmt":
+        return _names(body.get("typeName", []))
+    if kind == "DefineStmt" and body.get("kind") == "OBJECT_TYPE":
+        return _names(body.get("defnames", []))
+    return []
 
 
 def _object_name(node: Any) -> str:

@@ -457,6 +457,15 @@ def test_unknown_type_is_a_warning_unless_an_extension_may_define_it() -> None:
     assert parse("CREATE EXTENSION citext; CREATE TABLE t (a citext);").problems == []
 
 
+def test_types_defined_but_not_managed_are_not_unknown() -> None:
+    result = parse("""CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TYPE pair AS (a int, b int);
+CREATE TYPE floatrange AS RANGE (subtype = float8);
+CREATE TABLE t (a posint, b pair[], c floatrange);""")
+    assert codes(result) == ["unmanaged"] * 3
+    assert [c.type for c in result.schema.tables[0].columns] == ["public.posint", "public.pair[]", "public.floatrange"]
+
+
 # --- psql scripts: skipped statements and cut-out input ---------------------------------
 
 
