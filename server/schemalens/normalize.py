@@ -196,6 +196,11 @@ _BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "
                   "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+_NUMERIC_TYPE = re.compile(r"(smallint|integer|bigint|real|double precision|numeric)(\(\d+(,\d+)?\))?")
+_BIT_TYPE = re.compile(r"(bit|bit varying)(\(\d+\))?")
+_BIT_DIGITS = re.compile(r"[01]*")
+_ZONED = re.compile(r"(timestamp|time)(?:\(\d+\))? (with|without) time zone")
+_COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
 _SEQUENCE_FUNCTIONS = frozenset({"nextval", "currval", "setval"})
 # Functions pglast prints in SQL syntax (trim, substring, AT TIME ZONE ...) only when
 # qualified with pg_catalog; PostgreSQL prints some of them as plain calls.
@@ -236,6 +241,9 @@ class _Context:
 
     schema: str = DEFAULT_USER_SCHEMA  # for unqualified sequence names in nextval()
     column_type: str | None = None      # a default is coerced to its column's type
+    # (column, canonical type) of the table: `x > '5'` is stored as `x > 5` for an
+    # integer x, and stays '5' for a text one.
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 _expr_cache: dict[tuple[str, _Context], str | None] = {}
@@ -418,11 +426,8 @@ class _Rewriter:
         return handler(node, nested) if handler else node
 
     def _A_Const(self, node: ast.A_Const, nested: bool) -> ast.Node:
-        if isinstance(node.val, ast.BitString):  # x'1F' and b'00011111' are stored as '00011111'
-            node = ast.A_Const(val=ast.String(_bits(node.val.bsval)))
-        text = _const_string(node)
-        if text is not None:
-            return _number(text) or node
+        if isinstance(node.val, ast.BitString):  # x'1F' is b'00011111'
+            return _bit_string(_bits(node.val.bsval))
         return node
 
     def _RowExpr(self, node: ast.RowExpr, nested: bool) -> ast.Node:
@@ -432,7 +437,10 @@ class _Rewriter:
     def _TypeCast(self, node: ast.TypeCast, nested: bool) -> ast.Node:
         written = _Stream()(node.typeName)
         type_text = canonical_type(written, "postgresql")
-        if _is_constant(node.arg):
+        if isinstance(node.arg, ast.A_ArrayExpr) and not node.arg.elements:
+            # ARRAY[]::int[] is '{}'::int[]; a bare ARRAY[] is not valid SQL to render
+            return _coerce_constant(ast.A_Const(val=ast.String("{}")), type_text)
+        if _is_constant(node.arg) and not (not nested and _shifts_zone(type_text, self.context.column_type)):
             return _coerce_constant(node.arg, type_text)
         if isinstance(node.arg, ast.A_ArrayExpr):
             return node.arg  # PostgreSQL drops ARRAY[x::text]::text[]'s outer cast
@@ -446,6 +454,8 @@ class _Rewriter:
         node.name = _strip_catalog(node.name) if node.name else node.name
         op = node.name[-1].sval if node.name else ""
         kind = node.kind
+        if op in _COMPARISONS:
+            self._coerce_against_column(node)
         listed = isinstance(node.rexpr, ast.A_ArrayExpr) and bool(node.rexpr.elements)
         if kind == A_Expr_Kind.AEXPR_OP_ANY and op == "=" and listed:
             return _in_list(node, "=")
@@ -464,6 +474,25 @@ class _Rewriter:
                 [_op(">=" if inside else "<", node.lexpr, low), _op("<=" if inside else ">", node.lexpr, high)],
             )
         return node
+
+    def _coerce_against_column(self, node: ast.A_Expr) -> None:
+        """A constant compared with a column takes the column's type, as the parser does."""
+        types = dict(self.context.columns)
+
+        def type_of(side: Any) -> str | None:
+            if isinstance(side, ast.ColumnRef) and len(side.fields) == 1 and isinstance(side.fields[0], ast.String):
+                return types.get(side.fields[0].sval)
+            return None
+
+        left, right = type_of(node.lexpr), type_of(node.rexpr)
+        if left is not None and isinstance(node.rexpr, ast.A_Const):
+            node.rexpr = _coerce_constant(node.rexpr, left)
+        elif left is not None and isinstance(node.rexpr, ast.A_ArrayExpr):
+            node.rexpr.elements = tuple(_coerce_constant(e, left) for e in node.rexpr.elements or ())
+        elif left is not None and isinstance(node.rexpr, tuple):
+            node.rexpr = tuple(_coerce_constant(e, left) for e in node.rexpr)
+        elif right is not None and isinstance(node.lexpr, ast.A_Const):
+            node.lexpr = _coerce_constant(node.lexpr, right)
 
     def _BoolExpr(self, node: ast.BoolExpr, nested: bool) -> ast.Node:
         if node.boolop == BoolExprType.NOT_EXPR:
@@ -500,6 +529,19 @@ class _Rewriter:
         if len(parts) == 1:
             parts = [self.context.schema, *parts]
         return ast.A_Const(val=ast.String(".".join(maybe_double_quote_name(p) for p in parts)))
+
+
+def _shifts_zone(cast_type: str, column_type: str | None) -> bool:
+    """'2020-01-01'::timestamp in a timestamptz column is read in the session's time
+    zone at each insert; without the cast it is a fixed instant: not the same default."""
+    if column_type is None:
+        return False
+    cast, column = _ZONED.fullmatch(cast_type), _ZONED.fullmatch(column_type)
+    return bool(cast and column and cast.group(1) == column.group(1) and cast.group(2) != column.group(2))
+
+
+def _bit_string(bits: str) -> ast.A_Const:
+    return ast.A_Const(val=ast.BitString("b" + bits))
 
 
 def _bits(value: str) -> str:
@@ -550,7 +592,15 @@ def _number(text: str) -> ast.A_Const | None:
 
 
 def _coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
-    """A constant as it is once coerced to `type_text`: 't' for a boolean is true."""
+    """A constant as it is once coerced to `type_text`: 't' for a boolean is true, '-1'
+    for an integer is -1, '1010' for a bit string is b'1010'. Only where the type makes
+    the spellings equal: '5' is not 5 for jsonb or bit, and 5 would not even be accepted."""
+    if _NUMERIC_TYPE.fullmatch(type_text):
+        text = _const_string(node)
+        return (_number(text) if text is not None else None) or node
+    if _BIT_TYPE.fullmatch(type_text):
+        text = _const_string(node)
+        return _bit_string(text) if text is not None and _BIT_DIGITS.fullmatch(text) else node
     if type_text == "boolean":
         text = _const_string(node)
         if text is not None and text.strip().lower() in _BOOLEAN_WORDS:
@@ -736,7 +786,8 @@ def _sequence(sequence: Sequence, resolve: Callable[[str], str]) -> Sequence:
 
 
 def _table(table: Table, resolve: Callable[[str], str]) -> Table:
-    context = _Context(schema=table.schema)
+    context = _Context(schema=table.schema,
+                       columns=tuple((c.name, resolve(c.type)) for c in table.columns))
     return _clone(
         table,
         columns=[_column(c, table.schema, resolve) for c in table.columns],

@@ -316,3 +316,31 @@ def test_sqlite_unique_and_type_change_rebuild(sqlite_path: Path) -> None:
     assert any(c.data_loss for c in changes if c.kind == "alter_column")
     assert conn.execute("SELECT * FROM t").fetchall() == [(1, 7, "w")]
     lite_push(conn, lite())
+
+
+def test_pg_bit_and_empty_array_defaults_and_typed_check_constants(pg_url: str) -> None:
+    """Canonical defaults and checks must render to SQL PostgreSQL accepts for the column:
+    bit strings stay bit strings, an empty array is '{}', '5' stays a string for text."""
+    t = users(col("mask", "bit(8)", default="x'1F'"), col("nibble", "bit(4)", default="B'1010'"),
+              col("v", "varbit(5)", default="'101'"), col("ids", "int[]", default="ARRAY[]::int[]"),
+              col("m", "text[][]", default="'{}'::text[]"), col("code", "text"), col("n", "integer"),
+              checks=[Check(None, "code <> '5'"), Check(None, "n > '5'")])
+    pg_push(pg_url, pg(users()))
+    pg_push(pg_url, pg(t))
+    pg_sql(pg_url, "INSERT INTO users (id) VALUES (1)")
+    assert pg_sql(pg_url, "SELECT mask::text, nibble::text, v::text, ids, m FROM users") == [
+        ("00011111", "1010", "101", [], [])]
+    changed = users(col("mask", "bit(8)", default="B'00000001'"), col("nibble", "bit(4)", default="x'F'"),
+                    col("v", "varbit(5)"), col("ids", "int[]", default="'{}'"), col("m", "text[][]"),
+                    col("code", "text"), col("n", "integer"), checks=t.checks)
+    changes = pg_push(pg_url, pg(changed))
+    assert {c.name for c in changes} == {"mask", "nibble", "v", "m"}
+
+
+def test_pg_timestamp_cast_in_a_zoned_column_default_is_kept(pg_url: str) -> None:
+    t = users(col("joined", "timestamptz", False, default="'0001-01-01 00:00:00'::timestamp without time zone"),
+              col("at", "timestamptz", default="'2001-01-01 00:00:00+00'"))
+    pg_push(pg_url, pg(t))
+    changes = pg_push(pg_url, pg(users(col("joined", "timestamptz", False, default="'0001-01-01 00:00:00+00'"),
+                                       col("at", "timestamptz", default="'2001-01-01 00:00:00+00'"))))
+    assert [c.name for c in changes] == ["joined"]

@@ -49,7 +49,7 @@ def test_type_spellings(spellings: list[str], canonical: str) -> None:
 
 @pytest.mark.parametrize("group", [
     ["'x'::text", "'x'", "('x')", "'x'::character varying"],
-    ["0", "'0'::numeric", "(0)::numeric", "'0'", "(0)"],
+    ["0", "'0'::numeric", "(0)::numeric", "(0)"],
     ["-1", "'-1'::integer", "(-1)"],
     ["'{}'::jsonb", "'{}'"],
     ["ARRAY['a'::text, 'b'::text]", "ARRAY['a', 'b']"],
@@ -73,7 +73,8 @@ def test_type_spellings(spellings: list[str], canonical: str) -> None:
     ["btrim(s)", "trim(s)", "trim(both from s)"],
     ["x::integer", "x::int4", "(x)::integer", "CAST(x AS int)"],
     ["public.my_func(x)", "my_func(x)"],
-    ["x'1F'", "b'00011111'", "'00011111'::\"bit\"", "'00011111'"],
+    ["x'1F'", "b'00011111'", "B'00011111'", "'00011111'::\"bit\"", "'00011111'::bit(8)"],
+    ["'{}'::int[]", "ARRAY[]::integer[]", "'{}'::integer[]", "'{}'"],
     ["(a, b) > (0, 0)", "ROW(a, b) > ROW(0, 0)"],
     ["jsonb_extract_path_text(col, 'a', 'b')", "jsonb_extract_path_text(col, VARIADIC ARRAY['a', 'b'])"],
     ["ARRAY[CURRENT_DATE::text]::text[]", "ARRAY[(CURRENT_DATE)::text]"],
@@ -248,3 +249,50 @@ def test_interval_constants_as_postgresql_prints_them(written: str, stored: str)
 
 def test_interval_constants_that_differ() -> None:
     assert canonical_expression("'1 day'::interval", PG) != canonical_expression("'24 hours'::interval", PG)
+
+
+def _default(type_: str, text: str) -> str | None:
+    table = Table("public", "t", [Column("c", type_, default=text)])
+    return normalize_schema(Schema(PG, tables=[table])).tables[0].columns[0].default
+
+
+@pytest.mark.parametrize(("type_", "written", "stored", "canonical"), [
+    ("bit(4)", "x'A'", "'1010'::\"bit\"", "b'1010'"),
+    ("bit(8)", "B'00011111'", "'00011111'::\"bit\"", "b'00011111'"),
+    ("bit varying(5)", "'101'", "'101'::bit varying", "b'101'"),
+    ("integer", "'-1'", "'-1'::integer", "-1"),
+    ("numeric(10,2)", "'0.5'", "0.5", "0.5"),
+    ("integer[]", "ARRAY[]::int[]", "'{}'::integer[]", "'{}'"),
+    ("text[]", "'{}'", "ARRAY[]::text[]", "'{}'"),
+    ("timestamp with time zone", "'2001-01-01 00:00:00'::timestamp", "'2001-01-01 00:00:00'::timestamp without time zone",
+     "CAST('2001-01-01 00:00:00' AS timestamp)"),
+    ("timestamp with time zone", "'2001-01-01 00:00:00+00'", "'2001-01-01 00:00:00+00'::timestamp with time zone",
+     "'2001-01-01 00:00:00+00'"),
+])
+def test_defaults_take_their_column_type(type_: str, written: str, stored: str, canonical: str) -> None:
+    """Canonical defaults are valid SQL for the column: a bit string stays a bit string
+    (never the number 1010), an empty array is '{}' (a bare ARRAY[] has no type)."""
+    assert _default(type_, written) == _default(type_, stored) == canonical
+
+
+@pytest.mark.parametrize(("type_", "text"), [("jsonb", "'5'"), ("text", "'5'"), ("bytea", "'1'")])
+def test_quoted_numbers_stay_strings_where_the_type_is_no_number(type_: str, text: str) -> None:
+    assert _default(type_, text) == text
+
+
+@pytest.mark.parametrize(("columns", "written", "stored"), [
+    ([("x", "integer")], "x > '5'", "(x > 5)"),
+    ([("x", "integer")], "x IN ('1', '2')", "(x = ANY (ARRAY[1, 2]))"),
+    ([("s", "text")], "s <> '5'", "(s <> '5'::text)"),
+    ([("v", "bit(4)")], "v <> B'0000'", "(v <> '0000'::\"bit\")"),
+    ([("b", "boolean")], "b = 't'", "(b = true)"),
+])
+def test_check_constants_take_the_type_of_the_column_they_meet(
+        columns: list[tuple[str, str]], written: str, stored: str) -> None:
+    def check(text: str) -> str:
+        table = Table("public", "t", [Column(n, t) for n, t in columns], checks=[Check(None, text)])
+        return normalize_schema(Schema(PG, tables=[table])).tables[0].checks[0].expression
+
+    assert check(written) == check(stored)
+    if columns[0][1] == "text":
+        assert "'5'" in check(written)  # rendering `s <> 5` would fail: no text <> integer
