@@ -1343,34 +1343,38 @@ class _Builder:
 
     def drop_constraint(self, table: Table, cmd: Json, span: Span) -> None:
         name = cmd["name"]
-        if table.primary_key is not None and table.primary_key.name == name:
-            self.drop_key_dependents(table, table.primary_key.columns, cmd, span)
-            table.primary_key = None
-        elif any(u.name == name for u in table.uniques):
-            unique = next(u for u in table.uniques if u.name == name)
-            self.drop_key_dependents(table, unique.columns, cmd, span)
-            table.uniques.remove(unique)
+        key = next((k for k in [table.primary_key, *table.uniques] if k is not None and k.name == name), None)
+        if key is not None:
+            if not self.drop_key_dependents(table, key.columns, cmd, span):
+                return
+            if key is table.primary_key:
+                table.primary_key = None
+            else:
+                table.uniques.remove(key)  # type: ignore[arg-type]
+            self.relations.pop((table.schema, name), None)
         elif any(f.name == name for f in table.foreign_keys):
             table.foreign_keys = [f for f in table.foreign_keys if f.name != name]
-            return
         elif any(c.name == name for c in table.checks):
             table.checks = [c for c in table.checks if c.name != name]
-            return
-        else:
-            if not cmd.get("missing_ok"):
-                self.error("unknown-constraint", f'constraint "{name}" of relation '
-                           f'"{table.name}" does not exist', span)
-            return
-        self.relations.pop((table.schema, name), None)
+        elif not cmd.get("missing_ok"):
+            self.error("unknown-constraint", f'constraint "{name}" of relation '
+                       f'"{table.name}" does not exist', span)
 
-    def drop_key_dependents(self, table: Table, columns: list[str], cmd: Json, span: Span) -> None:
-        """Foreign keys of other tables that rely on this key go with CASCADE, else error."""
-        for other in self.schema.tables:
-            for fk in list(other.foreign_keys):
-                if (fk.ref_schema, fk.ref_table) == table.key and (
-                        fk.ref_columns == columns or not fk.ref_columns):
-                    if cmd.get("behavior") == "DROP_CASCADE":
-                        other.foreign_keys.remove(fk)
+    def drop_key_dependents(self, table: Table, columns: list[str], cmd: Json, span: Span) -> bool:
+        """Foreign keys of other tables that rely on this key go with it under CASCADE;
+        without, PostgreSQL refuses the drop."""
+        dependents = [(other, fk) for other in self.schema.tables for fk in other.foreign_keys
+                      if (fk.ref_schema, fk.ref_table) == table.key
+                      and (fk.ref_columns == columns or (not fk.ref_columns and table.primary_key is not None
+                                                         and table.primary_key.columns == columns))]
+        if dependents and cmd.get("behavior") != "DROP_CASCADE":
+            other, _ = dependents[0]
+            self.error("dependent-objects", f'cannot drop constraint "{cmd["name"]}": a foreign key '
+                       f"of {other.name} depends on it (use CASCADE)", span)
+            return False
+        for other, fk in dependents:
+            other.foreign_keys.remove(fk)
+        return True
 
     def drop_column(self, table: Table, column: Column, cascade: bool, span: Span) -> None:
         name = column.name

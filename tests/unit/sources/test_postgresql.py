@@ -298,6 +298,17 @@ def test_alter_table_constraints_and_renames() -> None:
     assert table(s, "parent").primary_key is not None
 
 
+def test_dropping_a_referenced_key_needs_cascade() -> None:
+    result = parse("""CREATE TABLE p (id int CONSTRAINT p_pk PRIMARY KEY, code int CONSTRAINT p_code UNIQUE);
+CREATE TABLE c (pid int REFERENCES p, code int REFERENCES p (code));
+ALTER TABLE p DROP CONSTRAINT p_pk;
+ALTER TABLE p DROP CONSTRAINT p_code CASCADE;""")
+    assert [(p.code, p.span.start_line) for p in result.problems] == [("dependent-objects", 2)]
+    p_table, c_table = result.schema.tables
+    assert p_table.primary_key is not None and p_table.uniques == []
+    assert [fk.columns for fk in c_table.foreign_keys] == [["pid"]]
+
+
 def test_rename_column_rewrites_expressions_and_keys() -> None:
     t = table(ok("""
         CREATE TABLE t (a int UNIQUE, b int CHECK (a < b), c int GENERATED ALWAYS AS (a + 1) STORED);
