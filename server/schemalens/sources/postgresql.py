@@ -1299,6 +1299,11 @@ class _Builder:
         if sub == "AT_DropConstraint":
             self.drop_constraint(table, cmd, span)
             return
+        if sub == "AT_ValidateConstraint":
+            return  # NOT VALID is not modeled: validating changes nothing here
+        if sub == "AT_AlterConstraint":
+            self.alter_constraint(table, cmd["def"]["ATAlterConstraint"], span)
+            return
         column = self.col(table, cmd.get("name", ""))
         if sub in _COLUMN_CMDS and column is None:
             if not cmd.get("missing_ok"):
@@ -1359,6 +1364,18 @@ class _Builder:
         elif not cmd.get("missing_ok"):
             self.error("unknown-constraint", f'constraint "{name}" of relation '
                        f'"{table.name}" does not exist', span)
+
+    def alter_constraint(self, table: Table, change: Json, span: Span) -> None:
+        """ALTER CONSTRAINT ... [NOT] DEFERRABLE [INITIALLY ...]: foreign keys only, as in
+        PostgreSQL 15."""
+        fk = next((f for f in table.foreign_keys if f.name == change["conname"]), None)
+        if fk is None:
+            self.error("unknown-constraint", f'foreign key constraint "{change["conname"]}" of '
+                       f'relation "{table.name}" does not exist', span)
+            return
+        if change.get("alterDeferrability"):
+            fk.deferrable = bool(change.get("deferrable"))
+            fk.initially_deferred = bool(change.get("initdeferred"))
 
     def drop_key_dependents(self, table: Table, columns: list[str], cmd: Json, span: Span) -> bool:
         """Foreign keys of other tables that rely on this key go with it under CASCADE;

@@ -298,6 +298,14 @@ def test_alter_table_constraints_and_renames() -> None:
     assert table(s, "parent").primary_key is not None
 
 
+def test_alter_and_validate_foreign_key() -> None:
+    s = ok("""CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE c (pid int, CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p NOT VALID);
+ALTER TABLE c ALTER CONSTRAINT fk DEFERRABLE INITIALLY DEFERRED, VALIDATE CONSTRAINT fk;""")
+    fk = table(s, "c").foreign_keys[0]
+    assert (fk.deferrable, fk.initially_deferred) == (True, True)
+
+
 def test_dropping_a_referenced_key_needs_cascade() -> None:
     result = parse("""CREATE TABLE p (id int CONSTRAINT p_pk PRIMARY KEY, code int CONSTRAINT p_code UNIQUE);
 CREATE TABLE c (pid int REFERENCES p, code int REFERENCES p (code));
