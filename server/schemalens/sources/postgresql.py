@@ -971,6 +971,16 @@ class _Builder:
                 return old
         return None
 
+    def statement_directive(self, stmt: _Stmt) -> str | None:
+        """A `@renamed from=x` comment inside the statement or after it on its last line."""
+        if not self.directives:
+            return None
+        line = self.f.line(stmt.end)
+        line_end = (self.f.line_starts[line + 1] if line + 1 < len(self.f.line_starts)
+                    else len(self.f.text))
+        found = self.directives_in(stmt.start, line_end)
+        return found[0][1] if found else None
+
     def directives_in(self, start: int, end: int) -> list[tuple[int, str]]:
         if not self.directives:
             return []
@@ -1240,6 +1250,8 @@ class _Builder:
         index = Index(name, [], unique=bool(body.get("unique")),
                       method=body.get("accessMethod", "btree"), include=include,
                       nulls_not_distinct=bool(body.get("nulls_not_distinct")), span=span)
+        if name:
+            index.renamed_from = self.statement_directive(stmt)
         if name and not self.register(table.schema, name, "index", index, table, span):
             return
         deferred = self.extra[id(table)].deferred

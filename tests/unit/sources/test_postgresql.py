@@ -584,6 +584,16 @@ CREATE TABLE plain (a int, b int);""")
     assert table(s, "plain").renamed_from is None
 
 
+def test_rename_directives_on_indexes() -> None:
+    s = ok("""CREATE TABLE t (a int, b int, c int);
+CREATE INDEX new_a /* @renamed from="Old_A" */ ON t (a);
+CREATE INDEX new_b ON t (b); -- @renamed from=old_b
+CREATE INDEX c_idx ON t (c);
+CREATE INDEX ON t (c) /* @renamed from=ignored_without_a_name */;""")
+    assert [(i.name, i.renamed_from) for i in table(s, "t").indexes] == [
+        ("new_a", "Old_A"), ("new_b", "old_b"), ("c_idx", None), (None, None)]
+
+
 # --- spans ----------------------------------------------------------------------------
 
 
