@@ -344,3 +344,20 @@ def test_pg_timestamp_cast_in_a_zoned_column_default_is_kept(pg_url: str) -> Non
     changes = pg_push(pg_url, pg(users(col("joined", "timestamptz", False, default="'0001-01-01 00:00:00+00'"),
                                        col("at", "timestamptz", default="'2001-01-01 00:00:00+00'"))))
     assert [c.name for c in changes] == ["joined"]
+
+
+def test_pg_sequence_bounds_move_past_the_current_value(pg_url: str) -> None:
+    def schema(volt: Identity, seq: Sequence) -> Schema:
+        return pg(Table("public", "v", [col("id", "integer"), col("volt", "integer", False, identity=volt)]),
+                  sequences=[seq])
+
+    pg_push(pg_url, schema(Identity(increment=10, min_value=-200, max_value=200),
+                           Sequence("public", "s", max_value=1000)))
+    pg_sql(pg_url, "INSERT INTO v (id) SELECT g FROM generate_series(1, 12) g")  # volt -200 .. -90
+    pg_sql(pg_url, "SELECT setval('s', 500)")
+    pg_push(pg_url, schema(Identity(increment=5, min_value=-100, max_value=100),
+                           Sequence("public", "s", max_value=100)))
+    pg_sql(pg_url, "INSERT INTO v (id) VALUES (13)")
+    # -90 lies inside the new range: the position is kept; 500 does not: s starts again at 1
+    assert pg_sql(pg_url, "SELECT volt FROM v WHERE id = 13") == [(-85,)]
+    assert pg_sql(pg_url, "SELECT nextval('s')") == [(1,)]

@@ -266,22 +266,12 @@ class _Renderer:
         parts = []
         if old.data_type != new.data_type:
             parts.append(f"AS {new.data_type}")
-        if old.increment != new.increment:
-            parts.append(f"INCREMENT BY {new.increment if new.increment is not None else 1}")
-        if old.min_value != new.min_value:
-            parts.append(f"MINVALUE {new.min_value}" if new.min_value is not None else "NO MINVALUE")
-        if old.max_value != new.max_value:
-            parts.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
-        if effective_start(old) != effective_start(new):
-            parts.append(f"START WITH {effective_start(new)}")
-        if old.cache != new.cache:
-            parts.append(f"CACHE {new.cache if new.cache is not None else 1}")
-        if old.cycle != new.cycle:
-            parts.append("CYCLE" if new.cycle else "NO CYCLE")
+        parts += sequence_changes(old, new)
         if old.owned_by != new.owned_by:
             parts.append(f"OWNED BY {self.owner(new)}")
         if parts:
-            yield f"ALTER SEQUENCE {name} {' '.join(parts)}"
+            yield from in_new_bounds(f"ALTER SEQUENCE {name}", parts, old, new, (old.data_type, new.data_type),
+                                     f"{literal(name)}::regclass", "")
 
     def drop_sequence(self, change: Change) -> Iterator[str]:
         # IF EXISTS: a sequence owned by a column of a table dropped before goes with it.
@@ -390,20 +380,12 @@ class _Renderer:
         parts = []
         if old.always != new.always:
             parts.append(f"SET GENERATED {'ALWAYS' if new.always else 'BY DEFAULT'}")
-        if old.increment != new.increment:
-            parts.append(f"SET INCREMENT BY {new.increment if new.increment is not None else 1}")
-        if old.min_value != new.min_value:
-            parts.append(f"SET MINVALUE {new.min_value}" if new.min_value is not None else "SET NO MINVALUE")
-        if old.max_value != new.max_value:
-            parts.append(f"SET MAXVALUE {new.max_value}" if new.max_value is not None else "SET NO MAXVALUE")
-        if effective_start(old) != effective_start(new):
-            parts.append(f"SET START WITH {effective_start(new)}")
-        if old.cache != new.cache:
-            parts.append(f"SET CACHE {new.cache if new.cache is not None else 1}")
-        if old.cycle != new.cycle:
-            parts.append("SET CYCLE" if new.cycle else "SET NO CYCLE")
-        if parts:
-            yield f"ALTER TABLE {alter} {' '.join(parts)}"
+        parts += ["SET " + p for p in sequence_changes(old, new)]
+        if not parts:
+            return
+        seq = f"pg_get_serial_sequence({literal(table)}, {literal(change.name)})::regclass"
+        yield from in_new_bounds(f"ALTER TABLE {alter}", parts, old, new, (change.before.type, change.after.type),
+                                 seq, "SET ")
 
     def add_constraint(self, change: Change) -> Iterator[str]:
         obj = change.after
@@ -441,6 +423,58 @@ class _Renderer:
         else:
             target = f"COLUMN {self.table_name(change)}.{q(obj.name)}"
         yield f"COMMENT ON {target} IS {text}"
+
+
+_TYPE_RANGE = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def sequence_changes(old: Sequence | Identity, new: Sequence | Identity) -> list[str]:
+    """The options to change, each as `MINVALUE -100` (prefix SET for an identity)."""
+    parts = []
+    if old.increment != new.increment:
+        parts.append(f"INCREMENT BY {new.increment if new.increment is not None else 1}")
+    if old.min_value != new.min_value:
+        parts.append(f"MINVALUE {new.min_value}" if new.min_value is not None else "NO MINVALUE")
+    if old.max_value != new.max_value:
+        parts.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
+    if effective_start(old) != effective_start(new):
+        parts.append(f"START WITH {effective_start(new)}")
+    if old.cache != new.cache:
+        parts.append(f"CACHE {new.cache if new.cache is not None else 1}")
+    if old.cycle != new.cycle:
+        parts.append("CYCLE" if new.cycle else "NO CYCLE")
+    return parts
+
+
+def effective_bounds(seq: Sequence | Identity, type_: str) -> tuple[int, int]:
+    """MINVALUE and MAXVALUE as PostgreSQL holds them (defaults follow the direction)."""
+    top = _TYPE_RANGE.get(type_, _TYPE_RANGE["bigint"])
+    ascending = (seq.increment or 1) > 0
+    low = seq.min_value if seq.min_value is not None else (1 if ascending else -top - 1)
+    high = seq.max_value if seq.max_value is not None else (top if ascending else -1)
+    return low, high
+
+
+def in_new_bounds(alter: str, parts: list[str], old: Sequence | Identity, new: Sequence | Identity,
+                  types: tuple[str, str], seq: str, set_: str) -> Iterator[str]:
+    """PostgreSQL refuses new bounds that leave out the sequence's current value ("RESTART
+    value cannot be less than MINVALUE"). When the bounds move: widen them to cover both
+    ranges, keep the position if it lies in the new range (else start at the new START),
+    then narrow to the new bounds."""
+    old_low, old_high = effective_bounds(old, types[0])
+    low, high = effective_bounds(new, types[1])
+    if low <= old_low and old_high <= high:  # the current value is surely inside
+        yield f"{alter} {' '.join(parts)}"
+        return
+    bounds = [p for p in parts if "MINVALUE" in p or "MAXVALUE" in p]
+    widen = [p for p in parts if p not in bounds]
+    widen += [f"{set_}MINVALUE {min(old_low, low)}", f"{set_}MAXVALUE {max(old_high, high)}"]
+    yield f"{alter} {' '.join(widen)}"
+    start = effective_start(new)
+    yield (f"SELECT setval(s, CASE WHEN v BETWEEN {low} AND {high} THEN v ELSE {start} END, "
+           f"v IS NOT NULL AND v BETWEEN {low} AND {high}) "
+           f"FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT {seq} AS s) AS named) AS seq")
+    yield f"{alter} {' '.join(bounds)}"
 
 
 def effective_start(seq: Sequence | Identity) -> int:

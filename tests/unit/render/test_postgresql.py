@@ -198,7 +198,12 @@ def test_sequences_extensions_comments_renames() -> None:
     ]
     c = pg(t("people", Column("full_name", "text")), sequences=[Sequence("public", "s", increment=3, max_value=9)])
     assert sql(b, c) == [
-        "ALTER SEQUENCE public.s AS bigint INCREMENT BY 3 MAXVALUE 9 START WITH 1 NO CYCLE OWNED BY NONE",
+        # the new MAXVALUE may leave out the current value: widen, move into range, narrow
+        "ALTER SEQUENCE public.s AS bigint INCREMENT BY 3 START WITH 1 NO CYCLE OWNED BY NONE "
+        "MINVALUE 1 MAXVALUE 2147483647",
+        "SELECT setval(s, CASE WHEN v BETWEEN 1 AND 9 THEN v ELSE 1 END, v IS NOT NULL AND v BETWEEN 1 AND 9) "
+        "FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT 'public.s'::regclass AS s) AS named) AS seq",
+        "ALTER SEQUENCE public.s MAXVALUE 9",
         "COMMENT ON COLUMN public.people.full_name IS NULL",
         "DROP EXTENSION citext",
     ]
@@ -224,3 +229,23 @@ def test_enum_to_enum_type_change_goes_through_text() -> None:
     a = pg(t("t", Column("s", "public.old")), enums=[Enum("public", "old", ["a"]), Enum("public", "new", ["a"])])
     b = pg(t("t", Column("s", "public.new")), enums=[Enum("public", "old", ["a"]), Enum("public", "new", ["a"])])
     assert sql(a, b) == ["ALTER TABLE public.t ALTER COLUMN s TYPE public.new USING s::text::public.new"]
+
+
+def test_identity_bounds_that_may_leave_out_the_current_value() -> None:
+    def voltages(**options: int) -> Schema:
+        return pg(t("v", Column("volt", "integer", False, identity=Identity(**options))))
+
+    a = voltages(start=-200, increment=10, min_value=-200, max_value=200)
+    b = voltages(start=-100, increment=5, min_value=-100, max_value=100)
+    seq = "pg_get_serial_sequence('public.v', 'volt')::regclass"
+    assert sql(a, b) == [
+        "ALTER TABLE public.v ALTER COLUMN volt SET INCREMENT BY 5 SET START WITH -100 "
+        "SET MINVALUE -200 SET MAXVALUE 200",
+        "SELECT setval(s, CASE WHEN v BETWEEN -100 AND 100 THEN v ELSE -100 END, "
+        "v IS NOT NULL AND v BETWEEN -100 AND 100) "
+        f"FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT {seq} AS s) AS named) AS seq",
+        "ALTER TABLE public.v ALTER COLUMN volt SET MINVALUE -100 SET MAXVALUE 100",
+    ]
+    # wider bounds keep every value: one statement
+    assert sql(b, a) == ["ALTER TABLE public.v ALTER COLUMN volt SET INCREMENT BY 10 SET MINVALUE -200 "
+                         "SET MAXVALUE 200 SET START WITH -200"]
