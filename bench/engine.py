@@ -132,6 +132,20 @@ def measure(argv: list[str], cwd: Path) -> Run:
         return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read())
 
 
+def cache_state(project: Path) -> dict[str, int]:
+    """The project's cache files and their mtimes: a warm run that changes them missed."""
+    folder = project / ".schemalens"
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} if folder.exists() else {}
+
+
+def measure_warm(argv: list[str], project: Path) -> tuple[Run, bool]:
+    """One warm run, and whether it hit the cache (another process editing schemalens's
+    code between two runs invalidates the cache, and the machine is shared)."""
+    before = cache_state(project)
+    run = measure(argv, project)
+    return run, cache_state(project) == before
+
+
 def check_command() -> list[str]:
     """The installed console script (what users run); `python -m schemalens` otherwise."""
     script = Path(sys.executable).parent / "schemalens"
@@ -167,11 +181,15 @@ def bench_size(server_url: str, n: int, workdir: Path, runs: int) -> Row:
     check = [*check_command(), "check", "--db", url, "--schema", str(project / "schema.sql")]
     shutil.rmtree(project / ".schemalens", ignore_errors=True)
     cold = measure(check, project)
-    warm = [measure(check, project) for _ in range(runs)]
+    warm_runs = [measure_warm(check, project) for _ in range(runs)]
+    warm = [run for run, _ in warm_runs]
+    misses = sum(not hit for _, hit in warm_runs)
     sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     reflect = [measure([sys.executable, "-c", REFLECT, sa_url], project) for _ in range(max(1, runs // 2))]
     floor = [measure([sys.executable, "-c", FLOOR, url], project) for _ in range(runs)]
     row = Row(n, cold, warm, reflect, floor)
+    if misses:
+        row.notes.append(f"N={n}: {misses} of {runs} warm runs rewrote the cache (a miss: did the code change?)")
     for label, run in [("check cold", cold), ("check warm", warm[-1]), ("reflect", reflect[0]), ("floor", floor[0])]:
         if run.status != "ok":
             row.notes.append(f"N={n} {label}: {run.status} (exit {run.returncode}):\n{run.excerpt()}")
@@ -216,8 +234,13 @@ def profile(server_url: str, n: int, workdir: Path) -> None:
     check = ["check", "--db", url, "--schema", str(project / "schema.sql")]
     measure([*check_command(), *check], project)  # the cold run fills the caches
     stats = workdir / f"check_{n}.prof"
-    run = measure([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "schemalens", *check], project)
-    print(f"warm check, N={n}: exit {run.returncode}, {run.seconds:.2f} s under the profiler")
+    for _ in range(3):
+        run, hit = measure_warm([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "schemalens", *check],
+                                project)
+        if hit:
+            break
+    print(f"warm check, N={n}: exit {run.returncode}, {run.seconds:.2f} s under the profiler"
+          + ("" if hit else ", but it missed the cache 3 times (is the code being edited?)"))
     import pstats
 
     # Our own functions (and the import machinery) by cumulative time: where to look;
