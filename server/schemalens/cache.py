@@ -23,7 +23,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
-_KEEP = 8  # entries kept per cache folder: one per recent schema version is plenty
+_KEEP = 16  # entries kept per cache folder: a few recent versions of the files and the database
 
 
 def _code_fingerprint() -> bytes:

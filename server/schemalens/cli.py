@@ -7,6 +7,7 @@ check 0 in sync / 1 drift / 2 error; push 0 done or nothing to do / 1 refused /
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from contextlib import nullcontext
@@ -301,4 +302,9 @@ import schemalens.cli_migrations  # noqa: E402,F401  (registers generate, migrat
 
 
 def main() -> None:
+    # A CLI run is one short job that builds a few million small objects (parse trees, the
+    # model) and no garbage cycles worth collecting: the cyclic collector's passes over that
+    # heap cost more than the work itself (unpickling the cached 1,000-table schema: 0.6 s
+    # with it, 0.13 s without). Reference counting still frees everything as usual.
+    gc.disable()
     app()

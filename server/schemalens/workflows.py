@@ -8,8 +8,10 @@ prompt and the editor can send `window/showMessageRequest`.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
@@ -18,6 +20,7 @@ from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import Renames, diff
 from schemalens.introspect import introspect
+from schemalens.introspect.postgresql import IntrospectionError
 from schemalens.migrations import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
@@ -61,7 +64,7 @@ def load_desired(settings: Settings, default_schema: str = "public") -> Desired:
         source = parse_texts(texts, settings.dialect, default_schema)
         return Desired(source, normalize_schema(source.schema))
 
-    desired = cached(settings.project / ".schemalens" / "cache", key, compute)
+    desired = cached(_cache_folder(settings), key, compute)
     _raise_on_errors(desired.source)
     return desired
 
@@ -103,12 +106,18 @@ def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | N
 
 
 def read_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
+    """The database's schema, normalized. Normalizing is the slow half and the catalog
+    rarely changes between two checks, so the result is cached by the raw schema's bytes."""
     try:
-        return normalize_schema(introspect(db, managed_schemas(settings, desired), settings.exclude))
-    except Exception as e:  # driver errors while reading: permissions, dropped connection
-        if isinstance(e, (KeyboardInterrupt, SystemExit)):
-            raise
+        raw = introspect(db, managed_schemas(settings, desired), settings.exclude)
+    except (IntrospectionError, sqlite3.Error) as e:  # permissions, a dropped connection
         raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
+    key = cache_key("database", repr(raw))  # repr, unlike pickle, is the same in every process
+    return cached(_cache_folder(settings), key, lambda: normalize_schema(raw))
+
+
+def _cache_folder(settings: Settings) -> Path:
+    return settings.project / ".schemalens" / "cache"
 
 
 def current_schema(db: Database) -> str:
