@@ -42,12 +42,13 @@ class Renames:
 # Order in which the groups of changes run. Renames come first so that later changes
 # name objects as the desired schema does; constraint and index drops come before column
 # changes (a dropped index may be what blocks a type change or a column drop); table
-# drops come last, after the foreign keys that point at them are gone.
+# drops come last, after the foreign keys that point at them are gone. Foreign keys are
+# added after indexes: a unique index may be the key they reference.
 _PHASES = (
     "create_schema", "create_extension", "enum", "sequence", "rename",
     "drop_fk", "drop_constraint", "drop_index",
     "create_table", "add_column", "alter_column",
-    "add_key", "add_check", "add_fk", "create_index", "sequence_owner", "comment",
+    "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
     "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
     "drop_extension",
 )
@@ -345,6 +346,8 @@ class _Differ:
         self.table_renames: dict[tuple[str, str], str] = {}          # (schema, old) -> new name
         self.column_renames: dict[tuple[str, str], dict[str, str]] = {}  # new table key -> old -> new
         self.dropped: list[Table] = []
+        # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged
+        self.kept_fks: dict[tuple[str, str], list[tuple[ForeignKey, ForeignKey]]] = {}
 
     def emit(self, phase: str, change: Change) -> Change:
         self.phases[phase].append(change)
@@ -362,6 +365,7 @@ class _Differ:
         for old, new in pairs:
             self.table(self.as_renamed(old, new), new)
         self.create_tables()
+        self.refresh_dependent_fks()
         self.drop_tables()
         self.table_rename_candidates()
         return [c for phase in _PHASES for c in self.phases[phase]]
@@ -541,11 +545,47 @@ class _Differ:
         keys += [set(i.columns) for i in old.indexes if i.unique and i.where is None]
         return wanted in keys
 
+    def dropped_keys(self) -> set[tuple[str, str, frozenset[str]]]:
+        """(schema, table, columns) of the primary keys, unique constraints and unique
+        indexes this diff drops, named as after the renames."""
+        keys = {(c.schema, c.table or "", frozenset(c.before.columns)) for c in self.phases["drop_constraint"]
+                if isinstance(c.before, (PrimaryKey, Unique))}
+        keys |= {(c.schema, c.table or "", frozenset(c.before.columns)) for c in self.phases["drop_index"]
+                 if c.before.unique}
+        return keys
+
+    def refresh_dependent_fks(self) -> None:
+        """PostgreSQL refuses to drop a key that a foreign key uses: such a foreign key is
+        dropped before and added again after the key changes."""
+        keys = self.dropped_keys()
+        if not self.pg or not keys:
+            return
+        for new in self.desired.tables:
+            for old_fk, new_fk in self.kept_fks.get(new.key, []):
+                if (old_fk.ref_schema, old_fk.ref_table, frozenset(old_fk.ref_columns)) not in keys:
+                    continue
+                self.drop_constraint(new, old_fk)
+                label = qualified(new.schema, new.name)
+                self.emit("add_fk", Change(
+                    "add_constraint", new.schema, new.name, old_fk.name or "", after=new_fk,
+                    lock=(f"added NOT VALID, then validated: existing rows of {label} are scanned "
+                          "under a SHARE UPDATE EXCLUSIVE lock (writes continue)"),
+                    description=f"add {describe_constraint(new_fk)} on {label} again (its key is replaced)"))
+
+    def depends_on_dropped_key(self, fk: ForeignKey, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
+        """For a foreign key of a table this diff drops (named as the database has it)."""
+        target = (fk.ref_schema, self.table_renames.get((fk.ref_schema, fk.ref_table), fk.ref_table))
+        renamed = self.column_renames.get(target, {})
+        return (*target, frozenset(renamed.get(c, c) for c in fk.ref_columns)) in keys
+
     def drop_tables(self) -> None:
         order, cyclic = self.creation_order(self.dropped)
+        keys = self.dropped_keys() if self.pg else set()
         for table in reversed(order):
             for fk in table.foreign_keys:
-                if self.pg and id(fk) in cyclic:
+                if self.depends_on_dropped_key(fk, keys):
+                    self.drop_constraint(table, fk)
+                elif self.pg and id(fk) in cyclic:
                     self.emit("drop_table_fk", Change(
                         "drop_constraint", table.schema, table.name, fk.name or "", before=fk,
                         description=f"drop {describe_constraint(fk)} on {qualified(table.schema, table.name)}"))
@@ -613,6 +653,7 @@ class _Differ:
         if new.primary_key and new.primary_key.name:
             taken.add(new.primary_key.name)
         self.primary_key(old, new, taken)
+        self.kept_fks[new.key] = matched["foreign_keys"][0]
         for kind in ("uniques", "checks", "foreign_keys"):
             _, gone, fresh = matched[kind]
             for obj in gone:

@@ -361,3 +361,21 @@ def test_pg_sequence_bounds_move_past_the_current_value(pg_url: str) -> None:
     # -90 lies inside the new range: the position is kept; 500 does not: s starts again at 1
     assert pg_sql(pg_url, "SELECT volt FROM v WHERE id = 13") == [(-85,)]
     assert pg_sql(pg_url, "SELECT nextval('s')") == [(1,)]
+
+
+def test_pg_replacing_a_key_that_foreign_keys_use(pg_url: str) -> None:
+    org = Table("public", "org", [col("id", "integer", False), col("code", "text", False)],
+                primary_key=PrimaryKey(None, ["id"]), uniques=[Unique("org_code_key", ["code"])])
+    member = Table("public", "member", [col("org_id", "integer"), col("org_code", "text")],
+                   foreign_keys=[ForeignKey(None, ["org_id"], "public", "org", ["id"]),
+                                 ForeignKey(None, ["org_code"], "public", "org", ["code"])])
+    tagging = Table("public", "tagging", [col("org_id", "integer")],
+                    foreign_keys=[ForeignKey(None, ["org_id"], "public", "org", ["id"])])
+    pg_push(pg_url, pg(org, member, tagging))
+    pg_sql(pg_url, "INSERT INTO org VALUES (1, 'a'); INSERT INTO member VALUES (1, 'a')")
+    org_b = Table("public", "org", org.columns, primary_key=PrimaryKey("org_pk", ["id"]),
+                  indexes=[Index("org_code_idx", ["code"], unique=True)])
+    changes = pg_push(pg_url, pg(org_b, member))
+    assert [c.kind for c in changes].count("add_constraint") == 3  # the new key and both FKs again
+    assert pg_sql(pg_url, "SELECT * FROM member") == [(1, "a")]
+    pg_push(pg_url, pg(org, member))  # and back: the unique index goes, the constraint returns

@@ -102,7 +102,7 @@ def test_constraints_and_indexes_added_and_dropped() -> None:
     changes = diff(a, b)
     assert [(c.kind, c.name) for c in changes] == [
         ("drop_constraint", "t_e_key"), ("drop_index", "t_o_idx"), ("add_constraint", "t_pkey"),
-        ("add_constraint", "t_o_check"), ("add_constraint", "t_o_fkey"), ("create_index", "t_e_idx")]
+        ("add_constraint", "t_o_check"), ("create_index", "t_e_idx"), ("add_constraint", "t_o_fkey")]
     assert all(c.lock for c in changes if c.kind in ("add_constraint", "create_index"))
 
 
@@ -208,6 +208,21 @@ def test_new_table_fk_waits_for_a_key_added_to_an_existing_table() -> None:
            table("t", Column("code", "text"), foreign_keys=[ForeignKey(None, ["code"], "public", "org", ["code"])]))
     assert kinds(diff(a, b)) == ["create_table", "add_constraint", "add_constraint"]
     assert [c.after.__class__.__name__ for c in diff(a, b)[1:]] == ["Unique", "ForeignKey"]
+
+
+def test_foreign_keys_on_a_replaced_key_are_dropped_first_and_added_again() -> None:
+    users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
+    tagging = table("taggings", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "taggings_user_fkey")])
+    orders = table("orders", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "orders_user_fkey")])
+    users_b = table("users", ident(), primary_key=PrimaryKey("users_pk", ["id"]))
+    changes = diff(pg(users, tagging, orders), pg(users_b, orders))
+    assert [(c.kind, c.table, c.name) for c in changes] == [
+        ("drop_constraint", "orders", "orders_user_fkey"), ("drop_constraint", "taggings", "taggings_user_fkey"),
+        ("drop_constraint", "users", "users_pkey"), ("add_constraint", "users", "users_pk"),
+        ("add_constraint", "orders", "orders_user_fkey"), ("drop_table", None, "taggings")]
+    assert changes[4].after == orders.foreign_keys[0]
+    # a key that stays keeps its foreign keys alone
+    assert kinds(diff(pg(users, tagging), pg(users, tagging))) == []
 
 
 def test_sqlite_has_no_deferred_foreign_keys() -> None:
