@@ -28,7 +28,7 @@ class ApplyError(Exception):
         self.message = message
 
 
-Progress = Callable[[int, Statement], None]
+Progress = Callable[[int, int, Statement], None]  # index, total, statement
 
 
 def apply(db: Database, statements: Sequence[Statement], lock_timeout: str | None = None,
@@ -63,7 +63,7 @@ def _apply_postgresql(db: Database, statements: Sequence[Statement], lock_timeou
             if stmt.transactional:
                 break
             if progress:
-                progress(i, stmt)
+                progress(i, len(statements), stmt)
             try:
                 conn.execute(stmt.sql)
             except psycopg.Error as e:
@@ -80,7 +80,7 @@ def _apply_postgresql(db: Database, statements: Sequence[Statement], lock_timeou
                 conn.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
             for current in batch:
                 if progress:
-                    progress(*current)
+                    progress(current[0], len(statements), current[1])
                 conn.execute(current[1].sql)
     except psycopg.Error as e:
         conn.rollback()
@@ -100,7 +100,7 @@ def _apply_sqlite(db: Database, statements: Sequence[Statement], progress: Progr
         try:
             for index, stmt in enumerate(statements):
                 if progress:
-                    progress(index, stmt)
+                    progress(index, len(statements), stmt)
                 conn.execute(stmt.sql)
             if fk_off and fk_was_on:
                 violation = conn.execute("PRAGMA foreign_key_check").fetchone()

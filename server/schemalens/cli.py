@@ -190,22 +190,7 @@ def diff_command(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt
     settings = _settings(db, schema, dialect)
     plan = _run(workflows.check, settings, _renames(rename, settings))
     _print_warnings(plan)
-    print(_sql_script(plan))
-
-
-def _sql_script(plan: Any) -> str:
-    by_id = {c.id: c for c in plan.changes}
-    lines: list[str] = []
-    for statement in plan.statements:
-        for change_id in statement.change_ids:
-            change = by_id.get(change_id)
-            if change and change.data_loss:
-                lines.append(f"-- WARNING data loss: {change.data_loss}")
-            if change and change.lock:
-                lines.append(f"-- WARNING lock: {change.lock}")
-        sql = statement.sql.rstrip()
-        lines.append(sql if sql.endswith(";") else sql + ";")
-    return "\n".join(lines) if lines else "-- nothing to do: the database matches the schema files"
+    print(workflows.annotated_sql(plan.changes, plan.statements))
 
 
 @app.command()
@@ -230,9 +215,9 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
             return False
         return typer.confirm("Execute them?", default=False, err=True)
 
-    def progress(index: int, statement: Any) -> None:
+    def progress(index: int, total: int, statement: Any) -> None:
         if not interactive:
-            err.print(f"[{index + 1}] {statement.sql.splitlines()[0][:100]}")
+            err.print(f"[{index + 1}/{total}] {statement.sql.splitlines()[0][:100]}")
 
     with err.status("planning and applying...") if interactive else nullcontext():
         result = _run(workflows.push, settings, _renames(rename, settings), confirm=confirm,
@@ -246,10 +231,11 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
         raise typer.Exit(0)
     out.print(_change_table(plan.changes))
     if dry_run:
-        out.print(_sql_script(plan), markup=False)
+        out.print(workflows.annotated_sql(plan.changes, plan.statements), markup=False)
         raise typer.Exit(0)
     if result.refused:
-        err.print(f"[red]refused[/red]: {result.refused}; nothing was executed", markup=True)
+        hint = " (or push --force)" if result.warnings else ""
+        err.print(f"[red]refused[/red]: {result.refused}{hint}; nothing was executed", markup=True)
         raise typer.Exit(1)
     if result.failure:
         failure = result.failure

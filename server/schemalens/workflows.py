@@ -24,7 +24,7 @@ from schemalens.introspect.postgresql import IntrospectionError
 from schemalens.migrations import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
-from schemalens.render import quote_ident, render
+from schemalens.render import RenderError, quote_ident, render
 from schemalens.sources import SourceResult
 from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
 
@@ -51,11 +51,13 @@ class Desired:
     schema: Schema  # normalized
 
 
-def load_desired(settings: Settings, default_schema: str = "public") -> Desired:
-    """The schema files, parsed and normalized, from the on-disk cache when unchanged.
-    Parse errors stop every workflow: a table missing from a broken file would read as a drop."""
+def load_desired(settings: Settings, default_schema: str = "public",
+                 overlays: dict[str, str] | None = None) -> Desired:
+    """The schema files (or an editor's unsaved text of them, `overlays`), parsed and
+    normalized, from the on-disk cache when unchanged. Parse errors stop every workflow:
+    a table missing from a broken file would read as a drop."""
     try:
-        texts = read_files(schema_files(settings.schema))
+        texts = read_files(schema_files(settings.schema), overlays)
     except SourceError as e:
         raise WorkflowError(str(e)) from None
     key = cache_key(settings.dialect, default_schema, *(part for path, text in texts for part in (path, text)))
@@ -129,15 +131,44 @@ def current_schema(db: Database) -> str:
     return name or "public"
 
 
-def make_plan(settings: Settings, db: Database, renames: Renames, source: SourceResult | None = None) -> Plan:
-    if source is None:
-        loaded = load_desired(settings, current_schema(db))
-        source, desired = loaded.source, loaded.schema
-    else:
-        desired = normalize_schema(source.schema)
-    actual = read_database(db, settings, desired)
-    changes = diff(actual, desired, renames)
-    return Plan(source, actual, desired, changes, render(changes, actual, desired))
+def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict[str, str] | None = None) -> Plan:
+    desired = load_desired(settings, current_schema(db), overlays)
+    actual = read_database(db, settings, desired.schema)
+    changes = diff(actual, desired.schema, renames)
+    return Plan(desired.source, actual, desired.schema, changes, render(changes, actual, desired.schema))
+
+
+def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list[Statement]]:
+    """All changes, or the chosen ones. Ids that no longer exist mean the file or the
+    database moved since the user looked: refuse rather than guess."""
+    if not change_ids:
+        return plan.changes, plan.statements
+    wanted = set(change_ids)
+    chosen = [c for c in plan.changes if c.id in wanted]
+    missing = wanted - {c.id for c in chosen}
+    if missing:
+        raise WorkflowError(f"{len(missing)} of the chosen changes no longer apply (the file or the database "
+                            "changed since): look at the diagnostics again")
+    try:
+        return chosen, render(chosen, plan.actual, plan.desired)
+    except RenderError as e:
+        raise WorkflowError(f"cannot write SQL for these changes: {e}") from None
+
+
+def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:
+    """The statements as a reviewable script, each change's risks above its SQL."""
+    by_id = {c.id: c for c in changes}
+    lines: list[str] = []
+    for statement in statements:
+        for change_id in statement.change_ids:
+            change = by_id.get(change_id)
+            if change and change.data_loss:
+                lines.append(f"-- WARNING data loss: {change.data_loss}")
+            if change and change.lock:
+                lines.append(f"-- WARNING lock: {change.lock}")
+        sql = statement.sql.rstrip()
+        lines.append(sql if sql.endswith(";") else sql + ";")
+    return "\n".join(lines) if lines else "-- nothing to do: the database matches the schema files"
 
 
 def has_migrations_table(db: Database) -> bool:
@@ -170,6 +201,8 @@ def affected_rows(db: Database, change: Change) -> int | None:
 @dataclass
 class PushResult:
     plan: Plan
+    changes: list[Change]        # what this push covers: the plan's, or the chosen ones
+    statements: list[Statement]
     executed: bool = False
     refused: str | None = None  # why nothing was executed although there were changes
     failure: ApplyError | None = None
@@ -180,28 +213,30 @@ Confirm = Callable[[list[tuple[Change, int | None]]], bool]
 
 
 def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool = False,
-         dry_run: bool = False, progress: Progress | None = None) -> PushResult:
-    """Bring the database to the schema files. Data loss runs only when `force` or
-    `confirm` says yes; a database managed by migrations needs `force`."""
+         dry_run: bool = False, progress: Progress | None = None, overlays: dict[str, str] | None = None,
+         change_ids: list[str] | None = None) -> PushResult:
+    """Bring the database to the schema files (all changes, or `change_ids`). Data loss
+    runs only when `force` or `confirm` says yes; a database managed by migrations needs
+    `force`."""
     with open_database(settings) as db:
-        plan = make_plan(settings, db, renames)
-        result = PushResult(plan)
-        if not plan.statements or dry_run:
+        plan = make_plan(settings, db, renames, overlays)
+        result = PushResult(plan, *select(plan, change_ids))
+        if not result.statements or dry_run:
             return result
         if has_migrations_table(db):
             warning = (f"this database's history is kept by migrations ({MIGRATIONS_TABLE}): "
-                       "push would desync it; use `schemalens generate` + `migrate`")
+                       "push would desync it; generate a migration and run it instead")
             result.warnings.append(warning)
             if not force:
-                result.refused = warning + ", or push --force"
+                result.refused = warning
                 return result
-        if plan.data_loss and not force:
-            losses = [(c, affected_rows(db, c)) for c in plan.data_loss]
-            if not confirm(losses):
+        losses = [c for c in result.changes if c.data_loss]
+        if losses and not force:
+            if not confirm([(c, affected_rows(db, c)) for c in losses]):
                 result.refused = "data loss not confirmed"
                 return result
         try:
-            apply(db, plan.statements, settings.lock_timeout, progress)
+            apply(db, result.statements, settings.lock_timeout, progress)
         except ApplyError as e:
             result.failure = _explain_failure(e, plan.source)
             return result

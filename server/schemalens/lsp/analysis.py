@@ -22,7 +22,7 @@ from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult
-from schemalens.sources.sql import SourceError, parse_texts, schema_files
+from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
 from schemalens.workflows import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -84,18 +84,7 @@ class CheckResult:
 
 
 def read_texts(files: list[str], overlays: dict[str, str]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for file in files:
-        if file in overlays:
-            texts[file] = overlays[file]
-            continue
-        try:
-            texts[file] = Path(file).read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise SourceError(f"{file} is not UTF-8 text (byte {e.start})") from None
-        except OSError as e:
-            raise SourceError(f"cannot read {file}: {e.strerror}") from None
-    return texts
+    return dict(read_files([Path(f) for f in files], overlays))
 
 
 def resolve_files(settings: Settings) -> list[str]:

@@ -24,9 +24,13 @@ def schema_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_files(files: list[Path]) -> list[tuple[str, str]]:
+def read_files(files: list[Path], overlays: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(path, text) per file; `overlays` (path -> text) stand for files an editor holds unsaved."""
     texts = []
     for file in files:
+        if overlays and str(file) in overlays:
+            texts.append((str(file), overlays[str(file)]))
+            continue
         try:
             texts.append((str(file), file.read_text(encoding="utf-8")))
         except UnicodeDecodeError as e:
