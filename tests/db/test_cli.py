@@ -197,3 +197,13 @@ def test_an_edited_schema_file_is_read_again_not_served_from_the_cache(tmp_path:
     write(schema, "CREATE TABLE a (id INTEGER PRIMARY KEY, note TEXT);")
     code, out, _ = run("check", cwd=tmp_path)
     assert code == 1 and "note" in out
+
+
+def test_unknown_type_is_warned_then_refused_by_the_database_leaving_it_unchanged(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE keep (id int)")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE keep (id int);\nCREATE TABLE t (id int, name citext);\n")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert "citext" in err  # the parser's warning, before anything runs
+    assert code == 3 and 'citext" does not exist' in err and "Traceback" not in err
+    assert pg_rows(pg_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1") == [("keep",)]
