@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 ChangeKind = Literal[
     "create_schema",
+    "drop_schema",         # only when the file manages namespaces (has CREATE SCHEMA)
     "create_extension",
+    "alter_extension",     # before/after: Extension; moved to another schema
     "drop_extension",
     "create_enum",
     "add_enum_value",      # after: Enum (new value list); name: the value added
@@ -28,6 +30,7 @@ ChangeKind = Literal[
     "drop_column",
     "rename_column",       # before: old Column, after: new Column
     "alter_column",        # before/after: Column; type, nullability, default, identity...
+    "alter_table",         # before/after: Table; table options (SQLite STRICT, WITHOUT ROWID, AUTOINCREMENT)
     "add_constraint",      # PrimaryKey, Unique, ForeignKey or Check in `after`
     "drop_constraint",     # ... in `before`
     "create_index",

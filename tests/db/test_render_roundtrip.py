@@ -379,3 +379,44 @@ def test_pg_replacing_a_key_that_foreign_keys_use(pg_url: str) -> None:
     assert [c.kind for c in changes].count("add_constraint") == 3  # the new key and both FKs again
     assert pg_sql(pg_url, "SELECT * FROM member") == [(1, "a")]
     pg_push(pg_url, pg(org, member))  # and back: the unique index goes, the constraint returns
+
+
+def test_pg_extension_schema_namespace_drop_and_checks_through_a_rename(pg_url: str) -> None:
+    a = pg(Table("old", "t", [col("x", "integer")]),
+           users(col("qty", "integer"), checks=[Check("users_qty_check", "qty > 0")],
+                 indexes=[Index("users_qty_idx", ["qty"], where="qty > 10")]),
+           namespaces=[Namespace("old"), Namespace("ext")], extensions=[Extension("citext")])
+    pg_push(pg_url, a)
+    b = pg(users(col("amount", "integer", renamed_from="qty"), checks=[Check("users_qty_check", "amount > 0")],
+                 indexes=[Index("users_qty_idx", ["amount"], where="amount > 10")]),
+           namespaces=[Namespace("ext")], extensions=[Extension("citext", "ext")])
+    schemas = ["public", "old", "ext"]
+    want = normalize_schema(b)
+    have = pg_read(pg_url, schemas)
+    changes = diff(have, want)
+    assert [c.kind for c in changes] == ["alter_extension", "rename_column", "drop_table", "drop_schema"]
+    assert changes[-1].data_loss  # old still holds t when the change is planned
+    pg_apply(pg_url, render(changes, have, want))
+    assert diff(pg_read(pg_url, schemas), want) == []
+    assert pg_sql(pg_url, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                          "WHERE extname = 'citext'") == [("ext",)]
+    assert pg_sql(pg_url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'old'") == [(0,)]
+
+
+def test_sqlite_table_options_and_checks_through_a_rename(sqlite_path: Path) -> None:
+    conn = lite_connect(sqlite_path)
+    t = main("t", [col("id", "INTEGER", False), col("qty", "INTEGER")], primary_key=PrimaryKey(None, ["id"]),
+             checks=[Check(None, "qty > 0")])
+    lite_push(conn, lite(t))
+    conn.execute("INSERT INTO t VALUES (1, 5)")
+    strict = main("t", [col("id", "INTEGER", False), col("qty", "INTEGER")], primary_key=PrimaryKey(None, ["id"]),
+                  checks=[Check(None, "qty > 0")], strict=True, autoincrement=True)
+    changes = lite_push(conn, lite(strict))
+    assert [c.kind for c in changes] == ["alter_table"]
+    assert conn.execute("SELECT * FROM t").fetchall() == [(1, 5)]
+    assert "STRICT" in conn.execute("SELECT sql FROM sqlite_schema WHERE name = 't'").fetchone()[0]
+    rowid = main("t", [col("id", "INTEGER", False), col("n", "INTEGER", renamed_from="qty")],
+                 primary_key=PrimaryKey(None, ["id"]), checks=[Check(None, "n > 0")], without_rowid=True)
+    changes = lite_push(conn, lite(rowid))
+    assert sorted(c.kind for c in changes) == ["alter_table", "rename_column"]
+    assert conn.execute("SELECT * FROM t").fetchall() == [(1, 5)]

@@ -210,6 +210,53 @@ def test_new_table_fk_waits_for_a_key_added_to_an_existing_table() -> None:
     assert [c.after.__class__.__name__ for c in diff(a, b)[1:]] == ["Unique", "ForeignKey"]
 
 
+def test_checks_and_index_predicates_follow_a_column_rename() -> None:
+    from schemalens.normalize import normalize_schema
+
+    a = pg(table("t", Column("qty", "integer"), checks=[Check("t_qty_check", "qty > 0")],
+                 indexes=[Index("t_idx", ["qty"], where="qty > 10")]))
+    b = pg(table("t", Column("amount", "integer", renamed_from="qty"), checks=[Check("t_qty_check", "amount > 0")],
+                 indexes=[Index("t_idx", ["amount"], where="amount > 10")]))
+    assert kinds(diff(normalize_schema(a), normalize_schema(b))) == ["rename_column"]
+    lite_a = Schema("sqlite", tables=[Table("main", "t", [Column("qty", "INTEGER")],
+                                            checks=[Check(None, '"qty" > 0 AND qty <> \'qty\'')])])
+    lite_b = Schema("sqlite", tables=[Table("main", "t", [Column("n", "INTEGER", renamed_from="qty")],
+                                            checks=[Check(None, "n > 0 AND n <> 'qty'")])])
+    assert kinds(diff(lite_a, lite_b)) == ["rename_column"]
+
+
+def test_sqlite_table_options_rebuild_the_table() -> None:
+    before = Table("main", "t", [Column("id", "INTEGER", False)], primary_key=PrimaryKey(None, ["id"]))
+    after = copy.deepcopy(before)
+    after.strict, after.without_rowid = True, True
+    changes = diff(Schema("sqlite", tables=[before]), Schema("sqlite", tables=[after]))
+    assert [(c.kind, c.description) for c in changes] == [
+        ("alter_table", "alter table main.t: set STRICT, set WITHOUT ROWID (rebuilds the table)")]
+    after = copy.deepcopy(before)
+    after.autoincrement = True
+    assert kinds(diff(Schema("sqlite", tables=[before]), Schema("sqlite", tables=[after]))) == ["alter_table"]
+
+
+def test_extension_moved_to_another_schema() -> None:
+    a = pg(extensions=[Extension("citext", "public"), Extension("hstore", "ext")])
+    b = pg(extensions=[Extension("citext", "ext"), Extension("hstore")], namespaces=[Namespace("ext")])
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [("create_schema", "ext"), ("alter_extension", "citext")]
+
+
+def test_namespaces_dropped_only_when_the_file_manages_them() -> None:
+    a = pg(table("t", ident(), schema="old"), table("u", ident()),
+           namespaces=[Namespace("old"), Namespace("empty"), Namespace("kept")])
+    b = pg(table("u", ident()), namespaces=[Namespace("kept")])
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [
+        ("drop_table", "t"), ("drop_schema", "old"), ("drop_schema", "empty")]
+    assert changes[1].data_loss == "drops schema old with its tables t and all their rows"
+    assert changes[2].data_loss is None
+    # no CREATE SCHEMA in the file: the database's namespaces are not the file's business
+    assert kinds(diff(a, pg(table("u", ident()), table("t", ident(), schema="old")))) == []
+
+
 def test_foreign_keys_on_a_replaced_key_are_dropped_first_and_added_again() -> None:
     users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
     tagging = table("taggings", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "taggings_user_fkey")])

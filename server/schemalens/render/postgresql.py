@@ -192,6 +192,13 @@ class _Renderer:
         schema = f" SCHEMA {q(change.after.schema)}" if change.after.schema else ""
         yield f"CREATE EXTENSION IF NOT EXISTS {q(change.name)}{schema}"
 
+    def drop_schema(self, change: Change) -> Iterator[str]:
+        # No CASCADE: what the file does not manage (views, functions) makes this fail.
+        yield f"DROP SCHEMA {q(change.name)}"
+
+    def alter_extension(self, change: Change) -> Iterator[str]:
+        yield f"ALTER EXTENSION {q(change.name)} SET SCHEMA {q(change.after.schema)}"
+
     def drop_extension(self, change: Change) -> Iterator[str]:
         yield f"DROP EXTENSION {q(change.name)}"
 

@@ -208,7 +208,7 @@ class _Renderer:
         if new is None or old is None:
             return False
         for change in group:
-            if change.kind in ("alter_column", "add_constraint", "drop_constraint"):
+            if change.kind in ("alter_column", "alter_table", "add_constraint", "drop_constraint"):
                 return True
             if change.kind == "add_column" and not can_add_column(change.after, new):
                 return True
