@@ -599,6 +599,8 @@ class _Differ:
         can be written inside CREATE TABLE."""
         old = self.matched[(fk.ref_schema, fk.ref_table)]
         wanted = set(fk.ref_columns)
+        if (fk.ref_schema, fk.ref_table, frozenset(wanted)) in self.dropped_keys():
+            return False  # dropped before the table is created, added again after it
         keys = [set(old.primary_key.columns)] if old.primary_key else []
         keys += [set(u.columns) for u in old.uniques]
         keys += [set(i.columns) for i in old.indexes if i.unique and i.where is None]

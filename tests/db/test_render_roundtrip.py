@@ -375,8 +375,11 @@ def test_pg_replacing_a_key_that_foreign_keys_use(pg_url: str) -> None:
     pg_sql(pg_url, "INSERT INTO org VALUES (1, 'a'); INSERT INTO member VALUES (1, 'a')")
     org_b = Table("public", "org", org.columns, primary_key=PrimaryKey("org_pk", ["id"]),
                   indexes=[Index("org_code_idx", ["code"], unique=True)])
-    changes = pg_push(pg_url, pg(org_b, member))
-    assert [c.kind for c in changes].count("add_constraint") == 3  # the new key and both FKs again
+    audit = Table("public", "audit", [col("org_id", "integer")],
+                  foreign_keys=[ForeignKey(None, ["org_id"], "public", "org", ["id"])])
+    changes = pg_push(pg_url, pg(org_b, member, audit))
+    # the new key, both FKs again, and the new table's FK once the key is back
+    assert [c.kind for c in changes].count("add_constraint") == 4
     assert pg_sql(pg_url, "SELECT * FROM member") == [(1, "a")]
     pg_push(pg_url, pg(org, member))  # and back: the unique index goes, the constraint returns
 

@@ -268,6 +268,12 @@ def test_foreign_keys_on_a_replaced_key_are_dropped_first_and_added_again() -> N
         ("drop_constraint", "users", "users_pkey"), ("add_constraint", "users", "users_pk"),
         ("add_constraint", "orders", "orders_user_fkey"), ("drop_table", None, "taggings")]
     assert changes[4].after == orders.foreign_keys[0]
+    # a new table's FK on the replaced key waits for the new key
+    fresh = table("audit", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users")])
+    changes = diff(pg(users), pg(users_b, fresh))
+    assert [(c.kind, c.name) for c in changes] == [
+        ("drop_constraint", "users_pkey"), ("create_table", "audit"), ("add_constraint", "users_pk"),
+        ("add_constraint", "audit_user_id_fkey")]
     # a key that stays keeps its foreign keys alone
     assert kinds(diff(pg(users, tagging), pg(users, tagging))) == []
 
