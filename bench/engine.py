@@ -32,8 +32,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from generate_schema import generate_schema  # noqa: E402
-from tests.pgserver import PgServer  # noqa: E402
+from generate_schema import generate_schema
+
+from tests.pgserver import PgServer
 
 REFLECT = """
 import sys

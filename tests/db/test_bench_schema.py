@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-
-from bench.generate_schema import generate_schema
 from schemalens import workflows
 from schemalens.config import load_settings
 from schemalens.diff import Renames
+
+from bench.generate_schema import generate_schema
 
 
 def test_generated_schema_checks_in_sync(pg_url: str, tmp_path: Path) -> None:
