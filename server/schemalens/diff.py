@@ -528,18 +528,21 @@ class _Differ:
         return None
 
     def match_tables(self) -> None:
+        # Schema.table scans the list: by key once here, or 1,000 tables cost 2M compares.
+        actual = _by_key(self.actual.tables)
+        desired = _by_key(self.desired.tables)
         claimed: set[tuple[str, str]] = set()
         for table in self.desired.tables:
-            if self.actual.table(*table.key) is not None:
+            if table.key in actual:
                 claimed.add(table.key)
         for table in self.desired.tables:
-            same = self.actual.table(*table.key)
+            same = actual.get(table.key)
             if same is not None:
                 self.matched[table.key] = same
                 continue
             source = self.stated_table_source(table)
-            old = self.actual.table(table.schema, source) if source else None
-            if old is not None and old.key not in claimed and self.desired.table(*old.key) is None:
+            old = actual.get((table.schema, source)) if source else None
+            if old is not None and old.key not in claimed and old.key not in desired:
                 claimed.add(old.key)
                 self.matched[table.key] = old
                 self.table_renames[old.key] = table.name
@@ -752,13 +755,16 @@ class _Differ:
 
     def columns(self, old: Table, new: Table) -> None:
         label = qualified(new.schema, new.name)
-        claimed = {c.name for c in new.columns if old.column(c.name) is not None}
+        have: dict[str, Column] = {}
+        for c in old.columns:
+            have.setdefault(c.name, c)  # the first, as Table.column finds it
+        claimed = {c.name for c in new.columns if c.name in have}
         added: list[Change] = []
         for column in new.columns:
-            before = old.column(column.name)
+            before = have.get(column.name)
             if before is None:
                 source = self.stated_column_source(new, column)
-                candidate = old.column(source) if source else None
+                candidate = have.get(source) if source else None
                 if candidate is not None and source not in claimed and new.column(candidate.name) is None:
                     claimed.add(candidate.name)
                     before = candidate
@@ -890,6 +896,14 @@ class _Differ:
         self.emit("create_index", Change(
             "create_index", table.schema, table.name, name, after=index, lock=lock,
             description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+
+
+def _by_key(tables: list[Table]) -> dict[tuple[str, str], Table]:
+    """Tables by (schema, name); the first of a duplicated key, as Schema.table finds it."""
+    found: dict[tuple[str, str], Table] = {}
+    for table in tables:
+        found.setdefault(table.key, table)
+    return found
 
 
 def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
