@@ -10,6 +10,7 @@ and the editor never sees diagnostics for text it no longer has.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,7 @@ class Checks:
                 return None
             project.latest, project.target = result, target
             self.publish(project, result)
+            settle_heap()
             return result
 
     async def request_migrations(self, target: Target) -> None:
@@ -125,6 +127,19 @@ class Checks:
         for path in result.snapshot.files:
             if path in result.snapshot.overlays:
                 self.server.protocol.notify(STATUS, status_of(result, path))
+
+
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic GC's reach (gc.freeze).
+
+    A check allocates millions of objects, and the schemas it keeps (the database's,
+    the last result) stay alive for the next one. Left to the collector, each check's
+    allocations trigger full collections that walk all of those again: at 1,000 tables
+    that doubled a warm check's time. Frozen objects are still freed by reference
+    counting when dropped; cycles among the check's temporaries were already collected
+    by the young collections that ran during it.
+    """
+    gc.freeze()
 
 
 def status_of(result: CheckResult, path: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from pygls.workspace import TextDocument
 
 from schemalens.config import ConfigError
 from schemalens.lsp import settings as editor_settings
-from schemalens.lsp.checks import Checks
+from schemalens.lsp.checks import Checks, settle_heap
 from schemalens.lsp.database import Databases
 from schemalens.lsp.targets import Target, classify
 
@@ -159,4 +159,6 @@ def create_server() -> SchemalensServer:
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
-    create_server().start_io()
+    server = create_server()
+    settle_heap()  # the modules just imported live as long as the server
+    server.start_io()
