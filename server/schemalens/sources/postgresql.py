@@ -24,9 +24,11 @@ like other skipped statements, since pg_dump writes one for every object.
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from typing import Any
 
 from pglast import ast as pg_ast
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
-from pglast.parser import ParseError, parse_sql_json
+from pglast.parser import ParseError, parse_sql_json, split
 from pglast.stream import RawStream
 
 from schemalens.model import (
@@ -1529,8 +1531,11 @@ class _Builder:
             for fk in other.foreign_keys:
                 if (fk.ref_schema, fk.ref_table) == table.key:
                     fk.ref_columns = swap(fk.ref_columns)
-        for _, _, raw in self.extra[id(table)].deferred.values():
+        deferred = self.extra[id(table)].deferred
+        for key, (obj, attr, raw) in deferred.items():
+            raw = copy.deepcopy(raw)  # parse trees are cached between parses: never edit one
             _rename_refs(raw, old, new)
+            deferred[key] = (obj, attr, raw)
         for seq in self.schema.sequences:
             if seq.owned_by == (table.schema, table.name, old):
                 seq.owned_by = (table.schema, table.name, new)
@@ -2020,12 +2025,11 @@ def _parse_file(b: _Builder, path: str, text: str) -> Iterator[_Stmt]:
             b.problems.append(Problem("info", "skipped-statement",
                                       f"psql meta-command {command} skipped",
                                       b.f.span(cut.start, cut.end)))
-    try:
-        tree = json.loads(parse_sql_json(clean))
-        yield from _statements(b, tree, 0, 0, len(clean))
+    parsed = _parse_statements(clean, b.f)
+    if parsed is not None:
+        for tree, base, start, end in parsed:
+            yield from _statements(b, tree, base, start, end)
         return
-    except ParseError:
-        pass
     if ranges is None:
         ranges, _ = _split(clean)
     base = pos = 0
@@ -2033,6 +2037,42 @@ def _parse_file(b: _Builder, path: str, text: str) -> Iterator[_Stmt]:
         base += len(clean[pos:start].encode("utf-8"))
         pos = start
         yield from _parse_chunk(b, clean, start, end, base, retry=True)
+
+
+# Statement text -> its parse tree (JSON, locations relative to the statement). The editor
+# parses the whole file on every save while one statement changed: the others come from
+# here. Trees are shared between parses, so nothing may modify one (see rename_column).
+_TREES: dict[str, Json] = {}
+_TREES_LIMIT = 50_000
+_TREES_LOCK = threading.Lock()
+
+
+def _parse_statements(clean: str, f: _File) -> list[tuple[Json, int, int, int]] | None:
+    """(tree, byte offset, start, end) of each statement of a file that parses; None when
+    it does not (the caller then finds each error's place)."""
+    try:
+        slices = split(clean, only_slices=True)  # PostgreSQL's grammar decides where they end
+    except ParseError:
+        return None
+    out = []
+    base = pos = 0
+    with _TREES_LOCK:
+        for piece in slices:
+            start, end = piece.start, piece.stop
+            base = start if f._ascii else base + len(clean[pos:start].encode("utf-8"))
+            pos = start
+            text = clean[start:end]
+            tree = _TREES.pop(text, None)
+            if tree is None:
+                try:
+                    tree = json.loads(parse_sql_json(text))
+                except ParseError:
+                    return None
+            _TREES[text] = tree  # (re)inserted last: the oldest go first
+            out.append((tree, base, start, end))
+        while len(_TREES) > _TREES_LIMIT:
+            del _TREES[next(iter(_TREES))]
+    return out
 
 
 def _parse_chunk(b: _Builder, clean: str, start: int, end: int, base: int,

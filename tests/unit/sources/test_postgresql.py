@@ -727,3 +727,35 @@ def test_a_thousand_table_schema_parses_fast(capsys: pytest.CaptureFixture[str])
     with capsys.disabled():
         print(f"\nparse_postgresql: {text.count(chr(10))} lines, 1000 tables in {best:.3f} s "
               f"wall, {best_cpu:.3f} s CPU (best of 3)")
+
+
+# --- the statement parse cache (the editor parses the whole file on every save) ---------
+
+
+def test_an_edited_statement_is_read_again_and_the_others_keep_their_places() -> None:
+    before = "CREATE TABLE a (x varchar(10));\nCREATE TABLE b (y int);\n"
+    assert table(ok(before), "a").columns[0].type == "character varying(10)"
+    after = "-- moved down\nCREATE TABLE a (x varchar(20), z text);\nCREATE TABLE b (y int);\n"
+    schema = ok(after)
+    assert [(c.name, c.type) for c in table(schema, "a").columns] == [
+        ("x", "character varying(20)"), ("z", "text")]
+    assert table(schema, "b").span == Span("schema.sql", 2, 13, 2, 14)
+    assert ok(before) == ok(before)  # and back again, from the cache
+
+
+def test_a_rename_does_not_leak_into_the_cached_statements() -> None:
+    create = "CREATE TABLE t (a int CHECK (a > 0), b int DEFAULT 1);\nCREATE INDEX i ON t (a) WHERE a > 1;\n"
+    renamed = ok(create + "ALTER TABLE t RENAME COLUMN a TO c;\n")
+    assert table(renamed, "t").checks[0].expression == "c > 0"
+    assert table(renamed, "t").indexes[0].columns == ["c"]
+    plain = table(ok(create), "t")  # same CREATE statements, from the cache, without the rename
+    assert plain.checks[0].expression == "a > 0"
+    assert plain.indexes[0].columns == ["a"] and plain.indexes[0].where == "a > 1"
+
+
+def test_non_ascii_text_before_a_statement_keeps_its_positions() -> None:
+    text = "CREATE TABLE é (x int); -- ü\nCREATE TABLE u (y text CHECK (y <> 'ö'));\n"
+    for _ in range(2):
+        result = parse(text)
+        assert table(result.schema, "u").span == Span("schema.sql", 1, 13, 1, 14)
+        assert table(result.schema, "u").checks[0].span.start_line == 1
