@@ -676,6 +676,8 @@ class _Differ:
     def as_renamed(self, old: Table, new: Table) -> Table:
         """The actual table as the database will hold it after the renames ran: the
         database carries renames into keys, references and index definitions."""
+        if not self.table_renames and not self.column_renames:
+            return old  # nothing is renamed: the database keeps it as it is
         own = self.column_renames.get(new.key, {})
 
         def cols(names: list[str], renamed: dict[str, str] = own) -> list[str]:
@@ -931,7 +933,7 @@ def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any
             same = take(lambda a: a.name is None and _same_shape(a, obj))
         if same is None:
             fresh.append(obj)
-        elif same.name is not None and dataclasses.replace(same, name=obj.name) != obj:
+        elif same.name is not None and same != obj:  # found by name: the names are equal
             gone.append(same)
             fresh.append(obj)
         else:
