@@ -153,6 +153,17 @@ def test_pg_enums_add_reorder_remove(pg_url: str) -> None:
     assert pg_sql(pg_url, "SELECT mood::text, moods::text FROM users") == [("b", "{a,b}")]
 
 
+def test_pg_removing_the_enum_value_a_default_names(pg_url: str) -> None:
+    def schema(values: list[str], default: str) -> Schema:
+        return pg(users(col("mood", "public.mood", default=default)), enums=[Enum("public", "mood", values)])
+    pg_push(pg_url, schema(["a", "b"], "'a'"))
+    pg_push(pg_url, schema(["a", "b", "c"], "'c'"))
+    # back: 'c' goes, and the old default 'c' must not be set again on the new type
+    changes = pg_push(pg_url, schema(["a", "b"], "'b'"))
+    assert [c.kind for c in changes] == ["recreate_enum", "alter_column"]
+    assert pg_sql(pg_url, "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef") == [("'b'::mood",)]
+
+
 def test_pg_serial_identity_sequences_schemas_comments(pg_url: str) -> None:
     a = pg(users(col("n", "integer", False), col("m", "bigint", False)))
     pg_push(pg_url, a)

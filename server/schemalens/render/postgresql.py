@@ -222,7 +222,9 @@ class _Renderer:
 
     def recreate_enum(self, change: Change) -> Iterator[str]:
         """Rename the old type away, create the new one, move every column over through
-        text (defaults are set again: they are bound to the old type), drop the old."""
+        text, drop the old. Defaults are bound to the old type: they are dropped first and
+        set again only where the file keeps them (a default naming a removed value cannot
+        be; a changed default is the column's own alter_column change)."""
         old: Enum = change.before
         new: Enum = change.after
         old_name = (new.name + _OLD_ENUM_SUFFIX).encode()[:63].decode(errors="ignore")
@@ -238,7 +240,9 @@ class _Renderer:
                 depth = column.type.count("[]")
                 text = "text" + "[]" * depth
                 yield f"{alter} TYPE {column.type} USING {q(column.name)}::{text}::{column.type}"
-                if column.default is not None:
+                wanted = self.desired.table(table.schema, table.name)
+                kept = wanted.column(column.name) if wanted else None
+                if column.default is not None and kept is not None and kept.default == column.default:
                     yield f"{alter} SET DEFAULT {column.default}"
         yield f"DROP TYPE {qn(new.schema, old_name)}"
 
