@@ -15,7 +15,6 @@ ChangeKind = Literal[
     "drop_schema",         # only when the file manages namespaces (has CREATE SCHEMA)
     "create_extension",
     "alter_extension",     # before/after: Extension; moved to another schema
-    "drop_extension",
     "create_enum",
     "add_enum_value",      # after: Enum (new value list); name: the value added
     "drop_enum",

@@ -50,7 +50,7 @@ _PHASES = (
     "create_table", "add_column", "alter_column",
     "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
     "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
-    "drop_extension", "drop_schema",
+    "drop_schema",
 )
 
 _TABLE_OPTIONS = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
@@ -437,8 +437,10 @@ class _Differ:
                                             description=f"drop schema {ns.name}"))
 
     def extensions(self) -> None:
+        """Create and move what the file names; never drop. Hosted PostgreSQL installs
+        extensions of its own (Supabase: pg_graphql, pgcrypto, ...), a file rarely lists
+        them, and dropping one drops every column of its types with their data."""
         have = {e.name: e for e in self.actual.extensions}
-        want = {e.name for e in self.desired.extensions}
         for ext in self.desired.extensions:
             old = have.get(ext.name)
             if old is None:
@@ -450,12 +452,6 @@ class _Differ:
                 self.emit("create_extension", Change(
                     "alter_extension", ext.schema, None, ext.name, before=old, after=ext,
                     description=f"move extension {ext.name} to schema {ext.schema}"))
-        for ext in self.actual.extensions:
-            if ext.name not in want:
-                self.emit("drop_extension", Change(
-                    "drop_extension", ext.schema or "", None, ext.name, before=ext,
-                    data_loss=f"drops extension {ext.name} and the objects it provides",
-                    description=f"drop extension {ext.name}"))
 
     def enums(self) -> None:
         for enum in self.desired.enums:

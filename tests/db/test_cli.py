@@ -207,3 +207,16 @@ def test_unknown_type_is_warned_then_refused_by_the_database_leaving_it_unchange
     assert "citext" in err  # the parser's warning, before anything runs
     assert code == 3 and 'citext" does not exist' in err and "Traceback" not in err
     assert pg_rows(pg_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1") == [("keep",)]
+
+
+def test_extensions_only_in_the_database_are_left_alone(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE EXTENSION hstore")
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, attrs hstore)")
+    schema = write(tmp_path / "schema.sql", "CREATE EXTENSION IF NOT EXISTS citext;\n"
+                                            "CREATE TABLE t (id int PRIMARY KEY, attrs hstore);\n")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 0, out + err
+    assert pg_rows(pg_url, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1") == [
+        ("citext",), ("hstore",)]
+    assert run("check", "--db", pg_url, "--schema", str(schema))[0] == 0

@@ -42,7 +42,7 @@ DRIFT_CODES = {
     "create_enum": "missing-enum", "drop_enum": "extra-enum",
     "add_enum_value": "enum-differs", "recreate_enum": "enum-differs",
     "create_schema": "missing-object", "create_extension": "missing-object",
-    "create_sequence": "missing-object", "drop_extension": "extra-object",
+    "create_sequence": "missing-object",
     "drop_sequence": "extra-object", "alter_sequence": "object-differs",
     "set_comment": "comment-differs",
     "drop_schema": "extra-object", "alter_extension": "object-differs", "alter_table": "table-differs",

@@ -199,9 +199,6 @@ class _Renderer:
     def alter_extension(self, change: Change) -> Iterator[str]:
         yield f"ALTER EXTENSION {q(change.name)} SET SCHEMA {q(change.after.schema)}"
 
-    def drop_extension(self, change: Change) -> Iterator[str]:
-        yield f"DROP EXTENSION {q(change.name)}"
-
     def create_enum(self, change: Change) -> Iterator[str]:
         values = ", ".join(literal(v) for v in change.after.values)
         yield f"CREATE TYPE {qn(change.schema, change.name)} AS ENUM ({values})"
