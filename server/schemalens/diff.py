@@ -57,6 +57,7 @@ _TABLE_OPTIONS = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AU
 _NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
 _TYPE = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<args>[^)]*)\))?(?P<rest>(?: with(?:out)? time zone)?)(?P<array>(?:\[\])*)$")
 _LEADING_IDENT = re.compile(r'^("(?:[^"]|"")*"|[^\W\d][\w$]*)(.*)$', re.S)
+_QUALIFIED_TYPE = re.compile(r'^(?:(?P<schema>"(?:[^"]|"")*"|[^\W\d][\w$]*)\.)?(?P<rest>(?P<name>"(?:[^"]|"")*"|[^\W\d][\w$]*).*)$', re.S)
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 _TO_TEXT_SAFE = {
     "smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean",
@@ -113,6 +114,12 @@ def adopt_sqlite_spelling(actual: Schema, desired: Schema) -> Schema:
 
 
 # --- helpers over the model -------------------------------------------------------------
+
+
+def _unquoted_pair(match: re.Match[str]) -> tuple[str, str]:
+    def unquote(name: str) -> str:
+        return name[1:-1].replace('""', '"') if name.startswith('"') else name
+    return unquote(match.group("schema") or "public"), unquote(match.group("name"))
 
 
 def qualified(schema: str, name: str) -> str:
@@ -807,15 +814,27 @@ class _Differ:
             return True
         return (is_own_serial(old, self.actual, table.schema) and is_own_serial(new, self.desired, table.schema))
 
+    def same_unmanaged_type(self, old: str, new: str) -> bool:
+        """A type schemalens does not manage (an extension's: citext, vector, geometry) is
+        the same type whatever schema the file or the database qualifies it with: hosted
+        PostgreSQL keeps extensions in their own schema (Supabase: `extensions`) and files
+        name them through the search_path."""
+        a, b = _QUALIFIED_TYPE.match(old), _QUALIFIED_TYPE.match(new)
+        if not (a and b) or a.group("rest") != b.group("rest") or a.group("schema") == b.group("schema"):
+            return False
+        managed = {(e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)}
+        return not ({_unquoted_pair(a), _unquoted_pair(b)} & managed)
+
     def column(self, table: Table, old: Column, new: Column) -> None:
         label = f"{qualified(table.schema, table.name)}.{new.name}"
         parts: list[str] = []
         losses: list[str] = []
         locks: list[str] = []
         tlabel = qualified(table.schema, table.name)
-        if old.type != new.type or old.collation != new.collation:
-            parts.append(f"type {old.type} -> {new.type}" if old.type != new.type else f"collation -> {new.collation}")
-            if old.type != new.type:
+        type_differs = old.type != new.type and not self.same_unmanaged_type(old.type, new.type)
+        if type_differs or old.collation != new.collation:
+            parts.append(f"type {old.type} -> {new.type}" if type_differs else f"collation -> {new.collation}")
+            if type_differs:
                 if self.pg and not type_change_is_safe(old.type, new.type):
                     losses.append(f"changes type of {label} from {old.type} to {new.type}: "
                                   "values that do not fit fail the change or are cut")
@@ -823,7 +842,7 @@ class _Differ:
                         and sqlite_affinity(new.type) not in ("TEXT", "BLOB"):
                     losses.append(f"changes type of {label} from {old.type} to {new.type}: "
                                   f"values are converted to {sqlite_affinity(new.type)} affinity where they can be")
-            if self.pg and (old.type != new.type and type_change_rewrites(old.type, new.type)):
+            if self.pg and type_differs and type_change_rewrites(old.type, new.type):
                 locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
             elif self.pg and old.collation != new.collation:
                 locks.append(f"rebuilds indexes on {label} under an ACCESS EXCLUSIVE lock")

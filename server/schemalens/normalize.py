@@ -764,8 +764,10 @@ def normalize_schema(schema: Schema) -> Schema:
 
 
 def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
-    """Qualify an unqualified user type: with the schema of the only enum of that name
-    when there is one, else with public (where search_path looks)."""
+    """Qualify an unqualified enum: with the schema of the only enum of that name when
+    there is one, else with public (where search_path looks). A type the schema does not
+    define (an extension's: citext, vector) stays as written: the search_path finds it
+    wherever the platform installed it, and diff compares such types by name."""
     homes: dict[str, set[str]] = {}
     for enum in schema.enums:
         homes.setdefault(enum.name, set()).add(enum.schema)
@@ -775,6 +777,8 @@ def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
         if not isinstance(parsed, _UserType):
             return parsed
         found = homes.get(parsed.name, set())
+        if parsed.schema is None and not found:
+            return f"{maybe_double_quote_name(parsed.name)}{parsed.suffix}"
         home = next(iter(found)) if len(found) == 1 and DEFAULT_USER_SCHEMA not in found else DEFAULT_USER_SCHEMA
         return parsed.qualified(home)
 

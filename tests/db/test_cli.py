@@ -220,3 +220,19 @@ def test_extensions_only_in_the_database_are_left_alone(pg_url: str, tmp_path: P
     assert pg_rows(pg_url, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1") == [
         ("citext",), ("hstore",)]
     assert run("check", "--db", pg_url, "--schema", str(schema))[0] == 0
+
+
+def test_extension_types_in_the_platforms_schema_are_not_drift(pg_server_url: str, pg_url: str, tmp_path: Path) -> None:
+    """Supabase-style: extensions live in schema `extensions`, found through the search_path."""
+    name = pg_url.rpartition("/")[2]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA extensions")
+        conn.execute("CREATE EXTENSION citext SCHEMA extensions")
+        conn.execute(f'ALTER DATABASE "{name}" SET search_path = public, extensions')
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, email citext)")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE t (id int PRIMARY KEY, email citext, alias citext);")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 0, out + err
+    assert "email" not in out  # only the new column
+    assert run("check", "--db", pg_url, "--schema", str(schema))[0] == 0
