@@ -183,3 +183,21 @@ async def test_no_database_push_creates_it(client, project: Path) -> None:
     status = await wait(waiting)
     assert columns(project / ".schemalens" / "dev.db", "users") == ["id", "email"]
     assert status.state == "in-sync"
+
+
+async def test_studio_command_serves_the_files_database(client, project: Path) -> None:
+    import httpx
+
+    db, schema, _ = await setup(client, project, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);",
+                                "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);")
+    first = await wait(client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+        command="schemalens.studio", arguments=[{"uri": uri_of(schema)}])))
+    assert first["ok"] and first["url"].startswith("http://127.0.0.1:")
+    again = await wait(client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+        command="schemalens.studio", arguments=[{"uri": uri_of(schema)}])))
+    assert again["url"] == first["url"]  # one studio per database for the session
+    with httpx.Client(follow_redirects=True) as http:
+        page = http.get(first["url"])
+        assert page.status_code == 200
+        tables = http.get(first["url"].split("?")[0].rstrip("/") + "/api/tables")
+        assert tables.status_code == 200 and "notes" in tables.text

@@ -150,8 +150,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   context.subscriptions.push(
     vscode.commands.registerCommand("schemalens.client.studio", async () => {
-      const url = await runServerCommand("studio");
-      if (typeof url === "string") await vscode.env.openExternal(vscode.Uri.parse(url));
+      const result = (await runServerCommand("studio")) as { ok?: boolean; url?: string } | undefined;
+      if (result?.ok && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
     }),
     vscode.commands.registerCommand("schemalens.client.restart", async () => {
       await stopServer();

@@ -23,16 +23,18 @@ from pygls import uris
 from schemalens import history
 from schemalens.changes import Change, Statement
 from schemalens.config import ConfigError
-from schemalens.connect import mask_url
+from schemalens.connect import ConnectError, mask_url
 from schemalens.lsp import operations
 from schemalens.lsp.analysis import NO_RENAMES
 from schemalens.lsp.diagnostics import MigrationFailure
 from schemalens.lsp.server import SchemalensServer
 from schemalens.lsp.targets import Target
+from schemalens.studio import StudioStartError, start_studio
 from schemalens.workflows import WorkflowError
 
 PUSH, GENERATE, MIGRATE = "schemalens.push", "schemalens.generate", "schemalens.migrate"
 PREVIEW, STATUS, CHECK = "schemalens.previewSql", "schemalens.status", "schemalens.check"
+STUDIO = "schemalens.studio"
 CONFIRM, CANCEL = "Push and lose the data", "Cancel"
 
 
@@ -292,6 +294,23 @@ def _failure_position(failure: Any) -> tuple[int, int]:
         return 1, 1
 
 
+@_command
+async def studio(ls: SchemalensServer, args: CommandArgs) -> Any:
+    """The studio for the file's database, started on first use and kept for the session:
+    returns its URL (with the per-launch token) for the editor to open."""
+    target = await _target(ls, args.uri)
+    url = target.settings.database_url
+    running = ls.studios.get(url)
+    if running is None:
+        try:
+            running = await _in_thread(ls, start_studio, target.settings)
+        except (StudioStartError, ConnectError) as e:
+            raise CommandError(f"cannot start the studio: {e}") from None
+        ls.studios[url] = running
+    return {"ok": True, "url": running.url, "message": f"studio for {mask_url(url)} at {running.base_url}"}
+
+
 COMMANDS: dict[str, Callable[..., Any]] = {
     PUSH: push, GENERATE: generate, MIGRATE: migrate, PREVIEW: preview_sql, STATUS: status, CHECK: check,
+    STUDIO: studio,
 }

@@ -41,6 +41,7 @@ class SchemalensServer(LanguageServer):
         super().__init__("schemalens", VERSION, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.databases = Databases()
         self.checks = Checks(self)
+        self.studios: dict[str, Any] = {}  # database URL -> running studio (schemalens.studio)
         self.initialization_options: dict[str, Any] = {}
         self._configuration: dict[str, dict[str, Any]] = {}
 
