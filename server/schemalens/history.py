@@ -51,9 +51,8 @@ from schemalens.migrations import (
     try_migrations,
 )
 from schemalens.model import Schema
-from schemalens.normalize import normalize_schema
 from schemalens.render import RenderError, quote_ident, render
-from schemalens.workflows import WorkflowError, load_source, open_database, read_database
+from schemalens.workflows import WorkflowError, load_desired, open_database, read_database
 
 # --- status and integrity ----------------------------------------------------------------
 
@@ -674,6 +673,11 @@ class GenerateResult:
         return 1 if self.refused else 0
 
 
+def _default_schema(settings: Settings) -> str:
+    """generate never touches a database: unqualified names go to the dialect's default."""
+    return "public" if settings.dialect == "postgresql" else "main"
+
+
 def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False) -> GenerateResult:
     """Diff the schema files against the last snapshot and write the next migration."""
     folder, journal = read_folder(settings, must_exist=False)
@@ -695,8 +699,7 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         desired = previous
         result.changes = []
     else:
-        source = load_source(settings, "public" if settings.dialect == "postgresql" else "main")
-        desired = normalize_schema(source.schema)
+        desired = load_desired(settings, _default_schema(settings)).schema
         result.changes = diff(previous, desired, renames)
         if not result.changes:
             return result
@@ -845,8 +848,7 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
     problem = dialect_problem(journal, settings)
     if problem:
         raise WorkflowError(problem)
-    source = load_source(settings, "public" if settings.dialect == "postgresql" else "main")
-    desired = normalize_schema(source.schema)
+    desired = load_desired(settings, _default_schema(settings)).schema
     try:
         last = folder.last_snapshot(journal)
     except MigrationsError as e:

@@ -71,11 +71,6 @@ def load_desired(settings: Settings, default_schema: str = "public",
     return desired
 
 
-def load_source(settings: Settings, default_schema: str = "public") -> SourceResult:
-    """The desired schema as written (not normalized), for front ends that show it."""
-    return load_desired(settings, default_schema).source
-
-
 def _raise_on_errors(result: SourceResult) -> None:
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
