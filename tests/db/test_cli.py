@@ -236,3 +236,16 @@ def test_extension_types_in_the_platforms_schema_are_not_drift(pg_server_url: st
     assert code == 0, out + err
     assert "email" not in out  # only the new column
     assert run("check", "--db", pg_url, "--schema", str(schema))[0] == 0
+
+
+def test_push_names_the_unmanaged_object_a_failing_statement_needs(pg_url: str, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema.sql", """CREATE FUNCTION next_code() RETURNS text
+LANGUAGE sql AS $$ SELECT 'c' || floor(random() * 1000)::text $$;
+
+CREATE TABLE coupons (id int PRIMARY KEY, code text NOT NULL DEFAULT next_code());
+""")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert "not managed" in err  # the function is reported when the file is read
+    assert code == 3, out + err
+    assert "next_code" in err and "schema.sql:1" in err and "create it in the database first" in err
+    assert pg_rows(pg_url, "SELECT count(*) FROM pg_tables WHERE tablename = 'coupons'") == [(0,)]
