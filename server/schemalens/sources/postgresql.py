@@ -620,6 +620,40 @@ class _Stmt:
 
 
 @dataclass
+class _Group:
+    """A CREATE TABLE and the later statements of its file that only add to that table
+    (CREATE INDEX, COMMENT ON TABLE/COLUMN): the unit a parse reuses from an earlier one.
+
+    Its table is reused, as the same objects, when the statements' text, place and
+    search_path are unchanged (the key), what they read of the shared state (relation
+    names, enums, foreign key targets: the log) is the same again, and no other statement
+    of the files names anything it touched (Builder.touched): an ALTER, DROP or RENAME of
+    it or of what it read makes it be built again."""
+
+    create: _Stmt
+    members: list[_Stmt] = field(default_factory=list)
+    key: tuple[Any, ...] | None = None
+    logs: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    clean: bool = True  # its statements raised no problem and left no type to resolve
+    table: Table | None = None
+    entry: _Entry | None = None  # set when reused
+
+
+@dataclass
+class _Entry:
+    key: tuple[Any, ...]
+    table: Table
+    logs: list[list[tuple[Any, ...]]]
+    names: frozenset[str]
+    enum_columns: list[tuple[int, tuple[tuple[str, str], Column, str]]]
+    fk_ref_spans: list[tuple[int, Span]]
+
+
+class _Stale(Exception):
+    """A reused table turned out not to fit the file: parse it from scratch."""
+
+
+@dataclass
 class _TableExtra:
     """What a table needs beyond the model while the files are applied."""
 
@@ -649,6 +683,15 @@ class _Builder:
         self.fk_ref_spans: dict[int, Span] = {}
         self.f: _File = _File("", "")
         self.directives: list[tuple[int, str]] = []
+        # While a table group's statement is applied: what it read of, and wrote to, the
+        # state other statements share (see _Group), so that a later parse can check the
+        # reads and redo the writes instead of building the table again.
+        self.log: list[tuple[Any, ...]] | None = None
+        self.members: dict[int, tuple[_Group, int]] = {}
+        self.groups: list[_Group] = []
+        self.touched: set[str] = set()
+        self.memo: dict[tuple[Any, ...], _Entry] = {}
+        self.used: dict[tuple[Any, ...], _Entry] = {}
 
     def col(self, table: Table, name: str) -> Column | None:
         return self.extra[id(table)].columns.get(name)
@@ -693,10 +736,16 @@ class _Builder:
         return (schemaname or self.creation_schema(), name)
 
     def find_table(self, rv: Json) -> Table | None:
-        if rv.get("schemaname"):
-            return self.tables.get((rv["schemaname"], rv["relname"]))
+        table = self._find_table(rv.get("schemaname"), rv["relname"])
+        if self.log is not None:
+            self.log.append(("table", (rv.get("schemaname"), rv["relname"]), table and table.key))
+        return table
+
+    def _find_table(self, schemaname: str | None, relname: str) -> Table | None:
+        if schemaname:
+            return self.tables.get((schemaname, relname))
         for s in self.lookup_schemas():
-            table = self.tables.get((s, rv["relname"]))
+            table = self.tables.get((s, relname))
             if table is not None:
                 return table
         return None
@@ -714,6 +763,12 @@ class _Builder:
         return None
 
     def find_enum(self, names: list[str]) -> Enum | None:
+        enum = self._find_enum(names)
+        if self.log is not None:
+            self.log.append(("enum", tuple(names), enum and enum.key))
+        return enum
+
+    def _find_enum(self, names: list[str] | tuple[str, ...]) -> Enum | None:
         schemas = names[:-1] if len(names) > 1 else self.lookup_schemas()
         for s in schemas:
             e = self.schema.enum(s, names[-1])
@@ -721,12 +776,29 @@ class _Builder:
                 return e
         return None
 
+    def has_relation(self, key: tuple[str, str]) -> bool:
+        found = key in self.relations
+        if self.log is not None:
+            self.log.append(("relation", key, found))
+        return found
+
+    def set_relation(self, key: tuple[str, str], entry: tuple[str, Any, Table | None]) -> None:
+        self.relations[key] = entry
+        if self.log is not None:
+            self.log.append(("set", key, entry))
+
+    def has_unmanaged(self, key: tuple[str, str]) -> bool:
+        found = key in self.unmanaged_relations
+        if self.log is not None:
+            self.log.append(("unmanaged", key, found))
+        return found
+
     def register(self, schema: str, name: str, kind: str, obj: Any, table: Table | None,
                  span: Span | None) -> bool:
-        if (schema, name) in self.relations:
+        if self.has_relation((schema, name)):
             self.error("duplicate-name", f'relation "{name}" already exists in schema {schema}', span)
             return False
-        self.relations[(schema, name)] = (kind, obj, table)
+        self.set_relation((schema, name), (kind, obj, table))
         return True
 
     def rel_name(self, rv: Json) -> str:
@@ -737,6 +809,13 @@ class _Builder:
     def apply(self, stmt: _Stmt) -> None:
         """Apply one statement; a shape this reader does not expect becomes a problem at
         the statement, never a traceback (the editor reads half-written files)."""
+        member = self.members.get(id(stmt))
+        if member is not None:
+            self.apply_member(*member, stmt)
+            return
+        self.apply_one(stmt)
+
+    def apply_one(self, stmt: _Stmt) -> None:
         try:
             self.dispatch(stmt)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -941,12 +1020,12 @@ class _Builder:
             written = ".".join(n for n in (rv.get("schemaname"), name) if n)
             self.not_managed("table", written, span, why)
             return
-        if (schema, name) in self.relations and body.get("if_not_exists"):
+        if body.get("if_not_exists") and self.has_relation((schema, name)):
             return
         table = Table(schema, name, span=span)
         if not self.register(schema, name, "table", table, table, span):
             return
-        if self.schema.enum(schema, name) is not None:
+        if self.find_enum([schema, name]) is not None:
             self.error("duplicate-name", f"type {schema}.{name} already exists", span)
             return
         self.tables[(schema, name)] = table
@@ -1059,7 +1138,7 @@ class _Builder:
 
     def make_serial(self, table: Table, column: Column) -> None:
         seq = self.choose_name(table.schema, table.name, column.name, "seq")
-        self.relations[(table.schema, seq)] = ("serial-sequence", column, table)
+        self.set_relation((table.schema, seq), ("serial-sequence", column, table))
         literal = _quote_literal(f"{quote_ident(table.schema)}.{quote_ident(seq)}")
         column.default = f"nextval({literal}::regclass)"
         column.nullable = False
@@ -1071,7 +1150,7 @@ class _Builder:
         while True:
             modlabel = label if attempt == 0 else f"{label}{attempt}"
             candidate = make_object_name(name1, name2, modlabel)
-            if (schema, candidate) not in self.relations:
+            if not self.has_relation((schema, candidate)):
                 return candidate
             attempt += 1
 
@@ -1188,7 +1267,7 @@ class _Builder:
         ref_schema = target.schema if target else (rv.get("schemaname") or self.creation_schema())
         if target is None and not rv.get("schemaname"):
             for s in self.lookup_schemas():
-                if (s, rv["relname"]) in self.unmanaged_relations:
+                if self.has_unmanaged((s, rv["relname"])):
                     ref_schema = s
                     break
         fk = ForeignKey(
@@ -1236,7 +1315,7 @@ class _Builder:
                 self.error("unknown-table", f'relation "{self.rel_name(rv)}" does not exist',
                            self.name_span(stmt, rv))
             return
-        if name and (table.schema, name) in self.relations and body.get("if_not_exists"):
+        if name and body.get("if_not_exists") and self.has_relation((table.schema, name)):
             return
         elements = body.get("indexParams", [])
         used = set()
@@ -1722,10 +1801,107 @@ class _Builder:
         else:
             self.unmanaged_stmt(stmt)
 
+    # -- table groups reused between parses -------------------------------------------
+
+    def apply_member(self, group: _Group, i: int, stmt: _Stmt) -> None:
+        if i == 0:
+            group.key = self.group_key(group)
+            entry = self.memo.get(group.key)
+            if entry is not None and not (entry.names & self.touched) and self.reuse(entry):
+                group.entry = entry
+                return
+        elif group.entry is not None:
+            if not self.replay(group.entry.logs[i], [])[0]:
+                raise _Stale  # the table is already reused: only a fresh parse can tell
+            return
+        counts = (len(self.problems), len(self.unmanaged), len(self.pending_types))
+        self.log = []
+        try:
+            self.apply_one(stmt)
+        finally:
+            group.logs.append(self.log)
+            self.log = None
+        if counts != (len(self.problems), len(self.unmanaged), len(self.pending_types)):
+            group.clean = False
+        if i == 0:
+            rv = stmt.body["relation"]
+            group.table = self.tables.get(self.qualify(rv.get("schemaname"), rv["relname"]))
+
+    def group_key(self, group: _Group) -> tuple[Any, ...]:
+        """Everything a group's statements read that is not in its log: their text (to the
+        end of their last line, where a `@renamed` comment may follow), their place, the
+        directives in them, the search_path."""
+        parts = []
+        for stmt in (group.create, *group.members):
+            line = self.f.line(stmt.end)
+            line_end = (self.f.line_starts[line + 1] if line + 1 < len(self.f.line_starts)
+                        else len(self.f.text))
+            directives = tuple((pos - stmt.start, old)
+                               for pos, old in self.directives_in(stmt.start, line_end))
+            parts.append((self.f.text[stmt.start:line_end], self.f.line_col(stmt.start), directives))
+        return (self.f.path, self.default_schema, tuple(self.search_path), tuple(parts))
+
+    def reuse(self, entry: _Entry) -> bool:
+        ok, written = self.replay(entry.logs[0], [])
+        if not ok:
+            for key in written:
+                del self.relations[key]
+            return False
+        table = entry.table
+        self.tables[table.key] = table
+        self.extra[id(table)] = _TableExtra(columns={c.name: c for c in table.columns})
+        self.schema.tables.append(table)
+        self.enum_columns.update(entry.enum_columns)
+        self.fk_ref_spans.update(entry.fk_ref_spans)
+        self.used[entry.key] = entry
+        return True
+
+    def replay(self, log: list[tuple[Any, ...]], written: list[tuple[str, str]]) -> tuple[bool, list[tuple[str, str]]]:
+        """Check what a statement read against the state now, and redo its writes."""
+        for op, key, value in log:
+            if op == "set":
+                self.relations[key] = value
+                written.append(key)
+                continue
+            if op == "relation":
+                now: Any = key in self.relations
+            elif op == "table":
+                table = self._find_table(*key)
+                now = table and table.key
+            elif op == "enum":
+                enum = self._find_enum(key)
+                now = enum and enum.key
+            else:
+                now = key in self.unmanaged_relations
+            if now != value:
+                return False, written
+        return True, written
+
+    def record_groups(self) -> None:
+        """Keep the groups built from scratch whose table nothing else touched."""
+        for group in self.groups:
+            table = group.table
+            if (group.entry is not None or not group.clean or group.key is None or table is None
+                    or len(group.logs) != 1 + len(group.members)
+                    or self.tables.get(table.key) is not table
+                    or any(not fk.ref_columns for fk in table.foreign_keys)):
+                continue
+            names = {table.schema, table.name}
+            for log in group.logs:
+                for _, key, _ in log:
+                    names.update(n for n in key if isinstance(n, str))
+            if names & self.touched:
+                continue
+            self.used[group.key] = _Entry(
+                group.key, table, group.logs, frozenset(names),
+                [(id(c), self.enum_columns[id(c)]) for c in table.columns if id(c) in self.enum_columns],
+                [(id(fk), self.fk_ref_spans[id(fk)]) for fk in table.foreign_keys
+                 if id(fk) in self.fk_ref_spans])
+
     # -- the end ------------------------------------------------------------------------
 
     def finish(self) -> None:
-        for table in self.schema.tables:
+        for table in self.schema.tables:  # (a reused table has nothing deferred)
             for obj, attr, raw in self.extra[id(table)].deferred.values():
                 if attr == "columns":
                     obj.columns = [_index_element(e["IndexElem"]) for e in raw]
@@ -2138,13 +2314,98 @@ def parse_postgresql(files: list[tuple[str, str]], default_schema: str = "public
             gc.enable()
 
 
+# Table groups of the last parses by key (see _Group): the editor parses the whole file on
+# every save while one statement changed.
+_GROUPS: dict[tuple[Any, ...], _Entry] = {}
+_GROUPS_LOCK = threading.Lock()
+
+
 def _parse(files: list[tuple[str, str]], default_schema: str) -> SourceResult:
-    b = _Builder(default_schema)
+    parsed = []
     for path, text in files:
+        reader = _Builder(default_schema)
+        stmts = list(_parse_file(reader, path, text))
+        parsed.append((reader.f, stmts, reader.problems))
+    with _GROUPS_LOCK:
+        memo = dict(_GROUPS)
+    try:
+        b = _build(parsed, default_schema, memo)
+    except _Stale:
+        b = _build(parsed, default_schema, {})
+    with _GROUPS_LOCK:
+        _GROUPS.clear()
+        _GROUPS.update(b.used)
+    return SourceResult(b.schema, b.problems, b.unmanaged)
+
+
+def _build(parsed: list[tuple[_File, list[_Stmt], list[Problem]]], default_schema: str,
+           memo: dict[tuple[Any, ...], _Entry]) -> _Builder:
+    b = _Builder(default_schema)
+    b.memo = memo
+    _find_groups(b, [stmts for _, stmts, _ in parsed])
+    for f, stmts, problems in parsed:
         b.search_path = [default_schema]
-        stmts = list(_parse_file(b, path, text))
-        b.directives = _directives(b.f.text)
+        b.f = f
+        b.problems.extend(problems)
+        b.directives = _directives(f.text)
         for stmt in stmts:
             b.apply(stmt)
     b.finish()
-    return SourceResult(b.schema, b.problems, b.unmanaged)
+    b.record_groups()
+    return b
+
+
+# Statements that change no table other than the one they create, and no name a table
+# statement reads other than through the logged lookups.
+_NEUTRAL = frozenset({"CreateEnumStmt", "VariableSetStmt", "CreateExtensionStmt"})
+
+
+def _find_groups(b: _Builder, files: list[list[_Stmt]]) -> None:
+    """Group each CREATE TABLE with the later statements of its file that add to it, and
+    collect every name the other statements mention (they may alter, drop or rename it)."""
+    by_name: dict[str, list[_Group]] = {}
+    for stmts in files:
+        here: dict[str, _Group] = {}
+        for stmt in stmts:
+            kind, body = stmt.kind, stmt.body
+            if kind == "CreateStmt":
+                group = _Group(stmt)
+                by_name.setdefault(body["relation"]["relname"], []).append(group)
+                here[body["relation"]["relname"]] = group
+                continue
+            target = _member_target(kind, body)
+            if target is not None and target in here:
+                here[target].members.append(stmt)
+                continue
+            if kind in _NEUTRAL or (kind == "CreateSchemaStmt" and not body.get("schemaElts")):
+                continue
+            b.touched.update(_strings(body))
+    for groups in by_name.values():
+        if len(groups) == 1:
+            group = groups[0]
+            b.groups.append(group)
+            for i, stmt in enumerate((group.create, *group.members)):
+                b.members[id(stmt)] = (group, i)
+
+
+def _member_target(kind: str, body: Json) -> str | None:
+    """The table name a CREATE INDEX or COMMENT ON TABLE/COLUMN is about."""
+    if kind == "IndexStmt":
+        return body["relation"]["relname"]
+    if kind == "CommentStmt" and body.get("objtype") in ("OBJECT_TABLE", "OBJECT_COLUMN"):
+        names = _names(body.get("object", {}).get("List", {}).get("items", []))
+        if body["objtype"] == "OBJECT_COLUMN":
+            names = names[:-1]
+        return names[-1] if names else None
+    return None
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
