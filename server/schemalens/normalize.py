@@ -23,6 +23,7 @@ import dataclasses
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import json
 import re
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -749,7 +750,7 @@ def normalize_schema(schema: Schema) -> Schema:
     """A new Schema in canonical spelling; spans and declared renames carried over."""
     if schema.dialect != "postgresql":
         return _copy_schema(schema)
-    resolve = _user_type_resolver(schema)
+    resolve, homes = _user_type_resolver(schema)
     return _clone(
         schema,
         namespaces=[_clone(n) for n in schema.namespaces],
@@ -759,11 +760,37 @@ def normalize_schema(schema: Schema) -> Schema:
         ],
         enums=[_clone(e, values=list(e.values)) for e in schema.enums],
         sequences=[_sequence(s, resolve) for s in schema.sequences],
-        tables=[_table(t, resolve) for t in schema.tables],
+        tables=_tables(schema.tables, resolve, homes),
     )
 
 
-def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
+# Normalized tables by the identity of the table they came from, with the enum homes the
+# resolver had: the PostgreSQL source hands back an unchanged table as the same object
+# (tables are never modified once built), so a save normalizes only the edited tables, and
+# diff finds the same normalized objects as last time. Two generations: what the last two
+# calls used (the editor's file, and the database's schema when it changed).
+_Memo = dict[int, tuple[Table, Any, Table]]
+_TABLES: list[_Memo] = [{}, {}]
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(tables: list[Table], resolve: Callable[[str], str], homes: Any) -> list[Table]:
+    with _TABLES_LOCK:
+        older, newer = _TABLES
+    used: _Memo = {}
+    out = []
+    for table in tables:
+        hit = newer.get(id(table)) or older.get(id(table))
+        if hit is None or hit[0] is not table or hit[1] != homes:
+            hit = (table, homes, _table(table, resolve))
+        used[id(table)] = hit
+        out.append(hit[2])
+    with _TABLES_LOCK:
+        _TABLES[:] = [_TABLES[1], used]
+    return out
+
+
+def _user_type_resolver(schema: Schema) -> tuple[Callable[[str], str], Any]:
     """Qualify an unqualified enum: with the schema of the only enum of that name when
     there is one, else with public (where search_path looks). A type the schema does not
     define (an extension's: citext, vector) stays as written: the search_path finds it
@@ -782,7 +809,7 @@ def _user_type_resolver(schema: Schema) -> Callable[[str], str]:
         home = next(iter(found)) if len(found) == 1 and DEFAULT_USER_SCHEMA not in found else DEFAULT_USER_SCHEMA
         return parsed.qualified(home)
 
-    return resolve
+    return resolve, {name: frozenset(schemas) for name, schemas in homes.items()}
 
 
 def _sequence(sequence: Sequence, resolve: Callable[[str], str]) -> Sequence:

@@ -1,0 +1,43 @@
+"""normalize_schema reuses a table's normalized form while the table object is unchanged
+(the PostgreSQL source hands back unchanged tables as the same objects)."""
+
+from __future__ import annotations
+
+from schemalens.model import Schema
+from schemalens.normalize import normalize_schema
+from schemalens.sources import postgresql
+from schemalens.sources.postgresql import parse_postgresql
+
+SQL = """CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TABLE users (id int4 PRIMARY KEY, feeling mood DEFAULT 'ok'::mood, n varchar(3));
+CREATE TABLE posts (id int, body text);
+"""
+
+
+def parse(text: str) -> Schema:
+    return parse_postgresql([("schema.sql", text)]).schema
+
+
+def test_an_unchanged_table_keeps_its_normalized_form_and_an_edited_one_is_normalized_again() -> None:
+    postgresql._GROUPS.clear()
+    first = normalize_schema(parse(SQL))
+    second = normalize_schema(parse(SQL.replace("body text", "body int8")))
+    assert second.table("public", "users") is first.table("public", "users")
+    assert second.table("public", "posts") is not first.table("public", "posts")
+    assert second.table("public", "posts").column("body").type == "bigint"
+    assert first.table("public", "posts").column("body").type == "text"
+    assert second == normalize_schema(parse_postgresql([("other.sql", SQL.replace("body text", "body int8"))]).schema)
+
+
+def test_a_table_is_normalized_again_when_the_enums_it_may_name_move() -> None:
+    postgresql._GROUPS.clear()
+    raw = parse(SQL)
+    users = normalize_schema(raw).table("public", "users")
+    assert users.column("feeling").type == "public.mood"
+    moved = parse("CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('sad', 'ok');\n" + SQL.split("\n", 1)[1])
+    assert moved.table("public", "users") is not raw.table("public", "users")  # the enum it read moved
+    # the same raw table object, normalized against other enum homes
+    raw.enums[0].schema = "app"
+    again = normalize_schema(raw).table("public", "users")
+    assert again is not users
+    assert again.column("feeling").type == "public.mood"  # an unqualified enum name keeps public
