@@ -9,8 +9,10 @@ order the database needs (dependencies first, drops last) and the cost of each c
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -382,6 +384,27 @@ def describe_constraint(obj: Any) -> str:
 # --- the differ --------------------------------------------------------------------------
 
 
+@dataclass
+class _Pair:
+    """What comparing one table pair emitted (by phase), kept for the next diff."""
+
+    old: Table
+    new: Table
+    context: Any
+    columns: list[tuple[str, Change]]
+    table: list[tuple[str, Change]]
+    kept_fks: list[tuple[ForeignKey, ForeignKey]]
+
+
+# Per table pair of the last two diffs, by the identity of both tables: the editor diffs
+# the same database schema against a file where one table changed, and normalize hands
+# back unchanged tables as the same objects (tables are never modified once built). Used
+# only when nothing is renamed: a rename elsewhere changes how a table compares.
+_PairMemo = dict[tuple[int, int], _Pair]
+_PAIRS: list[_PairMemo] = [{}, {}]
+_PAIRS_LOCK = threading.Lock()
+
+
 class _Differ:
     def __init__(self, actual: Schema, desired: Schema, renames: Renames) -> None:
         self.actual = actual
@@ -398,8 +421,12 @@ class _Differ:
         # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged
         self.kept_fks: dict[tuple[str, str], list[tuple[ForeignKey, ForeignKey]]] = {}
 
+        self.capture: list[tuple[str, Change]] | None = None
+
     def emit(self, phase: str, change: Change) -> Change:
         self.phases[phase].append(change)
+        if self.capture is not None:
+            self.capture.append((phase, change))
         return change
 
     def run(self) -> list[Change]:
@@ -408,16 +435,63 @@ class _Differ:
         self.enums()
         self.sequences()
         self.match_tables()
-        pairs = [(self.matched[t.key], t) for t in self.desired.tables if t.key in self.matched]
-        for old, new in pairs:
-            self.columns(old, new)
-        for old, new in pairs:
-            self.table(self.as_renamed(old, new), new)
+        self.compare_tables([(self.matched[t.key], t) for t in self.desired.tables if t.key in self.matched])
         self.create_tables()
         self.refresh_dependent_fks()
         self.drop_tables()
         self.table_rename_candidates()
         return [c for phase in _PHASES for c in self.phases[phase]]
+
+    def compare_tables(self, pairs: list[tuple[Table, Table]]) -> None:
+        """columns() of every pair, then table() of every pair (it needs all column
+        renames), each replayed from the last diffs where both tables are the same objects
+        as then and nothing is renamed."""
+        reuse = not self.renames.tables and not self.renames.columns and not self.table_renames
+        context = self.context() if reuse else None
+        with _PAIRS_LOCK:
+            older, newer = _PAIRS
+        hits: list[_Pair | None] = []
+        columns: list[list[tuple[str, Change]]] = []
+        for old, new in pairs:
+            hit = newer.get((id(old), id(new))) or older.get((id(old), id(new))) if reuse else None
+            if hit is not None and (hit.old is not old or hit.new is not new or hit.context != context):
+                hit = None
+            hits.append(hit)
+            columns.append(self.replay(hit.columns) if hit else self.captured(self.columns, old, new))
+        reuse = reuse and not self.column_renames
+        used: _PairMemo = {}
+        for (old, new), hit, emitted in zip(pairs, hits, columns):
+            if reuse and hit is not None:
+                self.replay(hit.table)
+                self.kept_fks[new.key] = list(hit.kept_fks)
+            else:
+                table = self.captured(self.table, self.as_renamed(old, new), new)
+                hit = _Pair(old, new, context, _copies(emitted), _copies(table), list(self.kept_fks[new.key]))
+            if reuse:
+                used[(id(old), id(new))] = hit
+        if reuse:
+            with _PAIRS_LOCK:
+                _PAIRS[:] = [_PAIRS[1], used]
+
+    def context(self) -> Any:
+        """What comparing a table pair reads beyond the pair."""
+        return (self.pg, frozenset(s.key for s in self.actual.sequences),
+                frozenset(s.key for s in self.desired.sequences),
+                frozenset((e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)))
+
+    def captured(self, compare: Callable[[Table, Table], None], old: Table, new: Table) -> list[tuple[str, Change]]:
+        self.capture = []
+        try:
+            compare(old, new)
+            return self.capture
+        finally:
+            self.capture = None
+
+    def replay(self, emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:
+        """Emit copies: callers may set fields of the changes they get."""
+        for phase, change in emitted:
+            self.phases[phase].append(copy.copy(change))
+        return emitted
 
     # schema-level objects
 
@@ -913,6 +987,10 @@ class _Differ:
         self.emit("create_index", Change(
             "create_index", table.schema, table.name, name, after=index, lock=lock,
             description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+
+
+def _copies(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:
+    return [(phase, copy.copy(change)) for phase, change in emitted]
 
 
 def _by_key(tables: list[Table]) -> dict[tuple[str, str], Table]:
