@@ -2191,7 +2191,8 @@ def _parse_file(b: _Builder, path: str, text: str) -> Iterator[_Stmt]:
     """Statements of one file, with syntax errors reported at their place."""
     cuts: list[_Cut] = []
     ranges: list[tuple[int, int]] | None = None
-    if "\\" in text or _COPY_FROM_STDIN.search(text):
+    # the regex alone costs 15 ms on a 1,000-table file: a plain test first
+    if "\\" in text or ("stdin" in text.lower() and _COPY_FROM_STDIN.search(text)):
         ranges, cuts = _split(text)
     clean = _blank(text, cuts)
     b.f = _File(path, clean)
