@@ -20,6 +20,7 @@ def parse(text: str) -> Schema:
 
 def test_an_unchanged_table_keeps_its_normalized_form_and_an_edited_one_is_normalized_again() -> None:
     postgresql._GROUPS.clear()
+    postgresql._GROUPS_BEFORE.clear()
     first = normalize_schema(parse(SQL))
     second = normalize_schema(parse(SQL.replace("body text", "body int8")))
     assert second.table("public", "users") is first.table("public", "users")
@@ -31,6 +32,7 @@ def test_an_unchanged_table_keeps_its_normalized_form_and_an_edited_one_is_norma
 
 def test_a_table_is_normalized_again_when_the_enums_it_may_name_move() -> None:
     postgresql._GROUPS.clear()
+    postgresql._GROUPS_BEFORE.clear()
     raw = parse(SQL)
     users = normalize_schema(raw).table("public", "users")
     assert users.column("feeling").type == "public.mood"

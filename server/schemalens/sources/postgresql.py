@@ -1888,8 +1888,10 @@ class _Builder:
                 continue
             names = {table.schema, table.name}
             for log in group.logs:
-                for _, key, _ in log:
+                for op, key, value in log:
                     names.update(n for n in key if isinstance(n, str))
+                    if op in ("table", "enum") and value:  # where a lookup found it: a DROP
+                        names.update(value)                # SCHEMA there drops it
             if names & self.touched:
                 continue
             self.used[group.key] = _Entry(
@@ -2315,9 +2317,11 @@ def parse_postgresql(files: list[tuple[str, str]], default_schema: str = "public
             gc.enable()
 
 
-# Table groups of the last parses by key (see _Group): the editor parses the whole file on
-# every save while one statement changed.
+# Table groups of the last two parses by key (see _Group): the editor parses the whole
+# file on every save while one statement changed (and between two saves, maybe another
+# file for a hover).
 _GROUPS: dict[tuple[Any, ...], _Entry] = {}
+_GROUPS_BEFORE: dict[tuple[Any, ...], _Entry] = {}
 _GROUPS_LOCK = threading.Lock()
 
 
@@ -2328,12 +2332,14 @@ def _parse(files: list[tuple[str, str]], default_schema: str) -> SourceResult:
         stmts = list(_parse_file(reader, path, text))
         parsed.append((reader.f, stmts, reader.problems))
     with _GROUPS_LOCK:
-        memo = dict(_GROUPS)
+        memo = {**_GROUPS_BEFORE, **_GROUPS}
     try:
         b = _build(parsed, default_schema, memo)
     except _Stale:
         b = _build(parsed, default_schema, {})
     with _GROUPS_LOCK:
+        _GROUPS_BEFORE.clear()
+        _GROUPS_BEFORE.update(_GROUPS)
         _GROUPS.clear()
         _GROUPS.update(b.used)
     return SourceResult(b.schema, b.problems, b.unmanaged)

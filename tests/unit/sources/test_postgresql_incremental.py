@@ -38,17 +38,18 @@ def dump(value: Any) -> Any:
 
 def cold(text: str) -> SourceResult:
     postgresql._GROUPS.clear()
+    postgresql._GROUPS_BEFORE.clear()
     return parse_postgresql([("schema.sql", text)])
 
 
 def from_scratch(text: str) -> SourceResult:
     """A fresh parse that leaves the tables kept for the next one as they were."""
-    kept = dict(postgresql._GROUPS)
+    kept = dict(postgresql._GROUPS), dict(postgresql._GROUPS_BEFORE)
     try:
         return cold(text)
     finally:
-        postgresql._GROUPS.clear()
-        postgresql._GROUPS.update(kept)
+        postgresql._GROUPS.update(kept[0])
+        postgresql._GROUPS_BEFORE.update(kept[1])
 
 
 def warm(before: str, after: str) -> SourceResult:
@@ -133,6 +134,24 @@ def test_what_a_table_read_changing_rebuilds_it() -> None:
     result = warm(BASE, "CREATE SEQUENCE users_id_seq;\n" + BASE)
     assert table(result.schema, "users").column("id").default == \
         "nextval('public.users_id_seq1'::regclass)"
+
+
+def test_dropping_the_schema_a_reference_resolved_to_rebuilds_the_referencing_table() -> None:
+    text = """CREATE SCHEMA app;
+SET search_path TO app, public;
+CREATE TABLE t (id int PRIMARY KEY);
+CREATE TABLE public.u (t_id int REFERENCES t (id), n int);
+"""
+    for later in ("DROP SCHEMA app CASCADE;", "ALTER SCHEMA app RENAME TO other;",
+                  "DROP TABLE t CASCADE;", "ALTER TABLE t RENAME TO t2;"):
+        same(text, text + later + "\n")
+        same(text + later + "\n", text)
+
+
+def test_a_table_stays_reusable_across_a_parse_of_another_file() -> None:
+    first = cold(BASE).schema
+    parse_postgresql([("other.sql", "CREATE TABLE x (id int);")])
+    assert table(parse_postgresql([("schema.sql", BASE)]).schema, "users") is table(first, "users")
 
 
 def test_a_moved_table_gets_its_new_spans() -> None:
