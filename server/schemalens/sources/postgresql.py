@@ -637,6 +637,7 @@ class _Group:
     clean: bool = True  # its statements raised no problem and left no type to resolve
     table: Table | None = None
     entry: _Entry | None = None  # set when reused
+    lines: tuple[int, ...] = ()  # where its statements start
 
 
 @dataclass
@@ -647,6 +648,47 @@ class _Entry:
     names: frozenset[str]
     enum_columns: list[tuple[int, tuple[tuple[str, str], Column, str]]]
     fk_ref_spans: list[tuple[int, Span]]
+    lines: tuple[int, ...]
+
+
+def _shifted(entry: _Entry, lines: tuple[int, ...]) -> _Entry:
+    """The entry of a group whose statements moved (same text and columns, other lines):
+    a copy of its table with every span moved by its statement's line delta, and the
+    relation entries, enum columns and reference spans pointing at the copies. The
+    statements' texts are the same to the end of their last lines, so the lines between
+    statements on one line stay together."""
+    starts = sorted(zip(entry.lines, lines))
+    firsts = [old for old, _ in starts]
+
+    def moved(span: Span | None) -> Span | None:
+        if span is None:
+            return None
+        old, new = starts[max(0, bisect_right(firsts, span.start_line) - 1)]
+        delta = new - old
+        return Span(span.file, span.start_line + delta, span.start_col, span.end_line + delta, span.end_col)
+
+    copies: dict[int, Any] = {}
+
+    def clone(obj: Any) -> Any:
+        new = copy.copy(obj)
+        new.span = moved(obj.span)
+        copies[id(obj)] = new
+        return new
+
+    old = entry.table
+    table = clone(old)
+    table.columns = [clone(c) for c in old.columns]
+    table.primary_key = clone(old.primary_key) if old.primary_key else None
+    table.uniques = [clone(u) for u in old.uniques]
+    table.foreign_keys = [clone(fk) for fk in old.foreign_keys]
+    table.checks = [clone(c) for c in old.checks]
+    table.indexes = [clone(i) for i in old.indexes]
+    logs = [[(op, key, (value[0], copies.get(id(value[1]), value[1]), copies[id(value[2])]))
+             if op == "set" else (op, key, value) for op, key, value in log] for log in entry.logs]
+    return _Entry(entry.key, table, logs, entry.names,
+                  [(id(copies[i]), (k, copies[i], suffix)) for i, (k, _, suffix) in entry.enum_columns],
+                  [(id(copies[i]), moved(span)) for i, span in entry.fk_ref_spans],  # type: ignore[misc]
+                  lines)
 
 
 class _Stale(Exception):
@@ -1806,10 +1848,14 @@ class _Builder:
     def apply_member(self, group: _Group, i: int, stmt: _Stmt) -> None:
         if i == 0:
             group.key = self.group_key(group)
+            group.lines = tuple(self.f.line(s.start) for s in (group.create, *group.members))
             entry = self.memo.get(group.key)
-            if entry is not None and not (entry.names & self.touched) and self.reuse(entry):
-                group.entry = entry
-                return
+            if entry is not None and not (entry.names & self.touched):
+                if entry.lines != group.lines:
+                    entry = _shifted(entry, group.lines)
+                if self.reuse(entry):
+                    group.entry = entry
+                    return
         elif group.entry is not None:
             if not self.replay(group.entry.logs[i], [])[0]:
                 raise _Stale  # the table is already reused: only a fresh parse can tell
@@ -1829,8 +1875,9 @@ class _Builder:
 
     def group_key(self, group: _Group) -> tuple[Any, ...]:
         """Everything a group's statements read that is not in its log: their text (to the
-        end of their last line, where a `@renamed` comment may follow), their place, the
-        directives in them, the search_path."""
+        end of their last line, where a `@renamed` comment may follow), the column they
+        start at, the directives in them, the search_path. Not their line: a table that
+        moved is reused with its spans shifted."""
         parts = []
         for stmt in (group.create, *group.members):
             line = self.f.line(stmt.end)
@@ -1838,7 +1885,7 @@ class _Builder:
                         else len(self.f.text))
             directives = tuple((pos - stmt.start, old)
                                for pos, old in self.directives_in(stmt.start, line_end))
-            parts.append((self.f.text[stmt.start:line_end], self.f.line_col(stmt.start), directives))
+            parts.append((self.f.text[stmt.start:line_end], self.f.line_col(stmt.start)[1], directives))
         return (self.f.path, self.default_schema, tuple(self.search_path), tuple(parts))
 
     def reuse(self, entry: _Entry) -> bool:
@@ -1898,7 +1945,7 @@ class _Builder:
                 group.key, table, group.logs, frozenset(names),
                 [(id(c), self.enum_columns[id(c)]) for c in table.columns if id(c) in self.enum_columns],
                 [(id(fk), self.fk_ref_spans[id(fk)]) for fk in table.foreign_keys
-                 if id(fk) in self.fk_ref_spans])
+                 if id(fk) in self.fk_ref_spans], group.lines)
 
     # -- the end ------------------------------------------------------------------------
 

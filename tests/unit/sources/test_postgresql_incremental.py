@@ -166,6 +166,25 @@ def test_a_moved_table_gets_its_new_spans() -> None:
     same(BASE, shifted)
 
 
+def test_a_moved_table_is_not_built_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    cold(BASE)
+    built: list[str] = []
+    create = postgresql._Builder._CreateStmt
+
+    def counting(self: postgresql._Builder, stmt: Any, body: Any) -> None:
+        built.append(body["relation"]["relname"])
+        create(self, stmt, body)
+
+    monkeypatch.setattr(postgresql._Builder, "_CreateStmt", counting)
+    edited = "-- a new first line\n\n" + BASE.replace("title text", "title text,\n    body text")
+    result = parse_postgresql([("schema.sql", edited)])
+    assert built == ["posts"]  # users moved down two lines: reused, spans shifted
+    users = table(result.schema, "users")
+    assert users.span.start_line == 3
+    assert users.indexes[0].span.start_line == 8
+    assert dump(result) == dump(from_scratch(edited))
+
+
 def test_renamed_directives_are_read_again() -> None:
     edited = BASE.replace("CREATE TABLE posts (", "CREATE TABLE posts ( -- @renamed from=articles") \
                  .replace("    title text", "    title text -- @renamed from=heading")
