@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -244,39 +244,26 @@ def create_app(studio: Studio) -> Starlette:
     def drift(request: Request) -> Response:
         return JSONResponse(studio.drift())
 
-    async def update(request: Request) -> Response:
-        try:
-            body = await _body(request)
-        except StudioError as e:
-            return JSONResponse(e.payload, status_code=e.status)
+    def row_write(act: Callable[[Database, Any, dict[str, Any]], Any]) -> Callable[[Request], Awaitable[Response]]:
+        """A JSON POST that changes rows of one table named in the body."""
+        async def endpoint(request: Request) -> Response:
+            try:
+                body = await _body(request)
+            except StudioError as e:
+                return JSONResponse(e.payload, status_code=e.status)
 
-        def work(db: Database) -> Any:
-            target = studio.catalog.table(db, _name(body, "schema"), _name(body, "table"))
-            return {"row": rows.update_cell(db, target, studio.read_only, body.get("key"),
-                                            _name(body, "column"), body.get("expected"), body.get("value"))}
-        return await run_in_threadpool(studio.call, work)
+            def work(db: Database) -> Any:
+                return act(db, studio.catalog.table(db, _name(body, "schema"), _name(body, "table")), body)
+            return await run_in_threadpool(studio.call, work)
+        return endpoint
 
-    async def insert(request: Request) -> Response:
-        try:
-            body = await _body(request)
-        except StudioError as e:
-            return JSONResponse(e.payload, status_code=e.status)
-
-        def work(db: Database) -> Any:
-            target = studio.catalog.table(db, _name(body, "schema"), _name(body, "table"))
-            return {"row": rows.insert_row(db, target, studio.read_only, body.get("values", {}))}
-        return await run_in_threadpool(studio.call, work)
-
-    async def delete(request: Request) -> Response:
-        try:
-            body = await _body(request)
-        except StudioError as e:
-            return JSONResponse(e.payload, status_code=e.status)
-
-        def work(db: Database) -> Any:
-            target = studio.catalog.table(db, _name(body, "schema"), _name(body, "table"))
-            return {"deleted": rows.delete_rows(db, target, studio.read_only, body.get("rows"))}
-        return await run_in_threadpool(studio.call, work)
+    update = row_write(lambda db, target, body: {"row": rows.update_cell(
+        db, target, studio.read_only, body.get("key"), _name(body, "column"), body.get("expected"),
+        body.get("value"))})
+    insert = row_write(lambda db, target, body: {"row": rows.insert_row(
+        db, target, studio.read_only, body.get("values", {}))})
+    delete = row_write(lambda db, target, body: {"deleted": rows.delete_rows(
+        db, target, studio.read_only, body.get("rows"))})
 
     async def sql(request: Request) -> Response:
         try:
