@@ -127,31 +127,31 @@ def _text_of(result: CheckResult, path: str) -> _Text | None:
     return _Text(path, text) if text is not None else None
 
 
-def _replace_statement(result: CheckResult, span: Span | None, ddl: str | None) -> lsp.WorkspaceEdit | None:
-    if span is None or ddl is None:
-        return None
-    text = _text_of(result, span.file)
-    if text is None:
+def _statement_at(result: CheckResult, span: Span | None) -> tuple[_Text, int, int] | None:
+    """The file text and the bounds of the statement that holds `span`."""
+    text = _text_of(result, span.file) if span is not None else None
+    if span is None or text is None:
         return None
     found = text.statement_around(text.offset(span.start_line, span.start_col), result.desired.dialect)
+    return (text, *found) if found is not None else None
+
+
+def _replace_statement(result: CheckResult, span: Span | None, ddl: str | None) -> lsp.WorkspaceEdit | None:
+    found = _statement_at(result, span) if ddl is not None else None
     if found is None:
         return None
-    start, end = found
+    text, start, end = found
     if not ddl:  # deleting: take the line break after it too, so no blank line stays
         end += 1 if text.text[end:end + 1] == "\n" else 0
     return _edit(text.path, text.range(start, end), ddl)
 
 
 def _insert_after_statement(result: CheckResult, span: Span | None, ddl: str | None) -> lsp.WorkspaceEdit | None:
-    if span is None or ddl is None:
-        return None
-    text = _text_of(result, span.file)
-    if text is None:
-        return None
-    found = text.statement_around(text.offset(span.start_line, span.start_col), result.desired.dialect)
+    found = _statement_at(result, span) if ddl is not None else None
     if found is None:
         return None
-    at = text.position(found[1])
+    text, _, end = found
+    at = text.position(end)
     return _edit(text.path, lsp.Range(start=at, end=at), "\n" + ddl)
 
 
