@@ -57,3 +57,43 @@ async def test_edits_and_database_changes_show_on_the_next_save(client, project:
     assert (await save_file(client, schema, moved, version=6)).state == "drift"
     [index] = by_code(client, schema, "extra-index")
     assert "users_email" in index.message
+
+
+async def test_a_burst_of_saves_ends_on_the_last_version(client, project: Path) -> None:
+    """Saves faster than checks: whatever is superseded, what stays published is the last text."""
+    import asyncio
+
+    from lsprotocol import types as lsp
+
+    from tests.lsp.conftest import diagnostics, uri_of, wait
+
+    import sqlite3
+
+    db = project / "app.db"
+    sqlite3.connect(db).close()  # an empty database: every table of the file is drift
+    write_config(project, database_url=f"sqlite:///{db}")
+    await start(client, project)
+    schema = project / "schema.sql"
+    await open_file(client, schema, "CREATE TABLE a (id INTEGER PRIMARY KEY);\n")
+    texts = [f"CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE t{i} (id INTEGER PRIMARY KEY);\n"
+             for i in range(2, 8)]
+    for version, text in enumerate(texts, start=2):
+        schema.write_text(text, encoding="utf-8")
+        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri_of(schema), version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+        client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri_of(schema))))
+
+    async def settled() -> list[str]:
+        while True:
+            messages = [d.message for d in diagnostics(client, schema)]
+            if any("t7" in m for m in messages):
+                return messages
+            await asyncio.sleep(0.05)
+
+    await wait(settled())
+    await asyncio.sleep(1.0)  # a stale result arriving late would overwrite the last one now
+    messages = [d.message for d in diagnostics(client, schema)]
+    assert any("t7" in m for m in messages), messages
+    assert not any(f"t{i}" in m for m in messages for i in range(2, 7)), messages
