@@ -34,6 +34,7 @@ from pglast.stream import RawStream, maybe_double_quote_name
 from pglast.visitors import Ancestor
 
 from schemalens.model import Check, Column, Index, Schema, Sequence, Table
+from schemalens.pgtypes import INTERVAL_FIELDS
 
 # --- types ----------------------------------------------------------------------------
 
@@ -66,14 +67,6 @@ _FORMAT_NAMES = {
     "float4": "real", "float8": "double precision", "char": '"char"',
 }
 
-_INTERVAL_FIELDS = {
-    1 << 2: "year", 1 << 1: "month", 1 << 3: "day", 1 << 10: "hour", 1 << 11: "minute",
-    1 << 12: "second", (1 << 2) | (1 << 1): "year to month", (1 << 3) | (1 << 10): "day to hour",
-    (1 << 3) | (1 << 10) | (1 << 11): "day to minute",
-    (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12): "day to second",
-    (1 << 10) | (1 << 11): "hour to minute", (1 << 10) | (1 << 11) | (1 << 12): "hour to second",
-    (1 << 11) | (1 << 12): "minute to second",
-}
 _INTERVAL_FULL_RANGE = 0x7FFF
 
 DEFAULT_USER_SCHEMA = "public"
@@ -182,7 +175,7 @@ def _format_interval(typmods: list[str]) -> str:
     precision = f"({typmods[1]})" if len(typmods) > 1 else ""
     if fields == _INTERVAL_FULL_RANGE:
         return f"interval{precision}"
-    return f"interval {_INTERVAL_FIELDS.get(fields, '')}{precision}".rstrip()
+    return f"interval {INTERVAL_FIELDS.get(fields, '')}{precision}".rstrip()
 
 
 # --- expressions ----------------------------------------------------------------------

@@ -56,6 +56,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.pgtypes import INTERVAL_FIELDS
 from schemalens.sources import SourceResult, Unmanaged
 
 Json = dict[str, Any]
@@ -303,14 +304,6 @@ _TIME_TYPES = {
     "timestamp": ("timestamp", " without time zone"), "timestamptz": ("timestamp", " with time zone"),
     "time": ("time", " without time zone"), "timetz": ("time", " with time zone"),
 }
-_INTERVAL_FIELDS = {
-    1 << 2: "year", 1 << 1: "month", 1 << 3: "day", 1 << 10: "hour", 1 << 11: "minute",
-    1 << 12: "second", (1 << 2) | (1 << 1): "year to month", (1 << 3) | (1 << 10): "day to hour",
-    (1 << 3) | (1 << 10) | (1 << 11): "day to minute",
-    (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12): "day to second",
-    (1 << 10) | (1 << 11): "hour to minute", (1 << 10) | (1 << 11) | (1 << 12): "hour to second",
-    (1 << 11) | (1 << 12): "minute to second",
-}
 _SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
                  "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 _INT_RANGES = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
@@ -337,8 +330,8 @@ def _builtin_type_text(name: str, type_name: Json) -> str:
         text = "interval"
         if mods:
             mask = type_name["typmods"][0].get("A_Const", {}).get("ival", {}).get("ival", 0)
-            if mask in _INTERVAL_FIELDS:
-                text += " " + _INTERVAL_FIELDS[mask]
+            if mask in INTERVAL_FIELDS:
+                text += " " + INTERVAL_FIELDS[mask]
             if len(mods) > 1:
                 text += f"({mods[1]})"
         return text
