@@ -28,6 +28,7 @@ from schemalens.render import RenderError, quote_ident, render
 from schemalens.sources import SourceResult
 from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
 
+
 class WorkflowError(Exception):
     """Usage, parse or connection error: the command could not even start (exit 2)."""
 
@@ -39,10 +40,6 @@ class Plan:
     desired: Schema
     changes: list[Change]
     statements: list[Statement]
-
-    @property
-    def data_loss(self) -> list[Change]:
-        return [c for c in self.changes if c.data_loss]
 
 
 @dataclass
@@ -104,7 +101,7 @@ def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | N
 
 def read_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
     """The database's schema, normalized. Normalizing is the slow half and the catalog
-    rarely changes between two checks, so the result is cached by the raw schema's bytes."""
+    rarely changes between two checks, so the result is cached, keyed by the raw schema."""
     try:
         raw = introspect(db, managed_schemas(settings, desired), settings.exclude)
     except (IntrospectionError, sqlite3.Error) as e:  # permissions, a dropped connection

@@ -119,17 +119,9 @@ class Catalog:
         return out
 
 
-def user_schemas(db: Database) -> list[str]:
-    rows = db.conn.execute(
-        """SELECT nspname FROM pg_catalog.pg_namespace
-           WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-             AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'
-           ORDER BY nspname""").fetchall()
-    return [r[0] for r in rows]
-
-
 def _introspect(db: Database) -> Schema:
     from schemalens.introspect import introspect
+    from schemalens.workflows import user_schemas
 
     if db.dialect == "postgresql":
         return introspect(db, user_schemas(db), [])
