@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from schemalens.config import ConfigError, Settings, load_settings
@@ -37,6 +38,11 @@ DialectOpt = Annotated[str | None, typer.Option("--dialect", help="postgresql or
 RenameOpt = Annotated[list[str] | None, typer.Option(
     "--rename", help="State a rename: users.name=full_name (column) or users=people (table).",
     show_default=False)]
+
+
+def _e(value: object) -> str:
+    """Text from outside (names, database messages) shown inside rich markup, escaped."""
+    return escape(str(value))
 
 
 class Failure(Exception):
@@ -109,7 +115,7 @@ def _print_warnings(plan: Any) -> None:
 
     for problem in plan.source.problems:
         if problem.severity == "warning":
-            err.print(f"[yellow]{format_problem(problem)}[/yellow]", markup=True)
+            err.print(f"[yellow]{_e(format_problem(problem))}[/yellow]", markup=True)
 
 
 def _change_table(changes: list[Any]) -> RichTable:
@@ -120,12 +126,12 @@ def _change_table(changes: list[Any]) -> RichTable:
     for i, change in enumerate(changes, 1):
         risk = []
         if change.data_loss:
-            risk.append(f"[red]data loss: {change.data_loss}[/red]")
+            risk.append(f"[red]data loss: {_e(change.data_loss)}[/red]")
         if change.lock:
-            risk.append(f"[yellow]lock: {change.lock}[/yellow]")
+            risk.append(f"[yellow]lock: {_e(change.lock)}[/yellow]")
         if change.rename_candidate:
-            risk.append(f"[cyan]rename of {change.rename_candidate}? state it with --rename[/cyan]")
-        table.add_row(str(i), change.description, "; ".join(risk))
+            risk.append(f"[cyan]rename of {_e(change.rename_candidate)}? state it with --rename[/cyan]")
+        table.add_row(str(i), _e(change.description), "; ".join(risk))
     return table
 
 
@@ -167,11 +173,11 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
     else:
         _print_warnings(plan)
         if plan.changes:
-            out.print(f"[bold red]drift[/bold red]: {len(plan.changes)} change(s) between the schema files "
-                      f"and {_masked(settings)}", markup=True)
+            out.print(f"[bold red]drift[/bold red]: {_e(len(plan.changes))} change(s) between the schema files "
+                      f"and {_e(_masked(settings))}", markup=True)
             out.print(_change_table(plan.changes))
         else:
-            out.print(f"[green]in sync[/green]: {_masked(settings)} matches the schema files", markup=True)
+            out.print(f"[green]in sync[/green]: {_e(_masked(settings))} matches the schema files", markup=True)
     raise typer.Exit(1 if plan.changes else 0)
 
 
@@ -225,9 +231,9 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
     plan = result.plan
     _print_warnings(plan)
     for warning in result.warnings:
-        err.print(f"[yellow]warning: {warning}[/yellow]", markup=True)
+        err.print(f"[yellow]warning: {_e(warning)}[/yellow]", markup=True)
     if not plan.changes:
-        out.print(f"[green]nothing to do[/green]: {_masked(settings)} matches the schema files", markup=True)
+        out.print(f"[green]nothing to do[/green]: {_e(_masked(settings))} matches the schema files", markup=True)
         raise typer.Exit(0)
     out.print(_change_table(plan.changes))
     if dry_run:
@@ -235,16 +241,16 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
         raise typer.Exit(0)
     if result.refused:
         hint = " (or push --force)" if result.warnings else ""
-        err.print(f"[red]refused[/red]: {result.refused}{hint}; nothing was executed", markup=True)
+        err.print(f"[red]refused[/red]: {_e(result.refused)}{_e(hint)}; nothing was executed", markup=True)
         raise typer.Exit(1)
     if result.failure:
         failure = result.failure
         sql = failure.statement.sql if failure.statement else ""
-        err.print(f"[red]failed, rolled back[/red]: {failure}", markup=True)
+        err.print(f"[red]failed, rolled back[/red]: {_e(failure)}", markup=True)
         if sql:
             err.print(f"  while running: {sql}", markup=False)
         raise typer.Exit(3)
-    out.print(f"[green]done[/green]: {len(plan.statements)} statement(s) executed", markup=True)
+    out.print(f"[green]done[/green]: {_e(len(plan.statements))} statement(s) executed", markup=True)
 
 
 @app.command()

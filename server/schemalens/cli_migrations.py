@@ -23,6 +23,7 @@ from schemalens.cli import (
     RenameOpt,
     SchemaOpt,
     _change_table,
+    _e,
     _renames,
     _run,
     _settings,
@@ -55,7 +56,7 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     settings = _settings(db, schema, dialect, migrations)
     result = _run(history.generate, settings, _renames(rename, settings), name=name, custom=custom)
     if result.refused:
-        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.tag is None:
         out.print("[green]nothing to generate[/green]: the schema files match the last migration", markup=True)
@@ -65,7 +66,7 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     for path in result.files:
         out.print(f"wrote {_rel(path)}", markup=False)
     for reason in [] if custom else result.irreversible:
-        err.print(f"[yellow]the down migration cannot undo: {reason}[/yellow]", markup=True)
+        err.print(f"[yellow]the down migration cannot undo: {_e(reason)}[/yellow]", markup=True)
     if custom:
         out.print(f"write your SQL in {_rel(result.files[0])}, then run `schemalens rehash`", markup=False)
     else:
@@ -96,7 +97,7 @@ class _Quiet:
 
 
 def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
-    err.print(f"[red]failed, rolled back[/red]: {failure.migration.tag}", markup=True)
+    err.print(f"[red]failed, rolled back[/red]: {_e(failure.migration.tag)}", markup=True)
     location = failure.location.replace(str(failure.migration.path), _rel(failure.migration.path), 1)
     err.print(f"  {location}: {failure.error.message}", markup=False)
     if failure.error.piece is not None:
@@ -137,14 +138,14 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
         result = _run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
                       baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
     if result.refused:
-        err.print(f"[red]refused[/red] ({result.database}):", markup=True)
+        err.print(f"[red]refused[/red] ({_e(result.database)}):", markup=True)
         err.print(result.refused, markup=False)
         raise typer.Exit(1)
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     if result.failure:
         if dry_run:
-            err.print(f"[red]dry run: would fail[/red]: {result.failure.location}: {result.failure.error.message}",
+            err.print(f"[red]dry run: would fail[/red]: {_e(result.failure.location)}: {_e(result.failure.error.message)}",
                       markup=True)
         else:
             _print_failure(result.failure, result.applied)
@@ -157,11 +158,11 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
         out.print(message, markup=False)
     elif dry_run:
         names = ", ".join(tag for tag, _ in result.applied)
-        out.print(f"[green]dry run ok[/green]: {names or 'nothing pending'}; nothing was kept", markup=True)
+        out.print(f"[green]dry run ok[/green]: {_e(names or 'nothing pending')}; nothing was kept", markup=True)
     elif result.applied:
-        out.print(f"[green]done[/green]: applied {len(result.applied)} migration(s) to {result.database}", markup=True)
+        out.print(f"[green]done[/green]: applied {_e(len(result.applied))} migration(s) to {_e(result.database)}", markup=True)
     else:
-        out.print(f"[green]nothing to do[/green]: {result.database} is up to date", markup=True)
+        out.print(f"[green]nothing to do[/green]: {_e(result.database)} is up to date", markup=True)
 
 
 _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "red", "out-of-order": "red",
@@ -199,7 +200,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
     out.print(f"{result.database}, {_rel(settings.migrations)}:", markup=False)
     out.print(table)
     for problem in result.assessment.problems:
-        err.print(f"[red]problem[/red]: {problem}", markup=True)
+        err.print(f"[red]problem[/red]: {_e(problem)}", markup=True)
     pending = len(result.assessment.pending)
     out.print(f"{pending} pending" if pending else "up to date", markup=False)
 
@@ -212,12 +213,12 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
     settings = _settings(db, None, dialect, migrations)
     result = _run(history.rollback, settings)
     if result.refused:
-        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.failure:
         _print_failure(result.failure, [])
         raise typer.Exit(3)
-    out.print(f"[green]rolled back[/green] {result.rolled_back} in {result.database}", markup=True)
+    out.print(f"[green]rolled back[/green] {_e(result.rolled_back)} in {_e(result.database)}", markup=True)
 
 
 @app.command()
@@ -233,7 +234,7 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     settings = _settings(db, None, dialect, migrations)
     result = _run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
     if result.refused:
-        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
         raise typer.Exit(1)
     out.print(result.done, markup=False)
 
@@ -249,21 +250,21 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
     with (err.status("resetting...") if interactive else _Quiet()) as status:
         result = _run(history.reset, settings, force=force, progress=_progress(interactive, status))
     if result.refused:
-        err.print(f"[red]refused[/red]: {result.refused}", markup=True)
+        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.failure:
-        err.print(f"[red]failed[/red]: {result.failure}", markup=True)
+        err.print(f"[red]failed[/red]: {_e(result.failure)}", markup=True)
         raise typer.Exit(3)
     migrated = result.migrate
     if migrated and migrated.refused:
-        err.print(f"[red]refused[/red]: {migrated.refused}", markup=True)
+        err.print(f"[red]refused[/red]: {_e(migrated.refused)}", markup=True)
         raise typer.Exit(1)
     if migrated and migrated.failure:
         _print_failure(migrated.failure, migrated.applied)
         raise typer.Exit(3)
     count = len(migrated.applied) if migrated else 0
-    out.print(f"[green]reset[/green] {result.database}: dropped {result.dropped} object(s), "
-              f"applied {count} migration(s)", markup=True)
+    out.print(f"[green]reset[/green] {_e(result.database)}: dropped {_e(result.dropped)} object(s), "
+              f"applied {_e(count)} migration(s)", markup=True)
 
 
 @app.command()
@@ -290,6 +291,6 @@ def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
     else:
         for gate, ok, detail in result.lines:
             mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
-            out.print(f"{mark} {gate}: ", markup=True, end="")
+            out.print(f"{_e(mark)} {_e(gate)}: ", markup=True, end="")
             out.print(detail, markup=False)
     raise typer.Exit(result.exit_code)

@@ -249,3 +249,13 @@ CREATE TABLE coupons (id int PRIMARY KEY, code text NOT NULL DEFAULT next_code()
     assert code == 3, out + err
     assert "next_code" in err and "schema.sql:1" in err and "create it in the database first" in err
     assert pg_rows(pg_url, "SELECT count(*) FROM pg_tables WHERE tablename = 'coupons'") == [(0,)]
+
+
+def test_database_messages_with_brackets_are_printed_as_text(pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE t (id int PRIMARY KEY, code text)")
+        conn.execute("INSERT INTO t VALUES (1, '[/red]'), (2, '[/red]')")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE t (id int PRIMARY KEY, code text UNIQUE);")
+    code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
+    assert code == 3, out + err
+    assert "[/red]" in err and "Traceback" not in err
