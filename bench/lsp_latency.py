@@ -6,6 +6,8 @@ the database start in sync), and a real server process is driven over stdio:
 - cold: a fresh server opens the file (imports done, nothing cached: connection,
   catalog read, parse, diff) -> time until its `schemalens/status` notification;
 - warm: the same server, one statement of the file changed and saved -> status;
+- warm, lines added: the same server, columns added to the first table, so the lines of
+  every table below it move (the most common edit);
 - warm + database change: as warm, but someone altered the database just before the
   save; the run also asserts that the change shows up in that save's diagnostics.
 
@@ -130,6 +132,14 @@ def edited(text: str, i: int) -> str:
     return text[:at] + f"varchar({300 + i % 7})" + text[end + 1:]
 
 
+def lines_added(text: str, i: int) -> str:
+    """The file with 1 to 3 columns added to its first table (a different count than the
+    save before, so every table below moves by a line or more at each save)."""
+    at = text.index("(\n", text.index("CREATE TABLE")) + 2
+    added = "".join(f"    bench_line_{k} integer,\n" for k in range(i % 3 + 1))
+    return text[:at] + added + text[at:]
+
+
 async def bench_size(url: str, project: Path, n: int, cold_runs: int, warm_runs: int) -> tuple[list[Case], float]:
     schema = project / "schema.sql"
     (project / "schemalens.toml").write_text(f'schema = "schema.sql"\ndatabase_url = "{url}"\n')
@@ -165,10 +175,15 @@ async def bench_size(url: str, project: Path, n: int, cold_runs: int, warm_runs:
             assert any(column in d.message for d in seen), f"the database change {column} was not shown"
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(f'ALTER TABLE public."{table}" DROP COLUMN {column}')
+    shifted = Case(f"N={n} warm (lines added, tables below move, save)")
+    for i in range(warm_runs):
+        ms, _ = await driver.save(schema, lines_added(original, i), version)
+        shifted.ms.append(ms)
+        version += 1
     peak = max(peak, driver.peak_rss_mb())
     await driver.stop()
     schema.write_text(original)
-    return [cold, warm, changed_db], peak
+    return [cold, warm, shifted, changed_db], peak
 
 
 async def run(sizes: list[int], cold_runs: int, warm_runs: int) -> None:
