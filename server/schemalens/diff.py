@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from schemalens import shifted
 from schemalens.changes import Change
 from schemalens.render import quote_ident
 from schemalens.model import (
@@ -453,9 +454,7 @@ class _Differ:
         hits: list[_Pair | None] = []
         columns: list[list[tuple[str, Change]]] = []
         for old, new in pairs:
-            hit = newer.get((id(old), id(new))) or older.get((id(old), id(new))) if reuse else None
-            if hit is not None and (hit.old is not old or hit.new is not new or hit.context != context):
-                hit = None
+            hit = _pair_hit(old, new, context, older, newer) if reuse else None
             hits.append(hit)
             columns.append(self.replay(hit.columns) if hit else self.captured(self.columns, old, new))
         reuse = reuse and not self.column_renames
@@ -987,6 +986,46 @@ class _Differ:
         self.emit("create_index", Change(
             "create_index", table.schema, table.name, name, after=index, lock=lock,
             description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+
+
+def _pair_hit(old: Table, new: Table, context: Any, older: _PairMemo, newer: _PairMemo) -> _Pair | None:
+    """The last comparison of this pair, or of `old` with the table `new` was shifted
+    from (a table that moved down the file: its changes, pointed at the moved parts)."""
+    def found(desired: Table) -> _Pair | None:
+        hit = newer.get((id(old), id(desired))) or older.get((id(old), id(desired)))
+        return hit if hit is not None and hit.old is old and hit.new is desired and hit.context == context else None
+
+    hit = found(new)
+    if hit is not None:
+        return hit
+    original = shifted.origin(new)
+    hit = found(original) if original is not None else None
+    return _moved(hit, new) if hit is not None else None
+
+
+def _moved(pair: _Pair, new: Table) -> _Pair | None:
+    """`pair` for the shifted copy `new` of its desired table; None when a change points
+    at something that is not a part of that table (then compare afresh)."""
+    if not (pair.columns or pair.table or pair.kept_fks):
+        return _Pair(pair.old, new, pair.context, [], [], [])  # (most pairs: in sync)
+    parts = shifted.counterparts(pair.new, new)
+
+    def repointed(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]] | None:
+        out = []
+        for phase, change in emitted:
+            change = copy.copy(change)
+            if change.after is not None:
+                change.after = parts.get(id(change.after))
+                if change.after is None:
+                    return None
+            out.append((phase, change))
+        return out
+
+    columns, table = repointed(pair.columns), repointed(pair.table)
+    kept = [(old_fk, parts.get(id(new_fk))) for old_fk, new_fk in pair.kept_fks]
+    if columns is None or table is None or any(new_fk is None for _, new_fk in kept):
+        return None
+    return _Pair(pair.old, new, pair.context, columns, table, kept)  # type: ignore[arg-type]
 
 
 def _copies(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:

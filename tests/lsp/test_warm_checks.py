@@ -97,3 +97,27 @@ async def test_a_burst_of_saves_ends_on_the_last_version(client, project: Path) 
     messages = [d.message for d in diagnostics(client, schema)]
     assert any("t7" in m for m in messages), messages
     assert not any(f"t{i}" in m for m in messages for i in range(2, 7)), messages
+
+
+async def test_diagnostics_follow_their_statements_when_lines_are_added_above(client, project: Path, pg_url: str) -> None:
+    """Tables below an added line come back as moved copies of the last parse's tables and
+    reuse its checks: the diagnostics must still point at where the statements are now."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(SCHEMA)
+    write_config(project, database_url=pg_url)
+    await start(client, project)
+    schema = project / "schema.sql"
+    drifting = SCHEMA.replace("title text", "title varchar(50)") + "CREATE INDEX posts_title ON posts (title);\n"
+    await open_file(client, schema, SCHEMA)
+
+    async def lines_after_save(text: str, version: int) -> tuple[int, int]:
+        assert (await save_file(client, schema, text, version=version)).state == "drift"
+        [differs] = by_code(client, schema, "column-differs")
+        [index] = by_code(client, schema, "missing-index")
+        assert "character varying(50)" in differs.message and "posts_title" in index.message
+        return differs.range.start.line, index.range.start.line
+
+    assert await lines_after_save(drifting, 2) == (8, 11)
+    assert await lines_after_save("-- one\n-- two\n-- three\n" + drifting, 3) == (11, 14)
+    assert await lines_after_save(drifting.replace("CREATE INDEX posts_user", "\nCREATE INDEX posts_user"), 4) == (8, 12)
+    assert await lines_after_save(drifting.replace("\nCREATE TABLE posts", "\n-- posts\nCREATE TABLE posts"), 5) == (9, 12)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from schemalens import diff as diff_module
+from schemalens import shifted
 from schemalens.diff import Renames, diff
 from schemalens.model import Schema
 from schemalens.normalize import normalize_schema
@@ -29,7 +30,7 @@ def schema(text: str) -> Schema:
 
 def dump(changes: list[Any]) -> list[Any]:
     return [(c.id, c.description, c.data_loss, c.lock, c.rename_candidate,
-             repr(c.before), repr(c.after)) for c in changes]
+             repr(c.before), repr(c.after), getattr(c.after, "span", None)) for c in changes]
 
 
 def fresh(actual: Schema, desired: Schema, renames: Renames = NONE) -> list[Any]:
@@ -61,6 +62,22 @@ def test_same_tables_replay_and_edited_ones_compare_again() -> None:
     assert dump(diff(actual, desired, NONE)) == dump(second)
 
 
+def test_a_moved_table_replays_its_changes_at_its_new_place() -> None:
+    actual = schema(DB + "CREATE INDEX posts_title ON posts (title);\n")
+    text = DB.replace("title text", "title varchar(9)") + "CREATE INDEX posts_title ON posts (lower(title));\n"
+    before = schema(text)
+    first = diff(actual, before, NONE)
+    moved = schema("-- a line\n" + text.replace("CREATE INDEX", "-- and one\nCREATE INDEX"))
+    assert shifted.origin(moved.tables[1]) is before.tables[1]  # the replayed path
+    second = diff(actual, moved, NONE)
+    assert dump(second) == fresh(actual, moved)
+    where = [(c.id, c.span and c.span.start_line) for c in first], [(c.id, c.span and c.span.start_line) for c in second]
+    assert where == ([("drop_index:public.posts.posts_title", None), ("alter_column:public.posts.title", 1),
+                      ("create_index:public.posts.posts_title", 2)],
+                     [("drop_index:public.posts.posts_title", None), ("alter_column:public.posts.title", 2),
+                      ("create_index:public.posts.posts_title", 4)])
+
+
 def test_renames_compare_every_table_again() -> None:
     actual = schema(DB)
     desired = schema(DB.replace("email text", "mail text"))
@@ -79,7 +96,7 @@ def test_random_edits_diff_as_from_scratch(seed: int) -> None:
     actual = schema(base)
     text = base
     for _ in range(10):
-        edit = rng.choice(("varchar", "not null", "drop", "index", "sequence", "rename"))
+        edit = rng.choice(("varchar", "not null", "drop", "index", "sequence", "rename", "lines"))
         if edit == "varchar":
             text = re.sub(r"varchar\((\d+)\)", lambda m: f"varchar({int(m.group(1)) + 1})", text, count=rng.randint(1, 4))
         elif edit == "not null":
@@ -93,6 +110,9 @@ def test_random_edits_diff_as_from_scratch(seed: int) -> None:
             text += f"\nCREATE INDEX ON {name} (id);\n"
         elif edit == "sequence":
             text += "\nCREATE SEQUENCE free_seq;\n" if "free_seq" not in text else ""
+        elif edit == "lines":  # moves the tables below (and an index away from its table)
+            at = rng.choice([m.start() for m in re.finditer(r"^CREATE", text, re.M)])
+            text = text[:at] + "-- a line\n" * rng.randint(1, 3) + text[at:]
         else:
             text = text.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
         desired = schema(text)

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from schemalens.model import Schema
+from typing import Any
+
+from schemalens import shifted
+from schemalens.model import Schema, Table
 from schemalens.normalize import normalize_schema
 from schemalens.sources import postgresql
 from schemalens.sources.postgresql import parse_postgresql
@@ -43,3 +46,23 @@ def test_a_table_is_normalized_again_when_the_enums_it_may_name_move() -> None:
     again = normalize_schema(raw).table("public", "users")
     assert again is not users
     assert again.column("feeling").type == "public.mood"  # an unqualified enum name keeps public
+
+
+def spans(table: Table) -> list[Any]:
+    return [part.span for part in shifted.parts(table)]
+
+
+def test_a_moved_table_reuses_the_normalized_form_of_the_one_it_moved_from() -> None:
+    postgresql._GROUPS.clear()
+    postgresql._GROUPS_BEFORE.clear()
+    text = SQL + "CREATE INDEX posts_body ON posts (lower(body));\n"
+    first = normalize_schema(parse(text))
+    moved_text = "-- two lines\n-- above\n" + text.replace("CREATE INDEX", "\nCREATE INDEX")
+    raw = parse(moved_text)
+    assert shifted.origin(raw.table("public", "posts")) is not None  # the source shifted it
+    moved = normalize_schema(raw).table("public", "posts")
+    assert shifted.origin(moved) is first.table("public", "posts")
+    fresh = normalize_schema(parse_postgresql([("schema.sql", moved_text)]).schema).table("public", "posts")
+    assert moved == fresh and spans(moved) == spans(fresh)
+    assert [s.start_line for s in spans(moved)] == [4, 4, 4, 6]  # the index moved a line more
+    assert spans(first.table("public", "posts"))[0].start_line == 2  # the original is untouched

@@ -39,6 +39,7 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 from pglast.parser import ParseError, parse_sql_json, split
 from pglast.stream import RawStream
 
+from schemalens import shifted
 from schemalens.model import (
     Check,
     Column,
@@ -687,6 +688,7 @@ def _shifted(entry: _Entry, lines: tuple[int, ...]) -> _Entry:
     table.foreign_keys = [clone(fk) for fk in old.foreign_keys]
     table.checks = [clone(c) for c in old.checks]
     table.indexes = [clone(i) for i in old.indexes]
+    shifted.note(table, old)
     logs = [[(op, key, (value[0], copies.get(id(value[1]), value[1]), copies[id(value[2])]))
              if op == "set" else (op, key, value) for op, key, value in log] for log in entry.logs]
     return _Entry(entry.key, table, logs, entry.names,
