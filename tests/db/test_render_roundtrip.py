@@ -35,14 +35,11 @@ from schemalens.model import (
 )
 from schemalens.normalize import normalize_schema
 from schemalens.render import render
+from tests.schemas import pg
 
 NO_RENAMES = Renames({}, {})
 
 # --- PostgreSQL ---------------------------------------------------------------------------
-
-
-def pg(*tables: Table, **kw: object) -> Schema:
-    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
 
 
 def pg_read(url: str, schemas: list[str]) -> Schema:

@@ -23,14 +23,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
-
-
-def pg(*tables: Table, **kw: object) -> Schema:
-    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
-
-
-def table(name: str, *columns: Column, schema: str = "public", **kw: object) -> Table:
-    return Table(schema, name, list(columns), **kw)  # type: ignore[arg-type]
+from tests.schemas import pg, table
 
 
 def ident(name: str = "id") -> Column:

@@ -21,18 +21,12 @@ from schemalens.model import (
     Unique,
 )
 from schemalens.render import RenderError, quote_ident, render
-
-
-def pg(*tables: Table, **kw: object) -> Schema:
-    return Schema("postgresql", tables=list(tables), **kw)  # type: ignore[arg-type]
+from tests.schemas import pg
+from tests.schemas import table as t
 
 
 def sql(a: Schema, b: Schema, renames: Renames = Renames({}, {})) -> list[str]:
     return [s.sql for s in render(diff(a, b, renames), a, b)]
-
-
-def t(name: str, *columns: Column, **kw: object) -> Table:
-    return Table("public", name, list(columns), **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("name", "quoted"), [
