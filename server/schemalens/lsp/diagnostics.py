@@ -24,7 +24,9 @@ from schemalens.lsp.positions import first_line_range, span_range, split_lines, 
 from schemalens.model import Column, ForeignKey, Index, Problem, Schema, Span, Table
 
 SOURCE = "schemalens"
-README = "https://github.com/schemalens/schemalens/blob/main/README.md"
+# The README ships inside the package (a link to the project's README in a checkout, a copy
+# in a wheel), so the link works offline and points at the version that is running.
+README = (Path(__file__).resolve().parent.parent / "README.md").as_uri()
 
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
