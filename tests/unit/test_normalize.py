@@ -3,7 +3,6 @@ tests/db/test_normalize_postgresql.py)."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -216,14 +215,11 @@ def _big_schema(tables: int, distinct: bool) -> Schema:
 
 
 @pytest.mark.parametrize("distinct", [False, True], ids=["repeated-texts", "distinct-texts"])
-def test_normalizes_a_thousand_tables_fast(distinct: bool) -> None:
-    schema = _big_schema(1000, distinct)
-    started = time.process_time()  # CPU time: wall time on a shared machine says little
-    out = normalize_schema(schema)
-    elapsed = time.process_time() - started
-    print(f"\nnormalize_schema, 1,000 tables ({'distinct' if distinct else 'repeated'} texts): {elapsed:.3f} s CPU")
+def test_normalizes_a_thousand_tables(distinct: bool) -> None:
+    """Correct at scale, with the parse cache shared across tables (speed is bench/'s job)."""
+    out = normalize_schema(_big_schema(1000, distinct))
     assert out.tables[999].checks[0].expression.startswith("amount >= ")
-    assert elapsed < (3.0 if distinct else 0.5)  # measured 0.58 s / 0.07 s CPU
+    assert (out.tables[0].checks[0].expression != out.tables[999].checks[0].expression) == distinct
 
 
 def test_money_defaults_are_rounded_to_cents() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import psycopg
@@ -212,14 +211,10 @@ def test_reads_a_thousand_tables_in_bulk(conn: psycopg.Connection) -> None:
     conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     conn.execute(large_schema_ddl(1000))
     assert _queries(conn) == few  # catalog queries in bulk, never one per table
-    started = time.perf_counter()
     schema = introspect_postgresql(conn)
-    elapsed = time.perf_counter() - started
-    print(f"\nintrospected 1,000 tables in {elapsed:.3f} s with {few} queries")
     assert len(schema.tables) == 1000
     assert sum(len(t.columns) for t in schema.tables) == 14000
     assert sum(len(t.indexes) for t in schema.tables) == 3000
-    assert elapsed < 5  # 0.35-0.5 s measured on a 2-core machine; wall time is noisy under load
 
 
 def test_unreadable_database_is_a_clear_error(pg_url: str) -> None:
