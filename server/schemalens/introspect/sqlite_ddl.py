@@ -264,28 +264,30 @@ class _Cursor:
         start, end = self.skip_group()
         return self.text[start:end].strip()
 
-    def name_list(self) -> list[str]:
-        """`( a COLLATE x DESC, b, ... )` -> the first name of each element."""
-        names: list[str] = []
+    def items(self) -> list[list[Token]]:
+        """The comma-separated elements of the `( ... )` at the cursor, as token lists
+        (nested parentheses stay inside their element); [] when no `(` is here."""
         if not self.at_op("("):
-            return names
+            return []
         self.next()
-        expect_name = True
+        items: list[list[Token]] = [[]]
         depth = 0
         while not self.done():
             tok = self.next()
-            if tok.kind == "op" and tok.text == "(":
-                depth += 1
-            elif tok.kind == "op" and tok.text == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and tok.kind == "op" and tok.text == ",":
-                expect_name = True
-            elif expect_name and depth == 0:
-                names.append(tok.name)
-                expect_name = False
-        return names
+            is_op = tok.kind == "op"
+            if is_op and depth == 0 and tok.text == ")":
+                break
+            if is_op and depth == 0 and tok.text == ",":
+                items.append([])
+                continue
+            if is_op and tok.text in ("(", ")"):
+                depth += 1 if tok.text == "(" else -1
+            items[-1].append(tok)
+        return [item for item in items if item]
+
+    def name_list(self) -> list[str]:
+        """`( a COLLATE x DESC, b, ... )` -> the first name of each element."""
+        return [item[0].name for item in self.items()]
 
     def qualified_name(self) -> tuple[str | None, Token]:
         first = self.next()
@@ -494,26 +496,7 @@ def parse_create_index(tokens: list[Token], text: str) -> IndexDef | None:
 
 
 def _index_elements(cur: _Cursor) -> list[IndexElementDef]:
-    cur.next()
-    elements: list[IndexElementDef] = []
-    current: list[Token] = []
-    depth = 0
-    while not cur.done():
-        tok = cur.next()
-        if tok.kind == "op" and tok.text == "(":
-            depth += 1
-        elif tok.kind == "op" and tok.text == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and tok.kind == "op" and tok.text == ",":
-            elements.append(_index_element(current, cur.text))
-            current = []
-            continue
-        current.append(tok)
-    if current:
-        elements.append(_index_element(current, cur.text))
-    return elements
+    return [_index_element(item, cur.text) for item in cur.items()]
 
 
 def _index_element(tokens: list[Token], text: str) -> IndexElementDef:
