@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from schemalens import shifted
 from schemalens.changes import Change
 from schemalens.render import quote_ident
 from schemalens.model import (
@@ -989,43 +988,9 @@ class _Differ:
 
 
 def _pair_hit(old: Table, new: Table, context: Any, older: _PairMemo, newer: _PairMemo) -> _Pair | None:
-    """The last comparison of this pair, or of `old` with the table `new` was shifted
-    from (a table that moved down the file: its changes, pointed at the moved parts)."""
-    def found(desired: Table) -> _Pair | None:
-        hit = newer.get((id(old), id(desired))) or older.get((id(old), id(desired)))
-        return hit if hit is not None and hit.old is old and hit.new is desired and hit.context == context else None
-
-    hit = found(new)
-    if hit is not None:
-        return hit
-    original = shifted.origin(new)
-    hit = found(original) if original is not None else None
-    return _moved(hit, new) if hit is not None else None
-
-
-def _moved(pair: _Pair, new: Table) -> _Pair | None:
-    """`pair` for the shifted copy `new` of its desired table; None when a change points
-    at something that is not a part of that table (then compare afresh)."""
-    if not (pair.columns or pair.table or pair.kept_fks):
-        return _Pair(pair.old, new, pair.context, [], [], [])  # (most pairs: in sync)
-    parts = shifted.counterparts(pair.new, new)
-
-    def repointed(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]] | None:
-        out = []
-        for phase, change in emitted:
-            change = copy.copy(change)
-            if change.after is not None:
-                change.after = parts.get(id(change.after))
-                if change.after is None:
-                    return None
-            out.append((phase, change))
-        return out
-
-    columns, table = repointed(pair.columns), repointed(pair.table)
-    kept = [(old_fk, parts.get(id(new_fk))) for old_fk, new_fk in pair.kept_fks]
-    if columns is None or table is None or any(new_fk is None for _, new_fk in kept):
-        return None
-    return _Pair(pair.old, new, pair.context, columns, table, kept)  # type: ignore[arg-type]
+    """The last comparison of this pair of tables, if one of the last two diffs made it."""
+    hit = newer.get((id(old), id(new))) or older.get((id(old), id(new)))
+    return hit if hit is not None and hit.old is old and hit.new is new and hit.context == context else None
 
 
 def _copies(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:

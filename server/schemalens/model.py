@@ -27,13 +27,59 @@ from typing import Any, Literal
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True)
+class Anchor:
+    """The line a statement starts at, shared by the spans read from that statement.
+
+    An edit that adds a line near the top of a file moves every statement below it. The
+    PostgreSQL source reuses an unchanged statement's objects as they are (so normalize
+    and diff reuse their work by identity) and moves the statement's anchor: one
+    assignment moves every span in it, also for results that still hold those objects
+    (they describe the same text, now at its new place)."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class Span:
-    file: str
-    start_line: int
-    start_col: int
-    end_line: int
-    end_col: int
+    """Where an object is written. With an anchor, the lines are kept relative to it."""
+
+    __slots__ = ("file", "_start", "start_col", "_end", "end_col", "anchor")
+
+    def __init__(self, file: str, start_line: int, start_col: int, end_line: int, end_col: int,
+                 anchor: Anchor | None = None) -> None:
+        base = anchor.line if anchor is not None else 0
+        self.file = file
+        self._start = start_line - base
+        self.start_col = start_col
+        self._end = end_line - base
+        self.end_col = end_col
+        self.anchor = anchor
+
+    @property
+    def start_line(self) -> int:
+        return self._start + self.anchor.line if self.anchor is not None else self._start
+
+    @property
+    def end_line(self) -> int:
+        return self._end + self.anchor.line if self.anchor is not None else self._end
+
+    def _where(self) -> tuple[str, int, int, int, int]:
+        return self.file, self.start_line, self.start_col, self.end_line, self.end_col
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self._where() == other._where()
+
+    def __hash__(self) -> int:
+        return hash(self._where())
+
+    def __repr__(self) -> str:
+        file, start_line, start_col, end_line, end_col = self._where()
+        return f"Span({file=!r}, {start_line=}, {start_col=}, {end_line=}, {end_col=})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Span, self._where()  # a pickle is a snapshot: absolute lines
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from pglast.printers import SPECIAL_FUNCTIONS
 from pglast.stream import RawStream, maybe_double_quote_name
 from pglast.visitors import Ancestor
 
-from schemalens import shifted
 from schemalens.model import Check, Column, Index, Schema, Sequence, Table
 from schemalens.pgtypes import INTERVAL_FIELDS
 
@@ -776,9 +775,7 @@ def _tables(tables: list[Table], resolve: Callable[[str], str], homes: Any) -> l
     for table in tables:
         hit = _hit(table, homes, newer, older)
         if hit is None:
-            original = shifted.origin(table)
-            was = _hit(original, homes, newer, older) if original is not None else None
-            hit = (table, homes, _respanned(was[2], table) if was else _table(table, resolve))
+            hit = (table, homes, _table(table, resolve))
         used[id(table)] = hit
         out.append(hit[2])
     with _TABLES_LOCK:
@@ -789,23 +786,6 @@ def _tables(tables: list[Table], resolve: Callable[[str], str], homes: Any) -> l
 def _hit(table: Table, homes: Any, newer: _Memo, older: _Memo) -> tuple[Table, Any, Table] | None:
     hit = newer.get(id(table)) or older.get(id(table))
     return hit if hit is not None and hit[0] is table and hit[1] == homes else None
-
-
-def _respanned(normalized: Table, table: Table) -> Table:
-    """The normalized form of a table shifted from another (see schemalens.shifted):
-    the original's normalized form with the shifted spans, noted as shifted from it in
-    turn so that diff reuses its comparison too."""
-    copy = _clone(normalized)
-    copy.columns = [_clone(c) for c in normalized.columns]
-    copy.primary_key = _clone(normalized.primary_key) if normalized.primary_key else None
-    copy.uniques = [_clone(u) for u in normalized.uniques]
-    copy.foreign_keys = [_clone(f) for f in normalized.foreign_keys]
-    copy.checks = [_clone(c) for c in normalized.checks]
-    copy.indexes = [_clone(i) for i in normalized.indexes]
-    for part, source in zip(shifted.parts(copy), shifted.parts(table), strict=True):
-        part.span = source.span
-    shifted.note(copy, normalized)
-    return copy
 
 
 def _user_type_resolver(schema: Schema) -> tuple[Callable[[str], str], Any]:

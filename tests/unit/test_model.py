@@ -1,9 +1,10 @@
 import json
+import pickle
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalens.model import (Check, Column, Enum, Extension, ForeignKey, Identity, Index, Namespace,
+from schemalens.model import (Anchor, Check, Column, Enum, Extension, ForeignKey, Identity, Index, Namespace,
                               PrimaryKey, Schema, Sequence, Span, Table, Unique, from_json, to_json)
 
 names = st.text(alphabet="abcxyz_É\"", min_size=1, max_size=6)
@@ -58,3 +59,16 @@ def test_canonical_json_is_independent_of_declaration_order_and_spans() -> None:
 def test_column_order_is_kept() -> None:
     t = Table("public", "t", [Column("b", "text"), Column("a", "text")])
     assert [c["name"] for c in to_json(Schema("postgresql", tables=[t]))["tables"][0]["columns"]] == ["b", "a"]
+
+
+def test_an_anchored_span_moves_with_its_anchor_and_equals_the_plain_span_there() -> None:
+    anchor = Anchor(10)
+    span = Span("f.sql", 12, 4, 13, 0, anchor)
+    assert (span.start_line, span.end_line) == (12, 13)
+    anchor.line = 20
+    assert span == Span("f.sql", 22, 4, 23, 0) and hash(span) == hash(Span("f.sql", 22, 4, 23, 0))
+    assert span != Span("f.sql", 12, 4, 13, 0)
+    copy = pickle.loads(pickle.dumps(span))  # a snapshot: later moves are not its own
+    anchor.line = 0
+    assert copy == Span("f.sql", 22, 4, 23, 0) and copy.anchor is None
+    assert repr(span) == "Span(file='f.sql', start_line=2, start_col=4, end_line=3, end_col=0)"

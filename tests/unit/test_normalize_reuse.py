@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemalens import shifted
 from schemalens.model import Schema, Table
 from schemalens.normalize import normalize_schema
 from schemalens.sources import postgresql
@@ -49,20 +48,18 @@ def test_a_table_is_normalized_again_when_the_enums_it_may_name_move() -> None:
 
 
 def spans(table: Table) -> list[Any]:
-    return [part.span for part in shifted.parts(table)]
+    return [part.span for part in (table, *table.columns, *table.indexes)]
 
 
-def test_a_moved_table_reuses_the_normalized_form_of_the_one_it_moved_from() -> None:
+def test_a_moved_table_keeps_its_normalized_form_at_its_new_place() -> None:
     postgresql._GROUPS.clear()
     postgresql._GROUPS_BEFORE.clear()
     text = SQL + "CREATE INDEX posts_body ON posts (lower(body));\n"
-    first = normalize_schema(parse(text))
+    first = normalize_schema(parse(text)).table("public", "posts")
+    assert [s.start_line for s in spans(first)] == [2, 2, 2, 3]
     moved_text = "-- two lines\n-- above\n" + text.replace("CREATE INDEX", "\nCREATE INDEX")
-    raw = parse(moved_text)
-    assert shifted.origin(raw.table("public", "posts")) is not None  # the source shifted it
-    moved = normalize_schema(raw).table("public", "posts")
-    assert shifted.origin(moved) is first.table("public", "posts")
+    moved = normalize_schema(parse(moved_text)).table("public", "posts")
+    assert moved is first  # the source moved its statements' anchors: nothing to redo
     fresh = normalize_schema(parse_postgresql([("schema.sql", moved_text)]).schema).table("public", "posts")
     assert moved == fresh and spans(moved) == spans(fresh)
     assert [s.start_line for s in spans(moved)] == [4, 4, 4, 6]  # the index moved a line more
-    assert spans(first.table("public", "posts"))[0].start_line == 2  # the original is untouched

@@ -39,8 +39,8 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 from pglast.parser import ParseError, parse_sql_json, split
 from pglast.stream import RawStream
 
-from schemalens import shifted
 from schemalens.model import (
+    Anchor,
     Check,
     Column,
     Enum,
@@ -89,6 +89,7 @@ class _File:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
+        self.anchor: Anchor | None = None  # of the table group statement being read
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._data = text.encode("utf-8")
         self._ascii = len(self._data) == len(text)
@@ -115,9 +116,9 @@ class _File:
         line = bisect_right(starts, start) - 1
         end = max(start, end)
         if line + 1 == len(starts) or end < starts[line + 1]:
-            return Span(self.path, line, start - starts[line], line, end - starts[line])
+            return Span(self.path, line, start - starts[line], line, end - starts[line], self.anchor)
         el, ec = self.line_col(end)
-        return Span(self.path, line, start - starts[line], el, ec)
+        return Span(self.path, line, start - starts[line], el, ec, self.anchor)
 
     def ident_span(self, start: int) -> Span:
         """Span of the (possibly qualified) name that starts at `start`."""
@@ -632,6 +633,7 @@ class _Group:
     table: Table | None = None
     entry: _Entry | None = None  # set when reused
     lines: tuple[int, ...] = ()  # where its statements start
+    anchors: list[Anchor] = field(default_factory=list)  # of the spans read from each statement
 
 
 @dataclass
@@ -643,58 +645,15 @@ class _Entry:
     enum_columns: list[tuple[int, tuple[tuple[str, str], Column, str]]]
     fk_ref_spans: list[tuple[int, Span]]
     lines: tuple[int, ...]
+    anchors: list[Anchor]
 
 
-def _shifted(entry: _Entry, lines: tuple[int, ...]) -> _Entry:
-    """The entry of a group whose statements moved (same text and columns, other lines):
-    a copy of its table with every span moved by its statement's line delta, and the
-    relation entries, enum columns and reference spans pointing at the copies. The
-    statements' texts are the same to the end of their last lines, so the lines between
-    statements on one line stay together."""
-    starts = sorted(zip(entry.lines, lines))
-    firsts = [old for old, _ in starts]
-    deltas = {new - old for old, new in starts}
-    same = deltas.pop() if len(deltas) == 1 else None  # (most groups: one statement)
-
-    def moved(span: Span | None) -> Span | None:
-        if span is None:
-            return None
-        if same is None:
-            old, new = starts[max(0, bisect_right(firsts, span.start_line) - 1)]
-            delta = new - old
-        else:
-            delta = same
-        # Span is frozen: filled in directly, as its __init__ would (a third of the
-        # time of moving a thousand tables went into it)
-        out = object.__new__(Span)
-        out.__dict__.update(file=span.file, start_line=span.start_line + delta, start_col=span.start_col,
-                            end_line=span.end_line + delta, end_col=span.end_col)
-        return out
-
-    copies: dict[int, Any] = {}
-
-    def clone(obj: Any) -> Any:
-        new = object.__new__(type(obj))  # copy.copy, without its generic dispatch
-        new.__dict__.update(obj.__dict__)
-        new.span = moved(obj.span)
-        copies[id(obj)] = new
-        return new
-
-    old = entry.table
-    table = clone(old)
-    table.columns = [clone(c) for c in old.columns]
-    table.primary_key = clone(old.primary_key) if old.primary_key else None
-    table.uniques = [clone(u) for u in old.uniques]
-    table.foreign_keys = [clone(fk) for fk in old.foreign_keys]
-    table.checks = [clone(c) for c in old.checks]
-    table.indexes = [clone(i) for i in old.indexes]
-    shifted.note(table, old)
-    logs = [[(op, key, (value[0], copies.get(id(value[1]), value[1]), copies[id(value[2])]))
-             if op == "set" else (op, key, value) for op, key, value in log] for log in entry.logs]
-    return _Entry(entry.key, table, logs, entry.names,
-                  [(id(copies[i]), (k, copies[i], suffix)) for i, (k, _, suffix) in entry.enum_columns],
-                  [(id(copies[i]), moved(span)) for i, span in entry.fk_ref_spans],  # type: ignore[misc]
-                  lines)
+def _moved(entry: _Entry, lines: tuple[int, ...]) -> None:
+    """Move a group whose statements are now at other lines (same text, same columns):
+    its anchors, hence every span of its table, go with them."""
+    for anchor, line in zip(entry.anchors, lines, strict=True):
+        anchor.line = line
+    entry.lines = lines
 
 
 class _Stale(Exception):
@@ -1858,7 +1817,7 @@ class _Builder:
             entry = self.memo.get(group.key)
             if entry is not None and not (entry.names & self.touched):
                 if entry.lines != group.lines:
-                    entry = _shifted(entry, group.lines)
+                    _moved(entry, group.lines)
                 if self.reuse(entry):
                     group.entry = entry
                     return
@@ -1868,11 +1827,14 @@ class _Builder:
             return
         counts = (len(self.problems), len(self.unmanaged), len(self.pending_types))
         self.log = []
+        self.f.anchor = Anchor(group.lines[i])
+        group.anchors.append(self.f.anchor)
         try:
             self.apply_one(stmt)
         finally:
             group.logs.append(self.log)
             self.log = None
+            self.f.anchor = None
         if counts != (len(self.problems), len(self.unmanaged), len(self.pending_types)):
             group.clean = False
         if i == 0:
@@ -1951,7 +1913,7 @@ class _Builder:
                 group.key, table, group.logs, frozenset(names),
                 [(id(c), self.enum_columns[id(c)]) for c in table.columns if id(c) in self.enum_columns],
                 [(id(fk), self.fk_ref_spans[id(fk)]) for fk in table.foreign_keys
-                 if id(fk) in self.fk_ref_spans], group.lines)
+                 if id(fk) in self.fk_ref_spans], group.lines, group.anchors)
 
     # -- the end ------------------------------------------------------------------------
 

@@ -167,7 +167,7 @@ def test_a_moved_table_gets_its_new_spans() -> None:
 
 
 def test_a_moved_table_is_not_built_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    cold(BASE)
+    before = table(cold(BASE).schema, "users")
     built: list[str] = []
     create = postgresql._Builder._CreateStmt
 
@@ -178,11 +178,13 @@ def test_a_moved_table_is_not_built_again(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(postgresql._Builder, "_CreateStmt", counting)
     edited = "-- a new first line\n\n" + BASE.replace("title text", "title text,\n    body text")
     result = parse_postgresql([("schema.sql", edited)])
-    assert built == ["posts"]  # users moved down two lines: reused, spans shifted
+    assert built == ["posts"]  # users moved down two lines: reused, its anchors moved
     users = table(result.schema, "users")
+    assert users is before
     assert users.span.start_line == 3
     assert users.indexes[0].span.start_line == 8
     assert dump(result) == dump(from_scratch(edited))
+    assert table(parse_postgresql([("schema.sql", BASE)]).schema, "users").indexes[0].span.start_line == 6
 
 
 def test_renamed_directives_are_read_again() -> None:
