@@ -678,8 +678,11 @@ def _default_schema(settings: Settings) -> str:
     return "public" if settings.dialect == "postgresql" else "main"
 
 
-def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False) -> GenerateResult:
-    """Diff the schema files against the last snapshot and write the next migration."""
+def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False,
+             overlays: dict[str, str] | None = None) -> GenerateResult:
+    """Diff the schema files (or the editor's text of them, `overlays`: what the "schema is
+    ahead of the last migration" diagnostic was computed from) against the last snapshot
+    and write the next migration."""
     folder, journal = read_folder(settings, must_exist=False)
     result = GenerateResult()
     result.refused = dialect_problem(journal, settings)
@@ -699,7 +702,7 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         desired = previous
         result.changes = []
     else:
-        desired = load_desired(settings, _default_schema(settings)).schema
+        desired = load_desired(settings, _default_schema(settings), overlays).schema
         result.changes = diff(previous, desired, renames)
         if not result.changes:
             return result

@@ -86,3 +86,21 @@ async def test_failed_migration_points_at_its_line(client, project: Path, pg_url
     assert failed.range.start.line == line
     with psycopg.connect(pg_url) as conn:  # the migration's CREATE TABLE was rolled back
         assert conn.execute("SELECT to_regclass('public.users')").fetchone() == (None,)
+
+
+async def test_generate_takes_the_editors_unsaved_text(client, project: Path, pg_url: str) -> None:
+    """Like push, generate acts on what the user sees: the editor's text, saved or not."""
+    write_config(project, database_url=pg_url)
+    (project / "migrations").mkdir()
+    await start(client, project)
+    schema = project / "schema.sql"
+    await open_file(client, schema, SCHEMA)
+    unsaved = SCHEMA + "CREATE TABLE tags (id int PRIMARY KEY);\n"
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri_of(schema), version=2),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=unsaved)]))
+    [generate] = [a for a in await actions(client, schema) if a.kind == "source.schemalens.generate"]
+    answer = await run(client, generate.command)
+    up = (project / "migrations" / f"{answer['tag']}.sql").read_text()
+    assert "tags" in up and "users" in up
+    assert schema.read_text() == SCHEMA  # the file itself is the user's to save

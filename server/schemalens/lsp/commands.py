@@ -9,6 +9,7 @@ the project so that the diagnostics show the new state.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import tempfile
 import uuid
@@ -230,7 +231,9 @@ def _status(result: Any) -> dict[str, Any]:
 async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
     target = await _target(ls, args.uri)
     async with _Progress(ls, "schemalens: generate migration"):
-        result = await _in_thread(ls, history.generate, target.settings, NO_RENAMES)
+        overlays = ls.checks.snapshot(target).overlays
+        result = await _in_thread(ls, functools.partial(history.generate, target.settings, NO_RENAMES,
+                                                        overlays=overlays))
     await _recheck(ls, target)
     if result.refused:
         ls.tell(f"schemalens: generate refused: {result.refused}", lsp.MessageType.Warning)
