@@ -36,6 +36,7 @@ from schemalens.render import sqlite as render_sqlite
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
+_LINE_COMMENTS = re.compile(r"(?:\s|/\*.*?\*/)*(?:--.*)?")
 
 
 class _Text:
@@ -78,9 +79,8 @@ class _Text:
         return not self.text[self.line_start(offset):offset].strip()
 
     def rest_is_comment(self, offset: int) -> bool:
-        """Only blanks or a `--` comment after `offset` on its line."""
-        rest = self.text[offset:self.line_end(offset)].strip()
-        return not rest or rest.startswith("--")
+        """Only blanks and comments after `offset` on its line (nothing a statement needs)."""
+        return _LINE_COMMENTS.fullmatch(self.text[offset:self.line_end(offset)]) is not None
 
     @property
     def newline(self) -> str:

@@ -1,0 +1,227 @@
+""""Update schema file from database" on a column: the file then says what the database
+has for that table, and no line outside the column's own text changes.
+
+Each case is checked against the real engine: the edit is applied to the file, the file
+is parsed, normalized and diffed against the same database again (`run_check`), for
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import psycopg
+import pytest
+from lsprotocol import types as lsp
+
+from schemalens.config import load_settings
+from schemalens.lsp.analysis import CheckResult, Snapshot, resolve_files, run_check
+from schemalens.lsp.database import Databases
+from schemalens.lsp.edits import update_from_database
+from schemalens.lsp.positions import code_point_column, split_lines
+
+
+def apply(text: str, edit: lsp.WorkspaceEdit) -> str:
+    """The edit applied as an editor does: UTF-16 positions, last edit first."""
+    [(_, changes)] = edit.changes.items()
+    lines = split_lines(text)
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(pos: lsp.Position) -> int:
+        return starts[pos.line] + code_point_column(lines[pos.line], pos.character)
+
+    for change in sorted(changes, key=lambda c: (c.range.start.line, c.range.start.character), reverse=True):
+        text = text[:offset(change.range.start)] + change.new_text + text[offset(change.range.end):]
+    return text
+
+
+class Project:
+    """A schema file against one real database, checked the way the server checks it."""
+
+    def __init__(self, folder: Path, url: str) -> None:
+        self.folder, self.url = folder, url
+
+    def check(self, text: str) -> CheckResult:
+        (self.folder / "schema.sql").write_text(text, encoding="utf-8", newline="")
+        settings = load_settings({"database_url": self.url}, start=self.folder, environ={})
+        databases = Databases()
+        try:
+            return run_check(Snapshot(settings, resolve_files(settings), {}, {}), databases)
+        finally:
+            databases.close_all()
+
+    def fix(self, text: str, change_id: str) -> tuple[str, lsp.WorkspaceEdit]:
+        """The file after the quick fix for the change; asserts that the table has no
+        drift left and that the file still parses."""
+        result = self.check(text)
+        assert result.database == "ok" and not result.parse_errors
+        [change] = [c for c in result.changes if c.id == change_id]
+        assert [c.id for c in result.changes if c.table == change.table] == [change_id], "one change per case"
+        edit = update_from_database(result, change)
+        assert edit is not None
+        fixed = apply(text, edit)
+        after = self.check(fixed)
+        assert not after.parse_errors, after.parse_errors
+        assert [c.id for c in after.changes if c.table == change.table] == [], fixed
+        return fixed, edit
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> "callable":
+    def make(db_sql: str) -> Project:
+        db = tmp_path / "app.db"
+        conn = sqlite3.connect(db)
+        conn.executescript(db_sql)
+        conn.close()
+        return Project(tmp_path, f"sqlite:///{db}")
+    return make
+
+
+@pytest.fixture
+def pg_project(tmp_path: Path, pg_url: str) -> "callable":
+    def make(db_sql: str) -> Project:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(db_sql)
+        return Project(tmp_path, pg_url)
+    return make
+
+
+def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    """The lines that differ between the two texts (the common head and tail removed)."""
+    a, b = old.split("\n"), new.split("\n")
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    return a[head:len(a) - tail], b[head:len(b) - tail]
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+SQLITE_FILE = """-- people who sign in
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, -- the rowid
+  email TEXT NOT NULL,    -- unique in practice
+  age INTEGER,            -- years
+  nickname TEXT           -- shown in the header
+);
+"""
+SQLITE_DB = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, age INTEGER, nickname TEXT);"
+
+
+def test_sqlite_type_change_of_a_middle_column_keeps_every_other_line(sqlite_project) -> None:
+    project = sqlite_project(SQLITE_DB)
+    fixed, _ = project.fix(SQLITE_FILE.replace("age INTEGER,  ", "age TEXT,     "), "alter_column:main.users.age")
+    assert changed_lines(SQLITE_FILE.replace("age INTEGER,  ", "age TEXT,     "), fixed) == (
+        ["  age TEXT,               -- years"], ["  age INTEGER,               -- years"])
+
+
+def test_sqlite_not_null_and_default_differences(sqlite_project) -> None:
+    project = sqlite_project(SQLITE_DB.replace("age INTEGER", "age INTEGER DEFAULT 18"))
+    wanted = SQLITE_FILE.replace("email TEXT NOT NULL,", "email TEXT,         ")
+    project_file = wanted.replace("age INTEGER,  ", "age INTEGER DEFAULT 18,")
+    fixed, _ = project.fix(project_file, "alter_column:main.users.email")
+    assert changed_lines(project_file, fixed)[1] == ["  email TEXT NOT NULL,             -- unique in practice"]
+    fixed, _ = project.fix(SQLITE_FILE, "alter_column:main.users.age")
+    assert changed_lines(SQLITE_FILE, fixed) == (["  age INTEGER,            -- years"],
+                                                 ["  age INTEGER DEFAULT 18,            -- years"])
+
+
+def test_sqlite_database_column_goes_after_its_predecessor(sqlite_project) -> None:
+    project = sqlite_project(SQLITE_DB.replace("age INTEGER,", "age INTEGER, city TEXT,"))
+    fixed, _ = project.fix(SQLITE_FILE, "drop_column:main.users.city")
+    assert changed_lines(SQLITE_FILE, fixed) == ([], ["  city TEXT,"])
+    assert fixed.split("\n").index("  city TEXT,") == SQLITE_FILE.split("\n").index("  age INTEGER,            -- years") + 1
+
+
+def test_sqlite_database_column_after_a_last_column_with_a_comment(sqlite_project) -> None:
+    project = sqlite_project(SQLITE_DB.replace("nickname TEXT", "nickname TEXT, city TEXT NOT NULL DEFAULT 'x'"))
+    fixed, _ = project.fix(SQLITE_FILE, "drop_column:main.users.city")
+    assert changed_lines(SQLITE_FILE, fixed) == (
+        ["  nickname TEXT           -- shown in the header"],
+        ["  nickname TEXT,           -- shown in the header", "  city TEXT NOT NULL DEFAULT 'x'"])
+
+
+def test_sqlite_file_only_first_and_middle_columns_go_with_their_line(sqlite_project) -> None:
+    project = sqlite_project("CREATE TABLE users (email TEXT NOT NULL, nickname TEXT);")
+    text = ("CREATE TABLE users (\n"
+            "  id INTEGER,             -- the rowid\n"
+            "  email TEXT NOT NULL,    -- unique in practice\n"
+            "  nickname TEXT           -- shown in the header\n"
+            ");\n")
+    first, _ = project.fix(text, "add_column:main.users.id")
+    assert changed_lines(text, first) == (["  id INTEGER,             -- the rowid"], [])
+    middle = first.replace("practice\n", "practice\n  age INTEGER, /* years, */ -- gone too\n")
+    fixed, _ = project.fix(middle, "add_column:main.users.age")
+    assert fixed == first
+
+
+def test_sqlite_file_only_last_column_takes_the_comma_before_it(sqlite_project) -> None:
+    project = sqlite_project("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, age INTEGER);")
+    fixed, _ = project.fix(SQLITE_FILE, "add_column:main.users.nickname")
+    assert changed_lines(SQLITE_FILE, fixed) == (
+        ["  age INTEGER,            -- years", "  nickname TEXT           -- shown in the header"],
+        ["  age INTEGER            -- years"])
+
+
+def test_sqlite_column_with_inline_references_falls_back_without_drift(sqlite_project) -> None:
+    db = "CREATE TABLE teams (id INTEGER PRIMARY KEY); CREATE TABLE users (id INTEGER PRIMARY KEY, team INTEGER REFERENCES teams(id));"
+    text = ("CREATE TABLE teams (id INTEGER PRIMARY KEY);\n"
+            "CREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  team TEXT REFERENCES teams(id) -- owner\n);\n")
+    fixed, edit = sqlite_project(db).fix(text, "alter_column:main.users.team")
+    [(_, [change])] = edit.changes.items()
+    assert change.range.start == lsp.Position(line=1, character=0)  # the whole statement
+    assert fixed.startswith("CREATE TABLE teams (id INTEGER PRIMARY KEY);\n")
+
+
+ONE_LINE = "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight INT, note TEXT); -- tags\n"
+
+
+@pytest.mark.parametrize("db, change_id, expected", [
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight REAL, note TEXT)",
+     "alter_column:main.tags.weight", ONE_LINE.replace("weight INT", "weight REAL")),
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight INT, extra BLOB, note TEXT)",
+     "drop_column:main.tags.extra", ONE_LINE.replace("weight INT,", "weight INT, extra BLOB,")),
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight INT, note TEXT, extra BLOB)",
+     "drop_column:main.tags.extra", ONE_LINE.replace("note TEXT)", "note TEXT, extra BLOB)")),
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', note TEXT)",
+     "add_column:main.tags.weight", ONE_LINE.replace(" weight INT,", "")),
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight INT)",
+     "add_column:main.tags.note", ONE_LINE.replace(", note TEXT", "")),
+])
+def test_sqlite_table_on_one_line(sqlite_project, db: str, change_id: str, expected: str) -> None:
+    fixed, _ = sqlite_project(db).fix(ONE_LINE, change_id)
+    assert fixed == expected
+
+
+def test_sqlite_first_column_of_a_one_line_table(sqlite_project) -> None:
+    text = "CREATE TABLE notes (slug TEXT, body TEXT NOT NULL);\n"
+    fixed, _ = sqlite_project("CREATE TABLE notes (body TEXT NOT NULL);").fix(text, "add_column:main.notes.slug")
+    assert fixed == "CREATE TABLE notes (body TEXT NOT NULL);\n"
+
+
+def test_sqlite_primary_key_written_as_a_table_constraint_stays_there(sqlite_project) -> None:
+    text = "CREATE TABLE t (\n  id INTEGER,\n  v TEXT,\n  PRIMARY KEY (id)\n);\n"
+    project = sqlite_project("CREATE TABLE t (id INTEGER, v INT, PRIMARY KEY (id));")
+    fixed, _ = project.fix(text, "alter_column:main.t.v")
+    assert fixed == text.replace("v TEXT", "v INT")
+    fixed, _ = project.fix(text.replace("TEXT,", "TEXT, -- value"), "alter_column:main.t.v")
+    assert fixed == text.replace("v TEXT,", "v INT, -- value")
+
+
+def test_sqlite_column_named_elsewhere_is_not_cut_out(sqlite_project) -> None:
+    """A table CHECK names the file-only column: cutting the column alone would leave
+    the check pointing at nothing, so the whole statement is written from the database."""
+    text = "CREATE TABLE t (\n  a INT, -- kept\n  b INT,\n  CHECK (b > 0)\n);\n"
+    project = sqlite_project("CREATE TABLE t (a INT);")
+    result = project.check(text)
+    [change] = [c for c in result.changes if c.id == "add_column:main.t.b"]
+    edit = update_from_database(result, change)
+    [(_, [whole])] = edit.changes.items()
+    assert whole.range.start == lsp.Position(line=0, character=0)
+    assert project.check(apply(text, edit)).changes == []
