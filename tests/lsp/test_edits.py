@@ -225,3 +225,114 @@ def test_sqlite_column_named_elsewhere_is_not_cut_out(sqlite_project) -> None:
     [(_, [whole])] = edit.changes.items()
     assert whole.range.start == lsp.Position(line=0, character=0)
     assert project.check(apply(text, edit)).changes == []
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+PG_FILE = """-- orders as the shop sees them
+CREATE TABLE orders (
+    id serial PRIMARY KEY,             -- surrogate key
+    customer text NOT NULL,            -- who ordered
+    total numeric(10,2) DEFAULT 0,     -- in euros
+    placed_at timestamptz DEFAULT now() -- -- @renamed is not here
+);
+
+COMMENT ON COLUMN orders.customer IS 'the buyer';
+"""
+PG_DB = """CREATE TABLE orders (id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0,
+                                   placed_at timestamptz DEFAULT now());
+COMMENT ON COLUMN orders.customer IS 'the buyer';"""
+
+
+def test_pg_type_change_of_a_middle_column_keeps_every_other_line(pg_project) -> None:
+    text = PG_FILE.replace("total numeric(10,2) DEFAULT 0,", "total integer DEFAULT 0,")
+    fixed, _ = pg_project(PG_DB).fix(text, "alter_column:public.orders.total")
+    assert fixed == PG_FILE
+
+
+def test_pg_not_null_and_default_differences(pg_project) -> None:
+    project = pg_project(PG_DB)
+    text = PG_FILE.replace("customer text NOT NULL,", "customer text,")
+    fixed, _ = project.fix(text, "alter_column:public.orders.customer")
+    assert fixed == PG_FILE
+    text = PG_FILE.replace("DEFAULT now()", "DEFAULT '2020-01-01'")
+    fixed, _ = project.fix(text, "alter_column:public.orders.placed_at")
+    assert fixed == PG_FILE.replace("placed_at timestamptz", "placed_at timestamp with time zone")
+
+
+def test_pg_serial_column_is_written_as_serial(pg_project) -> None:
+    project = pg_project("CREATE TABLE counters (id serial, n integer);")
+    text = "CREATE TABLE counters (\n  id integer NOT NULL, -- was serial\n  n integer\n);\n"
+    fixed, _ = project.fix(text, "alter_column:public.counters.id")
+    assert fixed == "CREATE TABLE counters (\n  id serial NOT NULL, -- was serial\n  n integer\n);\n"
+
+
+NOTE = "    note character varying(20) DEFAULT 'x' NOT NULL"
+NOTE_COMMENT = "COMMENT ON COLUMN public.orders.note IS 'it''s a note';"
+
+
+@pytest.mark.parametrize("columns, expected", [
+    ("id serial PRIMARY KEY, customer text NOT NULL, {note}, total numeric(10,2) DEFAULT 0, "
+     "placed_at timestamptz DEFAULT now()",
+     PG_FILE.replace("-- who ordered\n", f"-- who ordered\n{NOTE},\n")),
+    ("id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, "
+     "placed_at timestamptz DEFAULT now(), {note}",
+     PG_FILE.replace("now() -- -- @renamed is not here\n", f"now(), -- -- @renamed is not here\n{NOTE}\n")),
+    ("{note}, id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, "
+     "placed_at timestamptz DEFAULT now()",  # no column before it: after the last one
+     PG_FILE.replace("now() -- -- @renamed is not here\n", f"now(), -- -- @renamed is not here\n{NOTE}\n")),
+])
+def test_pg_database_column_goes_after_its_predecessor(pg_project, columns: str, expected: str) -> None:
+    note = "note varchar(20) NOT NULL DEFAULT 'x'"
+    project = pg_project(f"CREATE TABLE orders ({columns.format(note=note)});"
+                         "COMMENT ON COLUMN orders.customer IS 'the buyer';"
+                         "COMMENT ON COLUMN orders.note IS 'it''s a note';")
+    fixed, _ = project.fix(PG_FILE, "drop_column:public.orders.note")
+    assert fixed == expected.replace(");\n\nCOMMENT", f");\n{NOTE_COMMENT}\n\nCOMMENT")
+
+
+@pytest.mark.parametrize("column, gone", [
+    ("id", "    id serial,                         -- surrogate key\n"),
+    ("total", "    total numeric(10,2) DEFAULT 0,     -- in euros\n"),
+])
+def test_pg_file_only_column_removed_with_its_line(pg_project, column: str, gone: str) -> None:
+    text = PG_FILE.replace("    id serial PRIMARY KEY,             -- surrogate key\n",
+                           "    id serial,                         -- surrogate key\n")
+    kept = [d for d in ("id serial", "customer text NOT NULL", "total numeric(10,2) DEFAULT 0",
+                        "placed_at timestamptz DEFAULT now()") if not d.startswith(column)]
+    project = pg_project(f"CREATE TABLE orders ({', '.join(kept)});COMMENT ON COLUMN orders.customer IS 'the buyer';")
+    fixed, _ = project.fix(text, f"add_column:public.orders.{column}")
+    assert fixed == text.replace(gone, "")
+
+
+def test_pg_file_only_last_column_takes_the_comma_before_it(pg_project) -> None:
+    project = pg_project("CREATE TABLE orders (id serial PRIMARY KEY, customer text NOT NULL, "
+                         "total numeric(10,2) DEFAULT 0); COMMENT ON COLUMN orders.customer IS 'the buyer';")
+    fixed, _ = project.fix(PG_FILE, "add_column:public.orders.placed_at")
+    assert fixed == PG_FILE.replace("DEFAULT 0,     -- in euros\n    placed_at timestamptz DEFAULT now() -- -- @renamed "
+                                    "is not here\n", "DEFAULT 0     -- in euros\n")
+
+
+def test_pg_inline_references_falls_back_without_drift(pg_project) -> None:
+    project = pg_project("CREATE TABLE teams (id integer PRIMARY KEY);"
+                         "CREATE TABLE members (id integer PRIMARY KEY, team bigint REFERENCES teams ON DELETE CASCADE);")
+    text = ("CREATE TABLE teams (id integer PRIMARY KEY);\n\n"
+            "CREATE TABLE members (\n  id integer PRIMARY KEY,\n"
+            "  team integer REFERENCES teams ON DELETE CASCADE -- owner\n);\n")
+    fixed, edit = project.fix(text, "alter_column:public.members.team")
+    [(_, [change])] = edit.changes.items()
+    assert change.range.start == lsp.Position(line=2, character=0)
+    assert fixed.startswith("CREATE TABLE teams (id integer PRIMARY KEY);\n")
+
+
+@pytest.mark.parametrize("db, change_id, expected", [
+    ("a int, b bigint, c text", "alter_column:public.t.b", "a int, b bigint, c text"),
+    ("a int, b int, x date, c text", "drop_column:public.t.x", "a int, b int, x date, c text"),
+    ("a int, b int, c text, x date", "drop_column:public.t.x", "a int, b int, c text, x date"),
+    ("b int, c text", "add_column:public.t.a", "b int, c text"),
+    ("a int, c text", "add_column:public.t.b", "a int, c text"),
+    ("a int, b int", "add_column:public.t.c", "a int, b int"),
+])
+def test_pg_table_on_one_line(pg_project, db: str, change_id: str, expected: str) -> None:
+    fixed, _ = pg_project(f"CREATE TABLE t ({db})").fix("CREATE TABLE t (a int, b int, c text); -- the t\n", change_id)
+    assert fixed == f"CREATE TABLE t ({expected}); -- the t\n"
