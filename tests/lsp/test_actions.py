@@ -201,3 +201,46 @@ async def test_studio_command_serves_the_files_database(client, project: Path) -
         assert page.status_code == 200
         tables = http.get(first["url"].split("?")[0].rstrip("/") + "/api/tables")
         assert tables.status_code == 200 and "notes" in tables.text
+
+
+async def test_update_a_column_from_the_database_keeps_the_other_lines(client, project: Path) -> None:
+    text = ("CREATE TABLE users (\n"
+            "  id INTEGER PRIMARY KEY, -- 🔑 the rowid\n"
+            "  email TEXT,             -- may be NULL here\n"
+            "  name TEXT               -- shown\n"
+            ");\n")
+    db_sql = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);"
+    db, schema, _ = await setup(client, project, db_sql, text)
+    [differs] = by_code(client, schema, "column-differs")
+    [update] = [a for a in await actions(client, schema, [differs]) if a.title == "Update schema file from database"]
+
+    [(_, [edit])] = update.edit.changes.items()
+    assert edit.range == lsp.Range(start=lsp.Position(line=2, character=2), end=lsp.Position(line=2, character=12))
+    fixed = apply_edit(text, update.edit)
+    assert fixed == text.replace("email TEXT,", "email TEXT NOT NULL,")
+    status = await save_file(client, schema, fixed)
+    assert status.state == "in-sync", diagnostics(client, schema)
+
+
+async def test_update_a_column_from_a_postgresql_database(client, project: Path, pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                     "sku text NOT NULL, price numeric(8,2), stock integer DEFAULT 0)")
+    text = ("CREATE TABLE items (\n"
+            "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- surrogate\n"
+            "    sku text NOT NULL,   -- 📦 stock keeping unit\n"
+            "    price numeric(8,2)   -- net\n"
+            ");\n")
+    write_config(project, database_url=pg_url)
+    await start(client, project)
+    schema = project / "schema.sql"
+    await open_file(client, schema, text)
+    [extra] = by_code(client, schema, "extra-column")
+    [update] = [a for a in await actions(client, schema, [extra]) if a.title == "Update schema file from database"]
+
+    fixed = apply_edit(text, update.edit)
+    assert fixed == text.replace("numeric(8,2)   -- net\n", "numeric(8,2),   -- net\n    stock integer DEFAULT 0\n")
+    status = await save_file(client, schema, fixed)
+    assert status.state == "in-sync", diagnostics(client, schema)
