@@ -8,6 +8,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -19,19 +20,16 @@ from schemalens.config import load_settings
 from schemalens.lsp.analysis import CheckResult, Snapshot, resolve_files, run_check
 from schemalens.lsp.database import Databases
 from schemalens.lsp.edits import update_from_database
-from schemalens.lsp.positions import code_point_column, split_lines
+from schemalens.lsp.positions import code_point_column
 
 
 def apply(text: str, edit: lsp.WorkspaceEdit) -> str:
     """The edit applied as an editor does: UTF-16 positions, last edit first."""
     [(_, changes)] = edit.changes.items()
-    lines = split_lines(text)
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def offset(pos: lsp.Position) -> int:
-        return starts[pos.line] + code_point_column(lines[pos.line], pos.character)
+        return starts[pos.line] + code_point_column(text[starts[pos.line]:], pos.character)
 
     for change in sorted(changes, key=lambda c: (c.range.start.line, c.range.start.character), reverse=True):
         text = text[:offset(change.range.start)] + change.new_text + text[offset(change.range.end):]
@@ -45,11 +43,12 @@ class Project:
         self.folder, self.url = folder, url
 
     def check(self, text: str) -> CheckResult:
-        (self.folder / "schema.sql").write_text(text, encoding="utf-8", newline="")
+        path = self.folder / "schema.sql"
+        path.write_text(text, encoding="utf-8", newline="")
         settings = load_settings({"database_url": self.url}, start=self.folder, environ={})
         databases = Databases()
-        try:
-            return run_check(Snapshot(settings, resolve_files(settings), {}, {}), databases)
+        try:  # the text as an editor holds it (line endings included)
+            return run_check(Snapshot(settings, resolve_files(settings), {str(path): text}, {}), databases)
         finally:
             databases.close_all()
 

@@ -144,8 +144,10 @@ def update_from_database(result: CheckResult, change: Change) -> lsp.WorkspaceEd
         have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
         if have is None or want is None:
             return None
-        return (_column_fix(result, change, have, want)
-                or _replace_statement(result, want.span, table_ddl(have, dialect)))
+        precise = _column_fix(result, change, have, want)
+        if precise is not None or not _rewrite_is_safe(result, have, want):
+            return precise
+        return _replace_statement(result, want.span, table_ddl(have, dialect))
     if change.kind == "drop_index" and change.table is not None:
         have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
         if have is None or want is None:
@@ -367,17 +369,62 @@ def _comment_after_statement(fix: _Fix, column: Column) -> _Piece:
 
 def _remove(fix: _Fix, name: str) -> list[_Piece] | None:
     """The file's column taken out with one adjoining comma (and its line, when nothing
-    else is left on it). Not when anything else in the file names the column."""
+    else is left on it), or the ALTER TABLE that adds it; its COMMENT ON COLUMN goes too.
+    Not when anything else in the file names the column."""
     column = fix.want.column(name)
     where = fix.in_file(column)
-    elements = fix.element_list() if where is not None else None
+    if where is None or _referenced(fix, column):
+        return None
+    piece = _from_list(fix, where) or _added_by_alter(fix.text, where, fix.dialect)
+    if piece is None or column.comment is None or fix.dialect != "postgresql":
+        return [piece] if piece is not None else None
+    comment = _comment_statement(fix, column)
+    return [piece, comment] if comment is not None else None
+
+
+def _from_list(fix: _Fix, where: tuple[int, int]) -> _Piece | None:
+    elements = fix.element_list()
     around = elements.around(where[0]) if elements is not None else None
-    if around is None or _referenced(fix, column) or (column.comment is not None and fix.dialect == "postgresql"):
+    if around is None:
         return None
     before, after = around
     if fix.text.text[before] == "(" and fix.text.text[after] == ")":
         return None  # the only element: a table cannot be left without columns
-    return [_deletion(fix.text, where, before, after)]
+    return _deletion(fix.text, where, before, after)
+
+
+_ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+[^,;]*?\s+ADD(?:\s+COLUMN)?(?:\s+IF\s+NOT\s+EXISTS)?\s+", re.I)
+
+
+def _added_by_alter(text: _Text, where: tuple[int, int], dialect: str) -> _Piece | None:
+    """An `ALTER TABLE t ADD COLUMN c ...` that adds nothing else: the whole statement."""
+    bounds = text.statement_around(where[0], dialect)
+    if bounds is None or not _ADD_COLUMN.fullmatch(text.text[bounds[0]:where[0]]):
+        return None
+    if text.text[where[1]:bounds[1]].strip() not in ("", ";"):
+        return None
+    return _statement_deletion(text, *bounds)
+
+
+def _comment_statement(fix: _Fix, column: Column) -> _Piece | None:
+    """The file's `COMMENT ON COLUMN` for the column (PostgreSQL)."""
+    for start, sql in split_statements(fix.text.text, "postgresql"):
+        if not re.match(r"COMMENT\s+ON\s+COLUMN\b", sql, re.I):
+            continue
+        try:
+            names = [n.sval for n in pglast.parse_sql(sql)[0].stmt.object]
+        except (pglast.parser.ParseError, AttributeError, IndexError):
+            continue
+        if names[-2:] == [fix.want.name, column.name] and (len(names) == 2 or names[0] == fix.want.schema):
+            return _statement_deletion(fix.text, *fix.text.statement_around(start, "postgresql"))
+    return None
+
+
+def _statement_deletion(text: _Text, start: int, end: int) -> _Piece:
+    """A whole statement, with its line when nothing but comments shares it."""
+    if text.first_on_line(start) and text.rest_is_comment(end):
+        return _Piece(text.line_start(start), text.next_line(end), "")
+    return _Piece(start, end, "")
 
 
 def _deletion(text: _Text, where: tuple[int, int], before: int, after: int) -> _Piece:
@@ -408,7 +455,7 @@ def _referenced(fix: _Fix, column: Column) -> bool:
     outside = [c for c in _constraints(table) if c.span is None or not _starts_inside(c.span, column.span)]
     if any(column.name in getattr(c, "columns", ()) or word.search(getattr(c, "expression", "")) for c in outside):
         return True
-    if any(word.search(" ".join([*i.columns, i.where or "", *i.include])) for i in table.indexes):
+    if _named_by_index(table, column):
         return True
     if any(word.search(f"{c.generated or ''} {c.default or ''}") for c in table.columns if c is not column):
         return True
@@ -416,12 +463,32 @@ def _referenced(fix: _Fix, column: Column) -> bool:
                for t in fix.result.desired.tables for fk in t.foreign_keys)
 
 
+def _named_by_index(table: Table, column: Column) -> bool:
+    word = re.compile(rf"(?<![\w$]){re.escape(column.name)}(?![\w$])", re.I)
+    return any(word.search(" ".join([*i.columns, i.where or "", *i.include])) for i in table.indexes)
+
+
+def _rewrite_is_safe(result: CheckResult, have: Table, want: Table) -> bool:
+    """The rewrite replaces the CREATE TABLE alone: what else in the file builds on the
+    file's table (ALTER TABLE adding to it; comments and indexes on a column the
+    database lacks) would be doubled or left naming nothing."""
+    found = _statement_at(result, want.span)
+    if found is None:
+        return False
+    text, start, end = found
+    for span in (o.span for o in (*want.columns, *_constraints(want)) if o.span is not None):
+        if span.file != text.path or not start <= text.offset(span.start_line, span.start_col) <= end:
+            return False
+    gone = [c for c in want.columns if have.column(c.name) is None]
+    return not any(c.comment is not None or _named_by_index(want, c) for c in gone)
+
+
 def _still_parses(fix: _Fix, piece: _Piece) -> bool:
     """The edited statement must still parse: a quick fix never breaks the file."""
     bounds = fix.text.statement_around(piece.start, fix.dialect)
-    if bounds is None or piece.end > bounds[1]:
+    if bounds is None:
         return False
-    start, end = bounds
+    start, end = bounds[0], max(bounds[1], piece.end)  # a removed statement may take its line
     body = fix.text.text
     statement = body[start:piece.start] + piece.new + body[piece.end:end]
     if fix.dialect == "postgresql":
