@@ -55,10 +55,16 @@ class Project:
     def fix(self, text: str, change_id: str) -> tuple[str, lsp.WorkspaceEdit]:
         """The file after the quick fix for the change; asserts that the table has no
         drift left and that the file still parses."""
+        return self.fix_many(text, change_id, alone=True)
+
+    def fix_many(self, text: str, change_id: str, alone: bool = False) -> tuple[str, lsp.WorkspaceEdit]:
+        """As `fix`; the table may have other changes that the fix settles too (a
+        column's comment goes with the column)."""
         result = self.check(text)
         assert result.database == "ok" and not result.parse_errors
         [change] = [c for c in result.changes if c.id == change_id]
-        assert [c.id for c in result.changes if c.table == change.table] == [change_id], "one change per case"
+        if alone:
+            assert [c.id for c in result.changes if c.table == change.table] == [change_id], "one change per case"
         edit = update_from_database(result, change)
         assert edit is not None
         fixed = apply(text, edit)
@@ -335,3 +341,54 @@ def test_pg_inline_references_falls_back_without_drift(pg_project) -> None:
 def test_pg_table_on_one_line(pg_project, db: str, change_id: str, expected: str) -> None:
     fixed, _ = pg_project(f"CREATE TABLE t ({db})").fix("CREATE TABLE t (a int, b int, c text); -- the t\n", change_id)
     assert fixed == f"CREATE TABLE t ({expected}); -- the t\n"
+
+
+def test_sqlite_crlf_file_keeps_its_line_endings(sqlite_project) -> None:
+    text = "CREATE TABLE t (\r\n  a INT, -- a\r\n  c INT -- c\r\n);\r\n"
+    fixed, _ = sqlite_project("CREATE TABLE t (a INT, b TEXT, c INT);").fix(text, "drop_column:main.t.b")
+    assert fixed == "CREATE TABLE t (\r\n  a INT, -- a\r\n  b TEXT,\r\n  c INT -- c\r\n);\r\n"
+    fixed, _ = sqlite_project("CREATE TABLE t2 (a INT);").fix(text.replace("TABLE t ", "TABLE t2 "), "add_column:main.t2.c")
+    assert fixed == "CREATE TABLE t2 (\r\n  a INT -- a\r\n);\r\n"
+
+
+def test_sqlite_column_an_index_needs_gets_no_fix_that_breaks_the_index(sqlite_project) -> None:
+    project = sqlite_project("CREATE TABLE t (a INT);")
+    result = project.check("CREATE TABLE t (\n  a INT,\n  b INT\n);\nCREATE INDEX ib ON t (b);\n")
+    [change] = [c for c in result.changes if c.kind == "add_column"]
+    assert update_from_database(result, change) is None
+
+
+def test_sqlite_quoted_names_and_strings_with_commas(sqlite_project) -> None:
+    text = 'CREATE TABLE t (\n  "a,b" TEXT DEFAULT \'(,)\' -- odd\n  , [c)d] INT\n);\n'
+    project = sqlite_project('CREATE TABLE t ("a,b" TEXT DEFAULT \'(,)\', x INT, [c)d] INT);')
+    fixed, _ = project.fix(text, "drop_column:main.t.x")
+    assert fixed == 'CREATE TABLE t (\n  "a,b" TEXT DEFAULT \'(,)\', x INT -- odd\n  , [c)d] INT\n);\n'
+
+
+def test_pg_column_added_by_alter_table(pg_project) -> None:
+    project = pg_project("CREATE TABLE t (a int, b text);")
+    text = "CREATE TABLE t (\n  a int -- first\n);\nALTER TABLE t ADD COLUMN b varchar(3); -- later\n"
+    fixed, _ = project.fix(text, "alter_column:public.t.b")
+    assert fixed == text.replace("varchar(3)", "text")
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE t DROP COLUMN b")
+    fixed, _ = project.fix(text, "add_column:public.t.b")
+    assert fixed == "CREATE TABLE t (\n  a int -- first\n);\n"
+
+
+def test_pg_file_only_column_goes_with_its_comment(pg_project) -> None:
+    project = pg_project("CREATE TABLE t (a int, b int); COMMENT ON COLUMN t.a IS 'x';")
+    text = ("CREATE TABLE t (\n  a int,\n  b int,\n  c int\n);\n"
+            "COMMENT ON COLUMN t.a IS 'x';\nCOMMENT ON COLUMN public.t.c IS 'y'; -- about c\n")
+    result = project.check(text)
+    comment = next(c for c in result.changes if c.kind == "set_comment")
+    assert update_from_database(result, comment) is None  # rewriting the table would orphan the comment
+    fixed, _ = project.fix_many(text, "add_column:public.t.c")
+    assert fixed == "CREATE TABLE t (\n  a int,\n  b int\n);\nCOMMENT ON COLUMN t.a IS 'x';\n"
+
+
+def test_pg_quoted_names_and_dollar_quotes(pg_project) -> None:
+    project = pg_project('CREATE TABLE "T,x" ("a(b" text DEFAULT $$,)$$, b int, c int);')
+    text = 'CREATE TABLE "T,x" (\n  "a(b" text DEFAULT $$,)$$, -- odd\n  c int /* c, ) */\n);\n'
+    fixed, _ = project.fix(text, "drop_column:public.T,x.b")
+    assert fixed == 'CREATE TABLE "T,x" (\n  "a(b" text DEFAULT $$,)$$, -- odd\n  b integer,\n  c int /* c, ) */\n);\n'
