@@ -47,6 +47,7 @@ class _Text:
         self.text = text
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.lines = split_lines(text)
+        self._statements: list[tuple[int, str]] | None = None
 
     def offset(self, line: int, col: int) -> int:
         return min(self.starts[min(line, len(self.starts) - 1)] + col, len(self.text))
@@ -86,9 +87,16 @@ class _Text:
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.text else "\n"
 
+    def statements(self, dialect: str) -> list[tuple[int, str]]:
+        """Split once per text: a column fix asks several times, and a schema file may
+        hold a thousand statements."""
+        if self._statements is None:
+            self._statements = split_statements(self.text, dialect)
+        return self._statements
+
     def statement_around(self, offset: int, dialect: str) -> tuple[int, int] | None:
         """The statement holding `offset`, its `;` included."""
-        for start, sql in split_statements(self.text, dialect):
+        for start, sql in self.statements(dialect):
             end = start + len(sql)
             if start <= offset <= end:
                 if self.text[end:end + 1] == ";":
@@ -408,7 +416,7 @@ def _added_by_alter(text: _Text, where: tuple[int, int], dialect: str) -> _Piece
 
 def _comment_statement(fix: _Fix, column: Column) -> _Piece | None:
     """The file's `COMMENT ON COLUMN` for the column (PostgreSQL)."""
-    for start, sql in split_statements(fix.text.text, "postgresql"):
+    for start, sql in fix.text.statements("postgresql"):
         if not re.match(r"COMMENT\s+ON\s+COLUMN\b", sql, re.I):
             continue
         try:
