@@ -210,7 +210,7 @@ async def test_update_a_column_from_the_database_keeps_the_other_lines(client, p
             "  name TEXT               -- shown\n"
             ");\n")
     db_sql = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);"
-    db, schema, _ = await setup(client, project, db_sql, text)
+    _, schema, _ = await setup(client, project, db_sql, text)
     [differs] = by_code(client, schema, "column-differs")
     [update] = [a for a in await actions(client, schema, [differs]) if a.title == "Update schema file from database"]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 from lsprotocol import types as lsp
-
 from schemalens.config import load_settings
 from schemalens.lsp.analysis import CheckResult, Snapshot, resolve_files, run_check
 from schemalens.lsp.database import Databases
@@ -75,7 +75,7 @@ class Project:
 
 
 @pytest.fixture
-def sqlite_project(tmp_path: Path) -> "callable":
+def sqlite_project(tmp_path: Path) -> Callable[[str], Project]:
     def make(db_sql: str) -> Project:
         db = tmp_path / "app.db"
         conn = sqlite3.connect(db)
@@ -86,7 +86,7 @@ def sqlite_project(tmp_path: Path) -> "callable":
 
 
 @pytest.fixture
-def pg_project(tmp_path: Path, pg_url: str) -> "callable":
+def pg_project(tmp_path: Path, pg_url: str) -> Callable[[str], Project]:
     def make(db_sql: str) -> Project:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(db_sql)
@@ -277,18 +277,17 @@ NOTE_COMMENT = "COMMENT ON COLUMN public.orders.note IS 'it''s a note';"
 
 
 @pytest.mark.parametrize("columns, expected", [
-    ("id serial PRIMARY KEY, customer text NOT NULL, {note}, total numeric(10,2) DEFAULT 0, "
-     "placed_at timestamptz DEFAULT now()",
+    ("id serial PRIMARY KEY, customer text NOT NULL, {note}, total numeric(10,2) DEFAULT 0, placed_at timestamptz",
      PG_FILE.replace("-- who ordered\n", f"-- who ordered\n{NOTE},\n")),
-    ("id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, "
-     "placed_at timestamptz DEFAULT now(), {note}",
+    ("id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, placed_at timestamptz, {note}",
      PG_FILE.replace("now() -- -- @renamed is not here\n", f"now(), -- -- @renamed is not here\n{NOTE}\n")),
-    ("{note}, id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, "
-     "placed_at timestamptz DEFAULT now()",  # no column before it: after the last one
+    # no column before it in the database: after the file's last one
+    ("{note}, id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2) DEFAULT 0, placed_at timestamptz",
      PG_FILE.replace("now() -- -- @renamed is not here\n", f"now(), -- -- @renamed is not here\n{NOTE}\n")),
 ])
 def test_pg_database_column_goes_after_its_predecessor(pg_project, columns: str, expected: str) -> None:
     note = "note varchar(20) NOT NULL DEFAULT 'x'"
+    columns = columns.replace("placed_at timestamptz", "placed_at timestamptz DEFAULT now()")
     project = pg_project(f"CREATE TABLE orders ({columns.format(note=note)});"
                          "COMMENT ON COLUMN orders.customer IS 'the buyer';"
                          "COMMENT ON COLUMN orders.note IS 'it''s a note';")

@@ -20,7 +20,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 import pglast
-
 from lsprotocol import types as lsp
 from pygls import uris
 
@@ -220,7 +219,6 @@ def _append(result: CheckResult, ddl: str | None) -> lsp.WorkspaceEdit | None:
 
 # --- column fixes ----------------------------------------------------------------------
 
-_COLUMN_KINDS = {"alter_column", "drop_column", "add_column"}
 _LIST_TOKEN = re.compile(r"""--[^\n]*|/\*|(?<![\w$])[Ee]'|'|"|`|\[|(?<![\w$])\$(?:[^\W\d]\w*)?\$|[(),;]""")
 
 
@@ -285,13 +283,12 @@ class _Fix:
 def _column_fix(result: CheckResult, change: Change, have: Table, want: Table) -> lsp.WorkspaceEdit | None:
     """An edit of the column's own text; None when it cannot be placed safely (the caller
     then rewrites the whole statement)."""
-    if change.kind not in _COLUMN_KINDS or want.span is None:
-        return None
-    text = _text_of(result, want.span.file)
+    fixer = {"alter_column": _alter, "drop_column": _insert, "add_column": _remove}.get(change.kind)
+    text = _text_of(result, want.span.file) if fixer is not None and want.span is not None else None
     if text is None:
         return None
     fix = _Fix(result, text, have, want)
-    pieces = {"alter_column": _alter, "drop_column": _insert, "add_column": _remove}[change.kind](fix, change.name)
+    pieces = fixer(fix, change.name)
     if not pieces or not _still_parses(fix, pieces[0]):
         return None
     uri = uris.from_fs_path(text.path) or text.path
@@ -401,7 +398,7 @@ def _from_list(fix: _Fix, where: tuple[int, int]) -> _Piece | None:
     return _deletion(fix.text, where, before, after)
 
 
-_ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+[^,;]*?\s+ADD(?:\s+COLUMN)?(?:\s+IF\s+NOT\s+EXISTS)?\s+", re.I)
+_ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+[^,;]*?\s+ADD(?:\s+COLUMN)?(?:\s+IF\s+NOT\s+EXISTS)?\s+", re.IGNORECASE)
 
 
 def _added_by_alter(text: _Text, where: tuple[int, int], dialect: str) -> _Piece | None:
@@ -417,7 +414,7 @@ def _added_by_alter(text: _Text, where: tuple[int, int], dialect: str) -> _Piece
 def _comment_statement(fix: _Fix, column: Column) -> _Piece | None:
     """The file's `COMMENT ON COLUMN` for the column (PostgreSQL)."""
     for start, sql in fix.text.statements("postgresql"):
-        if not re.match(r"COMMENT\s+ON\s+COLUMN\b", sql, re.I):
+        if not re.match(r"COMMENT\s+ON\s+COLUMN\b", sql, re.IGNORECASE):
             continue
         try:
             names = [n.sval for n in pglast.parse_sql(sql)[0].stmt.object]
@@ -458,7 +455,7 @@ def _deletion(text: _Text, where: tuple[int, int], before: int, after: int) -> _
 def _referenced(fix: _Fix, column: Column) -> bool:
     """Whether something outside the column's text names it: taking the column out
     would leave that pointing at nothing."""
-    word = re.compile(rf"(?<![\w$]){re.escape(column.name)}(?![\w$])", re.I)
+    word = _word(column.name)
     table = fix.want
     outside = [c for c in _constraints(table) if c.span is None or not _starts_inside(c.span, column.span)]
     if any(column.name in getattr(c, "columns", ()) or word.search(getattr(c, "expression", "")) for c in outside):
@@ -472,8 +469,13 @@ def _referenced(fix: _Fix, column: Column) -> bool:
 
 
 def _named_by_index(table: Table, column: Column) -> bool:
-    word = re.compile(rf"(?<![\w$]){re.escape(column.name)}(?![\w$])", re.I)
+    word = _word(column.name)
     return any(word.search(" ".join([*i.columns, i.where or "", *i.include])) for i in table.indexes)
+
+
+def _word(name: str) -> re.Pattern[str]:
+    """The name as a whole word of an expression (over-matching only costs precision)."""
+    return re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.IGNORECASE)
 
 
 def _rewrite_is_safe(result: CheckResult, have: Table, want: Table) -> bool:
@@ -501,7 +503,7 @@ def _still_parses(fix: _Fix, piece: _Piece) -> bool:
     statement = body[start:piece.start] + piece.new + body[piece.end:end]
     if fix.dialect == "postgresql":
         try:
-            pglast.parser.parse_sql(statement)
+            pglast.parse_sql(statement)
         except pglast.parser.ParseError:
             return False
         return True
@@ -551,7 +553,7 @@ def _skip_quoted(text: str, m: re.Match[str], dialect: str) -> int:
         quote = tok[-1]
         backslash = tok.lower() == "e'"
         pattern = rf"(?:\\.|[^{quote}\\]|{quote}{quote})*{quote}" if backslash else rf"(?:[^{quote}]|{quote}{quote})*{quote}"
-        found = re.compile(pattern, re.S).match(text, after)
+        found = re.compile(pattern, re.DOTALL).match(text, after)
         return found.end() if found else -1
     if tok == "[" and dialect == "sqlite":
         end = text.find("]", after)
@@ -568,9 +570,7 @@ def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.Worksp
     sources read it. Offered only when nothing else starts later on that line."""
     if change.rename_candidate is None or result.desired is None:
         return None
-    if change.kind == "add_column":
-        span, old = change.span, change.rename_candidate
-    elif change.kind == "create_table":
+    if change.kind in ("add_column", "create_table"):
         span, old = change.span, change.rename_candidate
     elif change.kind in ("drop_column", "drop_table"):
         new = _partner(result, change)
