@@ -15,6 +15,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types as lsp
 from schemalens.config import load_settings
 from schemalens.lsp.analysis import CheckResult, Snapshot, resolve_files, run_check
@@ -391,3 +393,60 @@ def test_pg_quoted_names_and_dollar_quotes(pg_project) -> None:
     text = 'CREATE TABLE "T,x" (\n  "a(b" text DEFAULT $$,)$$, -- odd\n  c int /* c, ) */\n);\n'
     fixed, _ = project.fix(text, "drop_column:public.T,x.b")
     assert fixed == 'CREATE TABLE "T,x" (\n  "a(b" text DEFAULT $$,)$$, -- odd\n  b integer,\n  c int /* c, ) */\n);\n'
+
+
+# --- property: any layout, any single column change (SQLite) ---------------------------
+
+COLUMN = st.tuples(st.sampled_from(["INT", "TEXT", "REAL", "BLOB"]), st.booleans(),
+                   st.sampled_from([None, "0", "'x'"]))
+
+
+def _definition(name: str, column: tuple[str, bool, str | None]) -> str:
+    type_, not_null, default = column
+    return f"{name} {type_}" + (" NOT NULL" if not_null else "") + (f" DEFAULT {default}" if default else "")
+
+
+def _table(defs: list[str], one_line: bool, comments: list[bool]) -> str:
+    if one_line:
+        return f"CREATE TABLE t ({', '.join(defs)}); -- t\n"
+    lines = [f"  {d}{',' if i + 1 < len(defs) else ''}" + (f" -- note {d.split()[0]}" if comments[i] else "")
+             for i, d in enumerate(defs)]
+    return "-- the table\nCREATE TABLE t (\n" + "\n".join(lines) + "\n);\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(columns=st.lists(COLUMN, min_size=2, max_size=5), kind=st.sampled_from(["alter", "insert", "remove"]),
+       where=st.integers(min_value=0, max_value=10), one_line=st.booleans(),
+       comments=st.lists(st.booleans(), min_size=6, max_size=6), data=st.data())
+def test_sqlite_any_single_column_change_keeps_everything_else(tmp_path_factory, columns, kind, where, one_line,
+                                                                comments, data) -> None:
+    names = [f"c{i}" for i in range(len(columns))]
+    db_defs = [_definition(n, c) for n, c in zip(names, columns)]
+    file_defs = list(db_defs)
+    target = names[where % len(names)]
+    i = names.index(target)
+    if kind == "alter":
+        other = data.draw(COLUMN.filter(lambda c: c != columns[i]))
+        file_defs[i] = _definition(target, other)
+        change_id = f"alter_column:main.t.{target}"
+    elif kind == "insert":  # the database has the column, the file does not
+        del file_defs[i]
+        change_id = f"drop_column:main.t.{target}"
+    else:  # the file has the column, the database does not
+        del db_defs[i]
+        change_id = f"add_column:main.t.{target}"
+    folder = tmp_path_factory.mktemp("prop")
+    db = folder / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute(f"CREATE TABLE t ({', '.join(db_defs)})")
+    conn.close()
+    text = _table(file_defs, one_line, comments)
+    fixed, _ = Project(folder, f"sqlite:///{db}").fix(text, change_id)
+    for name in names:
+        if name != target and f"-- note {name}" in text:
+            assert f"-- note {name}" in fixed  # every other column's comment stays
+    if not one_line:
+        kept = [line for line in text.split("\n") if target not in line]
+        changed = [line for line in kept if line not in fixed.split("\n")]
+        assert len(changed) <= 1  # at most the neighbour's line, which gains or loses its comma
+        assert all(line.rstrip(",").split(" --")[0].rstrip(",") in fixed for line in changed)
