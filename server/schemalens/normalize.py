@@ -13,8 +13,8 @@ The rewrites lean towards "equal": a cast on a constant is dropped even where it
 in theory matter, because PostgreSQL adds such casts to nearly every stored expression
 and a false alarm on every save is worse than missing a cast nobody writes by hand.
 
-SQLite keeps types and defaults exactly as declared: nothing to canonicalize there
-beyond surrounding whitespace.
+SQLite keeps types as declared; its expressions get one spelling of whitespace and
+letter case (normalize_sqlite), as SQLite itself ignores both.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from pglast.stream import RawStream, maybe_double_quote_name
 from pglast.visitors import Ancestor
 
 from schemalens.model import Check, Column, Index, Schema, Sequence, Table
+from schemalens.normalize_sqlite import canonical_expression as sqlite_expression
+from schemalens.normalize_sqlite import spellings
 from schemalens.pgtypes import INTERVAL_FIELDS
 
 # --- types ----------------------------------------------------------------------------
@@ -876,8 +878,9 @@ def _index(index: Index, context: _Context) -> Index:
 
 
 def _copy_schema(schema: Schema) -> Schema:
-    """Other dialects keep their spelling: a structural copy, so callers may mutate the
-    result without touching the input."""
+    """SQLite keeps its types as declared and its expressions in one spelling (see
+    normalize_sqlite); a structural copy, so callers may mutate the result without
+    touching the input."""
     return _clone(
         schema,
         namespaces=[_clone(n) for n in schema.namespaces],
@@ -889,10 +892,15 @@ def _copy_schema(schema: Schema) -> Schema:
 
 
 def _copy_table(table: Table) -> Table:
+    columns = spellings([c.name for c in table.columns])
+
+    def spelled(text: str | None) -> str | None:
+        return sqlite_expression(text, columns) if text is not None else None
+
     return _clone(
         table,
         columns=[_clone(
-            c, type=c.type.strip(),
+            c, type=c.type.strip(), default=spelled(c.default), generated=spelled(c.generated),
             identity=_clone(c.identity) if c.identity else None,
         ) for c in table.columns],
         primary_key=_clone(table.primary_key, columns=list(table.primary_key.columns))
@@ -902,7 +910,8 @@ def _copy_table(table: Table) -> Table:
             _clone(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
             for f in table.foreign_keys
         ],
-        checks=[_clone(c) for c in table.checks],
-        indexes=[_clone(i, columns=list(i.columns), include=list(i.include))
+        checks=[_clone(c, expression=spelled(c.expression)) for c in table.checks],
+        indexes=[_clone(i, columns=[sqlite_expression(e, columns) for e in i.columns],
+                        where=spelled(i.where), include=list(i.include))
                  for i in table.indexes],
     )

@@ -259,3 +259,32 @@ def test_database_messages_with_brackets_are_printed_as_text(pg_url: str, tmp_pa
     code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
     assert code == 3, out + err
     assert "[/red]" in err and "Traceback" not in err
+
+
+def test_sqlite_text_spelled_otherwise_is_no_drift_and_a_real_change_still_is(tmp_path: Path) -> None:
+    """SQLite stores CREATE statements as written: a database made by another tool (or a
+    schema file run through a formatter) spells the same checks and defaults otherwise."""
+    db = tmp_path / "app.db"
+    conn = sqlite3.connect(db)
+    conn.executescript("""CREATE TABLE t (id INTEGER PRIMARY KEY, Price INT CHECK(Price>0) DEFAULT(0),
+        made TEXT DEFAULT(DATETIME('now')), kind TEXT CHECK(kind IN('a','b')), n INT DEFAULT -1);
+        CREATE INDEX t_p ON t(lower(kind) DESC) WHERE Price>10;
+        INSERT INTO t (Price, kind) VALUES (5, 'a');""")
+    conn.close()
+    schema = write(tmp_path / "schema.sql", """create table t (
+      id integer primary key,
+      Price int check (PRICE > 0) default (0),  -- any case names the column
+      made text default (datetime( 'now' )),
+      kind text check (kind in ('a', 'b')),
+      n int default -1
+    );
+    create index t_p on t (LOWER(kind) desc) where price > 10;
+    """)
+    url = f"sqlite:///{db}"
+    assert run("check", "--db", url, "--schema", str(schema))[0] == 0
+    code, out, _ = run("push", "--db", url, "--schema", str(schema))
+    assert code == 0 and ("nothing to do" in out.lower() or "in sync" in out.lower()), out
+    assert sqlite3.connect(db).execute("SELECT Price, kind FROM t").fetchall() == [(5, "a")]
+    write(schema, schema.read_text().replace("price > 10", "price > 11"))
+    code, out, _ = run("check", "--db", url, "--schema", str(schema))
+    assert code == 1 and "t_p" in out

@@ -1,0 +1,75 @@
+"""One spelling for SQLite expressions (defaults, checks, generated columns, index
+elements and WHERE clauses).
+
+SQLite keeps the text of a CREATE statement as it was written, so the database says
+`CHECK(price>0)` where the schema file, after a formatter ran over it, says
+`check (price > 0)`. Compared as written, that is drift, and pushing it rebuilds the
+table. Only what SQLite itself ignores is made uniform here: whitespace and comments
+between tokens, and the letter case of bare words (keywords, function names and column
+names are case-insensitive in SQLite, for ASCII letters); a bare word that names a
+column of the table takes that column's spelling. Literals and quoted names are kept
+exactly, and token boundaries are never moved, so the text means what it meant.
+"""
+
+from __future__ import annotations
+
+from schemalens.introspect.sqlite_ddl import Token, tokenize
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Words after which an opening parenthesis is not a call: `x in (1, 2)`, `not (a)`.
+_SPACED_BEFORE_PAREN = frozenset({"and", "or", "not", "in", "exists", "is", "like", "glob", "regexp",
+                                  "match", "between", "case", "when", "then", "else", "as"})
+_NO_SPACE_AFTER = frozenset({"(", "."})
+_NO_SPACE_BEFORE = frozenset({")", ",", "."})
+
+
+def spellings(names: list[str]) -> dict[str, str]:
+    """The `columns` argument of canonical_expression for a table's column names."""
+    return {name.translate(_ASCII_LOWER): name for name in names}
+
+
+def canonical_expression(text: str, columns: dict[str, str]) -> str:
+    """`columns` maps each column name, ASCII-lowercased, to its spelling. A text the
+    tokenizer cannot follow is compared as written, without surrounding whitespace."""
+    tokens = [t for t in tokenize(text) if t.kind != "comment"]
+    if any(t.kind == "bad" or not _closed(t) for t in tokens):
+        return text.strip()
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i and _spaced(tokens, i, out[-1]):
+            out.append(" ")
+        out.append(_spelling(token, columns))
+    return "".join(out)
+
+
+def _spelling(token: Token, columns: dict[str, str]) -> str:
+    if token.kind != "ident":
+        return token.text
+    lower = token.text.translate(_ASCII_LOWER)
+    return columns.get(lower, lower)
+
+
+def _closed(token: Token) -> bool:
+    """A quoted token the tokenizer had to cut at the end of the text is not safe to reuse."""
+    if token.kind in ("string", "blob"):
+        return len(token.text) >= 2 + (token.kind == "blob") and token.text.endswith("'")
+    if token.kind == "qident":
+        return len(token.text) >= 2 and token.text.endswith("]" if token.text[0] == "[" else token.text[0])
+    return True
+
+
+def _spaced(tokens: list[Token], i: int, previous_text: str) -> bool:
+    previous, token = tokens[i - 1], tokens[i]
+    if previous.text in _NO_SPACE_AFTER or token.text in _NO_SPACE_BEFORE:
+        return False
+    if token.text == "(" and previous.kind in ("ident", "qident"):
+        return previous_text in _SPACED_BEFORE_PAREN
+    return not _unary(tokens, i - 1)
+
+
+def _unary(tokens: list[Token], i: int) -> bool:
+    """A sign at the start, or after an operator other than `)`, applies to what follows."""
+    token = tokens[i]
+    if token.kind != "op" or token.text not in ("-", "+", "~"):
+        return False
+    return i == 0 or token.text == "~" or (tokens[i - 1].kind == "op" and tokens[i - 1].text != ")")
