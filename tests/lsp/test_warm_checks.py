@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
+from lsprotocol import types as lsp
 
-from tests.lsp.conftest import by_code, open_file, save_file, start, write_config
+from tests.lsp.conftest import by_code, open_file, save_file, start, uri_of, wait, write_config
 
 SCHEMA = """CREATE TABLE users (
   id bigserial PRIMARY KEY,
@@ -100,8 +101,9 @@ async def test_a_burst_of_saves_ends_on_the_last_version(client, project: Path) 
 
 
 async def test_diagnostics_follow_their_statements_when_lines_are_added_above(client, project: Path, pg_url: str) -> None:
-    """Tables below an added line come back as moved copies of the last parse's tables and
-    reuse its checks: the diagnostics must still point at where the statements are now."""
+    """Tables below an added line come back as the last parse's tables with their anchors
+    moved, and reuse its checks: the diagnostics, the outline and go to definition must
+    point at where the statements are now, also after the lines are taken out again."""
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(SCHEMA)
     write_config(project, database_url=pg_url)
@@ -121,3 +123,20 @@ async def test_diagnostics_follow_their_statements_when_lines_are_added_above(cl
     assert await lines_after_save("-- one\n-- two\n-- three\n" + drifting, 3) == (11, 14)
     assert await lines_after_save(drifting.replace("CREATE INDEX posts_user", "\nCREATE INDEX posts_user"), 4) == (8, 12)
     assert await lines_after_save(drifting.replace("\nCREATE TABLE posts", "\n-- posts\nCREATE TABLE posts"), 5) == (9, 12)
+    assert await outline_and_definition(client, schema) == (6, 12, 0)
+    await lines_after_save("-- one\n-- two\n" + drifting, 6)
+    assert await outline_and_definition(client, schema) == (7, 13, 2)
+    await lines_after_save(drifting, 7)
+    assert await outline_and_definition(client, schema) == (5, 11, 0)
+
+
+async def outline_and_definition(client, schema: Path) -> tuple[int, int, int]:
+    """Lines of posts in the outline, of its index in it, and where `REFERENCES users` leads."""
+    document = lsp.TextDocumentIdentifier(uri=uri_of(schema))
+    symbols = await wait(client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=document)))
+    posts = next(s for s in symbols if s.name == "public.posts")
+    index = next(c for c in posts.children if c.name == "posts_title")
+    line = schema.read_text().splitlines().index("  user_id bigint NOT NULL REFERENCES users (id),")
+    [users] = await wait(client.text_document_definition_async(lsp.DefinitionParams(
+        text_document=document, position=lsp.Position(line=line, character=40))))
+    return posts.selection_range.start.line, index.selection_range.start.line, users.range.start.line
