@@ -6,8 +6,8 @@ SQLite keeps the text of a CREATE statement as it was written, so the database s
 `check (price > 0)`. Compared as written, that is drift, and pushing it rebuilds the
 table. Only what SQLite itself ignores is made uniform here: whitespace and comments
 between tokens, and the letter case of bare words (keywords, function names and column
-names are case-insensitive in SQLite, for ASCII letters); a bare word that names a
-column of the table takes that column's spelling. Literals and quoted names are kept
+names are case-insensitive in SQLite, for ASCII letters): keywords upper case, a bare
+word that names a column of the table that column's spelling, other words lower case. Literals and quoted names are kept
 exactly, and token boundaries are never moved, so the text means what it meant.
 """
 
@@ -16,6 +16,22 @@ from __future__ import annotations
 from schemalens.introspect.sqlite_ddl import Token, tokenize
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# SQLite's keywords (sqlite.org/lang_keywords.html), written upper case; other bare words
+# (function and column names) lower case, as people write them.
+_KEYWORDS = frozenset("""
+    abort action add after all alter always analyze and as asc attach autoincrement before begin
+    between by cascade case cast check collate column commit conflict constraint create cross
+    current current_date current_time current_timestamp database default deferrable deferred
+    delete desc detach distinct do drop each else end escape except exclude exclusive exists
+    explain fail filter first following for foreign from full generated glob group groups having
+    if ignore immediate in index indexed initially inner insert instead intersect into is isnull
+    join key last left like limit match materialized natural no not nothing notnull null nulls of
+    offset on or order others outer over partition plan pragma preceding primary query raise range
+    recursive references regexp reindex release rename replace restrict returning right rollback
+    row rows savepoint select set table temp temporary then ties to transaction trigger unbounded
+    union unique update using vacuum values view virtual when where window with without
+    true false""".split())
 # Words after which an opening parenthesis is not a call: `x in (1, 2)`, `not (a)`.
 _SPACED_BEFORE_PAREN = frozenset({"and", "or", "not", "in", "exists", "is", "like", "glob", "regexp",
                                   "match", "between", "case", "when", "then", "else", "as"})
@@ -46,7 +62,9 @@ def _spelling(token: Token, columns: dict[str, str]) -> str:
     if token.kind != "ident":
         return token.text
     lower = token.text.translate(_ASCII_LOWER)
-    return columns.get(lower, lower)
+    if lower in columns:
+        return columns[lower]
+    return token.text.translate(_ASCII_UPPER) if lower in _KEYWORDS else lower
 
 
 def _closed(token: Token) -> bool:
@@ -63,7 +81,7 @@ def _spaced(tokens: list[Token], i: int, previous_text: str) -> bool:
     if previous.text in _NO_SPACE_AFTER or token.text in _NO_SPACE_BEFORE:
         return False
     if token.text == "(" and previous.kind in ("ident", "qident"):
-        return previous_text in _SPACED_BEFORE_PAREN
+        return previous_text.translate(_ASCII_LOWER) in _SPACED_BEFORE_PAREN
     return not _unary(tokens, i - 1)
 
 

@@ -179,11 +179,11 @@ def test_normalize_schema_rewrites_a_copy_and_keeps_spans() -> None:
 
 
 def test_normalize_schema_sqlite_is_a_copy_with_expressions_in_one_spelling() -> None:
-    table = Table("main", "t", [Column("a", "VARCHAR(10) ", default="CURRENT_TIMESTAMP")])
+    table = Table("main", "t", [Column("a", "VARCHAR(10) ", default="current_timestamp")])
     out = normalize_schema(Schema("sqlite", tables=[table]))
     assert out.tables[0].columns[0].type == "VARCHAR(10)"
-    assert out.tables[0].columns[0].default == "current_timestamp"
-    assert out.tables[0] is not table and table.columns[0].default == "CURRENT_TIMESTAMP"
+    assert out.tables[0].columns[0].default == "CURRENT_TIMESTAMP"
+    assert out.tables[0] is not table and table.columns[0].default == "current_timestamp"
 
 
 def _big_schema(tables: int, distinct: bool) -> Schema:

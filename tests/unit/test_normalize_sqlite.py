@@ -55,8 +55,8 @@ def write(pieces: list[str], draw: st.DrawFn) -> str:
         out.append(spelled(piece, draw(cases)) if word else piece)
         gap = draw(gaps)
         following = pieces[i + 1] if i + 1 < len(pieces) else ")"
-        if not gap and _wordy(piece[-1]) and _wordy(following[0]):
-            gap = " "  # two words written together are one word
+        if not gap and (_wordy(piece[-1]) and _wordy(following[0]) or piece[-1] + following[0] == "--"):
+            gap = " "  # two words written together are one word; `--` starts a comment
         out.append(gap)
     return "".join(out)
 
@@ -92,11 +92,12 @@ def test_two_spellings_of_one_expression_compare_equal_and_mean_the_same(pair: t
 
 
 def test_the_canonical_spelling_is_readable() -> None:
-    assert canonical_expression("PRICE>0 AND kind IN('a','b')", COLUMNS) == "Price > 0 and kind in ('a', 'b')"
+    assert canonical_expression("PRICE>0 and kind in('a','b')", COLUMNS) == "Price > 0 AND kind IN ('a', 'b')"
     assert canonical_expression("DATETIME( 'now' )", COLUMNS) == "datetime('now')"
     assert canonical_expression("-1", COLUMNS) == "-1"
     assert canonical_expression("abs( - price)", COLUMNS) == "abs(-Price)"
-    assert canonical_expression("note COLLATE NOCASE DESC", COLUMNS) == "note collate nocase desc"
+    assert canonical_expression("note collate NOCASE desc", COLUMNS) == "note COLLATE nocase DESC"
+    assert canonical_expression("Current_Timestamp", COLUMNS) == "CURRENT_TIMESTAMP"
 
 
 def test_literals_and_quoted_names_are_kept_exactly() -> None:
