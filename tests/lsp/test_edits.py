@@ -76,24 +76,33 @@ class Project:
         return fixed, edit
 
 
-@pytest.fixture
-def sqlite_project(tmp_path: Path) -> Callable[[str], Project]:
+def sqlite_maker(folder: Path) -> Callable[[str], Project]:
+    """Projects over a SQLite database made from the SQL (the fixtures of the edit tests)."""
     def make(db_sql: str) -> Project:
-        db = tmp_path / "app.db"
+        db = folder / "app.db"
         conn = sqlite3.connect(db)
         conn.executescript(db_sql)
         conn.close()
-        return Project(tmp_path, f"sqlite:///{db}")
+        return Project(folder, f"sqlite:///{db}")
     return make
+
+
+def pg_maker(folder: Path, url: str) -> Callable[[str], Project]:
+    def make(db_sql: str) -> Project:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(db_sql)
+        return Project(folder, url)
+    return make
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> Callable[[str], Project]:
+    return sqlite_maker(tmp_path)
 
 
 @pytest.fixture
 def pg_project(tmp_path: Path, pg_url: str) -> Callable[[str], Project]:
-    def make(db_sql: str) -> Project:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(db_sql)
-        return Project(tmp_path, pg_url)
-    return make
+    return pg_maker(tmp_path, pg_url)
 
 
 def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:

@@ -25,6 +25,8 @@ from schemalens.lsp.table_elements import (
     after_element,
     constraints,
     from_list,
+    named_outside,
+    referenced_key,
     starts_inside,
     statement_deletion,
     still_parses,
@@ -152,7 +154,8 @@ def _word(name: str) -> re.Pattern[str]:
 def rewrite_is_safe(result: CheckResult, have: Table, want: Table) -> bool:
     """The rewrite replaces the CREATE TABLE alone: what else in the file builds on the
     file's table (ALTER TABLE adding to it; comments and indexes on a column the
-    database lacks) would be doubled or left naming nothing."""
+    database lacks, statements naming a constraint the database lacks, foreign keys on a
+    key it lacks) would be doubled or left naming nothing."""
     found = statement_at(result, want.span)
     if found is None:
         return False
@@ -161,4 +164,12 @@ def rewrite_is_safe(result: CheckResult, have: Table, want: Table) -> bool:
         if span.file != text.path or not start <= text.offset(span.start_line, span.start_col) <= end:
             return False
     gone = [c for c in want.columns if have.column(c.name) is None]
-    return not any(c.comment is not None or _named_by_index(want, c) for c in gone)
+    if any(c.comment is not None or _named_by_index(want, c) for c in gone):
+        return False
+    keys = [set(k.columns) for k in (have.primary_key, *have.uniques) if k is not None]
+    if any(set(k.columns) not in keys and referenced_key(result, want, k.columns)
+           for k in (want.primary_key, *want.uniques) if k is not None):
+        return False
+    kept = {c.name for c in constraints(have)}
+    return not any(c.name not in kept and named_outside(text, c.name, start, end)
+                   for c in constraints(want) if c.name is not None)

@@ -4,8 +4,10 @@ file, or declare a rename (`-- @renamed from=old`, which both SQL sources read).
 The database's side is written by the same renderer push uses, from the normalized
 model, so the file afterwards diffs empty against the database for that object.
 
-A column change edits only that column's text (column_edits); the whole CREATE TABLE is
-rewritten only when that cannot be done and the rewrite doubles or orphans nothing.
+A column or constraint change edits only that element's text (column_edits,
+constraint_edits), a comment its own COMMENT ON statement (comment_edits); the whole
+CREATE TABLE is rewritten only when that cannot be done and the rewrite doubles or
+orphans nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from schemalens.changes import Change
 from schemalens.diff import diff
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.column_edits import column_fix, rewrite_is_safe
+from schemalens.lsp.comment_edits import comment_fix, stated_comments
+from schemalens.lsp.constraint_edits import constraint_fix
 from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.positions import utf16_column
 from schemalens.model import Enum, Schema, Span, Table
@@ -65,6 +69,17 @@ def enum_ddl(enum: Enum, dialect: str) -> str | None:
     return _render_between(Schema(dialect), Schema(dialect, enums=[enum]))
 
 
+def _unstated_comments(result: CheckResult, have: Table, want: Table) -> Table:
+    """The database's table without the comments the file states in COMMENT ON
+    statements of its own: the rewrite would double them (and where they differ, the
+    file's later statement wins anyway; that drift has its own fix)."""
+    stated = stated_comments(result, want) if result.desired.dialect == "postgresql" else {}
+    if not stated:
+        return have
+    columns = [dataclasses.replace(c, comment=None) if c.name in stated else c for c in have.columns]
+    return dataclasses.replace(have, columns=columns, comment=None if "" in stated else have.comment)
+
+
 def update_from_database(result: CheckResult, change: Change) -> lsp.WorkspaceEdit | None:
     """Rewrite the object's DDL in the file to what the database has (insert it when only
     the database has it; delete it when only the file has it)."""
@@ -76,10 +91,13 @@ def update_from_database(result: CheckResult, change: Change) -> lsp.WorkspaceEd
         have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
         if have is None or want is None:
             return None
-        precise = column_fix(result, change, have, want)
+        if change.kind == "set_comment":  # a rewrite leaves the file's own COMMENT ON in force
+            return comment_fix(result, change, have, want)
+        fixer = constraint_fix if change.kind in ("add_constraint", "drop_constraint") else column_fix
+        precise = fixer(result, change, have, want)
         if precise is not None or not rewrite_is_safe(result, have, want):
             return precise
-        return _replace_statement(result, want.span, table_ddl(have, dialect))
+        return _replace_statement(result, want.span, table_ddl(_unstated_comments(result, have, want), dialect))
     if change.kind == "drop_index" and change.table is not None:
         have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
         if have is None or want is None:

@@ -96,6 +96,21 @@ class TableFix:
         return min(known) if known else None
 
 
+def named_outside(text: FileText, name: str, start: int, end: int) -> bool:
+    """Whether the name is written as a word outside text[start:end] (over-matching only
+    costs precision: the fix is then not offered)."""
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.IGNORECASE)
+    return any(m.start() < start or m.start() >= end for m in word.finditer(text.text))
+
+
+def referenced_key(result: CheckResult, table: Table, columns: list[str]) -> bool:
+    """Whether a foreign key of the file points at these columns of the table: without
+    a key on them the file no longer loads."""
+    key = set(columns)
+    return any(fk.ref_schema == table.schema and fk.ref_table == table.name and set(fk.ref_columns) == key
+               for t in result.desired.tables for fk in t.foreign_keys)
+
+
 def constraints(table: Table) -> list:
     return [c for c in (table.primary_key, *table.uniques, *table.foreign_keys, *table.checks) if c is not None]
 

@@ -1,0 +1,183 @@
+"""Quick fixes that write one constraint of the database into the schema file: the
+database's constraint added as a new element at the end of the CREATE TABLE list, the
+file's constraint taken out (a table-level element with one comma, or just its clause
+from a column's text), or, for a constraint both have in other shapes (diff reports a
+drop and an add), the file's text replaced by the database's. Nothing else of the
+statement changes, so every other line keeps its comments and layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pglast
+from lsprotocol import types as lsp
+from pglast.enums import ConstrType
+
+from schemalens.changes import Change
+from schemalens.diff import default_constraint_name
+from schemalens.lsp.analysis import CheckResult
+from schemalens.lsp.file_text import text_of
+from schemalens.lsp.table_elements import (
+    Piece,
+    TableFix,
+    added_by_alter,
+    after_element,
+    constraints,
+    from_list,
+    named_outside,
+    referenced_key,
+    still_parses,
+    workspace_edit,
+)
+from schemalens.model import Check, ForeignKey, PrimaryKey, Table, Unique
+from schemalens.render import postgresql as render_pg
+from schemalens.render import sqlite as render_sqlite
+
+Constraint = PrimaryKey | Unique | ForeignKey | Check
+
+_ADD_CONSTRAINT = re.compile(r"ALTER\s+TABLE\s+[^,;]*?\s+ADD\s+", re.IGNORECASE)
+# Constraint nodes that qualify the constraint before them rather than start a clause.
+_ATTRIBUTES = {ConstrType.CONSTR_ATTR_DEFERRABLE, ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
+               ConstrType.CONSTR_ATTR_DEFERRED, ConstrType.CONSTR_ATTR_IMMEDIATE}
+
+
+def constraint_fix(result: CheckResult, change: Change, have: Table, want: Table) -> lsp.WorkspaceEdit | None:
+    """An edit of the constraint's own text (and its partner's, for a changed one); None
+    when it cannot be placed safely (the caller may rewrite the whole statement)."""
+    text = text_of(result, want.span.file) if want.span is not None else None
+    if text is None or change.kind not in ("add_constraint", "drop_constraint"):
+        return None
+    partner = _partner(result, change)
+    if change.kind == "drop_constraint":
+        database, file = change.before, partner.after if partner else None
+    else:
+        database, file = (partner.before if partner else None), change.after
+    fix = TableFix(result, text, have, want)
+    pieces = _pieces(fix, database, file)
+    if not pieces or not still_parses(fix, pieces):
+        return None
+    return workspace_edit(text, pieces)
+
+
+def _partner(result: CheckResult, change: Change) -> Change | None:
+    """The other half of a constraint both sides have in different shapes: the same
+    name, else the same columns (a primary key: the table has one), else the only
+    changed check of the table on each side (SQLite checks are often unnamed)."""
+    kind = "drop_constraint" if change.kind == "add_constraint" else "add_constraint"
+
+    def obj(c: Change) -> Constraint:
+        return c.before if c.kind == "drop_constraint" else c.after
+
+    def same_table(c: Change) -> bool:
+        return c.schema == change.schema and c.table == change.table and type(obj(c)) is type(obj(change))
+
+    mine = obj(change)
+    others = [c for c in result.changes if c.kind == kind and same_table(c)]
+    if isinstance(mine, PrimaryKey):
+        return others[0] if others else None
+    found = [c for c in others if change.name and c.name == change.name]
+    found = found or [c for c in others if not isinstance(mine, Check) and obj(c).columns == mine.columns]
+    if not found and isinstance(mine, Check):
+        mine_side = [c for c in result.changes if c.kind == change.kind and same_table(c)]
+        found = others if len(others) == 1 and len(mine_side) == 1 else []
+    return found[0] if len(found) == 1 else None
+
+
+def _pieces(fix: TableFix, database: Constraint | None, file: Constraint | None) -> list[Piece] | None:
+    """A table-level file constraint is replaced in place; an inline one leaves its
+    column's text and the database's goes at the end of the list."""
+    named = file is not None and file.name is not None
+    definition = _definition(fix, database, named) if database is not None else None
+    where = fix.in_file(file) if file is not None else None
+    if file is not None and where is None:
+        return None
+    inline = fix.column_holding(where[0]) if where is not None else None
+    if file is not None and _needed(fix, file, where, database):
+        return None
+    if where is not None and definition is not None and inline is None:
+        return [Piece(*where, definition)]  # also where an ALTER TABLE ... ADD writes it
+    pieces: list[Piece] = []
+    if file is not None:
+        removal = _removal(fix, where, inline)
+        if removal is None:
+            return None
+        pieces.append(removal)
+    if definition is not None:
+        elements = fix.element_list()
+        last = fix.last_element(elements) if elements is not None else None
+        if last is None:
+            return None
+        pieces += after_element(fix.text, elements, last, definition)
+    return pieces
+
+
+def _definition(fix: TableFix, obj: Constraint, named: bool) -> str:
+    """The database's constraint as a table-level element. A PostgreSQL name that is the
+    one PostgreSQL would choose is left out, as a user writes it (diff matches an
+    unnamed constraint by shape), unless the file's own constraint names it."""
+    if fix.dialect != "postgresql":
+        return render_sqlite.constraint_definition(obj)
+    taken = {o.name for o in (*constraints(fix.have), *fix.have.indexes) if o.name and o.name != obj.name}
+    chosen = default_constraint_name(fix.have, obj, taken)
+    return render_pg.constraint_definition(obj, with_name=named or obj.name != chosen)
+
+
+def _removal(fix: TableFix, where: tuple[int, int], column: tuple[int, int] | None) -> Piece | None:
+    if column is not None:
+        return _clause_removal(fix, where, column)
+    return from_list(fix, where) or added_by_alter(fix.text, where, fix.dialect, _ADD_CONSTRAINT)
+
+
+def _needed(fix: TableFix, obj: Constraint, where: tuple[int, int], database: Constraint | None) -> bool:
+    """Whether something else in the file relies on the file's constraint as written: a
+    key a foreign key points at (when its columns would change), or a name another
+    statement uses (VALIDATE CONSTRAINT, COMMENT ON CONSTRAINT) that would change."""
+    moved = isinstance(obj, (PrimaryKey, Unique)) and getattr(database, "columns", None) != obj.columns
+    if moved and referenced_key(fix.result, fix.want, obj.columns):
+        return True
+    if obj.name is None or (database is not None and database.name == obj.name):
+        return False
+    return named_outside(fix.text, obj.name, *where)
+
+
+def _clause_removal(fix: TableFix, where: tuple[int, int], column: tuple[int, int]) -> Piece | None:
+    """Just the constraint's clause out of its column's text, with the blanks before it.
+    A SQLite span covers the clause exactly; a PostgreSQL span runs to the column's end,
+    so the clause ends where the column's next clause starts."""
+    start, end = where
+    if fix.dialect == "postgresql":
+        end = _clause_end(fix.text.text[column[0]:column[1]], start - column[0])
+        if end is None:
+            return None
+        end += column[0]
+    body = fix.text.text
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if fix.text.first_on_line(start):
+        stop = end
+        while stop < len(body) and body[stop] in " \t":
+            stop += 1
+        return Piece(start, stop, "")
+    lo = start
+    while lo > column[0] and body[lo - 1] in " \t":
+        lo -= 1
+    return Piece(lo, end, "")
+
+
+def _clause_end(column_text: str, offset: int) -> int | None:
+    """Where the clause at `offset` of the column's text ends: the next constraint
+    clause (not an attribute such as DEFERRABLE, which belongs to it) or COLLATE, else
+    the column's end. None when the column's text cannot be read."""
+    prefix = "CREATE TABLE t ("
+    try:
+        node = pglast.parse_sql(f"{prefix}{column_text})")[0].stmt.tableElts[0]
+    except (pglast.parser.ParseError, IndexError, AttributeError):
+        return None
+    starts = [c.location - len(prefix) for c in node.constraints or () if c.contype not in _ATTRIBUTES]
+    if node.collClause is not None:
+        starts.append(node.collClause.location - len(prefix))
+    if offset not in starts:
+        return None
+    later = [s for s in starts if s > offset]
+    return min(later) if later else len(column_text)
