@@ -769,20 +769,48 @@ _TABLES: list[_Memo] = [{}, {}]
 _TABLES_LOCK = threading.Lock()
 
 
+# A database's tables come back as new objects from every read, so the identity memo
+# never finds them; and the catalog changes one table at a time. They carry no spans, so
+# they are matched by value against the tables of the last database schema normalized:
+# after a change in one table of a 1,000-table database, one table is normalized again,
+# and diff, finding the other 999 normalized objects it saw last time, compares only it.
+_BY_VALUE: dict[tuple[str, str], tuple[Table, Any, Table]] = {}
+
+
 def _tables(tables: list[Table], resolve: Callable[[str], str], homes: Any) -> list[Table]:
+    global _BY_VALUE
     with _TABLES_LOCK:
         older, newer = _TABLES
+        by_value = _BY_VALUE
     used: _Memo = {}
+    read: dict[tuple[str, str], tuple[Table, Any, Table]] = {}
     out = []
     for table in tables:
         hit = _hit(table, homes, newer, older)
+        unannotated = hit is None and _unannotated(table)
+        if unannotated:
+            was = by_value.get(table.key)
+            if was is not None and was[1] == homes and was[0] == table:
+                hit = (table, homes, was[2])
         if hit is None:
             hit = (table, homes, _table(table, resolve))
+        if unannotated:
+            read[table.key] = hit
         used[id(table)] = hit
         out.append(hit[2])
     with _TABLES_LOCK:
         _TABLES[:] = [_TABLES[1], used]
+        if read:
+            _BY_VALUE = read
     return out
+
+
+def _unannotated(table: Table) -> bool:
+    """No span and no declared rename anywhere in it (equality ignores both): a table
+    read from a database."""
+    parts = (table, *table.columns, table.primary_key, *table.uniques, *table.foreign_keys, *table.checks,
+             *table.indexes)
+    return all(p is None or (p.span is None and getattr(p, "renamed_from", None) is None) for p in parts)
 
 
 def _hit(table: Table, homes: Any, newer: _Memo, older: _Memo) -> tuple[Table, Any, Table] | None:

@@ -100,14 +100,20 @@ def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | N
 
 
 def read_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
-    """The database's schema, normalized. Normalizing is the slow half and the catalog
-    rarely changes between two checks, so the result is cached, keyed by the raw schema."""
-    try:
-        raw = introspect(db, managed_schemas(settings, desired), settings.exclude)
-    except (IntrospectionError, sqlite3.Error) as e:  # permissions, a dropped connection
-        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
+    """The database's schema, normalized. Normalizing is the slow half of a command and
+    the catalog rarely changes between two, so the result is cached on disk, keyed by the
+    raw schema. (A long-lived process normalizes `read_raw_database` itself: normalize
+    then reuses every table the catalog did not change, which a cache load would not.)"""
+    raw = read_raw_database(db, settings, desired)
     key = cache_key("database", repr(raw))  # repr, unlike pickle, is the same in every process
     return cached(_cache_folder(settings), key, lambda: normalize_schema(raw))
+
+
+def read_raw_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
+    try:
+        return introspect(db, managed_schemas(settings, desired), settings.exclude)
+    except (IntrospectionError, sqlite3.Error) as e:  # permissions, a dropped connection
+        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
 
 
 def _cache_folder(settings: Settings) -> Path:

@@ -1,11 +1,14 @@
 """normalize_schema reuses a table's normalized form while the table object is unchanged
-(the PostgreSQL source hands back unchanged tables as the same objects)."""
+(the PostgreSQL source hands back unchanged tables as the same objects), and a database
+table's while it is equal to the one read last time (introspection makes new objects)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from schemalens.model import Schema, Table
+from schemalens import normalize
 from schemalens.normalize import normalize_schema
 from schemalens.sources import postgresql
 from schemalens.sources.postgresql import parse_postgresql
@@ -63,3 +66,45 @@ def test_a_moved_table_keeps_its_normalized_form_at_its_new_place() -> None:
     fresh = normalize_schema(parse_postgresql([("schema.sql", moved_text)]).schema).table("public", "posts")
     assert moved == fresh and spans(moved) == spans(fresh)
     assert [s.start_line for s in spans(moved)] == [4, 4, 4, 6]  # the index moved a line more
+
+
+def introspected(text: str) -> Schema:
+    """The shape introspection hands over: new objects on every read, no spans."""
+    schema = copy.deepcopy(parse_postgresql([("db.sql", text)]).schema)
+    for table in schema.tables:
+        for part in (table, *table.columns, table.primary_key, *table.uniques, *table.foreign_keys,
+                     *table.checks, *table.indexes):
+            if part is not None:
+                object.__setattr__(part, "span", None)
+    return schema
+
+
+def fresh(schema: Schema) -> Schema:
+    kept_tables, kept_values = list(normalize._TABLES), normalize._BY_VALUE
+    normalize._TABLES[:] = [{}, {}]
+    normalize._BY_VALUE = {}
+    try:
+        return normalize_schema(schema)
+    finally:
+        normalize._TABLES[:] = kept_tables
+        normalize._BY_VALUE = kept_values
+
+
+def test_a_database_read_again_reuses_the_tables_the_catalog_did_not_change() -> None:
+    first = normalize_schema(introspected(SQL))
+    again = introspected(SQL.replace("body text", "body int8"))
+    second = normalize_schema(again)
+    assert second.table("public", "users") is first.table("public", "users")
+    assert second.table("public", "posts") is not first.table("public", "posts")
+    assert second == fresh(again) and second.table("public", "posts").column("body").type == "bigint"
+    moved = introspected("CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('sad', 'ok');\n" + SQL.split("\n", 1)[1])
+    third = normalize_schema(moved)  # the enum homes moved: every table is normalized again
+    assert third.table("public", "users") is not second.table("public", "users")
+    assert third == fresh(moved)
+
+
+def test_a_table_with_spans_is_never_matched_by_value() -> None:
+    normalize_schema(introspected(SQL))
+    from_file = parse(SQL)
+    normalized = normalize_schema(from_file).table("public", "users")
+    assert normalized.span is not None and normalized.span == from_file.table("public", "users").span

@@ -24,7 +24,8 @@ from typing import Any
 from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url, sqlite_path
 from schemalens.model import Schema
-from schemalens.workflows import managed_schemas, read_database
+from schemalens.normalize import normalize_schema
+from schemalens.workflows import managed_schemas, read_raw_database
 
 _PG_CATALOGS = ("pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type",
                 "pg_enum", "pg_namespace", "pg_description", "pg_sequence", "pg_extension",
@@ -88,12 +89,13 @@ class Entry:
             self.fingerprint = fingerprint
 
     def read(self, settings: Settings, desired: Schema | None) -> Schema:
-        """The database's normalized schema, from the cache while the catalog is unchanged.
-        Call `refresh_fingerprint` first (once per check)."""
+        """The database's normalized schema, from the cache while the catalog is unchanged
+        (after a change, normalize reuses the tables it did not touch). Call
+        `refresh_fingerprint` first (once per check)."""
         key = (tuple(managed_schemas(settings, desired) or ()), tuple(settings.exclude))
         schema = self.schemas.get(key)
         if schema is None:
-            schema = read_database(self.open(), settings, desired)
+            schema = normalize_schema(read_raw_database(self.open(), settings, desired))
             self.schemas[key] = schema
         return schema
 
