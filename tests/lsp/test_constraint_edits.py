@@ -6,13 +6,20 @@ changes. Each case is re-checked against the same real database (SQLite and Post
 
 from __future__ import annotations
 
+import difflib
+import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from schemalens.lsp.edits import update_from_database
 
+from tests.lsp.conftest import by_code, diagnostics, save_file
+from tests.lsp.test_actions import actions, apply_edit, setup
 from tests.lsp.test_edits import Project, changed_lines, pg_maker, sqlite_maker
 
 
@@ -258,3 +265,89 @@ def test_pg_constraint_another_statement_names_is_left_alone(pg_project) -> None
     result = project.check(text)
     [change] = result.changes
     assert update_from_database(result, change) is None  # neither cut out nor rewritten away
+
+
+# --- over the protocol -------------------------------------------------------------------
+
+
+async def test_update_a_constraint_from_the_database_over_the_protocol(client, project: Path) -> None:
+    text = ("CREATE TABLE users (\n"
+            "  id INTEGER PRIMARY KEY, -- 🔑 the rowid\n"
+            "  email TEXT NOT NULL     -- unique in practice\n"
+            ");\n")
+    db_sql = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, UNIQUE (email));"
+    _, schema, _ = await setup(client, project, db_sql, text)
+    [extra] = by_code(client, schema, "extra-constraint")
+    [update] = [a for a in await actions(client, schema, [extra]) if a.title == "Update schema file from database"]
+
+    fixed = apply_edit(text, update.edit)
+    assert fixed == text.replace("NOT NULL     -- unique", "NOT NULL,     -- unique").replace(
+        "practice\n", "practice\n  UNIQUE (email)\n")
+    status = await save_file(client, schema, fixed)
+    assert status.state == "in-sync", diagnostics(client, schema)
+
+
+# --- property: any layout, any single constraint change (SQLite) ----------------------
+
+CONSTRAINT = st.tuples(st.sampled_from(["check", "unique"]), st.integers(0, 3), st.integers(0, 3), st.booleans())
+
+
+def _clause(kind: str, column: int, bound: int, inline: bool) -> str:
+    body = f"CHECK (c{column} > {bound})" if kind == "check" else "UNIQUE" + ("" if inline else f" (c{column})")
+    return body
+
+
+def _layout(columns: int, constraints: list[tuple[str, int, int, bool]], one_line: bool) -> str:
+    defs = [f"c{i} INT" + "".join(f" {_clause(k, c, b, True)}" for k, c, b, inline in constraints
+                                  if inline and c == i) for i in range(columns)]
+    defs += [_clause(k, c, b, False) for k, c, b, inline in constraints if not inline]
+    if one_line:
+        return f"CREATE TABLE t ({', '.join(defs)}); -- t\n"
+    lines = [f"  {d}{',' if i + 1 < len(defs) else ''} -- note {i}" for i, d in enumerate(defs)]
+    return "-- the table\nCREATE TABLE t (\n" + "\n".join(lines) + "\n);\n"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(columns=st.integers(2, 4), constraints=st.lists(CONSTRAINT, max_size=3), extra=CONSTRAINT,
+       kind=st.sampled_from(["insert", "remove", "replace"]), one_line=st.booleans(), data=st.data())
+def test_sqlite_any_single_constraint_change_keeps_everything_else(tmp_path_factory, columns, constraints, extra,
+                                                                    kind, one_line, data) -> None:
+    def shape(c: tuple[str, int, int, bool]) -> tuple[str, int, int]:
+        return c[0], c[1] % columns, c[2] if c[0] == "check" else 0
+
+    constraints = list({shape(c): (*shape(c), c[3]) for c in constraints}.values())
+    extra = (*shape(extra), extra[3])
+    file_side, db_side = list(constraints), list(constraints)
+    if kind == "insert":
+        assume(shape(extra) not in map(shape, constraints))
+        db_side.append(extra)
+    elif kind == "remove":
+        assume(shape(extra) not in map(shape, constraints))
+        file_side.append(extra)
+    else:
+        checks = [c for c in constraints if c[0] == "check"]
+        assume(checks)
+        old = data.draw(st.sampled_from(checks))
+        new = ("check", old[1], old[2] + 10, old[3])
+        db_side = [new if c == old else c for c in constraints]
+    folder = tmp_path_factory.mktemp("prop")
+    db = folder / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute(_layout(columns, db_side, True).split(";")[0])
+    conn.close()
+    project = Project(folder, f"sqlite:///{db}")
+    text = _layout(columns, file_side, one_line)
+    changes = project.check(text).changes
+    assert len(changes) == (2 if kind == "replace" else 1)
+    fixed, _ = project.fix_many(text, changes[0].id)
+    if one_line:
+        assert len(fixed.split("\n")) == len(text.split("\n"))
+        return
+    ops = difflib.SequenceMatcher(None, text.split("\n"), fixed.split("\n")).get_opcodes()
+    before = [line for tag, i, j, _, _ in ops if tag != "equal" for line in text.split("\n")[i:j]]
+    after = [line for tag, _, _, i, j in ops if tag != "equal" for line in fixed.split("\n")[i:j]]
+    # the element itself, a neighbour's comma, and the database's new last line
+    assert len(before) <= 2 and len(after) <= 3, (before, after)
+    gone = [line for line in before if line.strip().startswith(("CHECK", "UNIQUE")) and kind == "remove"]
+    for note in re.findall(r"-- note \d+", text):
+        assert note in fixed or any(note in line for line in gone)  # no other element's comment goes
