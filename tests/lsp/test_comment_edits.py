@@ -84,13 +84,16 @@ def test_pg_later_comment_statement_is_the_one_edited(pg_project) -> None:
 
 
 def test_pg_rewrite_of_the_table_does_not_double_stated_comments(pg_project) -> None:
-    """A column whose text holds a constraint is rewritten with the whole table; the
-    comments the file states in COMMENT ON statements are not written a second time."""
-    project = pg_project("CREATE TABLE t (a bigint CHECK (a > 0), b text); COMMENT ON TABLE t IS 'tee';"
+    """A file-only column that a check names is not cut out alone: the whole table is
+    written from the database, without the comments the file states in COMMENT ON
+    statements of its own (they would be doubled)."""
+    project = pg_project("CREATE TABLE t (a integer, b text); COMMENT ON TABLE t IS 'tee';"
                          "COMMENT ON COLUMN t.b IS 'bee';")
-    text = ("CREATE TABLE t (\n    a integer CHECK (a > 0), -- first\n    b text\n);\n"
+    text = ("CREATE TABLE t (\n    a integer, -- first\n    b text,\n    c integer,\n    CHECK (c > 0)\n);\n"
             "COMMENT ON TABLE t IS 'tee';\nCOMMENT ON COLUMN t.b IS 'bee';\n")
-    fixed, edit = project.fix(text, "alter_column:public.t.a")
+    result = project.check(text)
+    assert sorted(c.kind for c in result.changes) == ["add_column", "add_constraint"]
+    fixed, edit = project.fix_many(text, "add_column:public.t.c")
     [(_, [whole])] = edit.changes.items()
     assert whole.range.start == lsp.Position(line=0, character=0)
     assert fixed.count("COMMENT ON") == 2

@@ -185,14 +185,12 @@ def test_sqlite_file_only_last_column_takes_the_comma_before_it(sqlite_project) 
         ["  age INTEGER            -- years"])
 
 
-def test_sqlite_column_with_inline_references_falls_back_without_drift(sqlite_project) -> None:
+def test_sqlite_column_with_inline_references_keeps_them(sqlite_project) -> None:
     db = "CREATE TABLE teams (id INTEGER PRIMARY KEY); CREATE TABLE users (id INTEGER PRIMARY KEY, team INTEGER REFERENCES teams(id));"
     text = ("CREATE TABLE teams (id INTEGER PRIMARY KEY);\n"
-            "CREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  team TEXT REFERENCES teams(id) -- owner\n);\n")
-    fixed, edit = sqlite_project(db).fix(text, "alter_column:main.users.team")
-    [(_, [change])] = edit.changes.items()
-    assert change.range.start == lsp.Position(line=1, character=0)  # the whole statement
-    assert fixed.startswith("CREATE TABLE teams (id INTEGER PRIMARY KEY);\n")
+            "CREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  team TEXT NOT NULL REFERENCES teams(id) -- owner\n);\n")
+    fixed, _ = sqlite_project(db).fix(text, "alter_column:main.users.team")
+    assert fixed == text.replace("team TEXT NOT NULL REFERENCES", "team INTEGER REFERENCES")
 
 
 ONE_LINE = "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT DEFAULT '🎉', weight INT, note TEXT); -- tags\n"
@@ -328,16 +326,16 @@ def test_pg_file_only_last_column_takes_the_comma_before_it(pg_project) -> None:
                                     "is not here\n", "DEFAULT 0     -- in euros\n")
 
 
-def test_pg_inline_references_falls_back_without_drift(pg_project) -> None:
+def test_pg_column_with_inline_constraints_keeps_them(pg_project) -> None:
     project = pg_project("CREATE TABLE teams (id integer PRIMARY KEY);"
-                         "CREATE TABLE members (id integer PRIMARY KEY, team bigint REFERENCES teams ON DELETE CASCADE);")
+                         "CREATE TABLE members (id integer PRIMARY KEY, team bigint DEFAULT 1 "
+                         "REFERENCES teams ON DELETE CASCADE CHECK (team > 0));")
     text = ("CREATE TABLE teams (id integer PRIMARY KEY);\n\n"
             "CREATE TABLE members (\n  id integer PRIMARY KEY,\n"
-            "  team integer REFERENCES teams ON DELETE CASCADE -- owner\n);\n")
-    fixed, edit = project.fix(text, "alter_column:public.members.team")
-    [(_, [change])] = edit.changes.items()
-    assert change.range.start == lsp.Position(line=2, character=0)
-    assert fixed.startswith("CREATE TABLE teams (id integer PRIMARY KEY);\n")
+            "  team integer REFERENCES teams ON DELETE CASCADE NOT NULL CHECK (team > 0) -- owner\n);\n")
+    fixed, _ = project.fix(text, "alter_column:public.members.team")
+    assert fixed == text.replace("team integer REFERENCES teams ON DELETE CASCADE NOT NULL CHECK (team > 0)",
+                                 "team bigint DEFAULT 1 REFERENCES teams ON DELETE CASCADE CHECK (team > 0)")
 
 
 @pytest.mark.parametrize("db, change_id, expected", [

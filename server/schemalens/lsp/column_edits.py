@@ -2,8 +2,8 @@
 definition replaced, the database's column inserted, or the file's column taken out,
 each touching only that column's text (and one comma), so the comments, layout and
 directives of every other line stay as the user wrote them. Where a column cannot be
-placed that way (inline constraints in its text, a column other objects name), none is
-offered and the caller may rewrite the whole statement (`rewrite_is_safe` says when).
+placed that way (a column other objects name), none is offered and the caller may
+rewrite the whole statement (`rewrite_is_safe` says when).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from schemalens.lsp.table_elements import (
     after_element,
     constraints,
     from_list,
+    inline_clause,
     named_outside,
     referenced_key,
     starts_inside,
@@ -32,7 +33,7 @@ from schemalens.lsp.table_elements import (
     still_parses,
     workspace_edit,
 )
-from schemalens.model import Column, Span, Table
+from schemalens.model import Column, Table
 from schemalens.render import postgresql as render_pg
 from schemalens.render import sqlite as render_sqlite
 
@@ -61,18 +62,20 @@ def column_fix(result: CheckResult, change: Change, have: Table, want: Table) ->
 
 
 def _alter(fix: TableFix, name: str) -> list[Piece] | None:
-    """The column's definition replaced by the database's, when its text holds no
-    constraint (rendering the column alone would drop it)."""
+    """The column's definition replaced by the database's; the constraints written in
+    its text follow, as written (the column's rendering holds none of them)."""
     column, actual = fix.want.column(name), fix.have.column(name)
     where = fix.in_file(column)
-    if where is None or actual is None or _holds_constraint(fix.want, column.span):
+    if where is None or actual is None:
         return None
-    return [Piece(*where, _definition(fix, actual))]
-
-
-def _holds_constraint(table: Table, span: Span) -> bool:
-    """Whether a constraint is written inside the column's text (its span starts there)."""
-    return any(c.span is not None and starts_inside(c.span, span) for c in constraints(table))
+    clauses = []
+    for inner in sorted(filter(None, (fix.in_file(c) for c in constraints(fix.want)
+                                      if c.span is not None and starts_inside(c.span, column.span)))):
+        clause = inline_clause(fix, inner, where)
+        if clause is None:
+            return None
+        clauses.append(fix.text.text[clause[0]:clause[1]])
+    return [Piece(*where, " ".join([_definition(fix, actual), *clauses]))]
 
 
 def _insert(fix: TableFix, name: str) -> list[Piece] | None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-import pglast
 from lsprotocol import types as lsp
-from pglast.enums import ConstrType
 
 from schemalens.changes import Change
 from schemalens.diff import default_constraint_name
@@ -25,6 +23,7 @@ from schemalens.lsp.table_elements import (
     after_element,
     constraints,
     from_list,
+    inline_clause,
     named_outside,
     referenced_key,
     still_parses,
@@ -37,9 +36,6 @@ from schemalens.render import sqlite as render_sqlite
 Constraint = PrimaryKey | Unique | ForeignKey | Check
 
 _ADD_CONSTRAINT = re.compile(r"ALTER\s+TABLE\s+[^,;]*?\s+ADD\s+", re.IGNORECASE)
-# Constraint nodes that qualify the constraint before them rather than start a clause.
-_ATTRIBUTES = {ConstrType.CONSTR_ATTR_DEFERRABLE, ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
-               ConstrType.CONSTR_ATTR_DEFERRED, ConstrType.CONSTR_ATTR_IMMEDIATE}
 
 
 def constraint_fix(result: CheckResult, change: Change, have: Table, want: Table) -> lsp.WorkspaceEdit | None:
@@ -142,18 +138,13 @@ def _needed(fix: TableFix, obj: Constraint, where: tuple[int, int], database: Co
 
 
 def _clause_removal(fix: TableFix, where: tuple[int, int], column: tuple[int, int]) -> Piece | None:
-    """Just the constraint's clause out of its column's text, with the blanks before it.
-    A SQLite span covers the clause exactly; a PostgreSQL span runs to the column's end,
-    so the clause ends where the column's next clause starts."""
-    start, end = where
-    if fix.dialect == "postgresql":
-        end = _clause_end(fix.text.text[column[0]:column[1]], start - column[0])
-        if end is None:
-            return None
-        end += column[0]
+    """Just the constraint's clause out of its column's text, with the blanks before it
+    (after it, when the clause starts its line)."""
+    clause = inline_clause(fix, where, column)
+    if clause is None:
+        return None
+    start, end = clause
     body = fix.text.text
-    while end > start and body[end - 1].isspace():
-        end -= 1
     if fix.text.first_on_line(start):
         stop = end
         while stop < len(body) and body[stop] in " \t":
@@ -163,21 +154,3 @@ def _clause_removal(fix: TableFix, where: tuple[int, int], column: tuple[int, in
     while lo > column[0] and body[lo - 1] in " \t":
         lo -= 1
     return Piece(lo, end, "")
-
-
-def _clause_end(column_text: str, offset: int) -> int | None:
-    """Where the clause at `offset` of the column's text ends: the next constraint
-    clause (not an attribute such as DEFERRABLE, which belongs to it) or COLLATE, else
-    the column's end. None when the column's text cannot be read."""
-    prefix = "CREATE TABLE t ("
-    try:
-        node = pglast.parse_sql(f"{prefix}{column_text})")[0].stmt.tableElts[0]
-    except (pglast.parser.ParseError, IndexError, AttributeError):
-        return None
-    starts = [c.location - len(prefix) for c in node.constraints or () if c.contype not in _ATTRIBUTES]
-    if node.collClause is not None:
-        starts.append(node.collClause.location - len(prefix))
-    if offset not in starts:
-        return None
-    later = [s for s in starts if s > offset]
-    return min(later) if later else len(column_text)
