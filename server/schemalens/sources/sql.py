@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from schemalens.model import Problem, Schema, Span
 from schemalens.sources import SourceResult
 
 
@@ -41,6 +42,21 @@ def read_files(files: list[Path], overlays: dict[str, str] | None = None) -> lis
 
 
 def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str = "public") -> SourceResult:
+    """The files' schema for the dialect. SQLAlchemy model modules (`.py`) are read as what
+    `metadata.create_all` would create; they cannot be mixed with SQL files, whose
+    statements would have to run in some order against tables create_all makes."""
+    python = [path for path, _ in texts if path.endswith(".py")]
+    if python and len(python) < len(texts):
+        sql = next(path for path, _ in texts if not path.endswith(".py"))
+        return SourceResult(Schema(dialect=dialect), [Problem(
+            "error", "mixed-sources",
+            f"schema files mix SQLAlchemy models ({python[0]}) and SQL ({sql}): use one kind",
+            Span(sql, 0, 0, 0, 0),
+        )])
+    if python:
+        from schemalens.sources.sqlalchemy import parse_sqlalchemy
+
+        return parse_sqlalchemy(texts, dialect, default_schema)
     if dialect == "postgresql":
         from schemalens.sources.postgresql import parse_postgresql
 

@@ -1,0 +1,393 @@
+"""SQLAlchemy model modules -> the desired Schema, with spans and problems.
+
+The truth for a SQLAlchemy app is what `metadata.create_all` would create, so that is
+what is read: a child interpreter runs the modules (they import the user's application,
+which must never run in our process, nor hang it) and hands back the DDL statements
+create_all would execute for the target dialect, naming conventions, enum types,
+SERIAL and comments included (sqlalchemy_worker.py). That DDL is then read by the same
+SQL source that reads `.sql` files, so a model and the table create_all made from it
+come out exactly as a schema file and the same table would: no second interpretation
+of types, defaults or keys to drift from the first.
+
+The DDL carries no positions in the user's files; those come from the files' syntax
+trees (`ast`), found by name: a mapped table at its class, a Table() at its call, a
+column at its assignment or its Column("name", ...) call.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import copy
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from schemalens.model import Problem, Schema, Span, Table
+from schemalens.sources import SourceResult, Unmanaged
+
+TIMEOUT_SECONDS = 30.0
+_PROJECT_MARKERS = ("schemalens.toml", "pyproject.toml")
+
+
+def parse_sqlalchemy(
+    texts: list[tuple[str, str]], dialect: str, default_schema: str = "public", timeout: float = TIMEOUT_SECONDS
+) -> SourceResult:
+    """Read the model modules `texts` ((path, text) pairs; the text may be an editor's
+    unsaved buffer); never raises for bad input."""
+    empty = Schema(dialect=dialect)
+    request, roots = _request(texts, dialect, default_schema)
+    reply = _run_worker(request, roots, timeout)
+    if isinstance(reply, Problem):
+        return SourceResult(empty, [_at_first_file(reply, texts)])
+    if reply.get("missing"):
+        return SourceResult(empty, [_at_first_file(Problem(
+            "error", "sqlalchemy-missing",
+            f"SQLAlchemy is not installed in {sys.executable}: install it there to read models",
+        ), texts)])
+    locator = _Locator(texts)
+    problems = [_worker_problem(p, locator) for p in reply["problems"]]
+    statements = reply["statements"]
+    if not any(s["table"] for s in statements):
+        if not any(p.severity == "error" for p in problems):
+            where = ", ".join(_shown(path) for path, _ in texts)
+            problems.append(_at_first_file(Problem("error", "no-tables", f"no SQLAlchemy tables found in {where}"), texts))
+        return SourceResult(empty, problems)
+    result = _read_ddl(statements, dialect, default_schema, texts[0][0])
+    schema = result.schema
+    _place(schema, reply["origins"], locator)
+    problems += [_ddl_problem(p, statements, result.lines, schema, locator) for p in result.source.problems]
+    unmanaged = [Unmanaged(u.kind, u.name, None) for u in result.source.unmanaged]
+    return SourceResult(schema, problems, unmanaged)
+
+
+# --- the child process -------------------------------------------------------------------
+
+
+def _request(texts: list[tuple[str, str]], dialect: str, default_schema: str) -> tuple[dict[str, Any], list[str]]:
+    files = []
+    roots: list[str] = []
+    for path, text in texts:
+        module, root = module_name(Path(path))
+        files.append({"path": path, "text": text, "module": module})
+        if str(root) not in roots:
+            roots.append(str(root))
+    return {"dialect": dialect, "default_schema": default_schema, "roots": roots, "files": files}, roots
+
+
+def project_root(path: Path) -> Path:
+    """The folder imports are resolved from: the nearest one above the file holding a
+    project marker (so `from app.db import Base` works in app/models.py), else the
+    file's own folder."""
+    folder = path.absolute().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).is_file() for marker in _PROJECT_MARKERS):
+            return candidate
+    return folder
+
+
+def module_name(path: Path) -> tuple[str, Path]:
+    """(dotted module name, folder to put on sys.path) for a model file."""
+    root = project_root(path)
+    parts = list(path.absolute().relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    if all(p.isidentifier() for p in parts):
+        return ".".join(parts), root
+    stem = path.stem if path.stem.isidentifier() else "schemalens_models"
+    return stem, path.absolute().parent
+
+
+@cache
+def _worker_source() -> str:
+    return Path(__file__).with_name("sqlalchemy_worker.py").read_text(encoding="utf-8")
+
+
+def _run_worker(request: dict[str, Any], roots: list[str], timeout: float) -> dict[str, Any] | Problem:
+    """One child interpreter per parse. It runs in its own process group, so that on a
+    timeout whatever the user's code started is stopped with it."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _worker_source()], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env, start_new_session=True,
+        )
+    except OSError as e:
+        return Problem("error", "sqlalchemy-worker", f"cannot start {sys.executable}: {e.strerror}")
+    try:
+        out, err = proc.communicate(json.dumps(request).encode(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        return Problem(
+            "error", "sqlalchemy-timeout",
+            f"importing the models took longer than {timeout:g} s (does the module wait on something at import?)",
+        )
+    try:
+        return json.loads(out.decode("utf-8"))
+    except ValueError:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        last = lines[-1] if lines else f"exit code {proc.returncode}"
+        return Problem("error", "sqlalchemy-worker", f"reading the models failed: {last}")
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    try:
+        proc.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+# --- the DDL ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Read:
+    source: SourceResult
+    schema: Schema
+    lines: list[int]  # first line of each statement in the DDL text
+
+
+def _read_ddl(statements: list[dict[str, Any]], dialect: str, default_schema: str, first_file: str) -> _Read:
+    parts, lines, line = [], [], 0
+    for s in statements:
+        lines.append(line)
+        chunk = s["sql"] + ";\n\n"
+        parts.append(chunk)
+        line += chunk.count("\n")
+    ddl = [(f"{first_file} (SQLAlchemy DDL)", "".join(parts))]
+    if dialect == "postgresql":
+        from schemalens.sources.postgresql import parse_postgresql
+
+        source = parse_postgresql(ddl, default_schema)
+        # The PostgreSQL source hands back the same objects for the same statements
+        # (normalize memoizes them by identity): spans are set on a copy.
+        schema = copy.deepcopy(source.schema)
+    else:
+        from schemalens.sources.sqlite import parse_sqlite
+
+        source = parse_sqlite(ddl)
+        schema = source.schema
+    return _Read(source, schema, lines)
+
+
+def _ddl_problem(
+    p: Problem, statements: list[dict[str, Any]], lines: list[int], schema: Schema, locator: _Locator
+) -> Problem:
+    """A problem the SQL source found in the generated DDL, moved to the table it is about."""
+    if p.span is None:
+        return Problem(p.severity, p.code, f"{p.message} (in the DDL SQLAlchemy generates)", None)
+    i = max(bisect.bisect_right(lines, p.span.start_line) - 1, 0)
+    stmt = statements[i]
+    first = stmt["sql"].splitlines()[0] if stmt["sql"] else ""
+    return Problem(p.severity, p.code, f"{p.message} (in the DDL SQLAlchemy generates: {first})",
+                   _table_span(stmt["table"], schema, locator))
+
+
+def _table_span(key: list[str | None] | None, schema: Schema, locator: _Locator) -> Span | None:
+    if key is None:
+        return None
+    name = key[1] or ""
+    for table in schema.tables:
+        if table.name == name and (key[0] is None or table.schema == key[0]):
+            return table.span
+    return locator.table_call(name)
+
+
+def _worker_problem(p: dict[str, Any], locator: _Locator) -> Problem:
+    span = None
+    if p.get("file") is not None and p.get("line") is not None:
+        span = locator.line_span(p["file"], p["line"], p.get("col"))
+    elif p.get("table"):
+        span = locator.table_call(p["table"][1]) or locator.class_for_table(p["table"][1])
+    return Problem("error", p["code"], p["message"], span)
+
+
+def _at_first_file(problem: Problem, texts: list[tuple[str, str]]) -> Problem:
+    """Problems about the whole read go at the top of the first file: the editor shows a
+    diagnostic only where there is a place for it."""
+    if problem.span is not None or not texts:
+        return problem
+    return Problem(problem.severity, problem.code, problem.message, Span(texts[0][0], 0, 0, 0, 0))
+
+
+def _shown(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+# --- spans --------------------------------------------------------------------------------
+
+
+@dataclass
+class _File:
+    path: str
+    lines: list[str]
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    table_calls: dict[str, ast.Call] = field(default_factory=dict)
+    tablenames: dict[str, ast.ClassDef] = field(default_factory=dict)  # __tablename__ -> class
+
+    def col(self, line: int, byte_col: int) -> int:
+        """ast counts columns in UTF-8 bytes; spans count code points."""
+        text = self.lines[line] if line < len(self.lines) else ""
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
+
+    def node_span(self, node: ast.AST) -> Span:
+        start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        return Span(self.path, start, self.col(start, node.col_offset),  # type: ignore[attr-defined]
+                    end, self.col(end, node.end_col_offset or 0))  # type: ignore[attr-defined]
+
+    def header_span(self, node: ast.ClassDef) -> Span:
+        line = node.lineno - 1
+        text = self.lines[line] if line < len(self.lines) else ""
+        return Span(self.path, line, self.col(line, node.col_offset), line, len(text.rstrip()))
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _string_arg(call: ast.Call, keyword: str = "name") -> str | None:
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+        return call.args[0].value
+    for kw in call.keywords:
+        if kw.arg == keyword and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            return kw.value.value
+    return None
+
+
+def _assigned_names(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    return []
+
+
+class _Locator:
+    def __init__(self, texts: list[tuple[str, str]]) -> None:
+        self.files: dict[str, _File] = {}
+        for path, text in texts:
+            f = _File(path, text.splitlines())
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError):
+                tree = None  # the child reports it
+            if tree is not None:
+                self._index(f, tree)
+            self.files[path] = f
+
+    @staticmethod
+    def _index(f: _File, tree: ast.AST) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                f.classes.setdefault(node.name, node)
+                for stmt in node.body:
+                    if "__tablename__" in _assigned_names(stmt):
+                        value = stmt.value  # type: ignore[attr-defined]
+                        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                            f.tablenames.setdefault(value.value, node)
+            elif isinstance(node, ast.Call) and _call_name(node) == "Table":
+                name = _string_arg(node)
+                if name is not None:
+                    f.table_calls.setdefault(name, node)
+
+    def line_span(self, path: str, line: int, col: int | None) -> Span:
+        f = self.files.get(path)
+        text = f.lines[line] if f is not None and line < len(f.lines) else ""
+        start = col if col is not None else len(text) - len(text.lstrip())
+        return Span(path, line, start, line, max(len(text.rstrip()), start))
+
+    def table_call(self, name: str) -> Span | None:
+        for f in self.files.values():
+            call = f.table_calls.get(name)
+            if call is not None:
+                end = call.args[0] if call.args else call
+                span = f.node_span(call)
+                return Span(f.path, span.start_line, span.start_col, *_end(f, end))
+        return None
+
+    def class_for_table(self, name: str) -> Span | None:
+        for f in self.files.values():
+            node = f.tablenames.get(name)
+            if node is not None:
+                return f.header_span(node)
+        return None
+
+    def classes(self, origin: dict[str, Any] | None) -> list[tuple[_File, ast.ClassDef]]:
+        """The ClassDefs of a mapped table's class and its bases, where they are in our files."""
+        found = []
+        for path, name in origin["classes"] if origin else []:
+            f = self.files.get(path)
+            node = f.classes.get(name) if f is not None else None
+            if f is not None and node is not None:
+                found.append((f, node))
+        return found
+
+    def place_table(self, table: Table, origin: dict[str, Any] | None) -> None:
+        classes = self.classes(origin)
+        if classes and classes[0][1].name == origin["classes"][0][1]:  # type: ignore[index]
+            table.span = classes[0][0].header_span(classes[0][1])
+        else:
+            table.span = self.table_call(table.name) or self.class_for_table(table.name)
+        attrs = origin["attrs"] if origin else {}
+        for column in table.columns:
+            column.span = self._column(column.name, attrs.get(column.name, column.name), classes, table.name)
+
+    def _column(self, name: str, attr: str, classes: list[tuple[_File, ast.ClassDef]], table: str) -> Span | None:
+        for f, node in classes:
+            for stmt in node.body:
+                if attr in _assigned_names(stmt):
+                    return f.node_span(stmt)
+        for f in self.files.values():
+            call = f.table_calls.get(table)
+            if call is None:
+                continue
+            for arg in call.args[1:]:
+                if isinstance(arg, ast.Call) and _call_name(arg) in ("Column", "mapped_column") and _string_arg(arg) == name:
+                    return f.node_span(arg)
+        return None
+
+
+def _end(f: _File, node: ast.AST) -> tuple[int, int]:
+    line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    return line, f.col(line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+
+
+def _place(schema: Schema, origins: list[dict[str, Any]], locator: _Locator) -> None:
+    """Spans from the user's files replace the DDL's (which point into generated text)."""
+    by_table: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for origin in origins:
+        by_table.setdefault((origin["table"][0], origin["table"][1]), origin)
+    for obj in (*schema.namespaces, *schema.extensions, *schema.enums, *schema.sequences):
+        obj.span = None
+    for table in schema.tables:
+        origin = by_table.get((table.schema, table.name)) or by_table.get((None, table.name))
+        locator.place_table(table, origin)
+        columns = {c.name: c.span for c in table.columns}
+
+        def near(cols: list[str]) -> Span | None:
+            return columns.get(cols[0]) if len(cols) == 1 else table.span
+
+        if table.primary_key is not None:
+            table.primary_key.span = near(table.primary_key.columns)
+        for unique in table.uniques:
+            unique.span = near(unique.columns)
+        for fk in table.foreign_keys:
+            fk.span = near(fk.columns)
+        for check in table.checks:
+            check.span = table.span
+        for index in table.indexes:
+            index.span = near(index.columns)

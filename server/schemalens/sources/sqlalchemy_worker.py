@@ -1,0 +1,230 @@
+"""The child-process side of the SQLAlchemy source: run the user's model modules, print
+the DDL that `metadata.create_all` would execute, as JSON.
+
+This file is run as `python -c <its text>` (never imported into schemalens): the models
+import the user's application, which must not run in the editor's or CLI's process.
+It depends on nothing but the standard library and SQLAlchemy, which it finds in the
+interpreter it runs in.
+
+Request on stdin: {"dialect": "postgresql"|"sqlite", "default_schema": str,
+"roots": [folder, ...], "files": [{"path", "text", "module"}, ...]}.
+Reply on stdout: {"problems": [...], "statements": [...], "origins": [...]} or
+{"missing": "sqlalchemy"}. The user's own prints go to stderr, so that they cannot
+corrupt the reply.
+"""
+
+import importlib
+import json
+import os
+import re
+import sys
+import traceback
+import types
+
+
+def main() -> None:
+    reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # print() in user code (and C-level writes) land on stderr
+    request = json.load(sys.stdin)
+    try:
+        import sqlalchemy  # noqa: F401
+    except ImportError:
+        reply.write(json.dumps({"missing": "sqlalchemy"}))
+        reply.flush()
+        return
+    reply.write(json.dumps(run(request)))
+    reply.flush()
+
+
+def run(request: dict) -> dict:
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    for root in reversed(request["roots"]):
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    problems: list = []
+    modules = []
+    for f in request["files"]:
+        module = execute(f, problems)
+        if module is not None:
+            modules.append(module)
+    metadatas, registries = collect(modules)
+    statements: list = []
+    for metadata in metadatas:
+        statements.extend(ddl(metadata, request["dialect"], request["default_schema"], problems))
+    return {"problems": problems, "statements": statements, "origins": origins(metadatas, registries)}
+
+
+def execute(f: dict, problems: list):
+    """Run one file's text as the module its path names, registered in sys.modules so that
+    other files (and relationship() strings) find this version rather than the disk's."""
+    path, name = f["path"], f["module"]
+    module = types.ModuleType(name)
+    module.__file__ = path
+    if os.path.basename(path) == "__init__.py":
+        module.__path__ = [os.path.dirname(path)]
+    parent, _, leaf = name.rpartition(".")
+    if parent:
+        try:
+            setattr(importlib.import_module(parent), leaf, module)
+        except BaseException:
+            pass  # a namespace or broken parent: the module still runs on its own
+    sys.modules[name] = module
+    try:
+        code = compile(f["text"], path, "exec")
+    except SyntaxError as e:
+        problems.append({
+            "code": "syntax-error", "message": f"SyntaxError: {e.msg}", "file": path,
+            "line": (e.lineno or 1) - 1, "col": max((e.offset or 1) - 1, 0),
+        })
+        return None
+    try:
+        exec(code, module.__dict__)
+    except BaseException as e:  # SystemExit and KeyboardInterrupt from user code too
+        line = 0
+        for frame, lineno in traceback.walk_tb(e.__traceback__):
+            if frame.f_code.co_filename == path:
+                line = lineno - 1
+        text = str(e)
+        problems.append({
+            "code": "import-error", "message": f"{type(e).__name__}: {text}" if text else type(e).__name__,
+            "file": path, "line": line, "col": None,
+        })
+    return module
+
+
+def collect(modules: list) -> tuple:
+    """Every MetaData the modules' globals reach: MetaData objects, Table objects'
+    metadata, and declarative classes' `.metadata` (DeclarativeBase subclasses and
+    `declarative_base()` results alike), in first-seen order; and the declarative
+    registries met on the way (they know the mapped classes)."""
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy.orm import registry as registry_cls
+
+    found: dict = {}
+    registries: dict = {}
+    for module in modules:
+        for value in list(vars(module).values()):
+            metadata = None
+            if isinstance(value, MetaData):
+                metadata = value
+            elif isinstance(value, Table):
+                metadata = value.metadata
+            elif isinstance(value, type):
+                try:
+                    candidate = getattr(value, "metadata", None)
+                    registry = getattr(value, "registry", None)
+                except Exception:
+                    candidate = registry = None
+                if isinstance(candidate, MetaData):
+                    metadata = candidate
+                if isinstance(registry, registry_cls):
+                    registries.setdefault(id(registry), registry)
+            if metadata is not None and id(metadata) not in found:
+                found[id(metadata)] = metadata
+    return list(found.values()), list(registries.values())
+
+
+def ddl(metadata, dialect: str, default_schema: str, problems: list) -> list:
+    """The statements `metadata.create_all` runs on an empty database, compiled for the
+    dialect (a mock engine: no database involved). A statement that does not compile
+    becomes a problem at its table, and create_all goes on with the next one."""
+    from sqlalchemy import create_mock_engine
+
+    statements: list = []
+    if dialect == "postgresql":
+        schemas = sorted({t.schema for t in metadata.tables.values() if t.schema and t.schema != default_schema})
+        statements += [{"sql": f'CREATE SCHEMA IF NOT EXISTS "{s}"', "table": None} for s in schemas]
+
+    failed: list = []
+
+    def executor(element, *multiparams, **params) -> None:
+        table = table_of(element)
+        if table is not None and table in failed:
+            return  # its indexes and comments would only repeat that the table is missing
+        try:
+            sql = str(element.compile(dialect=engine.dialect)).strip()
+        except Exception as e:
+            failed.append(table)
+            problems.append({
+                "code": "sqlalchemy-compile", "message": message(e),
+                "file": None, "line": None, "col": None, "table": table,
+            })
+            return
+        statements.append({"sql": sql, "table": table})
+
+    engine = create_mock_engine("postgresql://" if dialect == "postgresql" else "sqlite://", executor)
+    if dialect == "postgresql":
+        # What the dialect sets on connecting to PostgreSQL 10-17 (a mock never connects):
+        # Computed() without persisted= is STORED there; VIRTUAL only from 18.
+        engine.dialect.server_version_info = (17, 0)
+        engine.dialect.supports_virtual_generated_columns = False
+    try:
+        metadata.create_all(engine, checkfirst=False)
+    except Exception as e:
+        problems.append({
+            "code": "sqlalchemy-error", "message": message(e),
+            "file": None, "line": None, "col": None,
+        })
+    return statements
+
+
+def message(e: BaseException) -> str:
+    """The exception as one line a user can act on: without SQLAlchemy's link to its
+    error catalogue and the compiler's object address."""
+    text = str(e).split(" (Background on")[0]
+    text = re.sub(r"Compiler <[^>]*>", "the dialect's compiler", text)
+    return f"{type(e).__name__}: {text}"
+
+
+def table_of(element) -> list | None:
+    """[schema, name] of the table a DDL element belongs to (a table, its index, its
+    column's comment), None for types and sequences."""
+    from sqlalchemy import Column, Index, Table
+
+    target = getattr(element, "element", None)
+    if isinstance(target, Index):
+        target = target.table
+    elif isinstance(target, Column):
+        target = target.table
+    if isinstance(target, Table):
+        return [target.schema, target.name]
+    return None
+
+
+def origins(metadatas: list, registries: list) -> list:
+    """Where each mapped table was declared: its classes (with their bases, where mixin
+    columns are written) and each column's attribute name, so that the parent can find
+    them in the files' syntax trees. Tables built with Table() have no entry."""
+    out = []
+    seen = set()
+    for metadata in metadatas:
+        mappers = [m for r in registries if r.metadata is metadata for m in r.mappers]
+        for mapper in sorted(mappers, key=lambda m: m.class_.__name__):
+            table = mapper.local_table
+            if table is None or not hasattr(table, "columns") or table.metadata is not metadata:
+                continue
+            attrs = {}
+            for column in table.columns:
+                try:
+                    attrs[column.name] = mapper.get_property_by_column(column).key
+                except Exception:
+                    continue
+            classes = [
+                [file_of(c), c.__name__] for c in mapper.class_.__mro__ if c is not object and file_of(c)
+            ]
+            key = (table.schema, table.name, mapper.class_.__name__)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"table": [table.schema, table.name], "classes": classes, "attrs": attrs})
+    return out
+
+
+def file_of(cls) -> str | None:
+    module = sys.modules.get(getattr(cls, "__module__", "") or "")
+    return getattr(module, "__file__", None)
+
+
+if __name__ == "__main__":
+    main()
