@@ -25,13 +25,16 @@ import types
 def main() -> None:
     reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # print() in user code (and C-level writes) land on stderr
-    request = json.load(sys.stdin)
-    try:
-        import sqlalchemy  # noqa: F401
+    try:  # before the request is read: the parent meanwhile reads the files' syntax trees
+        import sqlalchemy.orm  # noqa: F401
     except ImportError:
         reply.write(json.dumps({"missing": "sqlalchemy"}))
         reply.flush()
         return
+    try:
+        request = json.load(sys.stdin)
+    except ValueError:
+        return  # a spare child whose parent went away without a request
     reply.write(json.dumps(run(request)))
     reply.flush()
 

@@ -368,3 +368,18 @@ def test_parse_texts_dispatches_python_and_refuses_a_mix(tmp_path: Path) -> None
     [problem] = mixed.problems
     assert problem.code == "mixed-sources" and "extra.sql" in problem.message
     assert mixed.schema == Schema(dialect="sqlite")
+
+
+def test_repeated_parses_use_a_fresh_child_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the second parse on, a spare child waits for the next one: it must still run
+    the text of that parse (not an earlier one), and not outlive a change of environment."""
+    path = tmp_path / "models.py"
+    for name in ("first", "second", "third"):
+        text = HEADER + f"\nclass A(Base):\n    __tablename__ = '{name}'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        result = parse_sqlalchemy([(str(path), text)], "sqlite", "main")
+        assert [t.name for t in result.schema.tables] == [name]
+    fake = tmp_path / "fake" / "sqlalchemy"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no sqlalchemy here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "fake"))
+    assert [p.code for p in parse(tmp_path, USERS).problems] == ["sqlalchemy-missing"]
