@@ -286,6 +286,7 @@ class _File:
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     table_calls: dict[str, ast.Call] = field(default_factory=dict)
     tablenames: dict[str, ast.ClassDef] = field(default_factory=dict)  # __tablename__ -> class
+    named: dict[str, ast.Call] = field(default_factory=dict)  # Index("name") / XConstraint(name="name")
 
     def col(self, line: int, byte_col: int) -> int:
         """ast counts columns in UTF-8 bytes; spans count code points."""
@@ -306,6 +307,16 @@ class _File:
 def _call_name(call: ast.Call) -> str:
     func = call.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+_NAMED_CALLS = ("Index", "UniqueConstraint", "CheckConstraint", "ForeignKeyConstraint", "PrimaryKeyConstraint")
+
+
+def _keyword(call: ast.Call, keyword: str) -> str | None:
+    for kw in call.keywords:
+        if kw.arg == keyword and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            return kw.value.value
+    return None
 
 
 def _string_arg(call: ast.Call, keyword: str = "name") -> str | None:
@@ -366,6 +377,24 @@ class _Locator:
                 name = _string_arg(value)
                 if name is not None:
                     f.table_calls.setdefault(name, value)
+            if value is not None and (
+                "__table_args__" in _assigned_names(stmt)
+                or isinstance(value, ast.Call) and _call_name(value) in ("Table", *_NAMED_CALLS)
+            ):
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Call) and _call_name(node) in _NAMED_CALLS:
+                        name = _string_arg(node) if _call_name(node) == "Index" else _keyword(node, "name")
+                        if name is not None:
+                            f.named.setdefault(name, node)
+
+    def named(self, name: str | None) -> Span | None:
+        """An index or constraint the user named, at its call (a naming convention's
+        name is not written anywhere: None)."""
+        for f in self.files.values():
+            call = f.named.get(name or "")
+            if call is not None:
+                return f.node_span(call)
+        return None
 
     def line_span(self, path: str, line: int, col: int | None) -> Span:
         f = self.files.get(path)
@@ -441,16 +470,16 @@ def _place(schema: Schema, origins: list[dict[str, Any]], locator: _Locator) -> 
         locator.place_table(table, origin)
         columns = {c.name: c.span for c in table.columns}
 
-        def near(cols: list[str]) -> Span | None:
-            return columns.get(cols[0]) if len(cols) == 1 else table.span
+        def near(name: str | None, cols: list[str]) -> Span | None:
+            return locator.named(name) or (columns.get(cols[0]) if len(cols) == 1 else table.span)
 
         if table.primary_key is not None:
-            table.primary_key.span = near(table.primary_key.columns)
+            table.primary_key.span = near(table.primary_key.name, table.primary_key.columns)
         for unique in table.uniques:
-            unique.span = near(unique.columns)
+            unique.span = near(unique.name, unique.columns)
         for fk in table.foreign_keys:
-            fk.span = near(fk.columns)
+            fk.span = near(fk.name, fk.columns)
         for check in table.checks:
-            check.span = table.span
+            check.span = locator.named(check.name) or table.span
         for index in table.indexes:
-            index.span = near(index.columns)
+            index.span = near(index.name, index.columns)

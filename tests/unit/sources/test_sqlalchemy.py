@@ -383,3 +383,29 @@ def test_repeated_parses_use_a_fresh_child_each_time(tmp_path: Path, monkeypatch
     (fake / "__init__.py").write_text("raise ImportError('no sqlalchemy here')\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "fake"))
     assert [p.code for p in parse(tmp_path, USERS).problems] == ["sqlalchemy-missing"]
+
+
+def test_named_indexes_and_constraints_are_found_at_their_calls(tmp_path: Path) -> None:
+    text = HEADER + """
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("author", "slug", name="posts_author_slug"),
+        CheckConstraint("length(slug) > 0", name="slug_not_empty"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author: Mapped[str]
+    slug: Mapped[str] = mapped_column(index=True)
+
+
+Index("posts_author_idx", Post.author, Post.id)
+"""
+    result = parse(tmp_path, text)
+    assert errors(result) == []
+    posts = table(result, "posts")
+    assert posts.uniques[0].span.start_line == line_of(text, "UniqueConstraint(")
+    assert posts.checks[0].span.start_line == line_of(text, "CheckConstraint(")
+    indexes = {i.name: i.span for i in posts.indexes}
+    assert indexes["posts_author_idx"].start_line == line_of(text, 'Index("posts_author_idx"')
+    assert indexes["ix_posts_slug"].start_line == line_of(text, "slug: Mapped[str]")  # index=True: its column
