@@ -5,7 +5,6 @@ The child interpreter is real (no database is involved: create_all runs on a moc
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
