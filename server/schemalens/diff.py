@@ -956,7 +956,10 @@ class _Differ:
     def drop_constraint(self, table: Table, obj: Any) -> None:
         label = qualified(table.schema, table.name)
         phase = "drop_fk" if isinstance(obj, ForeignKey) else "drop_constraint"
-        self.emit(phase, Change("drop_constraint", table.schema, table.name, obj.name or "", before=obj,
+        # a constraint SQLite keeps without a name is named by its shape: change ids must
+        # tell two of them apart (the editor pushes or fixes one change by its id)
+        self.emit(phase, Change("drop_constraint", table.schema, table.name, obj.name or describe_constraint(obj),
+                                before=obj,
                                 description=f"drop {describe_constraint(obj)} on {label}"))
 
     def add_constraint(self, table: Table, obj: Any, taken: set[str], new_table: bool) -> None:

@@ -288,3 +288,31 @@ def test_sqlite_text_spelled_otherwise_is_no_drift_and_a_real_change_still_is(tm
     write(schema, schema.read_text().replace("price > 10", "price > 11"))
     code, out, _ = run("check", "--db", url, "--schema", str(schema))
     assert code == 1 and "t_p" in out
+
+
+def test_pushing_one_change_of_a_rebuilt_sqlite_table_never_loses_data_unasked(tmp_path: Path) -> None:
+    """SQLite makes most table changes by rebuilding the table to its desired shape: the
+    editor's "push this change" then carries the table's other changes too, and a drop
+    among them is asked about like any other (it used to run unasked)."""
+    from schemalens import workflows
+    from schemalens.config import load_settings
+    from schemalens.diff import Renames
+
+    db = tmp_path / "app.db"
+    conn = sqlite3.connect(db)
+    conn.executescript("CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, legacy TEXT);"
+                       "INSERT INTO t VALUES (1, 5, 'keep me');")
+    conn.close()
+    write(tmp_path / "schema.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT CHECK (n > 0));\n")
+    write(tmp_path / "schemalens.toml", f'database_url = "sqlite:///{db}"\n')
+    settings = load_settings(start=tmp_path)
+    plan = workflows.push(settings, Renames({}, {}), confirm=lambda _: False, dry_run=True).plan
+    [check] = [c.id for c in plan.changes if c.kind == "add_constraint"]
+    asked: list[object] = []
+    declined = workflows.push(settings, Renames({}, {}), confirm=lambda losses: asked.append(losses) or False,
+                              change_ids=[check])
+    assert asked and not declined.executed
+    assert sqlite3.connect(db).execute("SELECT * FROM t").fetchall() == [(1, 5, "keep me")]
+    done = workflows.push(settings, Renames({}, {}), confirm=lambda _: True, change_ids=[check])
+    assert done.executed and sorted(c.kind for c in done.changes) == ["add_constraint", "drop_column"]
+    assert sqlite3.connect(db).execute("SELECT * FROM t").fetchall() == [(1, 5)]

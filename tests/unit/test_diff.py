@@ -391,3 +391,14 @@ def test_unnamed_constraints_get_the_names_postgresql_would_choose() -> None:
                  foreign_keys=[ForeignKey(None, ["a", "b"], "public", "t", ["a", "b"])]))
     names = [c.name for c in diff(a, b)]
     assert names == [f"{'表' * 18}_a_check", "t_check", "t_a_check1", "t_Up_check", "t_check1", "t_a_b_fkey"]
+
+
+def test_unnamed_constraints_only_in_the_database_have_ids_of_their_own() -> None:
+    """SQLite keeps unnamed checks without a name: picking one by id must not pick both."""
+    checks = [Check(None, "price > 0"), Check(None, "price < 100"), Check(None, "length(note) < 9")]
+    actual = Schema("sqlite", tables=[table("t", ident("price"), Column("note", "TEXT"), schema="main", checks=checks)])
+    desired = Schema("sqlite", tables=[table("t", ident("price"), Column("note", "TEXT"), schema="main")])
+    changes = diff(actual, desired)
+    assert [c.kind for c in changes] == ["drop_constraint"] * 3
+    assert len({c.id for c in changes}) == 3
+    assert changes[0].id == "drop_constraint:main.t.check (price > 0)"

@@ -407,9 +407,9 @@ class _Renderer:
         yield f"ALTER TABLE {table} ADD {constraint_definition(obj)}"
 
     def drop_constraint(self, change: Change) -> Iterator[str]:
-        if not change.name:
+        if not change.before.name:  # (the change is named by the constraint's shape then)
             raise RenderError(f"cannot drop an unnamed constraint on {change.schema}.{change.table}")
-        yield f"ALTER TABLE {self.table_name(change)} DROP CONSTRAINT {q(change.name)}"
+        yield f"ALTER TABLE {self.table_name(change)} DROP CONSTRAINT {q(change.before.name)}"
 
     def create_index(self, change: Change) -> Iterator[str]:
         assert change.table is not None

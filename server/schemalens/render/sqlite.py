@@ -178,6 +178,17 @@ def render_sqlite(changes: list[Change], actual: Schema, desired: Schema) -> lis
     return _Renderer(changes, actual, desired).run()
 
 
+def rebuilt_tables(changes: list[Change], actual: Schema, desired: Schema) -> set[tuple[str, str]]:
+    """The tables these changes rebuild. A rebuild makes the table as `desired` has it,
+    so it carries every change of that table, chosen or not."""
+    return _Renderer(changes, actual, desired).rebuilt
+
+
+def owner(change: Change) -> tuple[str, str]:
+    """The (schema, table) a change belongs to."""
+    return _Renderer.owner(change)
+
+
 class _Renderer:
     def __init__(self, changes: list[Change], actual: Schema, desired: Schema) -> None:
         self.changes = changes
