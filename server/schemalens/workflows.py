@@ -57,13 +57,15 @@ def load_desired(settings: Settings, default_schema: str = "public",
         texts = read_files(schema_files(settings.schema), overlays)
     except SourceError as e:
         raise WorkflowError(str(e)) from None
-    key = cache_key(settings.dialect, default_schema, *(part for path, text in texts for part in (path, text)))
-
     def compute() -> Desired:
         source = parse_texts(texts, settings.dialect, default_schema)
         return Desired(source, normalize_schema(source.schema))
 
-    desired = cached(_cache_folder(settings), key, compute)
+    if any(path.endswith(".py") for path, _ in texts):
+        desired = compute()  # models import other modules: their own text is not the whole key
+    else:
+        key = cache_key(settings.dialect, default_schema, *(part for path, text in texts for part in (path, text)))
+        desired = cached(_cache_folder(settings), key, compute)
     _raise_on_errors(desired.source)
     return desired
 

@@ -112,6 +112,13 @@ def test_models_importing_the_app_package_are_in_sync(sqlite_path: Path, tmp_pat
             del sys.modules[mod]
     code, out = check(models, f"sqlite:///{sqlite_path}", tmp_path)
     assert code == 0, out
+    # an edit of the imported module alone is seen (no cache keyed by the models' text)
+    (tmp_path / "app" / "db.py").write_text(
+        "from sqlalchemy import Integer\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n"
+        "class Audit(Base):\n    __tablename__ = 'audit'\n    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n")
+    code, out = check(models, f"sqlite:///{sqlite_path}", tmp_path)
+    assert code == 1 and "audit" in out, out
 
 
 EDITS = [
