@@ -88,9 +88,12 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
   const launch = serverLaunch(python.command, workspaceFolder(), process.env);
   const serverOptions: ServerOptions = { command: launch.command, args: launch.args, options: launch.options };
   const clientOptions: LanguageClientOptions = {
+    // SQL schema files, and Python files: a project may name its SQLAlchemy models module
+    // as the schema (the server leaves every other Python file alone).
     documentSelector: [
       { scheme: "file", language: "sql" },
       { scheme: "file", pattern: "**/*.sql" },
+      { scheme: "file", language: "python" },
     ],
     synchronize: { configurationSection: "schemalens" },
     initializationOptions: serverSettings((key) => vscode.workspace.getConfiguration("schemalens").get(key)),

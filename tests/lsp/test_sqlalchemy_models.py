@@ -1,0 +1,49 @@
+"""A SQLAlchemy models module as the schema file: the editor shows its drift at the
+model's lines, on open and on save of unsaved text, like a SQL file's."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.lsp.conftest import by_code, diagnostics, open_file, save_file, start, write_config
+
+MODELS = """from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+"""
+
+
+async def test_models_module_shows_drift_at_its_lines(client, project: Path) -> None:
+    db = project / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL)")
+    conn.close()
+    write_config(project, database_url=f"sqlite:///{db}", schema="models.py")
+    await start(client, project)
+    models = project / "models.py"
+    status = await open_file(client, models, MODELS)
+    assert status.state == "in-sync", diagnostics(client, models)
+
+    edited = MODELS + "    nickname: Mapped[str | None] = mapped_column(String(30))\n"
+    status = await save_file(client, models, edited)
+    assert status.state == "drift" and status.changes == 1
+    [missing] = by_code(client, models, "missing-column")
+    assert missing.range.start.line == edited.splitlines().index(
+        "    nickname: Mapped[str | None] = mapped_column(String(30))")
+
+    broken = edited + "    oops = mapped_column(NoSuchType())\n"
+    status = await save_file(client, models, broken, version=3)
+    assert status.state == "error"
+    [error] = [d for d in diagnostics(client, models) if d.severity == 1]
+    assert "NoSuchType" in error.message and error.range.start.line == len(broken.splitlines()) - 1
