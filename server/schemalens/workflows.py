@@ -149,24 +149,25 @@ def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list
     if missing:
         raise WorkflowError(f"{len(missing)} of the chosen changes no longer apply (the file or the database "
                             "changed since): look at the diagnostics again")
-    chosen = _with_rebuilt_tables(plan, chosen)
+    chosen = carried_along(plan.changes, chosen, plan.actual, plan.desired)
     try:
         return chosen, render(chosen, plan.actual, plan.desired)
     except RenderError as e:
         raise WorkflowError(f"cannot write SQL for these changes: {e}") from None
 
 
-def _with_rebuilt_tables(plan: Plan, chosen: list[Change]) -> list[Change]:
-    """SQLite rebuilds a table to its desired shape in one go, so a chosen change that
-    rebuilds its table brings that table's other changes along: they are returned as
-    chosen, so that their data loss is asked about like the rest (never lost unasked)."""
-    if plan.desired.dialect != "sqlite":
+def carried_along(changes: list[Change], chosen: list[Change], actual: Schema, desired: Schema) -> list[Change]:
+    """The chosen changes and those that must run with them. SQLite rebuilds a table to
+    its desired shape in one go, so a chosen change that rebuilds its table brings that
+    table's other changes along: they count as chosen, so that their data loss is asked
+    about like the rest (never lost unasked) and the editor can say so up front."""
+    if desired.dialect != "sqlite":
         return chosen
     from schemalens.render.sqlite import owner, rebuilt_tables
 
-    tables = rebuilt_tables(chosen, plan.actual, plan.desired)
+    tables = rebuilt_tables(chosen, actual, desired)
     picked = {c.id for c in chosen}
-    return [c for c in plan.changes if c.id in picked or owner(c) in tables]
+    return [c for c in changes if c.id in picked or owner(c) in tables]
 
 
 def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:

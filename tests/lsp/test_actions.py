@@ -244,3 +244,21 @@ async def test_update_a_column_from_a_postgresql_database(client, project: Path,
     assert fixed == text.replace("numeric(8,2)   -- net\n", "numeric(8,2),   -- net\n    stock integer DEFAULT 0\n")
     status = await save_file(client, schema, fixed)
     assert status.state == "in-sync", diagnostics(client, schema)
+
+
+async def test_push_one_change_of_a_rebuilt_sqlite_table_says_what_comes_along(client, project: Path) -> None:
+    """SQLite adds a CHECK by rebuilding the table to the file's shape, which also drops the
+    column only the database has: the quick fix says so, and asks before losing it."""
+    db_sql = ("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy TEXT);"
+              "INSERT INTO users VALUES (1, 'a@b', 'keep me');")
+    wanted = PUSHED.replace("email TEXT NOT NULL", "email TEXT NOT NULL CHECK (email <> '')")
+    db, schema, _ = await setup(client, project, db_sql, wanted)
+    [missing] = by_code(client, schema, "missing-constraint")
+    [push_one] = [a for a in await actions(client, schema, [missing]) if a.title.startswith("Push this change")]
+    assert "SQLite rebuilds users: with its 1 other change" in push_one.title
+    assert push_one.title.endswith("(data loss: asks first)")
+
+    client.answers.append("Cancel")
+    answer = await run(client, push_one.command)
+    assert answer["ok"] is False and "legacy" in client.questions[-1].message
+    assert columns(db, "users") == ["id", "email", "legacy"]

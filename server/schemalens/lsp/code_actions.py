@@ -19,6 +19,7 @@ from schemalens.lsp import edits
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.commands import GENERATE, MIGRATE, PREVIEW, PUSH
 from schemalens.lsp.server import SchemalensServer
+from schemalens.workflows import carried_along
 
 KIND_PUSH = "source.schemalens.push"
 KIND_GENERATE = "source.schemalens.generate"
@@ -89,7 +90,12 @@ def quick_fixes(uri: str, result: CheckResult, diagnostics: list[lsp.Diagnostic]
 
 def _fixes_for(uri: str, result: CheckResult, change: Change, diag: lsp.Diagnostic) -> list[lsp.CodeAction]:
     title = f"Push this change: {change.description}"
-    if change.data_loss:
+    together = (carried_along(result.changes, [change], result.actual, result.desired)
+                if result.actual is not None and result.desired is not None else [change])
+    if len(together) > 1:
+        others = len(together) - 1
+        title += f" (SQLite rebuilds {change.table}: with its {others} other change{'s' if others != 1 else ''})"
+    if any(c.data_loss for c in together):
         title += " (data loss: asks first)"
     fixes = [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag],
                             command=_command(title, PUSH, uri, [change.id]))]
