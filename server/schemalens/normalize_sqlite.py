@@ -13,25 +13,13 @@ exactly, and token boundaries are never moved, so the text means what it meant.
 
 from __future__ import annotations
 
-from schemalens.introspect.sqlite_ddl import Token, tokenize
+from schemalens.introspect.sqlite_ddl import KEYWORDS, Token, tokenize
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-# SQLite's keywords (sqlite.org/lang_keywords.html), written upper case; other bare words
-# (function and column names) lower case, as people write them.
-_KEYWORDS = frozenset("""
-    abort action add after all alter always analyze and as asc attach autoincrement before begin
-    between by cascade case cast check collate column commit conflict constraint create cross
-    current current_date current_time current_timestamp database default deferrable deferred
-    delete desc detach distinct do drop each else end escape except exclude exclusive exists
-    explain fail filter first following for foreign from full generated glob group groups having
-    if ignore immediate in index indexed initially inner insert instead intersect into is isnull
-    join key last left like limit match materialized natural no not nothing notnull null nulls of
-    offset on or order others outer over partition plan pragma preceding primary query raise range
-    recursive references regexp reindex release rename replace restrict returning right rollback
-    row rows savepoint select set table temp temporary then ties to transaction trigger unbounded
-    union unique update using vacuum values view virtual when where window with without
-    true false""".split())
+# SQLite's keywords written upper case (and TRUE/FALSE, which read as keywords); other bare
+# words (function and column names) lower case, as people write them.
+_KEYWORDS = frozenset(k.lower() for k in KEYWORDS) | {"true", "false"}
 # Words after which an opening parenthesis is not a call: `x in (1, 2)`, `not (a)`.
 _SPACED_BEFORE_PAREN = frozenset({"and", "or", "not", "in", "exists", "is", "like", "glob", "regexp",
                                   "match", "between", "case", "when", "then", "else", "as"})

@@ -13,6 +13,7 @@ import re
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from schemalens.changes import Change, Statement
+from schemalens.introspect.sqlite_ddl import KEYWORDS as SQLITE_KEYWORDS
 from schemalens.model import Schema
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -20,21 +21,7 @@ _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # PostgreSQL quotes every keyword that is not unreserved (its own quote_ident rule);
 # unreserved keywords (name, type, key, ...) are valid identifiers everywhere.
 _PG_KEYWORDS = frozenset(RESERVED_KEYWORDS) | frozenset(COL_NAME_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS)
-
-# SQLite's keyword list (sqlite.org/lang_keywords.html, 3.40).
-_SQLITE_KEYWORDS = frozenset("""
-abort action add after all alter always analyze and as asc attach autoincrement before begin
-between by cascade case cast check collate column commit conflict constraint create cross current
-current_date current_time current_timestamp database default deferrable deferred delete desc
-detach distinct do drop each else end escape except exclude exclusive exists explain fail filter
-first following for foreign from full generated glob group groups having if ignore immediate in
-index indexed initially inner insert instead intersect into is isnull join key last left like
-limit match materialized natural no not nothing notnull null nulls of offset on or order others
-outer over partition plan pragma preceding primary query raise range recursive references regexp
-reindex release rename replace restrict returning right rollback row rows savepoint select set
-table temp temporary then ties to transaction trigger unbounded union unique update using vacuum
-values view virtual when where window with without
-""".split())
+_SQLITE_KEYWORDS = frozenset(k.lower() for k in SQLITE_KEYWORDS)
 
 
 class RenderError(ValueError):
