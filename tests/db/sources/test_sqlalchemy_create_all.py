@@ -169,3 +169,17 @@ def test_push_then_check_on_postgresql(name: str, pg_url: str, tmp_path: Path) -
     assert code == 0, out + err
     code, out = check(models, pg_url, tmp_path)
     assert code == 0, out
+
+
+def test_generate_then_migrate_makes_what_create_all_makes(pg_url: str, tmp_path: Path) -> None:
+    """The migrations workflow reads models like push does: a generated migration applied
+    to an empty database leaves it in sync with the models."""
+    [models] = project(tmp_path, "shop")
+    code, out, err = run("generate", "--db", pg_url, "--schema", str(models), "--name", "init", cwd=tmp_path)
+    assert code == 0, out + err
+    assert "CREATE TABLE" in (tmp_path / "migrations" / "0000_init.sql").read_text()
+    code, out, err = run("migrate", "--db", pg_url, cwd=tmp_path)
+    assert code == 0, out + err
+    assert check(models, pg_url, tmp_path)[0] == 0
+    code, out, err = run("generate", "--db", pg_url, "--schema", str(models), cwd=tmp_path)
+    assert code == 0 and "nothing to generate" in out, out + err
