@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.lsp.conftest import by_code, diagnostics, open_file, save_file, start, write_config
+from tests.lsp.test_actions import actions
 
 MODELS = """from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -47,3 +48,23 @@ async def test_models_module_shows_drift_at_its_lines(client, project: Path) -> 
     assert status.state == "error"
     [error] = [d for d in diagnostics(client, models) if d.severity == 1]
     assert "NoSuchType" in error.message and error.range.start.line == len(broken.splitlines()) - 1
+
+
+async def test_no_sql_is_written_into_a_models_module(client, project: Path) -> None:
+    """The file-editing quick fixes write SQL (a column definition, a `-- @renamed`
+    comment): in a Python module they would break it, so only "push this change" is offered."""
+    db = project / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, name TEXT)")
+    conn.close()
+    write_config(project, database_url=f"sqlite:///{db}", schema="models.py")
+    await start(client, project)
+    models = project / "models.py"
+    renamed = MODELS.replace("email: Mapped[str] = mapped_column(String(100))",
+                             "email: Mapped[str] = mapped_column(String(100))\n"
+                             "    full_name: Mapped[str | None] = mapped_column(String(50))")
+    status = await open_file(client, models, renamed)
+    assert status.state == "drift"
+    fixes = [a for d in diagnostics(client, models) for a in await actions(client, models, [d])]
+    assert fixes and all(a.edit is None for a in fixes), [a.title for a in fixes]
+    assert any(a.title.startswith("Push this change") for a in fixes)
