@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.lsp.conftest import by_code, diagnostics, open_file, save_file, start, write_config
-from tests.lsp.test_actions import actions
+from tests.lsp.test_actions import actions, apply_edit, run
 
 MODELS = """from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,12 +50,16 @@ async def test_models_module_shows_drift_at_its_lines(client, project: Path) -> 
     assert "NoSuchType" in error.message and error.range.start.line == len(broken.splitlines()) - 1
 
 
-async def test_no_sql_is_written_into_a_models_module(client, project: Path) -> None:
-    """The file-editing quick fixes write SQL (a column definition, a `-- @renamed`
-    comment): in a Python module they would break it, so only "push this change" is offered."""
+async def test_renames_in_models_are_declared_by_a_python_comment(client, project: Path) -> None:
+    """No SQL is written into a models module (no "update from database"); a rename is
+    declared by `# @renamed from=old` on the column's line, which the source reads, so
+    push keeps the column's data."""
     db = project / "app.db"
     conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, name TEXT)")
+    conn.execute("CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+                 "name VARCHAR(50))")
+    conn.execute("INSERT INTO users VALUES (1, 'a@b', 'Ann')")
+    conn.commit()
     conn.close()
     write_config(project, database_url=f"sqlite:///{db}", schema="models.py")
     await start(client, project)
@@ -65,6 +69,18 @@ async def test_no_sql_is_written_into_a_models_module(client, project: Path) -> 
                              "    full_name: Mapped[str | None] = mapped_column(String(50))")
     status = await open_file(client, models, renamed)
     assert status.state == "drift"
-    fixes = [a for d in diagnostics(client, models) for a in await actions(client, models, [d])]
-    assert fixes and all(a.edit is None for a in fixes), [a.title for a in fixes]
-    assert any(a.title.startswith("Push this change") for a in fixes)
+    [added] = by_code(client, models, "missing-column")
+    fixes = await actions(client, models, [added])
+    assert not [a for a in fixes if a.title == "Update schema file from database"]
+    [rename] = [a for a in fixes if a.title == "Treat as rename of name"]
+
+    text = apply_edit(renamed, rename.edit)
+    assert "mapped_column(String(50))  # @renamed from=name" in text
+    await save_file(client, models, text)
+    [pending] = by_code(client, models, "pending-rename")
+    assert "renames column" in pending.message
+    [push] = [a for a in await actions(client, models) if a.kind == "source.schemalens.push"]
+    await run(client, push.command)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT full_name FROM users").fetchall() == [("Ann",)]
+    conn.close()

@@ -99,9 +99,8 @@ def _fixes_for(uri: str, result: CheckResult, change: Change, diag: lsp.Diagnost
         title += " (data loss: asks first)"
     fixes = [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag],
                             command=_command(title, PUSH, uri, [change.id]))]
-    if any(path.endswith(".py") for path in result.snapshot.files):
-        return fixes  # the edits below write SQL: SQLAlchemy models are the user's to edit
-    update = edits.update_from_database(result, change)
+    models = any(path.endswith(".py") for path in result.snapshot.files)  # (no SQL written into Python)
+    update = None if models else edits.update_from_database(result, change)
     if update is not None:
         fixes.append(lsp.CodeAction(title="Update schema file from database", kind=lsp.CodeActionKind.QuickFix,
                                     diagnostics=[diag], edit=update))

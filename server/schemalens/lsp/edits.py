@@ -31,6 +31,7 @@ from schemalens.render import RenderError, quote_ident, render
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
+_BARE = re.compile(r'[^\s,;)"]+')
 
 
 def _edit(path: str, range_: lsp.Range, new_text: str) -> lsp.WorkspaceEdit:
@@ -148,8 +149,9 @@ def _append(result: CheckResult, ddl: str | None) -> lsp.WorkspaceEdit | None:
 
 def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.WorkspaceEdit] | None:
     """For the new side of a possible rename (an added table or column that looks like a
-    dropped one): a `-- @renamed from=old` comment at the end of its line, where both
-    sources read it. Offered only when nothing else starts later on that line."""
+    dropped one): a `-- @renamed from=old` comment at the end of its line, where the SQL
+    sources read it (`# @renamed from=old` in SQLAlchemy models). Offered only when
+    nothing else starts later on that line."""
     if change.rename_candidate is None or result.desired is None:
         return None
     if change.kind in ("add_column", "create_table"):
@@ -167,15 +169,18 @@ def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.Worksp
     if text is None:
         return None
     line = text.lines[span.end_line] if span.end_line < len(text.lines) else ""
-    rest = line[span.end_col:]
-    if change.kind in ("add_column", "drop_column"):
-        if rest.strip() not in ("", ",") and not rest.strip().startswith("--"):
-            return None
-    elif rest.strip() not in ("", "(") and not rest.strip().startswith("--"):
+    rest = line[span.end_col:].strip()
+    models = span.file.endswith(".py")  # SQLAlchemy models: a Python comment, the name as given
+    comment = "#" if models else "--"
+    if rest not in ("", "," if change.kind in ("add_column", "drop_column") else "(") \
+            and not rest.startswith(comment):
         return None
-    name = old if _PLAIN.match(old) else quote_ident(old, result.desired.dialect)
+    if models:
+        name = old if _BARE.fullmatch(old) else '"' + old.replace('"', '""') + '"'
+    else:
+        name = old if _PLAIN.match(old) else quote_ident(old, result.desired.dialect)
     at = lsp.Position(line=span.end_line, character=utf16_column(line, len(line.rstrip())))
-    return old, _edit(text.path, lsp.Range(start=at, end=at), f" -- @renamed from={name}")
+    return old, _edit(text.path, lsp.Range(start=at, end=at), f"{'  ' if models else ' '}{comment} @renamed from={name}")
 
 
 def _partner(result: CheckResult, change: Change) -> Change | None:

@@ -20,12 +20,15 @@ import ast
 import atexit
 import bisect
 import copy
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
+import tokenize
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from functools import cache
@@ -287,6 +290,7 @@ class _File:
     table_calls: dict[str, ast.Call] = field(default_factory=dict)
     tablenames: dict[str, ast.ClassDef] = field(default_factory=dict)  # __tablename__ -> class
     named: dict[str, ast.Call] = field(default_factory=dict)  # Index("name") / XConstraint(name="name")
+    comments: dict[int, str] = field(default_factory=dict)  # line -> its `#` comment
 
     def col(self, line: int, byte_col: int) -> int:
         """ast counts columns in UTF-8 bytes; spans count code points."""
@@ -302,6 +306,21 @@ class _File:
         line = node.lineno - 1
         text = self.lines[line] if line < len(self.lines) else ""
         return Span(self.path, line, self.col(line, node.col_offset), line, len(text.rstrip()))
+
+
+_RENAMED = re.compile(r'@renamed\s+from=("(?:[^"]|"")*"|[^\s,;)]+)')
+
+
+def _comments(text: str) -> dict[int, str]:
+    """Comments by 0-based line, read by Python's tokenizer (a `#` in a string is none)."""
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0] - 1] = token.string
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
 
 
 def _call_name(call: ast.Call) -> str:
@@ -357,6 +376,7 @@ class _Locator:
                 tree = None  # the child reports it
             if tree is not None:
                 self._index(f, tree)
+                f.comments = _comments(text)
             self.files[path] = f
 
     @staticmethod
@@ -386,6 +406,20 @@ class _Locator:
                         name = _string_arg(node) if _call_name(node) == "Index" else _keyword(node, "name")
                         if name is not None:
                             f.named.setdefault(name, node)
+
+    def renamed(self, span: Span | None, lines: int | None = None) -> str | None:
+        """The name in a `# @renamed from=old` comment on the object's lines (a table: its
+        first line), the models' way of stating a rename so that push keeps the data."""
+        f = self.files.get(span.file) if span is not None else None
+        if f is None or span is None:
+            return None
+        last = span.start_line + lines - 1 if lines is not None else span.end_line
+        for line in range(span.start_line, last + 1):
+            m = _RENAMED.search(f.comments.get(line, ""))
+            if m is not None:
+                name = m.group(1)
+                return name[1:-1].replace('""', '"') if name[:1] == '"' else name
+        return None
 
     def named(self, name: str | None) -> Span | None:
         """An index or constraint the user named, at its call (a naming convention's
@@ -468,6 +502,9 @@ def _place(schema: Schema, origins: list[dict[str, Any]], locator: _Locator) -> 
     for table in schema.tables:
         origin = by_table.get((table.schema, table.name)) or by_table.get((None, table.name))
         locator.place_table(table, origin)
+        table.renamed_from = locator.renamed(table.span, lines=1)
+        for column in table.columns:
+            column.renamed_from = locator.renamed(column.span)
         columns = {c.name: c.span for c in table.columns}
 
         def near(name: str | None, cols: list[str]) -> Span | None:

@@ -408,3 +408,26 @@ Index("posts_author_idx", Post.author, Post.id)
     indexes = {i.name: i.span for i in posts.indexes}
     assert indexes["posts_author_idx"].start_line == line_of(text, 'Index("posts_author_idx"')
     assert indexes["ix_posts_slug"].start_line == line_of(text, "slug: Mapped[str]")  # index=True: its column
+
+
+def test_renames_are_read_from_python_comments(tmp_path: Path) -> None:
+    text = HEADER + '''
+
+class People(Base):  # @renamed from=users
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(  # @renamed from="Name"
+        String(50))
+    note: Mapped[str] = mapped_column(String(9), server_default="# @renamed from=x")
+
+
+tags = Table("tags", Base.metadata,  # @renamed from=labels
+             Column("id", Integer, primary_key=True),
+             Column("label", String(20)))  # @renamed from=title
+'''
+    result = parse(tmp_path, text)
+    people, tags = table(result, "people"), table(result, "tags")
+    assert people.renamed_from == "users" and tags.renamed_from == "labels"
+    assert [(c.name, c.renamed_from) for c in people.columns] == [("id", None), ("full_name", "Name"), ("note", None)]
+    assert tags.column("label").renamed_from == "title"
