@@ -183,3 +183,14 @@ def test_generate_then_migrate_makes_what_create_all_makes(pg_url: str, tmp_path
     assert check(models, pg_url, tmp_path)[0] == 0
     code, out, err = run("generate", "--db", pg_url, "--schema", str(models), cwd=tmp_path)
     assert code == 0 and "nothing to generate" in out, out + err
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_example_project_pushes_and_checks_clean(dialect: str, pg_url: str, tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[3] / "examples" / "blog-sqlalchemy"
+    shutil.copytree(example, tmp_path / "blog", ignore=shutil.ignore_patterns(".schemalens", "__pycache__"))
+    url = pg_url if dialect == "postgresql" else f"sqlite:///{tmp_path / 'blog.db'}"
+    code, out, err = run("push", "--db", url, cwd=tmp_path / "blog")
+    assert code == 0, out + err
+    code, out, err = run("check", "--db", url, cwd=tmp_path / "blog")
+    assert code == 0, out + err
