@@ -7,8 +7,9 @@ SQLite keeps the text of a CREATE statement as it was written, so the database s
 table. Only what SQLite itself ignores is made uniform here: whitespace and comments
 between tokens, and the letter case of bare words (keywords, function names and column
 names are case-insensitive in SQLite, for ASCII letters): keywords upper case, a bare
-word that names a column of the table that column's spelling, other words lower case. Literals and quoted names are kept
-exactly, and token boundaries are never moved, so the text means what it meant.
+word that names a column of the table that column's spelling, other words lower case.
+Literals and quoted names are kept exactly, and token boundaries are never moved, so
+the text means what it meant.
 """
 
 from __future__ import annotations
