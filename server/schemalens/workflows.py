@@ -57,6 +57,7 @@ def load_desired(settings: Settings, default_schema: str = "public",
         texts = read_files(schema_files(settings.schema), overlays)
     except SourceError as e:
         raise WorkflowError(str(e)) from None
+
     def compute() -> Desired:
         source = parse_texts(texts, settings.dialect, default_schema)
         return Desired(source, normalize_schema(source.schema))
