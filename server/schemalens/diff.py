@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens.changes import Change
+from schemalens.pgnames import choose_name
 from schemalens.render import quote_ident
 from schemalens.model import (
     Check,
@@ -280,28 +281,9 @@ def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
         name2, label = (used[0] if len(used) == 1 else None), "check"
     else:
         name2, label = "_".join(_index_column_name(c) for c in obj.columns), "idx"
-    n = 0
-    while True:
-        name = _make_object_name(table.name, name2, label + (str(n) if n else ""))
-        if name not in taken:
-            taken.add(name)
-            return name
-        n += 1
-
-
-def _make_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName: shorten the longer part until the name fits in 63 bytes."""
-    b1, b2 = name1.encode(), (name2 or "").encode()
-    available = 63 - (len(label.encode()) + 1) - (1 if name2 else 0)
-    n1, n2 = len(b1), len(b2)
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    part1 = b1[:n1].decode(errors="ignore")
-    parts = [part1] + ([b2[:n2].decode(errors="ignore")] if name2 else []) + [label]
-    return "_".join(parts)
+    name = choose_name(table.name, name2, label, taken.__contains__)
+    taken.add(name)
+    return name
 
 
 _STRING = re.compile(r"'(?:[^']|'')*'")

@@ -57,6 +57,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.pgnames import choose_name
 from schemalens.pgtypes import INTERVAL_FIELDS
 from schemalens.sources import SourceResult, Unmanaged
 
@@ -1152,14 +1153,7 @@ class _Builder:
         self.extra[id(table)].deferred.pop((id(column), "default"), None)
 
     def choose_name(self, schema: str, name1: str, name2: str, label: str) -> str:
-        """PostgreSQL's ChooseRelationName: makeObjectName + a number on collision."""
-        attempt = 0
-        while True:
-            modlabel = label if attempt == 0 else f"{label}{attempt}"
-            candidate = make_object_name(name1, name2, modlabel)
-            if not self.has_relation((schema, candidate)):
-                return candidate
-            attempt += 1
+        return choose_name(name1, name2, label, lambda name: self.has_relation((schema, name)))
 
     def add_constraint(self, stmt: _Stmt, table: Table, c: Json, column: Column | None,
                        where: tuple[int, int]) -> None:
@@ -2070,30 +2064,6 @@ def _drop_defaults(obj: Identity | Sequence, data_type: str) -> None:
         obj.increment = None
     if obj.cache == 1:
         obj.cache = None
-
-
-def make_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName: `name1_name2_label`, the longer part shortened until the
-    whole fits in 63 bytes (cut at a character boundary)."""
-    overhead = len(label) + 1 if label else 0
-    if name2:
-        overhead += 1
-    avail = 63 - overhead
-    b1, b2 = name1.encode(), (name2 or "").encode()
-    n1, n2 = len(b1), len(b2)
-    while n1 + n2 > avail:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    part1 = b1[:n1].decode("utf-8", "ignore")
-    part2 = b2[:n2].decode("utf-8", "ignore")
-    out = part1
-    if name2:
-        out += "_" + part2
-    if label:
-        out += "_" + label
-    return out
 
 
 def _unquote(name: str) -> str:
