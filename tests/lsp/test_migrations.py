@@ -17,12 +17,18 @@ SCHEMA = """CREATE TABLE users (
 """
 
 
-async def test_generate_then_migrate_then_edited_migration(client, project: Path, pg_url: str) -> None:
+async def open_with_migrations(client, project: Path, pg_url: str) -> Path:
+    """A project with a migrations folder on PostgreSQL, its schema file open."""
     write_config(project, database_url=pg_url)
     (project / "migrations").mkdir()
     await start(client, project)
     schema = project / "schema.sql"
     await open_file(client, schema, SCHEMA)
+    return schema
+
+
+async def test_generate_then_migrate_then_edited_migration(client, project: Path, pg_url: str) -> None:
+    schema = await open_with_migrations(client, project, pg_url)
     [ahead] = by_code(client, schema, "migration-needed")
     assert "1 change ahead of the last migration" in ahead.message
 
@@ -61,11 +67,7 @@ async def test_generate_then_migrate_then_edited_migration(client, project: Path
 
 
 async def test_failed_migration_points_at_its_line(client, project: Path, pg_url: str) -> None:
-    write_config(project, database_url=pg_url)
-    (project / "migrations").mkdir()
-    await start(client, project)
-    schema = project / "schema.sql"
-    await open_file(client, schema, SCHEMA)
+    schema = await open_with_migrations(client, project, pg_url)
     [generate] = [a for a in await actions(client, schema) if a.kind == "source.schemalens.generate"]
     waiting = next_status(client)
     answer = await run(client, generate.command)
@@ -90,11 +92,7 @@ async def test_failed_migration_points_at_its_line(client, project: Path, pg_url
 
 async def test_generate_takes_the_editors_unsaved_text(client, project: Path, pg_url: str) -> None:
     """Like push, generate acts on what the user sees: the editor's text, saved or not."""
-    write_config(project, database_url=pg_url)
-    (project / "migrations").mkdir()
-    await start(client, project)
-    schema = project / "schema.sql"
-    await open_file(client, schema, SCHEMA)
+    schema = await open_with_migrations(client, project, pg_url)
     unsaved = SCHEMA + "CREATE TABLE tags (id int PRIMARY KEY);\n"
     client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri_of(schema), version=2),
