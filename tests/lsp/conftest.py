@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pygls import uris
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.lsp.edit_project import Project, pg_maker, sqlite_maker
 
 SERVER = [sys.executable, "-m", "schemalens", "lsp"]
 STATUS = "schemalens/status"
@@ -132,3 +135,15 @@ def diagnostics(client: LanguageClient, path: Path) -> list[lsp.Diagnostic]:
 
 def by_code(client: LanguageClient, path: Path, code: str) -> list[lsp.Diagnostic]:
     return [d for d in diagnostics(client, path) if d.code == code]
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> Callable[[str], Project]:
+    """Projects over a SQLite database made from the SQL (the quick-fix tests)."""
+    return sqlite_maker(tmp_path)
+
+
+@pytest.fixture
+def pg_project(tmp_path: Path, pg_url: str) -> Callable[[str], Project]:
+    """Projects over the test's PostgreSQL database, made from the SQL."""
+    return pg_maker(tmp_path, pg_url)

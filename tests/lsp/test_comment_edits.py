@@ -6,18 +6,11 @@ Each case is re-checked against the same real database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
-from tests.lsp.test_edits import Project, changed_lines, pg_maker
-
-
-@pytest.fixture
-def pg_project(tmp_path: Path, pg_url: str) -> Callable[[str], Project]:
-    return pg_maker(tmp_path, pg_url)
+from tests.lsp.edit_project import changed_lines
 
 
 TABLE = """-- what the shop sells

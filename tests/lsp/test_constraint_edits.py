@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -20,17 +19,7 @@ from schemalens.lsp.edits import update_from_database
 
 from tests.lsp.conftest import by_code, diagnostics, save_file
 from tests.lsp.test_actions import actions, apply_edit, setup
-from tests.lsp.test_edits import Project, changed_lines, pg_maker, sqlite_maker
-
-
-@pytest.fixture
-def sqlite_project(tmp_path: Path) -> Callable[[str], Project]:
-    return sqlite_maker(tmp_path)
-
-
-@pytest.fixture
-def pg_project(tmp_path: Path, pg_url: str) -> Callable[[str], Project]:
-    return pg_maker(tmp_path, pg_url)
+from tests.lsp.edit_project import Project, changed_lines
 
 
 # --- SQLite ------------------------------------------------------------------------------
