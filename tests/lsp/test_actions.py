@@ -8,6 +8,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from tests.lsp.conftest import by_code, next_status, diagnostics, open_file, save_file, start, uri_of, wait, write_config
+from tests.lsp.edit_project import apply
 
 PUSHED = """CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -43,19 +44,6 @@ async def actions(client, path: Path, diags: list[lsp.Diagnostic] | None = None,
 async def run(client, command: lsp.Command) -> object:
     return await wait(client.workspace_execute_command_async(lsp.ExecuteCommandParams(
         command=command.command, arguments=command.arguments)))
-
-
-def apply_edit(text: str, edit: lsp.WorkspaceEdit) -> str:
-    [(_, changes)] = edit.changes.items()
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    for change in sorted(changes, key=lambda c: (c.range.start.line, c.range.start.character), reverse=True):
-        a = starts[change.range.start.line] + change.range.start.character
-        b = starts[change.range.end.line] + change.range.end.character
-        text = text[:a] + change.new_text + text[b:]
-    return text
 
 
 async def setup(client, project: Path, db_sql: str, schema_text: str):
@@ -130,7 +118,7 @@ async def test_update_schema_file_from_database(client, project: Path) -> None:
     [extra] = by_code(client, schema, "extra-column")
     [update] = [a for a in await actions(client, schema, [extra]) if a.title == "Update schema file from database"]
 
-    text = apply_edit(PUSHED, update.edit)
+    text = apply(PUSHED, update.edit)
     assert "nickname" in text
     status = await save_file(client, schema, text)
     assert status.state == "in-sync", diagnostics(client, schema)
@@ -145,7 +133,7 @@ async def test_treat_as_rename(client, project: Path) -> None:
     assert "possibly a rename of name" in added.message
     [rename] = [a for a in await actions(client, schema, [added]) if a.title == "Treat as rename of name"]
 
-    text = apply_edit(wanted, rename.edit)
+    text = apply(wanted, rename.edit)
     assert "full_name TEXT -- @renamed from=name" in text
     await save_file(client, schema, text)
     [renamed] = by_code(client, schema, "pending-rename")
@@ -216,7 +204,7 @@ async def test_update_a_column_from_the_database_keeps_the_other_lines(client, p
 
     [(_, [edit])] = update.edit.changes.items()
     assert edit.range == lsp.Range(start=lsp.Position(line=2, character=2), end=lsp.Position(line=2, character=12))
-    fixed = apply_edit(text, update.edit)
+    fixed = apply(text, update.edit)
     assert fixed == text.replace("email TEXT,", "email TEXT NOT NULL,")
     status = await save_file(client, schema, fixed)
     assert status.state == "in-sync", diagnostics(client, schema)
@@ -240,7 +228,7 @@ async def test_update_a_column_from_a_postgresql_database(client, project: Path,
     [extra] = by_code(client, schema, "extra-column")
     [update] = [a for a in await actions(client, schema, [extra]) if a.title == "Update schema file from database"]
 
-    fixed = apply_edit(text, update.edit)
+    fixed = apply(text, update.edit)
     assert fixed == text.replace("numeric(8,2)   -- net\n", "numeric(8,2),   -- net\n    stock integer DEFAULT 0\n")
     status = await save_file(client, schema, fixed)
     assert status.state == "in-sync", diagnostics(client, schema)

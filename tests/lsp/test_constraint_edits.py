@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from schemalens.lsp.edits import update_from_database
 
 from tests.lsp.conftest import by_code, diagnostics, save_file
-from tests.lsp.test_actions import actions, apply_edit, setup
-from tests.lsp.edit_project import Project, changed_lines
+from tests.lsp.test_actions import actions, setup
+from tests.lsp.edit_project import Project, apply, changed_lines
 
 
 # --- SQLite ------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ async def test_update_a_constraint_from_the_database_over_the_protocol(client, p
     [extra] = by_code(client, schema, "extra-constraint")
     [update] = [a for a in await actions(client, schema, [extra]) if a.title == "Update schema file from database"]
 
-    fixed = apply_edit(text, update.edit)
+    fixed = apply(text, update.edit)
     assert fixed == text.replace("NOT NULL     -- unique", "NOT NULL,     -- unique").replace(
         "practice\n", "practice\n  UNIQUE (email)\n")
     status = await save_file(client, schema, fixed)

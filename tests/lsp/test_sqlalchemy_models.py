@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from tests.lsp.conftest import by_code, diagnostics, open_file, save_file, start, write_config
-from tests.lsp.test_actions import actions, apply_edit, run
+from tests.lsp.edit_project import apply
+from tests.lsp.test_actions import actions, run
 
 MODELS = """from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -74,7 +75,7 @@ async def test_renames_in_models_are_declared_by_a_python_comment(client, projec
     assert not [a for a in fixes if a.title == "Update schema file from database"]
     [rename] = [a for a in fixes if a.title == "Treat as rename of name"]
 
-    text = apply_edit(renamed, rename.edit)
+    text = apply(renamed, rename.edit)
     assert "mapped_column(String(50))  # @renamed from=name" in text
     await save_file(client, models, text)
     [pending] = by_code(client, models, "pending-rename")
