@@ -26,7 +26,7 @@ from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.render import RenderError, quote_ident, render
 from schemalens.sources import SourceResult
-from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
+from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files
 
 
 class WorkflowError(Exception):
@@ -62,7 +62,7 @@ def load_desired(settings: Settings, default_schema: str = "public",
         source = parse_texts(texts, settings.dialect, default_schema)
         return Desired(source, normalize_schema(source.schema))
 
-    if any(path.endswith(".py") for path, _ in texts):
+    if any(is_models(path) for path, _ in texts):
         desired = compute()  # models import other modules: their own text is not the whole key
     else:
         key = cache_key(settings.dialect, default_schema, *(part for path, text in texts for part in (path, text)))

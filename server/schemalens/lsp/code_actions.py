@@ -99,8 +99,7 @@ def _fixes_for(uri: str, result: CheckResult, change: Change, diag: lsp.Diagnost
         title += " (data loss: asks first)"
     fixes = [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag],
                             command=_command(title, PUSH, uri, [change.id]))]
-    models = any(path.endswith(".py") for path in result.snapshot.files)  # (no SQL written into Python)
-    update = None if models else edits.update_from_database(result, change)
+    update = edits.update_from_database(result, change)
     if update is not None:
         fixes.append(lsp.CodeAction(title="Update schema file from database", kind=lsp.CodeActionKind.QuickFix,
                                     diagnostics=[diag], edit=update))

@@ -28,6 +28,7 @@ from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.positions import utf16_column
 from schemalens.model import Enum, Schema, Span, Table
 from schemalens.render import RenderError, quote_ident, render
+from schemalens.sources.sql import is_models
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -87,6 +88,8 @@ def update_from_database(result: CheckResult, change: Change) -> lsp.WorkspaceEd
     actual, desired = result.actual, result.desired
     if actual is None or desired is None or result.database != "ok":
         return None
+    if any(is_models(path) for path in result.snapshot.files):
+        return None  # this writes SQL: SQLAlchemy models are the user's to edit
     dialect = desired.dialect
     if change.kind in _TABLE_SCOPED and change.table is not None:
         have, want = actual.table(change.schema, change.table), desired.table(change.schema, change.table)
@@ -170,7 +173,7 @@ def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.Worksp
         return None
     line = text.lines[span.end_line] if span.end_line < len(text.lines) else ""
     rest = line[span.end_col:].strip()
-    models = span.file.endswith(".py")  # SQLAlchemy models: a Python comment, the name as given
+    models = is_models(span.file)  # SQLAlchemy models: a Python comment, the name as given
     comment = "#" if models else "--"
     if rest not in ("", "," if change.kind in ("add_column", "drop_column") else "(") \
             and not rest.startswith(comment):

@@ -41,13 +41,18 @@ def read_files(files: list[Path], overlays: dict[str, str] | None = None) -> lis
     return texts
 
 
+def is_models(path: str) -> bool:
+    """A SQLAlchemy models module (read by running it), not a SQL file."""
+    return path.endswith(".py")
+
+
 def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str = "public") -> SourceResult:
     """The files' schema for the dialect. SQLAlchemy model modules (`.py`) are read as what
     `metadata.create_all` would create; they cannot be mixed with SQL files, whose
     statements would have to run in some order against tables create_all makes."""
-    python = [path for path, _ in texts if path.endswith(".py")]
+    python = [path for path, _ in texts if is_models(path)]
     if python and len(python) < len(texts):
-        sql = next(path for path, _ in texts if not path.endswith(".py"))
+        sql = next(path for path, _ in texts if not is_models(path))
         return SourceResult(Schema(dialect=dialect), [Problem(
             "error", "mixed-sources",
             f"schema files mix SQLAlchemy models ({python[0]}) and SQL ({sql}): use one kind",
