@@ -1,4 +1,4 @@
-"""Running the conformance corpus (shared/corpus, cases from sqldef's test suite) in-process.
+"""Running the conformance corpus (tests/data/corpus, cases from sqldef's test suite) in-process.
 
 A case passes when a database built from `current`, after push --force of `desired`,
 (1) has nothing left to change (check is clean), and (2) has the same managed objects as a
@@ -26,8 +26,8 @@ from schemalens.config import load_settings
 from schemalens.connect import connect
 from schemalens.diff import Renames, diff
 from schemalens.model import Schema
+from tests.data import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OUT_OF_SCOPE = {
     "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
     "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",

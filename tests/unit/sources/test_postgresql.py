@@ -22,9 +22,10 @@ from schemalens.sources.postgresql import (
     parse_postgresql,
     quote_ident,
 )
+from tests.data import CORPUS as CORPUS_FOLDER
 
 ROOT = Path(__file__).resolve().parents[3]
-CORPUS = Path("/work/shared/corpus/sqldef-postgresql.jsonl")
+CORPUS = CORPUS_FOLDER / "sqldef-postgresql.jsonl"
 OUT_OF_SCOPE = {"view", "materialized_view", "function", "procedure", "trigger", "policy",
                 "row_level_security", "privilege", "grant", "ownership", "domain", "collation",
                 "partition", "inheritance", "session_set", "exclusion_constraint", "unlogged"}
@@ -652,7 +653,6 @@ def _in_scope_cases() -> list[dict]:
             and not set(c["features"]) & OUT_OF_SCOPE]
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="conformance corpus not available")
 def test_every_in_scope_corpus_schema_parses_without_errors() -> None:
     cases = _in_scope_cases()
     assert len(cases) > 400
@@ -669,7 +669,6 @@ def test_every_in_scope_corpus_schema_parses_without_errors() -> None:
     assert failures == []
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="conformance corpus not available")
 def test_half_written_files_never_raise() -> None:
     """What an editor sends on every keystroke: each corpus file cut at a few places, and
     twice over (every object a duplicate). Problems are fine; exceptions are not."""

@@ -20,8 +20,9 @@ from schemalens.sources.postgresql import parse_postgresql
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_schema import generate_schema
+from tests.data import CORPUS as CORPUS_FOLDER
 
-CORPUS = Path("/work/shared/corpus/sqldef-postgresql.jsonl")
+CORPUS = CORPUS_FOLDER / "sqldef-postgresql.jsonl"
 
 
 def dump(value: Any) -> Any:

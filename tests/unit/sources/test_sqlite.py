@@ -12,8 +12,9 @@ from schemalens.introspect.sqlite import introspect_sqlite
 from schemalens.model import Problem, Span
 from schemalens.sources import SourceResult, Unmanaged
 from schemalens.sources.sqlite import parse_sqlite
+from tests.data import CORPUS as CORPUS_FOLDER
 
-CORPUS = Path("/work/shared/corpus/sqldef-sqlite.jsonl")
+CORPUS = CORPUS_FOLDER / "sqldef-sqlite.jsonl"
 OUT_OF_SCOPE = {
     "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
     "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
@@ -314,7 +315,6 @@ def _corpus_cases() -> list[dict]:
     return [c for c in cases if c["desired_ok"] and not set(c["features"]) & OUT_OF_SCOPE]
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="conformance corpus not present")
 def test_every_in_scope_corpus_schema_parses_cleanly() -> None:
     cases = _corpus_cases()
     assert len(cases) == 46
