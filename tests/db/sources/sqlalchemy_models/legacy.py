@@ -1,5 +1,5 @@
 """declarative_base() with Column(), a Table() without a key, a table comment, named PK."""
-from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, PrimaryKeyConstraint,
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Integer, PrimaryKeyConstraint,
                         String, Table, Text, func)
 from sqlalchemy.orm import declarative_base
 

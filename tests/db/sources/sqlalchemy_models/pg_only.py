@@ -1,7 +1,5 @@
 """PostgreSQL-only types and options: JSONB, ARRAY, native UUID, INET, INCLUDE, GIN,
 a second schema, generated columns, deferrable keys, collations."""
-import datetime
-import uuid
 
 from sqlalchemy import (BigInteger, Column, Computed, DateTime, ForeignKey, ForeignKeyConstraint, Identity, Index,
                         Integer, MetaData, String, Table, Text, UniqueConstraint, func, text)
