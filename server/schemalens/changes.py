@@ -83,3 +83,7 @@ class Statement:
     # SQLite table rebuilds: foreign keys must be switched off outside the transaction
     # and checked with PRAGMA foreign_key_check before commit.
     needs_foreign_keys_off: bool = False
+
+
+class RenderError(ValueError):
+    """The changes cannot be written as SQL for this dialect."""

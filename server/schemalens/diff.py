@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from schemalens import dialects
 from schemalens.changes import Change
-from schemalens.pgnames import choose_name
-from schemalens.render import quote_ident
+from schemalens.dialects.postgresql.expressions import nextval_sequence
+from schemalens.dialects.postgresql.names import choose_name
 from schemalens.model import (
     Check,
     Column,
@@ -57,7 +58,6 @@ _PHASES = (
 )
 
 _TABLE_OPTIONS = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
-_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
 _TYPE = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<args>[^)]*)\))?(?P<rest>(?: with(?:out)? time zone)?)(?P<array>(?:\[\])*)$")
 _LEADING_IDENT = re.compile(r'^("(?:[^"]|"")*"|[^\W\d][\w$]*)(.*)$', re.S)
 _QUALIFIED_TYPE = re.compile(r'^(?:(?P<schema>"(?:[^"]|"")*"|[^\W\d][\w$]*)\.)?(?P<rest>(?P<name>"(?:[^"]|"")*"|[^\W\d][\w$]*).*)$', re.S)
@@ -127,42 +127,6 @@ def _unquoted_pair(match: re.Match[str]) -> tuple[str, str]:
 
 def qualified(schema: str, name: str) -> str:
     return f"{schema}.{name}"
-
-
-def nextval_sequence(default: str | None) -> tuple[str | None, str] | None:
-    """(schema, name) of the sequence a `nextval('...')` default draws from."""
-    if default is None:
-        return None
-    m = _NEXTVAL.match(default.strip())
-    if not m:
-        return None
-    parts = _split_qualified(m.group(1).replace("''", "'"))
-    if len(parts) == 1:
-        return None, parts[0]
-    return parts[-2], parts[-1]
-
-
-def _split_qualified(text: str) -> list[str]:
-    parts: list[str] = []
-    current = ""
-    quoted = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            if quoted and text[i + 1:i + 2] == '"':
-                current += '"'
-                i += 1
-            else:
-                quoted = not quoted
-        elif ch == "." and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-        i += 1
-    parts.append(current)
-    return parts
 
 
 def is_own_serial(column: Column, schema: Schema, table_schema: str) -> bool:
@@ -317,7 +281,7 @@ def rename_columns(expression: str, renamed: dict[str, str], dialect: str) -> st
             return m.group(0)  # a string literal or a function name
         name = name.replace('""', '"') if m.group(1) is not None else name
         target = next((new for old, new in renamed.items() if old.lower() == name.lower()), None)
-        return quote_ident(target, dialect) if target is not None else m.group(0)
+        return dialects.get(dialect).quote_ident(target) if target is not None else m.group(0)
 
     return _SQLITE_TOKEN.sub(token, expression)
 
@@ -753,7 +717,7 @@ class _Differ:
             name = ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
             if name not in own:
                 return text
-            return quote_ident(own[name], self.desired.dialect) + m.group(2)
+            return dialects.get(self.desired.dialect).quote_ident(own[name]) + m.group(2)
 
         def expression(text: str | None) -> str | None:
             return rename_columns(text, own, self.desired.dialect) if text and own else text

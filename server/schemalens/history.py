@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from schemalens.apply import ApplyError, apply
-from schemalens.changes import Change, Statement
+from schemalens import dialects
+from schemalens.changes import Change, RenderError, Statement
 from schemalens.config import Settings
 from schemalens.connect import Database, mask_text, mask_url, sqlite_path
 from schemalens.diff import Renames, diff
@@ -51,7 +52,6 @@ from schemalens.migrations import (
     try_migrations,
 )
 from schemalens.model import Schema
-from schemalens.render import RenderError, quote_ident, render
 from schemalens.workflows import WorkflowError, load_desired, open_database, read_database
 
 # --- status and integrity ----------------------------------------------------------------
@@ -619,8 +619,8 @@ def reset(settings: Settings, *, force: bool, progress: Progress | None = None) 
         with migration_lock(db):
             live = read_database(db, settings, folder.last_snapshot(journal))
             empty = Schema(dialect=db.dialect)
-            statements = render(diff(live, empty), live, empty)
-            statements.append(Statement(f"DROP TABLE IF EXISTS {quote_ident(MIGRATIONS_TABLE, db.dialect)}"))
+            statements = dialects.get(live.dialect).render(diff(live, empty), live, empty)
+            statements.append(Statement(f"DROP TABLE IF EXISTS {dialects.get(db.dialect).quote_ident(MIGRATIONS_TABLE)}"))
             try:
                 apply(db, statements, settings.lock_timeout)
             except ApplyError as e:
@@ -727,7 +727,7 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
 
 def _render(changes: list[Change], before: Schema, after: Schema) -> list[Statement]:
     try:
-        return render(changes, before, after)
+        return dialects.get(after.dialect).render(changes, before, after)
     except RenderError as e:
         raise WorkflowError(f"cannot write the migration: {e}") from None
 
@@ -815,7 +815,7 @@ def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, 
     losses = [c.data_loss for c in changes if c.data_loss]
     reverse = diff(desired, previous, _reverse_renames(changes))
     try:
-        statements = render(reverse, desired, previous)
+        statements = dialects.get(previous.dialect).render(reverse, desired, previous)
     except RenderError as e:
         losses.append(f"the reverse cannot be written: {e}")
         statements = []

@@ -34,9 +34,9 @@ from pglast.stream import RawStream, maybe_double_quote_name
 from pglast.visitors import Ancestor
 
 from schemalens.model import Check, Column, Index, Schema, Sequence, Table
-from schemalens.normalize_sqlite import canonical_expression as sqlite_expression
-from schemalens.normalize_sqlite import spellings
-from schemalens.pgtypes import INTERVAL_FIELDS
+from schemalens.dialects.sqlite.expressions import canonical_expression as sqlite_expression
+from schemalens.dialects.sqlite.expressions import spellings
+from schemalens.dialects.postgresql.types import INTERVAL_FIELDS
 
 # --- types ----------------------------------------------------------------------------
 

@@ -15,16 +15,14 @@ from pathlib import Path
 
 from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
-from schemalens.changes import Change, Statement
+from schemalens import dialects
+from schemalens.changes import Change, RenderError, Statement
 from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import Renames, diff
-from schemalens.introspect import introspect
-from schemalens.introspect.postgresql import IntrospectionError
 from schemalens.migrations import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
-from schemalens.render import RenderError, quote_ident, render
 from schemalens.sources import SourceResult
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files
 
@@ -114,8 +112,8 @@ def read_database(db: Database, settings: Settings, desired: Schema | None) -> S
 
 def read_raw_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
     try:
-        return introspect(db, managed_schemas(settings, desired), settings.exclude)
-    except (IntrospectionError, sqlite3.Error) as e:  # permissions, a dropped connection
+        return dialects.get(db.dialect).read_catalog(db.conn, managed_schemas(settings, desired), list(settings.exclude))
+    except dialects.CatalogError as e:  # permissions, a dropped connection
         raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
 
 
@@ -136,7 +134,7 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
     changes = diff(actual, desired.schema, renames)
-    return Plan(desired.source, actual, desired.schema, changes, render(changes, actual, desired.schema))
+    return Plan(desired.source, actual, desired.schema, changes, dialects.get(actual.dialect).render(changes, actual, desired.schema))
 
 
 def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list[Statement]]:
@@ -152,7 +150,7 @@ def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list
                             "changed since): look at the diagnostics again")
     chosen = carried_along(plan.changes, chosen, plan.actual, plan.desired)
     try:
-        return chosen, render(chosen, plan.actual, plan.desired)
+        return chosen, dialects.get(plan.desired.dialect).render(chosen, plan.actual, plan.desired)
     except RenderError as e:
         raise WorkflowError(f"cannot write SQL for these changes: {e}") from None
 
@@ -164,7 +162,7 @@ def carried_along(changes: list[Change], chosen: list[Change], actual: Schema, d
     about like the rest (never lost unasked) and the editor can say so up front."""
     if desired.dialect != "sqlite":
         return chosen
-    from schemalens.render.sqlite import owner, rebuilt_tables
+    from schemalens.dialects.sqlite.render import owner, rebuilt_tables
 
     tables = rebuilt_tables(chosen, actual, desired)
     picked = {c.id for c in chosen}
@@ -199,12 +197,11 @@ def affected_rows(db: Database, change: Change) -> int | None:
     """How many rows or values a data-loss change would destroy (shown before confirming)."""
     if change.table is None or change.kind not in ("drop_table", "drop_column", "alter_column"):
         return None
-    table = f"{quote_ident(change.schema, db.dialect)}.{quote_ident(change.table, db.dialect)}"
-    if db.dialect == "sqlite":
-        table = quote_ident(change.table, "sqlite")
+    dialect = dialects.get(db.dialect)
+    table = dialect.qualified(change.schema, change.table)
     where = ""
     if change.kind != "drop_table":
-        where = f" WHERE {quote_ident(change.name, db.dialect)} IS NOT NULL"
+        where = f" WHERE {dialect.quote_ident(change.name)} IS NOT NULL"
     try:
         count = db.conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
     except Exception:  # the count is a courtesy; the confirmation still happens without it
@@ -296,7 +293,7 @@ def pull(settings: Settings) -> str:
             settings = dataclasses.replace(settings, schemas=user_schemas(db))
         actual = read_database(db, settings, None)
     empty = Schema(dialect=actual.dialect)
-    statements = render(diff(empty, actual), empty, actual)
+    statements = dialects.get(actual.dialect).render(diff(empty, actual), empty, actual)
     header = f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n"
     return header + "\n\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements) + "\n"
 

@@ -19,7 +19,7 @@ import pytest
 from pglast import ast, parse_sql
 from pglast.stream import RawStream
 
-from schemalens.introspect.postgresql import introspect_postgresql
+from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import Check, Column, Index, Schema, Table
 from schemalens.normalize import normalize_schema
 from tests.data import CORPUS as CORPUS_FOLDER

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import psycopg
 import pytest
 
-from schemalens.introspect.postgresql import introspect_postgresql
+from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import Check, Column, Index, Schema, Table
 from schemalens.diff import diff
 from schemalens.normalize import canonical_type, normalize_schema

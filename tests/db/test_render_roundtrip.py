@@ -14,10 +14,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from schemalens import dialects
 from schemalens.changes import Change, Statement
 from schemalens.diff import Renames, diff
-from schemalens.introspect.postgresql import introspect_postgresql
-from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.dialects.postgresql.catalog import introspect_postgresql
+from schemalens.dialects.sqlite.catalog import introspect_sqlite
 from schemalens.model import (
     Check,
     Column,
@@ -34,7 +35,6 @@ from schemalens.model import (
     Unique,
 )
 from schemalens.normalize import normalize_schema
-from schemalens.render import render
 from tests.schemas import pg
 
 NO_RENAMES = Renames({}, {})
@@ -63,7 +63,7 @@ def pg_push(url: str, desired: Schema, renames: Renames = NO_RENAMES) -> list[Ch
     want = normalize_schema(desired)
     have = pg_read(url, schemas)
     changes = diff(have, want, renames)
-    pg_apply(url, render(changes, have, want))
+    pg_apply(url, dialects.get(want.dialect).render(changes, have, want))
     left = diff(pg_read(url, schemas), want)
     assert left == [], [c.description for c in left]
     return changes
@@ -130,7 +130,7 @@ def test_pg_constraints_and_indexes_on_existing_tables(pg_url: str) -> None:
     changes = pg_push(pg_url, b)
     fk = next(c for c in changes if c.kind == "add_constraint" and isinstance(c.after, ForeignKey))
     assert fk.lock is not None
-    sql = [s.sql for s in render(changes, a, b)]
+    sql = [s.sql for s in dialects.get(b.dialect).render(changes, a, b)]
     assert any("NOT VALID" in s for s in sql) and any("VALIDATE CONSTRAINT" in s for s in sql)
     # and back: every constraint and index dropped again
     pg_push(pg_url, a)
@@ -248,7 +248,7 @@ def lite_push(conn: sqlite3.Connection, desired: Schema, renames: Renames = NO_R
     want = normalize_schema(desired)
     have = normalize_schema(introspect_sqlite(conn))
     changes = diff(have, want, renames)
-    statements = render(changes, have, want)
+    statements = dialects.get(want.dialect).render(changes, have, want)
     if check:
         check(statements)
     lite_apply(conn, statements)
@@ -407,7 +407,7 @@ def test_pg_extension_schema_namespace_drop_and_checks_through_a_rename(pg_url: 
     changes = diff(have, want)
     assert [c.kind for c in changes] == ["alter_extension", "rename_column", "drop_table", "drop_schema"]
     assert changes[-1].data_loss  # old still holds t when the change is planned
-    pg_apply(pg_url, render(changes, have, want))
+    pg_apply(pg_url, dialects.get(want.dialect).render(changes, have, want))
     assert diff(pg_read(pg_url, schemas), want) == []
     assert pg_sql(pg_url, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
                           "WHERE extname = 'citext'") == [("ext",)]

@@ -14,7 +14,7 @@ from schemalens import diff as diff_module
 from schemalens.diff import Renames, diff
 from schemalens.model import Schema
 from schemalens.normalize import normalize_schema
-from schemalens.sources.postgresql import parse_postgresql
+from schemalens.dialects.postgresql.files import parse_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))

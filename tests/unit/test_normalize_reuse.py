@@ -10,8 +10,8 @@ from typing import Any
 from schemalens.model import Schema, Table
 from schemalens import normalize
 from schemalens.normalize import normalize_schema
-from schemalens.sources import postgresql
-from schemalens.sources.postgresql import parse_postgresql
+from schemalens.dialects.postgresql import files as postgresql
+from schemalens.dialects.postgresql.files import parse_postgresql
 
 SQL = """CREATE TYPE mood AS ENUM ('sad', 'ok');
 CREATE TABLE users (id int4 PRIMARY KEY, feeling mood DEFAULT 'ok'::mood, n varchar(3));

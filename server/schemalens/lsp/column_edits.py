@@ -34,8 +34,8 @@ from schemalens.lsp.table_elements import (
     workspace_edit,
 )
 from schemalens.model import Column, Table
-from schemalens.render import postgresql as render_pg
-from schemalens.render import sqlite as render_sqlite
+from schemalens.dialects.postgresql import render as render_pg
+from schemalens.dialects.sqlite import render as render_sqlite
 
 
 def _definition(fix: TableFix, column: Column) -> str:

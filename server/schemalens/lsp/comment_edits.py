@@ -20,7 +20,7 @@ from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText, text_of
 from schemalens.lsp.table_elements import Piece, statement_deletion
 from schemalens.model import Table
-from schemalens.render import postgresql as render_pg
+from schemalens.dialects.postgresql import render as render_pg
 
 _COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(?:TABLE|COLUMN)\b", re.IGNORECASE)
 # The literal a COMMENT ON statement ends with (comments may follow it before the `;`).

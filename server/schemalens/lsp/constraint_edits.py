@@ -30,8 +30,8 @@ from schemalens.lsp.table_elements import (
     workspace_edit,
 )
 from schemalens.model import Check, ForeignKey, PrimaryKey, Table, Unique
-from schemalens.render import postgresql as render_pg
-from schemalens.render import sqlite as render_sqlite
+from schemalens.dialects.postgresql import render as render_pg
+from schemalens.dialects.sqlite import render as render_sqlite
 
 Constraint = PrimaryKey | Unique | ForeignKey | Check
 

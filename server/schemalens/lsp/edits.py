@@ -18,7 +18,8 @@ import re
 from lsprotocol import types as lsp
 from pygls import uris
 
-from schemalens.changes import Change
+from schemalens import dialects
+from schemalens.changes import Change, RenderError
 from schemalens.diff import diff
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.column_edits import column_fix, rewrite_is_safe
@@ -27,7 +28,6 @@ from schemalens.lsp.constraint_edits import constraint_fix
 from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.positions import utf16_column
 from schemalens.model import Enum, Schema, Span, Table
-from schemalens.render import RenderError, quote_ident, render
 from schemalens.sources.sql import is_models
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
@@ -46,7 +46,7 @@ def _sql(statements: list[str]) -> str:
 
 def _render_between(before: Schema, after: Schema) -> str | None:
     try:
-        return _sql([s.sql for s in render(diff(before, after), before, after)])
+        return _sql([s.sql for s in dialects.get(after.dialect).render(diff(before, after), before, after)])
     except (RenderError, KeyError, ValueError):
         return None
 
@@ -181,7 +181,7 @@ def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.Worksp
     if models:
         name = old if _BARE.fullmatch(old) else '"' + old.replace('"', '""') + '"'
     else:
-        name = old if _PLAIN.match(old) else quote_ident(old, result.desired.dialect)
+        name = old if _PLAIN.match(old) else dialects.get(result.desired.dialect).quote_ident(old)
     at = lsp.Position(line=span.end_line, character=utf16_column(line, len(line.rstrip())))
     return old, _edit(text.path, lsp.Range(start=at, end=at), f"{'  ' if models else ' '}{comment} @renamed from={name}")
 

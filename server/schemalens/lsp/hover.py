@@ -79,18 +79,18 @@ async def _rows(ls: SchemalensServer, view: View, table: Table) -> int | None:
 
 def _estimate(ls: SchemalensServer, settings: object, table: Table) -> int | None:
     """PostgreSQL's planner estimate (free); SQLite has none, so it counts."""
-    from schemalens.render import quote_ident
+    from schemalens import dialects
 
     try:
         with ls.databases.use(settings) as entry:  # type: ignore[arg-type]
             db = entry.open()
             if db.dialect == "postgresql":
-                name = f"{quote_ident(table.schema, 'postgresql')}.{quote_ident(table.name, 'postgresql')}"
+                name = dialects.get(db.dialect).qualified(table.schema, table.name)
                 row = db.conn.execute("SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)",
                                       (name,)).fetchone()
                 db.conn.rollback()
                 return max(int(row[0]), 0) if row and row[0] is not None else None
-            row = db.conn.execute(f"SELECT count(*) FROM {quote_ident(table.name, 'sqlite')}").fetchone()
+            row = db.conn.execute(f"SELECT count(*) FROM {dialects.get(db.dialect).qualified(table.schema, table.name)}").fetchone()
             return int(row[0])
     except Exception:  # the estimate is a courtesy: the hover shows without it
         return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from schemalens import workflows
+from schemalens import dialects, workflows
 from schemalens.config import dialect_of_url
 from schemalens.connect import sqlite_path
 from schemalens.diff import diff
@@ -22,7 +22,6 @@ from schemalens.normalize import normalize_schema
 from schemalens.changes import Change, Statement
 from schemalens.lsp.analysis import NO_RENAMES, Snapshot, read_texts
 from schemalens.lsp.database import Databases
-from schemalens.render import render
 from schemalens.sources.sql import parse_texts
 from schemalens.workflows import WorkflowError, open_database
 
@@ -63,7 +62,7 @@ def preview(snapshot: Snapshot, databases: Databases) -> Outcome:
         desired = normalize_schema(source.schema)
         empty = Schema(dialect=settings.dialect)
         changes = diff(empty, desired, NO_RENAMES)
-        return Outcome(changes, render(changes, empty, desired))
+        return Outcome(changes, dialects.get(desired.dialect).render(changes, empty, desired))
     with databases.use(settings), open_database(settings, create=False) as db:
         plan = workflows.make_plan(settings, db, NO_RENAMES, snapshot.overlays)
         return Outcome(plan.changes, plan.statements)

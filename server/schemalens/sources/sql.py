@@ -62,11 +62,7 @@ def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str 
         from schemalens.sources.sqlalchemy import parse_sqlalchemy
 
         return parse_sqlalchemy(texts, dialect, default_schema)
-    if dialect == "postgresql":
-        from schemalens.sources.postgresql import parse_postgresql
+    from schemalens import dialects
 
-        return parse_postgresql(texts, default_schema)
-    from schemalens.sources.sqlite import parse_sqlite
-
-    return parse_sqlite(texts)
+    return dialects.get(dialect).read_files(texts, default_schema)
 

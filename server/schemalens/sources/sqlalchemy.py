@@ -218,14 +218,14 @@ def _read_ddl(statements: list[dict[str, Any]], dialect: str, default_schema: st
         line += chunk.count("\n")
     ddl = [(f"{first_file} (SQLAlchemy DDL)", "".join(parts))]
     if dialect == "postgresql":
-        from schemalens.sources.postgresql import parse_postgresql
+        from schemalens.dialects.postgresql.files import parse_postgresql
 
         source = parse_postgresql(ddl, default_schema)
         # The PostgreSQL source hands back the same objects for the same statements
         # (normalize memoizes them by identity): spans are set on a copy.
         schema = copy.deepcopy(source.schema)
     else:
-        from schemalens.sources.sqlite import parse_sqlite
+        from schemalens.dialects.sqlite.files import parse_sqlite
 
         source = parse_sqlite(ddl)
         schema = source.schema

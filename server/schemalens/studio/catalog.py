@@ -120,12 +120,11 @@ class Catalog:
 
 
 def _introspect(db: Database) -> Schema:
-    from schemalens.introspect import introspect
+    from schemalens import dialects
     from schemalens.workflows import user_schemas
 
-    if db.dialect == "postgresql":
-        return introspect(db, user_schemas(db), [])
-    return introspect(db, None, [])
+    schemas = user_schemas(db) if db.dialect == "postgresql" else None
+    return dialects.get(db.dialect).read_catalog(db.conn, schemas, [])
 
 
 def _pg_counts(db: Database) -> dict[tuple[str, str], tuple[int | None, bool]]:

@@ -15,8 +15,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from schemalens.introspect.sqlite import introspect_schemas
-from schemalens.introspect.sqlite_ddl import (
+from schemalens.dialects.sqlite.catalog import introspect_schemas
+from schemalens.dialects.sqlite.ddl import (
     IndexDef,
     Statement,
     TableDef,

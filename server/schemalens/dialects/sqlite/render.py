@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from schemalens.changes import Change, Statement
+from schemalens.changes import Change, RenderError, Statement
 from schemalens.diff import default_constraint_name
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
-from schemalens.render import RenderError, quote_ident
+from schemalens.dialects.sqlite.names import qualified as qt
+from schemalens.dialects.sqlite.names import quote_ident as q
 
 REBUILD_PREFIX = "_schemalens_new_"
 
@@ -27,14 +28,6 @@ _CONSTANT = re.compile(
 _TIME_KEYWORD = re.compile(r"^(CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)$", re.I)
 
 _TABLE_KINDS = ("create_table", "drop_table", "rename_table")
-
-
-def q(name: str) -> str:
-    return quote_ident(name, "sqlite")
-
-
-def qt(schema: str, name: str) -> str:
-    return q(name) if schema == "main" else f"{q(schema)}.{q(name)}"
 
 
 def default_sql(default: str) -> str:

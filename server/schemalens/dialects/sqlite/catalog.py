@@ -17,14 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from schemalens.introspect.sqlite_ddl import (
+from schemalens.dialects.sqlite.ddl import (
     IndexDef,
     TableDef,
     parse_create_index,
     parse_create_table,
-    quote_name,
     tokenize,
 )
+from schemalens.dialects.sqlite.names import quote_ident
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 # Templates over one schema ({s}): the source side spreads its scratch database over
@@ -209,11 +209,11 @@ class _Catalog:
         for k, (cid, cname, desc) in enumerate(keys):
             element = elements[k] if k < len(elements) else None
             if cid >= 0:
-                text = quote_name(cname)
+                text = quote_ident(cname)
             else:  # -1: the rowid, -2: an expression
                 text = "rowid" if cid == -1 else (element.text if element else "")
             if element is not None and element.collation is not None:
-                text += f" COLLATE {quote_name(element.collation)}"
+                text += f" COLLATE {quote_ident(element.collation)}"
             if desc:
                 text += " DESC"
             columns.append(text)

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import ast as pg_ast
-from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from pglast.parser import ParseError, parse_sql_json, split
 from pglast.stream import RawStream
 
@@ -57,24 +56,13 @@ from schemalens.model import (
     Table,
     Unique,
 )
-from schemalens.pgnames import choose_name
-from schemalens.pgtypes import INTERVAL_FIELDS
+from schemalens.dialects.postgresql.names import choose_name, quote_ident
+from schemalens.dialects.postgresql.types import INTERVAL_FIELDS
 from schemalens.sources import SourceResult, Unmanaged
 
 Json = dict[str, Any]
 
 # --- identifiers and positions ----------------------------------------------------------
-
-_QUOTE_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
-_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
-
-
-def quote_ident(name: str) -> str:
-    """Quote like PostgreSQL's quote_ident: only where a bare name would mean something else."""
-    if _PLAIN_IDENT.match(name) and name not in _QUOTE_KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
 
 def _quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.dialects.sqlite.catalog import introspect_sqlite
 from schemalens.model import Problem, Span
 from schemalens.sources import SourceResult, Unmanaged
-from schemalens.sources.sqlite import parse_sqlite
+from schemalens.dialects.sqlite.files import parse_sqlite
 from tests.data import CORPUS as CORPUS_FOLDER
 
 CORPUS = CORPUS_FOLDER / "sqldef-sqlite.jsonl"

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemalens.introspect.sqlite import introspect_sqlite
+from schemalens.dialects.sqlite.catalog import introspect_sqlite
 from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
-from schemalens.sources.sqlite import parse_sqlite
+from schemalens.dialects.sqlite.files import parse_sqlite
 
 pytestmark = pytest.mark.db
 

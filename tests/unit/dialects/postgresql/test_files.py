@@ -16,15 +16,14 @@ from pglast.stream import RawStream
 
 from schemalens.model import Identity, Schema, Span, Table
 from schemalens.sources import SourceResult
-from schemalens.sources.postgresql import (
+from schemalens.dialects.postgresql.files import (
     _fast,
     _to_ast,
     parse_postgresql,
-    quote_ident,
 )
 from tests.data import CORPUS as CORPUS_FOLDER
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 CORPUS = CORPUS_FOLDER / "sqldef-postgresql.jsonl"
 OUT_OF_SCOPE = {"view", "materialized_view", "function", "procedure", "trigger", "policy",
                 "row_level_security", "privilege", "grant", "ownership", "domain", "collation",
@@ -637,11 +636,6 @@ def test_rendered_expressions_mean_what_was_written(expr: str) -> None:
     node = node["targetList"][0]["ResTarget"]["val"]
     text = _fast(node) or RawStream()(_to_ast(node))
     assert parse_sql("SELECT " + text) == parse_sql("SELECT " + expr)
-
-
-def test_quote_ident() -> None:
-    assert [quote_ident(n) for n in ("users", "User", "select", "a b", 'q"t', "_x1$")] == [
-        "users", '"User"', '"select"', '"a b"', '"q""t"', "_x1$"]
 
 
 # --- real input: the corpus and a pg_dump ---------------------------------------------

@@ -7,10 +7,10 @@ import subprocess
 
 import psycopg
 
-from schemalens.introspect.postgresql import introspect_postgresql
+from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import to_json
 from schemalens.normalize import normalize_schema
-from schemalens.sources.postgresql import parse_postgresql
+from schemalens.dialects.postgresql.files import parse_postgresql
 
 DATABASE = """
 CREATE SCHEMA shop;

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from schemalens.introspect.postgresql import estimate_rows, introspect_postgresql
+from schemalens.dialects.postgresql.catalog import estimate_rows, introspect_postgresql
 from schemalens.model import Check, ForeignKey, Identity, Index, PrimaryKey, Sequence, Unique
 
 pytestmark = pytest.mark.db
@@ -218,9 +218,9 @@ def test_reads_a_thousand_tables_in_bulk(conn: psycopg.Connection) -> None:
 
 
 def test_unreadable_database_is_a_clear_error(pg_url: str) -> None:
-    from schemalens.introspect.postgresql import IntrospectionError
+    from schemalens.dialects import CatalogError
 
     conn = psycopg.connect(pg_url)
     conn.close()
-    with pytest.raises(IntrospectionError, match="could not read the database catalog"):
+    with pytest.raises(CatalogError, match="could not read the database catalog"):
         introspect_postgresql(conn)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from schemalens import dialects
+from schemalens.changes import RenderError
 from schemalens.diff import Renames, diff
 from schemalens.model import (
     Check,
@@ -20,27 +22,16 @@ from schemalens.model import (
     Table,
     Unique,
 )
-from schemalens.render import RenderError, quote_ident, render
 from tests.schemas import pg
 from tests.schemas import table as t
 
+PG = dialects.get("postgresql")
+
 
 def sql(a: Schema, b: Schema, renames: Renames = Renames({}, {})) -> list[str]:
-    return [s.sql for s in render(diff(a, b, renames), a, b)]
+    return [s.sql for s in PG.render(diff(a, b, renames), a, b)]
 
 
-@pytest.mark.parametrize(("name", "quoted"), [
-    ("users", "users"), ("a\"b", '"a""b"'), ("User", '"User"'), ("user", '"user"'), ("select", '"select"'),
-    ("name", "name"), ("ünï", '"ünï"'), ("1st", '"1st"'), ("my table", '"my table"'), ("a$", '"a$"'), ("", '""'),
-])
-def test_quote_ident_postgresql(name: str, quoted: str) -> None:
-    assert quote_ident(name, "postgresql") == quoted
-
-
-def test_quote_ident_sqlite_keywords() -> None:
-    assert quote_ident("order", "sqlite") == '"order"'
-    assert quote_ident("user", "sqlite") == "user"
-    assert quote_ident("Abc", "sqlite") == '"Abc"'
 
 
 def test_create_table_with_inline_constraints_and_serial() -> None:
@@ -158,7 +149,7 @@ def test_enums() -> None:
     a = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")), enums=[Enum("public", "mood", ["a", "b"])])
     b = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")),
            enums=[Enum("public", "mood", ["z", "a", "it's", "b"])])
-    statements = render(diff(a, b), a, b)
+    statements = PG.render(diff(a, b), a, b)
     assert [(s.sql, s.transactional) for s in statements] == [
         ("ALTER TYPE public.mood ADD VALUE 'z' BEFORE 'a'", False),
         ("ALTER TYPE public.mood ADD VALUE 'it''s' AFTER 'a'", False)]
@@ -214,7 +205,7 @@ def test_generated_expression_change_recreates_column() -> None:
 def test_statements_carry_their_change_ids() -> None:
     a = pg(t("t", Column("c", "text")))
     b = pg(t("t", Column("c", "text"), checks=[Check("c_ok", "c <> ''")]))
-    statements = render(diff(a, b), a, b)
+    statements = PG.render(diff(a, b), a, b)
     assert {s.change_ids for s in statements} == {("add_constraint:public.t.c_ok",)}
 
 

@@ -14,7 +14,8 @@ the text means what it meant.
 
 from __future__ import annotations
 
-from schemalens.introspect.sqlite_ddl import KEYWORDS, Token, tokenize
+from schemalens.dialects.sqlite.ddl import Token, tokenize
+from schemalens.dialects.sqlite.names import KEYWORDS
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schemalens.changes import Change, Statement
-from schemalens.diff import is_own_serial, nextval_sequence, type_change_rewrites
+from schemalens.changes import Change, RenderError, Statement
+from schemalens.diff import is_own_serial, type_change_rewrites
+from schemalens.dialects.postgresql.expressions import nextval_sequence
 from schemalens.model import (
     Check,
     Column,
@@ -27,18 +28,11 @@ from schemalens.model import (
     Table,
     Unique,
 )
-from schemalens.render import RenderError, quote_ident
+from schemalens.dialects.postgresql.names import qualified as qn
+from schemalens.dialects.postgresql.names import quote_ident as q
 
 _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _OLD_ENUM_SUFFIX = "_schemalens_old"
-
-
-def q(name: str) -> str:
-    return quote_ident(name, "postgresql")
-
-
-def qn(schema: str, name: str) -> str:
-    return f"{q(schema)}.{q(name)}"
 
 
 def literal(text: str | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from schemalens.dialects.base import CatalogError
 from schemalens.model import (
     Check,
     Column,
@@ -205,10 +206,6 @@ ORDER BY e.extname
 """
 
 
-class IntrospectionError(Exception):
-    """The database could not be read (permissions, unsupported server)."""
-
-
 def introspect_postgresql(
     conn: psycopg.Connection, schemas: list[str] | None = None, exclude: Iterable[str] = ()
 ) -> Schema:
@@ -221,7 +218,7 @@ def introspect_postgresql(
         with _catalog_settings(conn):
             return _read(conn, schemas, patterns)
     except psycopg.Error as exc:
-        raise IntrospectionError(f"could not read the database catalog: {exc}") from exc
+        raise CatalogError(f"could not read the database catalog: {exc}") from exc
 
 
 def estimate_rows(conn: psycopg.Connection, tables: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from schemalens.model import Schema, Table
-from schemalens.sources import SourceResult, postgresql
-from schemalens.sources.postgresql import parse_postgresql
+from schemalens.dialects.postgresql import files as postgresql
+from schemalens.sources import SourceResult
+from schemalens.dialects.postgresql.files import parse_postgresql
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_schema import generate_schema
 from tests.data import CORPUS as CORPUS_FOLDER

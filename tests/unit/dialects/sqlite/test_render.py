@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from schemalens import dialects
 from schemalens.changes import Statement
 from schemalens.diff import Renames, diff
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
-from schemalens.render import render
 
 
 def lite(*tables: Table) -> Schema:
@@ -17,7 +17,7 @@ def t(name: str, *columns: Column, **kw: object) -> Table:
 
 
 def run(a: Schema, b: Schema, renames: Renames = Renames({}, {})) -> list[Statement]:
-    return render(diff(a, b, renames), a, b)
+    return dialects.get("sqlite").render(diff(a, b, renames), a, b)
 
 
 def sql(a: Schema, b: Schema, renames: Renames = Renames({}, {})) -> list[str]:
@@ -38,12 +38,12 @@ def test_create_table_as_declared() -> None:
     assert sql(lite(), lite(table)) == [
         'CREATE TABLE "order" (\n'
         "    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n"
-        "    \"Name\" VARCHAR(20) NOT NULL DEFAULT 'x',\n"
+        "    Name VARCHAR(20) NOT NULL DEFAULT 'x',\n"
         "    at TEXT DEFAULT (datetime('now')),\n"
         "    n DEFAULT -1,\n"
         "    g INT GENERATED ALWAYS AS (id * 2) VIRTUAL,\n"
         "    parent INTEGER COLLATE NOCASE,\n"
-        '    CONSTRAINT u_name UNIQUE ("Name"),\n'
+        '    CONSTRAINT u_name UNIQUE (Name),\n'
         "    CHECK (n <> 0),\n"
         '    FOREIGN KEY (parent) REFERENCES "order" (id) ON DELETE SET NULL\n'
         ") STRICT"]

@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalens.normalize_sqlite import canonical_expression, spellings
+from schemalens.dialects.sqlite.expressions import canonical_expression, spellings
 
 COLUMNS = spellings(["Price", "kind", "note"])
 ROWS = [(3, "a", "it's"), (-2, "b", None), (0, "A", "x y"), (None, None, "")]

@@ -1,0 +1,42 @@
+"""PostgreSQL: files read by its own parser (pglast), the catalog read by psycopg."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from schemalens.dialects.base import Dialect
+
+if TYPE_CHECKING:
+    from schemalens.changes import Change, Statement
+    from schemalens.model import Schema
+    from schemalens.sources import SourceResult
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+    default_schema = "public"
+
+    def quote_ident(self, name: str) -> str:
+        from schemalens.dialects.postgresql.names import quote_ident
+
+        return quote_ident(name)
+
+    def qualified(self, schema: str, name: str) -> str:
+        from schemalens.dialects.postgresql.names import qualified
+
+        return qualified(schema, name)
+
+    def read_files(self, texts: list[tuple[str, str]], default_schema: str) -> SourceResult:
+        from schemalens.dialects.postgresql.files import parse_postgresql
+
+        return parse_postgresql(texts, default_schema)
+
+    def read_catalog(self, conn: Any, schemas: list[str] | None, exclude: list[str]) -> Schema:
+        from schemalens.dialects.postgresql.catalog import introspect_postgresql
+
+        return introspect_postgresql(conn, schemas, exclude)
+
+    def render(self, changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
+        from schemalens.dialects.postgresql.render import render_postgresql
+
+        return render_postgresql(changes, actual, desired)
