@@ -1,6 +1,6 @@
 """The unit of work between diff, render, lint and the front ends.
 
-A `Change` says what differs and what doing it costs (data loss, locks); it carries the
+A `Change` says what differs and what doing it costs (its hazards); it carries the
 model objects on both sides, so `render` can write SQL for any dialect and the language
 server can point at the object's span without knowing how the diff was made.
 """
@@ -38,6 +38,30 @@ ChangeKind = Literal[
 ]
 
 
+HazardKind = Literal[
+    "data-loss",              # rows or values can be lost, or the change fails on the rows there are
+    "rewrite",                # the table is rewritten under an ACCESS EXCLUSIVE lock
+    "access-exclusive-lock",  # the table is scanned under an ACCESS EXCLUSIVE lock (SET NOT NULL)
+    "share-lock",             # writes are blocked while an index builds
+    "validation-scan",        # NOT VALID, then validated: rows scanned while writes continue
+    "index-build",            # indexes are built or rebuilt under an ACCESS EXCLUSIVE lock
+]
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """What running a change can cost, typed so that front ends and lint can tell a lost
+    column from a blocked table without reading sentences."""
+
+    kind: HazardKind
+    object: str  # the qualified name of what it concerns: schema, table, table.column, enum
+    detail: str  # the sentence every front end shows ("drops column users.name and its values")
+
+    @property
+    def loses_data(self) -> bool:
+        return self.kind == "data-loss"
+
+
 @dataclass
 class Change:
     kind: ChangeKind
@@ -48,11 +72,9 @@ class Change:
     name: str
     before: Any = None  # the model object as the database has it (None when created)
     after: Any = None   # the model object as the schema wants it (None when dropped)
-    # Why this change can lose data ("drops column users.name and its 1,204 values"),
-    # None when it cannot. Front ends refuse to run such changes without confirmation.
-    data_loss: str | None = None
-    # The lock it takes and what that blocks, None when harmless (PostgreSQL).
-    lock: str | None = None
+    # What it can cost, in the order diff found it. Front ends refuse to run a change that
+    # can lose data without confirmation.
+    hazards: tuple[Hazard, ...] = ()
     # For a drop/add pair that looks like a rename: the name on the other side.
     rename_candidate: str | None = None
     description: str = ""
@@ -64,9 +86,29 @@ class Change:
         return f"{self.kind}:{owner}{self.name}"
 
     @property
+    def data_loss(self) -> str | None:
+        """Why this change can lose data (its data-loss hazards' details), None when it cannot."""
+        return "; ".join(h.detail for h in self.hazards if h.loses_data) or None
+
+    @property
+    def lock(self) -> str | None:
+        """The locks it takes and what they block (every other hazard's detail), None when harmless."""
+        return "; ".join(h.detail for h in self.hazards if not h.loses_data) or None
+
+    @property
     def span(self) -> Any:
         """Where the change points in the schema file (None for objects only in the database)."""
         return getattr(self.after, "span", None)
+
+
+def hazard_comments(change: Change) -> list[str]:
+    """The SQL comments above a change's statements, in generated migrations and previews alike."""
+    lines = []
+    if change.data_loss:
+        lines.append(f"-- WARNING data loss: {change.data_loss}")
+    if change.lock:
+        lines.append(f"-- WARNING lock: {change.lock}")
+    return lines
 
 
 @dataclass

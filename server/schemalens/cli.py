@@ -7,6 +7,7 @@ check 0 in sync / 1 drift / 2 error; push 0 done or nothing to do / 1 refused /
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import sys
@@ -140,7 +141,8 @@ def _change_json(change: Any) -> dict[str, Any]:
     return {
         "id": change.id, "kind": change.kind, "schema": change.schema, "table": change.table,
         "name": change.name, "description": change.description, "data_loss": change.data_loss,
-        "lock": change.lock, "rename_candidate": change.rename_candidate,
+        "lock": change.lock, "hazards": [dataclasses.asdict(h) for h in change.hazards],
+        "rename_candidate": change.rename_candidate,
         "span": None if span is None else {"file": span.file, "start_line": span.start_line,
                                             "start_col": span.start_col, "end_line": span.end_line,
                                             "end_col": span.end_col},

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens import dialects
-from schemalens.changes import Change
+from schemalens.changes import Change, Hazard
 from schemalens.dialects.postgresql.expressions import nextval_sequence
 from schemalens.dialects.postgresql.names import choose_name
 from schemalens.model import (
@@ -456,9 +456,9 @@ class _Differ:
             if ns.name in want or ns.name == "public":
                 continue
             tables = [t.name for t in self.actual.tables if t.schema == ns.name]
-            loss = (f"drops schema {ns.name} with its tables {', '.join(tables)} and all their rows"
-                    if tables else None)
-            self.emit("drop_schema", Change("drop_schema", ns.name, None, ns.name, before=ns, data_loss=loss,
+            loss = (Hazard("data-loss", ns.name, f"drops schema {ns.name} with its tables {', '.join(tables)} "
+                           "and all their rows"),) if tables else ()
+            self.emit("drop_schema", Change("drop_schema", ns.name, None, ns.name, before=ns, hazards=loss,
                                             description=f"drop schema {ns.name}"))
 
     def extensions(self) -> None:
@@ -506,11 +506,11 @@ class _Differ:
                                              description=f"add value '{value}' to enum {label}"))
             return
         removed = [v for v in old.values if v not in new.values]
-        loss = (f"removes value(s) {', '.join(repr(v) for v in removed)} from enum {label}: "
-                "rows holding them make the change fail") if removed else None
+        loss = (Hazard("data-loss", label, f"removes value(s) {', '.join(repr(v) for v in removed)} from enum "
+                       f"{label}: rows holding them make the change fail"),) if removed else ()
         what = "remove values from" if removed else "reorder values of"
         self.emit("enum", Change("recreate_enum", new.schema, None, new.name, before=old, after=new,
-                                 data_loss=loss, description=f"recreate enum {label} to {what} it"))
+                                 hazards=loss, description=f"recreate enum {label} to {what} it"))
 
     def sequences(self) -> None:
         for seq in self.desired.sequences:
@@ -653,8 +653,7 @@ class _Differ:
                 label = qualified(new.schema, new.name)
                 self.emit("add_fk", Change(
                     "add_constraint", new.schema, new.name, old_fk.name or "", after=new_fk,
-                    lock=(f"added NOT VALID, then validated: existing rows of {label} are scanned "
-                          "under a SHARE UPDATE EXCLUSIVE lock (writes continue)"),
+                    hazards=(_validation_scan(label),),
                     description=f"add {describe_constraint(new_fk)} on {label} again (its key is replaced)"))
 
     def depends_on_dropped_key(self, fk: ForeignKey, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
@@ -677,7 +676,7 @@ class _Differ:
         for table in reversed(order):
             label = qualified(table.schema, table.name)
             self.emit("drop_table", Change("drop_table", table.schema, None, table.name, before=table,
-                                           data_loss=f"drops table {label} and all its rows",
+                                           hazards=(Hazard("data-loss", label, f"drops table {label} and all its rows"),),
                                            description=f"drop table {label}"))
 
     def table_rename_candidates(self) -> None:
@@ -798,7 +797,7 @@ class _Differ:
             if before is None:
                 added.append(self.emit("add_column", Change(
                     "add_column", new.schema, new.name, column.name, after=column,
-                    lock=self.add_column_lock(new, column),
+                    hazards=self.add_column_hazards(new, column),
                     description=f"add column {label}.{column.name} {column.type}")))
                 if column.comment is not None:
                     self.emit("comment", Change("set_comment", new.schema, new.name, column.name, after=column,
@@ -810,22 +809,23 @@ class _Differ:
                 continue
             drop = self.emit("drop_column", Change(
                 "drop_column", new.schema, new.name, column.name, before=column,
-                data_loss=f"drops column {label}.{column.name} and its values",
+                hazards=(Hazard("data-loss", f"{label}.{column.name}", f"drops column {label}.{column.name} and its values"),),
                 description=f"drop column {label}.{column.name}"))
             partner = next((a for a in added if a.rename_candidate is None and a.after.type == column.type), None)
             if partner is not None:
                 partner.rename_candidate = column.name
                 drop.rename_candidate = partner.name
 
-    def add_column_lock(self, table: Table, column: Column) -> str | None:
+    def add_column_hazards(self, table: Table, column: Column) -> tuple[Hazard, ...]:
         if not self.pg:
-            return None
+            return ()
         rewrites = (column.identity is not None or (column.generated and column.generated_stored)
                     or (column.default is not None and _VOLATILE.search(column.default)))
         if rewrites:
-            return (f"rewrites table {qualified(table.schema, table.name)} under an ACCESS EXCLUSIVE lock "
-                    "(blocks reads and writes) to fill the new column")
-        return None
+            label = qualified(table.schema, table.name)
+            return (Hazard("rewrite", label, f"rewrites table {label} under an ACCESS EXCLUSIVE lock "
+                           "(blocks reads and writes) to fill the new column"),)
+        return ()
 
     def same_default(self, table: Table, old: Column, new: Column) -> bool:
         if old.default == new.default:
@@ -846,29 +846,29 @@ class _Differ:
     def column(self, table: Table, old: Column, new: Column) -> None:
         label = f"{qualified(table.schema, table.name)}.{new.name}"
         parts: list[str] = []
-        losses: list[str] = []
-        locks: list[str] = []
+        hazards: list[Hazard] = []
         tlabel = qualified(table.schema, table.name)
         type_differs = old.type != new.type and not self.same_unmanaged_type(old.type, new.type)
         if type_differs or old.collation != new.collation:
             parts.append(f"type {old.type} -> {new.type}" if type_differs else f"collation -> {new.collation}")
             if type_differs:
                 if self.pg and not type_change_is_safe(old.type, new.type):
-                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
-                                  "values that do not fit fail the change or are cut")
+                    hazards.append(Hazard("data-loss", label, f"changes type of {label} from {old.type} to "
+                                          f"{new.type}: values that do not fit fail the change or are cut"))
                 if not self.pg and sqlite_affinity(old.type) != sqlite_affinity(new.type) \
                         and sqlite_affinity(new.type) not in ("TEXT", "BLOB"):
-                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
-                                  f"values are converted to {sqlite_affinity(new.type)} affinity where they can be")
+                    hazards.append(Hazard("data-loss", label, f"changes type of {label} from {old.type} to "
+                                          f"{new.type}: values are converted to {sqlite_affinity(new.type)} "
+                                          "affinity where they can be"))
             if self.pg and type_differs and type_change_rewrites(old.type, new.type):
-                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
+                hazards.append(_rewrite(tlabel))
             elif self.pg and old.collation != new.collation:
-                locks.append(f"rebuilds indexes on {label} under an ACCESS EXCLUSIVE lock")
+                hazards.append(Hazard("index-build", label, f"rebuilds indexes on {label} under an ACCESS EXCLUSIVE lock"))
         if old.nullable != new.nullable:
             parts.append("drop not null" if new.nullable else "set not null")
             if not new.nullable and self.pg:
-                locks.append(f"scans table {tlabel} for NULLs under an ACCESS EXCLUSIVE lock; "
-                             "fails if any row holds NULL")
+                hazards.append(Hazard("access-exclusive-lock", label, f"scans table {tlabel} for NULLs under an "
+                                      "ACCESS EXCLUSIVE lock; fails if any row holds NULL"))
         if not self.same_default(table, old, new):
             parts.append(f"default {new.default}" if new.default is not None else "drop default")
         if old.identity != new.identity:
@@ -876,13 +876,13 @@ class _Differ:
         if old.generated != new.generated or (new.generated and old.generated_stored != new.generated_stored):
             parts.append(f"generated as ({new.generated})" if new.generated else "drop expression")
             if new.generated and not old.generated:
-                losses.append(f"replaces the values of {label} with the generated expression")
+                hazards.append(Hazard("data-loss", label, f"replaces the values of {label} with the generated expression"))
             if self.pg and new.generated:
-                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
+                hazards.append(_rewrite(tlabel))
         if parts:
             self.emit("alter_column", Change(
                 "alter_column", table.schema, table.name, new.name, before=old, after=new,
-                data_loss="; ".join(losses) or None, lock="; ".join(locks) or None,
+                hazards=tuple(hazards),
                 description=f"alter column {label}: {', '.join(parts)}"))
         if old.comment != new.comment:
             self.emit("comment", Change("set_comment", table.schema, table.name, new.name, before=old, after=new,
@@ -912,28 +912,36 @@ class _Differ:
         label = qualified(table.schema, table.name)
         name = obj.name or default_constraint_name(table, obj, taken)
         phase = {PrimaryKey: "add_key", Unique: "add_key", Check: "add_check", ForeignKey: "add_fk"}[type(obj)]
-        lock = None
+        hazards: tuple[Hazard, ...] = ()
         if self.pg and not new_table:
             if isinstance(obj, (ForeignKey, Check)):
-                lock = (f"added NOT VALID, then validated: existing rows of {label} are scanned "
-                        "under a SHARE UPDATE EXCLUSIVE lock (writes continue)")
+                hazards = (_validation_scan(label),)
             else:
-                lock = (f"builds a unique index on {label} under an ACCESS EXCLUSIVE lock "
-                        "(blocks reads and writes); fails on duplicate rows")
-        self.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, lock=lock,
+                hazards = (Hazard("index-build", label, f"builds a unique index on {label} under an ACCESS "
+                                  "EXCLUSIVE lock (blocks reads and writes); fails on duplicate rows"),)
+        self.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, hazards=hazards,
                                 description=f"add {describe_constraint(obj)} on {label}"))
 
     def create_index(self, table: Table, index: Index, taken: set[str], new_table: bool) -> None:
         label = qualified(table.schema, table.name)
         name = index.name or default_constraint_name(table, index, taken)
-        lock = None
+        hazards: tuple[Hazard, ...] = ()
         if self.pg and not new_table:
-            lock = f"blocks writes to {label} (SHARE lock) while the index builds"
+            hazards = (Hazard("share-lock", label, f"blocks writes to {label} (SHARE lock) while the index builds"),)
         what = "unique index" if index.unique else "index"
         named = f" {index.name}" if index.name else ""
         self.emit("create_index", Change(
-            "create_index", table.schema, table.name, name, after=index, lock=lock,
+            "create_index", table.schema, table.name, name, after=index, hazards=hazards,
             description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+
+
+def _validation_scan(label: str) -> Hazard:
+    return Hazard("validation-scan", label, f"added NOT VALID, then validated: existing rows of {label} are "
+                  "scanned under a SHARE UPDATE EXCLUSIVE lock (writes continue)")
+
+
+def _rewrite(label: str) -> Hazard:
+    return Hazard("rewrite", label, f"rewrites table {label} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
 
 
 def _pair_hit(old: Table, new: Table, context: Any, older: _PairMemo, newer: _PairMemo) -> _Pair | None:

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from schemalens.apply import ApplyError, apply
 from schemalens import dialects
-from schemalens.changes import Change, RenderError, Statement
+from schemalens.changes import Change, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.connect import Database, mask_text, mask_url, sqlite_path
 from schemalens.diff import Renames, diff
@@ -752,10 +752,8 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
     lines = [SEPARATOR]
     for change_id in statement.change_ids:
         change = by_id.get(change_id)
-        if change is not None and change.data_loss:
-            lines.append(f"-- WARNING data loss: {change.data_loss}")
-        if change is not None and change.lock:
-            lines.append(f"-- WARNING lock: {change.lock}")
+        if change is not None:
+            lines += hazard_comments(change)
     sql = statement.sql.strip().rstrip(";").strip()
     if not statement.transactional:
         lines.append(NO_TRANSACTION)

@@ -16,7 +16,7 @@ from pathlib import Path
 from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
 from schemalens import dialects
-from schemalens.changes import Change, RenderError, Statement
+from schemalens.changes import Change, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import Renames, diff
@@ -176,10 +176,8 @@ def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:
     for statement in statements:
         for change_id in statement.change_ids:
             change = by_id.get(change_id)
-            if change and change.data_loss:
-                lines.append(f"-- WARNING data loss: {change.data_loss}")
-            if change and change.lock:
-                lines.append(f"-- WARNING lock: {change.lock}")
+            if change:
+                lines += hazard_comments(change)
         sql = statement.sql.rstrip()
         lines.append(sql if sql.endswith(";") else sql + ";")
     return "\n".join(lines) if lines else "-- nothing to do: the database matches the schema files"

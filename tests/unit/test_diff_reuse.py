@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from schemalens import diff as diff_module
+from schemalens.changes import Hazard
 from schemalens.diff import Renames, diff
 from schemalens.model import Schema
 from schemalens.normalize import normalize_schema
@@ -32,6 +33,9 @@ def dump(changes: list[Any]) -> list[Any]:
              repr(c.before), repr(c.after), getattr(c.after, "span", None)) for c in changes]
 
 
+CALLERS = Hazard("data-loss", "x", "changed by a caller")
+
+
 def fresh(actual: Schema, desired: Schema, renames: Renames = NONE) -> list[Any]:
     kept = list(diff_module._PAIRS)
     diff_module._PAIRS[:] = [{}, {}]
@@ -50,14 +54,14 @@ def test_same_tables_replay_and_edited_ones_compare_again() -> None:
     actual = schema(DB)
     first = diff(actual, schema(DB.replace("title text", "title varchar(9)")), NONE)
     assert [c.id for c in first] == ["alter_column:public.posts.title"]
-    first[0].data_loss = "changed by a caller"
+    first[0].hazards = (CALLERS,)
     desired = schema(DB.replace("title text", "title varchar(9)").replace("name text", "name int"))
     second = diff(actual, desired, NONE)
     assert [c.id for c in second] == ["alter_column:public.users.name", "alter_column:public.posts.title"]
     assert dump(second) == fresh(actual, desired)
     third = diff(actual, desired, NONE)
     assert dump(third) == dump(second)
-    third[0].data_loss = third[1].data_loss = "changed by a caller"  # replayed ones too
+    third[0].hazards = third[1].hazards = (CALLERS,)  # replayed ones too
     assert dump(diff(actual, desired, NONE)) == dump(second)
 
 
