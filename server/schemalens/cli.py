@@ -136,6 +136,22 @@ def _change_table(changes: list[Any]) -> RichTable:
     return table
 
 
+def _finding_json(found: Any) -> dict[str, Any]:
+    """A source problem or a lint finding (they share these fields)."""
+    return {"severity": found.severity, "code": found.code, "message": found.message,
+            "file": found.span.file if found.span else None,
+            "line": found.span.start_line + 1 if found.span else None}
+
+
+def _print_lint(findings: list[Any]) -> None:
+    """The schema's own findings; a change's findings are its risk column already."""
+    from schemalens.workflows import format_problem
+
+    for finding in findings:
+        if finding.change_id is None:
+            out.print(format_problem(finding), markup=False)
+
+
 def _change_json(change: Any) -> dict[str, Any]:
     span = change.span
     return {
@@ -167,11 +183,11 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
         migrations_gate(settings, _renames(rename, settings), as_json)
     plan = _run(workflows.check, settings, _renames(rename, settings))
     if as_json:
-        problems = [{"severity": p.severity, "code": p.code, "message": p.message,
-                     "file": p.span.file if p.span else None,
-                     "line": p.span.start_line + 1 if p.span else None} for p in plan.source.problems]
+        problems = [_finding_json(p) for p in plan.source.problems]
         print(json.dumps({"in_sync": not plan.changes, "changes": [_change_json(c) for c in plan.changes],
-                          "sql": [s.sql for s in plan.statements], "problems": problems}, indent=2))
+                          "sql": [s.sql for s in plan.statements], "problems": problems,
+                          "lint": [_finding_json(f) | {"change_id": f.change_id} for f in plan.findings]},
+                         indent=2))
     else:
         _print_warnings(plan)
         if plan.changes:
@@ -180,6 +196,7 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
             out.print(_change_table(plan.changes))
         else:
             out.print(f"[green]in sync[/green]: {_e(_masked(settings))} matches the schema files", markup=True)
+        _print_lint(plan.findings)
     raise typer.Exit(1 if plan.changes else 0)
 
 

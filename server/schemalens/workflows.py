@@ -20,15 +20,19 @@ from schemalens.changes import Change, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import Renames, diff
+from schemalens.lint import Finding, lint
 from schemalens.migrations import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult
-from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files
+from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
 
 
 class WorkflowError(Exception):
     """Usage, parse or connection error: the command could not even start (exit 2)."""
+
+
+NO_RENAMES = Renames({}, {})
 
 
 @dataclass
@@ -38,12 +42,61 @@ class Plan:
     desired: Schema
     changes: list[Change]
     statements: list[Statement]
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
 class Desired:
     source: SourceResult
     schema: Schema  # normalized
+
+
+def parse(texts: list[tuple[str, str]], dialect: str, default_schema: str) -> SourceResult:
+    """The schema files' text read as a schema (problems reported, never raised)."""
+    return parse_texts(texts, dialect, default_schema)
+
+
+def desired_of(source: SourceResult) -> Desired:
+    """The parsed files' schema in canonical form. Normalize reuses every table the
+    source handed back unchanged since the last call, so an editor's save costs its edit."""
+    return Desired(source, normalize_schema(source.schema))
+
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    findings: list[Finding]
+
+
+def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES) -> Comparison:
+    """The heart of every check (CLI, editor, studio): what differs, and what lint says
+    about it. `actual` None: the database could not be read, so only the schema is linted.
+    Diff replays the changes of table pairs it compared last time."""
+    changes = changes_between(actual, desired, renames) if actual is not None else []
+    return Comparison(changes, lint(changes, desired))
+
+
+def changes_between(actual: Schema, desired: Schema, renames: Renames = NO_RENAMES) -> list[Change]:
+    return diff(actual, desired, renames)
+
+
+def creation(desired: Schema) -> tuple[list[Change], list[Statement]]:
+    """What creates `desired` in an empty database, and its SQL (pull; a preview before
+    the database exists)."""
+    empty = Schema(dialect=desired.dialect)
+    changes = diff(empty, desired)
+    return changes, dialects.get(desired.dialect).render(changes, empty, desired)
+
+
+def sql_between(before: Schema, after: Schema) -> str | None:
+    """The DDL that makes `before` into `after`, as a file would hold it (the editor's
+    "update from database" writes a table, index or enum this way); None when the
+    dialect cannot write it."""
+    try:
+        statements = dialects.get(after.dialect).render(diff(before, after), before, after)
+    except (RenderError, KeyError, ValueError):
+        return None
+    return "\n\n".join(s.sql.strip().rstrip(";") + ";" for s in statements)
 
 
 def load_desired(settings: Settings, default_schema: str = "public",
@@ -57,8 +110,7 @@ def load_desired(settings: Settings, default_schema: str = "public",
         raise WorkflowError(str(e)) from None
 
     def compute() -> Desired:
-        source = parse_texts(texts, settings.dialect, default_schema)
-        return Desired(source, normalize_schema(source.schema))
+        return desired_of(parse(texts, settings.dialect, default_schema))
 
     if any(is_models(path) for path, _ in texts):
         desired = compute()  # models import other modules: their own text is not the whole key
@@ -75,7 +127,7 @@ def _raise_on_errors(result: SourceResult) -> None:
         raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors))
 
 
-def format_problem(problem: Problem) -> str:
+def format_problem(problem: Problem | Finding) -> str:
     where = ""
     if problem.span:
         where = f"{problem.span.file}:{problem.span.start_line + 1}:{problem.span.start_col + 1}: "
@@ -133,8 +185,9 @@ def current_schema(db: Database) -> str:
 def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict[str, str] | None = None) -> Plan:
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
-    changes = diff(actual, desired.schema, renames)
-    return Plan(desired.source, actual, desired.schema, changes, dialects.get(actual.dialect).render(changes, actual, desired.schema))
+    compared = compare(actual, desired.schema, renames)
+    statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema)
+    return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
 
 
 def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list[Statement]]:
@@ -290,8 +343,7 @@ def pull(settings: Settings) -> str:
         if db.dialect == "postgresql" and not settings.schemas:
             settings = dataclasses.replace(settings, schemas=user_schemas(db))
         actual = read_database(db, settings, None)
-    empty = Schema(dialect=actual.dialect)
-    statements = dialects.get(actual.dialect).render(diff(empty, actual), empty, actual)
+    _, statements = creation(actual)
     header = f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n"
     return header + "\n\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements) + "\n"
 

@@ -316,3 +316,44 @@ def test_pushing_one_change_of_a_rebuilt_sqlite_table_never_loses_data_unasked(t
     done = workflows.push(settings, Renames({}, {}), confirm=lambda _: True, change_ids=[check])
     assert done.executed and sorted(c.kind for c in done.changes) == ["add_constraint", "drop_column"]
     assert sqlite3.connect(db).execute("SELECT * FROM t").fetchall() == [(1, 5)]
+
+
+def test_check_reports_a_foreign_key_without_an_index_in_text_and_json(tmp_path: Path) -> None:
+    import json
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    schema = write(tmp_path / "s.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+                                       "CREATE TABLE posts (id INTEGER PRIMARY KEY,\n"
+                                       "  author INTEGER REFERENCES users (id));\n")
+    assert run("push", "--db", url, "--schema", str(schema))[0] == 0
+    code, out, _ = run("check", "--db", url, "--schema", str(schema))
+    assert code == 0, out  # lint informs; only drift fails the check
+    assert "in sync" in out
+    assert f"{schema}:3:18: info: foreign key main.posts (author) has no index on its columns" in out
+    assert "[fk-without-index]" in out
+    code, out, _ = run("check", "--db", url, "--schema", str(schema), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["in_sync"]
+    [finding] = report["lint"]
+    assert finding == {"severity": "info", "code": "fk-without-index", "file": str(schema), "line": 3,
+                       "change_id": None,
+                       "message": "foreign key main.posts (author) has no index on its columns: deleting or "
+                                  "updating a row of users scans all of posts"}
+
+
+def test_check_json_lists_a_changes_hazards_and_its_lint(pg_url: str, tmp_path: Path) -> None:
+    import json
+
+    schema = write(tmp_path / "s.sql", "CREATE TABLE t (id int PRIMARY KEY, note text);\n")
+    assert run("push", "--db", pg_url, "--schema", str(schema))[0] == 0
+    write(schema, "CREATE TABLE t (id int PRIMARY KEY);\n")
+    code, out, _ = run("check", "--db", pg_url, "--schema", str(schema), "--json")
+    report = json.loads(out)
+    assert code == 1
+    [change] = report["changes"]
+    assert change["data_loss"] == "drops column public.t.note and its values"
+    assert change["hazards"] == [{"kind": "data-loss", "object": "public.t.note",
+                                  "detail": "drops column public.t.note and its values"}]
+    assert report["lint"] == [{"severity": "warning", "code": "data-loss", "file": str(schema), "line": 1,
+                               "change_id": change["id"],
+                               "message": "push would lose data: drops column public.t.note and its values"}]

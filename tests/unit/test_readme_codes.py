@@ -10,9 +10,9 @@ from schemalens.lsp.diagnostics import DRIFT_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 # How the server names codes: problems of the sources (also from the SQLAlchemy worker's
-# reply), and diagnostics of its own.
+# reply), lint's findings, and diagnostics of its own.
 _EMITTED = re.compile(r'(?:Problem\(\s*"(?:error|warning|info)",\s*|\.error\(\s*|\.warn\(\s*|diagnostic\(\s*'
-                      r'|"code":\s*)"([a-z][a-z0-9-]+)"')
+                      r'|Finding\(\s*|"code":\s*)"([a-z][a-z0-9-]+)"')
 
 
 def test_every_code_the_server_emits_has_a_readme_section() -> None:

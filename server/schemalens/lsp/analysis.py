@@ -12,22 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from schemalens import dialects, workflows
 from schemalens.changes import Change
 from schemalens.config import Settings
 from schemalens.connect import mask_url
-from schemalens.diff import Renames, diff
 from schemalens.history import Assessment, assess, dialect_problem
+from schemalens.lint import Finding
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
 from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
 from schemalens.model import Problem, Schema
-from schemalens.normalize import normalize_schema
-from schemalens.sources import SourceResult
-from schemalens.sources.sql import SourceError, parse_texts, read_files, schema_files
-from schemalens.workflows import WorkflowError
+from schemalens.workflows import NO_RENAMES, SourceError, SourceResult, WorkflowError
 
 log = logging.getLogger(__name__)
 DatabaseState = Literal["ok", "unreachable", "no-database", "error", "not-checked"]
-NO_RENAMES = Renames({}, {})
 
 
 @dataclass
@@ -59,6 +56,7 @@ class CheckResult:
     desired: Schema | None = None
     actual: Schema | None = None
     changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # lint over the changes and the schema
     database: DatabaseState = "not-checked"
     database_message: str = ""
     migrations: MigrationInfo | None = None
@@ -84,11 +82,11 @@ class CheckResult:
 
 
 def read_texts(files: list[str], overlays: dict[str, str]) -> dict[str, str]:
-    return dict(read_files([Path(f) for f in files], overlays))
+    return dict(workflows.read_files([Path(f) for f in files], overlays))
 
 
 def resolve_files(settings: Settings) -> list[str]:
-    return [str(p) for p in schema_files(settings.schema)]
+    return [str(p) for p in workflows.schema_files(settings.schema)]
 
 
 def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
@@ -102,26 +100,24 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
     with databases.use(settings) as entry:
         default_schema = _connect(entry, result)
         try:
-            result.source = parse_texts(list(result.texts.items()), settings.dialect, default_schema)
+            result.source = workflows.parse(list(result.texts.items()), settings.dialect, default_schema)
         except Exception as e:  # a parser bug must not cost the user every other diagnostic
             log.exception("parsing the schema failed")
             result.source_error = f"schemalens could not parse this file ({type(e).__name__}: {e}); please report it"
             return result
         if result.parse_errors:
             return result  # a half-read file would read as drops: no drift until it parses
-        result.desired = normalize_schema(result.source.schema)
+        result.desired = workflows.desired_of(result.source).schema
         result.migrations = read_migrations(settings, result.desired, entry if result.database == "ok" else None)
         if result.database == "ok":
             try:
                 result.actual = entry.read(settings, result.desired)
             except WorkflowError as e:
                 result.database, result.database_message = "error", str(e)
-                return result
         elif result.database == "no-database":
             result.actual = Schema(dialect=settings.dialect)
-        else:
-            return result
-        result.changes = diff(result.actual, result.desired, NO_RENAMES)
+        compared = workflows.compare(result.actual, result.desired)
+        result.changes, result.findings = compared.changes, compared.findings
     return result
 
 
@@ -129,7 +125,7 @@ def _connect(entry: Entry, result: CheckResult) -> str:
     """Bring the entry up to date with the database; returns the default schema for
     unqualified names. Records why the database could not be read, if it could not."""
     settings = result.settings
-    fallback = "public" if settings.dialect == "postgresql" else "main"
+    fallback = dialects.get(settings.dialect).default_schema
     for attempt in (1, 2):
         try:
             entry.refresh_fingerprint()
@@ -169,7 +165,7 @@ def read_migrations(settings: Settings, desired: Schema | None, entry: Entry | N
         if info.problem:
             return info
         if desired is not None:
-            info.ahead = diff(folder.last_snapshot(journal), desired, NO_RENAMES)
+            info.ahead = workflows.changes_between(folder.last_snapshot(journal), desired)
         if entry is not None:
             info.assessment = assess(folder, journal, _applied(entry))
     except MigrationsError as e:

@@ -15,6 +15,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
+from schemalens import lint
 from schemalens.changes import Change
 from schemalens.diff import describe_constraint, qualified
 from schemalens.connect import mask_url
@@ -87,11 +88,7 @@ class Locator:
 
     def change(self, change: Change) -> Placed:
         """The object's own span; else its table in the file; else the top of the file."""
-        placed = self.at(change.span)
-        if placed is None and change.table is not None and self.result.desired is not None:
-            table = self.result.desired.table(change.schema, change.table)
-            placed = self.at(table.span if table else None)
-        return placed or self.top()
+        return self.at(lint.change_span(change, self.result.desired)) or self.top()
 
 
 def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
@@ -112,17 +109,19 @@ def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
             add(placed, problem_diagnostic(problem, placed.range))
     for finding in database_findings(result) + migration_findings(result):
         add(locate.top(), finding.at(locate.top().range))
+    by_change: dict[str | None, list[lint.Finding]] = {}
+    for finding in result.findings:
+        by_change.setdefault(finding.change_id, []).append(finding)
     if result.database == "ok":
         for change in result.changes:
             placed = locate.change(change)
             add(placed, drift_diagnostic(change, result, placed.range))
-            for lint in lint_diagnostics(change, placed.range):
-                add(placed, lint)
-    if result.desired is not None:
-        for table, fk in unindexed_foreign_keys(result.desired):
-            placed = locate.at(fk.span) or locate.at(table.span)
-            if placed is not None:
-                add(placed, fk_without_index(table, fk, placed.range))
+            for finding in by_change.get(change.id, []):
+                add(placed, lint_diagnostic(finding, placed.range))
+    for finding in by_change.get(None, []):
+        placed = locate.at(finding.span)
+        if placed is not None:
+            add(placed, lint_diagnostic(finding, placed.range))
     return out
 
 
@@ -293,49 +292,13 @@ def _quote(text: str | None) -> str:
 # --- lint -------------------------------------------------------------------------------
 
 
-def lint_diagnostics(change: Change, range_: lsp.Range) -> list[lsp.Diagnostic]:
-    data = {"kind": "lint", "changeIds": [change.id]}
-    out = []
-    if change.data_loss:
-        out.append(diagnostic("data-loss", lsp.DiagnosticSeverity.Warning,
-                              f"push would lose data: {change.data_loss}", range_, data))
-    if change.lock:
-        out.append(diagnostic("blocking-lock", lsp.DiagnosticSeverity.Warning,
-                              f"push would lock: {change.lock}", range_, data))
-    return out
-
-
-def unindexed_foreign_keys(schema: Schema) -> list[tuple[Table, ForeignKey]]:
-    """Foreign keys whose referencing columns lead no index: deleting or updating a
-    referenced row then scans the whole referencing table (and locks it longer)."""
-    found = []
-    for table in schema.tables:
-        leads: list[list[str]] = [[_leading_word(c) for c in i.columns] for i in table.indexes if i.where is None]
-        leads += [u.columns for u in table.uniques]
-        if table.primary_key is not None:
-            leads.append(table.primary_key.columns)
-        for fk in table.foreign_keys:
-            width = len(fk.columns)
-            if not any(sorted(cols[:width]) == sorted(fk.columns) for cols in leads):
-                found.append((table, fk))
-    return found
-
-
-def _leading_word(element: str) -> str:
-    """The column of an index element (`name DESC`, `"Name" text_pattern_ops`)."""
-    if element.startswith('"'):
-        end = element.find('"', 1)
-        return element[1:end] if end > 0 else element
-    return element.split(" ", 1)[0]
-
-
-def fk_without_index(table: Table, fk: ForeignKey, range_: lsp.Range) -> lsp.Diagnostic:
-    columns = ", ".join(fk.columns)
-    return diagnostic(
-        "fk-without-index", lsp.DiagnosticSeverity.Information,
-        f"foreign key {qualified(table.schema, table.name)} ({columns}) has no index on its columns: "
-        f"deleting or updating a row of {fk.ref_table} scans all of {table.name}",
-        range_, {"kind": "lint", "table": [table.schema, table.name], "columns": fk.columns})
+def lint_diagnostic(finding: lint.Finding, range_: lsp.Range) -> lsp.Diagnostic:
+    data: dict[str, Any] = {"kind": "lint"}
+    if finding.change_id is not None:
+        data["changeIds"] = [finding.change_id]
+    if finding.table is not None:
+        data |= {"table": list(finding.table), "columns": list(finding.columns)}
+    return diagnostic(finding.code, _SEVERITY[finding.severity], finding.message, range_, data)
 
 
 # --- migrations ----------------------------------------------------------------------

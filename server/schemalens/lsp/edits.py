@@ -19,8 +19,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens import dialects
-from schemalens.changes import Change, RenderError
-from schemalens.diff import diff
+from schemalens.changes import Change
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.column_edits import column_fix, rewrite_is_safe
 from schemalens.lsp.comment_edits import comment_fix, stated_comments
@@ -28,7 +27,7 @@ from schemalens.lsp.constraint_edits import constraint_fix
 from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.positions import utf16_column
 from schemalens.model import Enum, Schema, Span, Table
-from schemalens.sources.sql import is_models
+from schemalens.workflows import is_models, sql_between
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -40,22 +39,11 @@ def _edit(path: str, range_: lsp.Range, new_text: str) -> lsp.WorkspaceEdit:
     return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=range_, new_text=new_text)]})
 
 
-def _sql(statements: list[str]) -> str:
-    return "\n\n".join(s.strip().rstrip(";") + ";" for s in statements)
-
-
-def _render_between(before: Schema, after: Schema) -> str | None:
-    try:
-        return _sql([s.sql for s in dialects.get(after.dialect).render(diff(before, after), before, after)])
-    except (RenderError, KeyError, ValueError):
-        return None
-
-
 def table_ddl(table: Table, dialect: str) -> str | None:
     """CREATE TABLE (with comments) for the table, its indexes left out: those are
     statements of their own in a schema file and have their own drift."""
     bare = dataclasses.replace(table, indexes=[])
-    return _render_between(Schema(dialect), Schema(dialect, tables=[bare]))
+    return sql_between(Schema(dialect), Schema(dialect, tables=[bare]))
 
 
 def index_ddl(table: Table, index_name: str, dialect: str) -> str | None:
@@ -63,12 +51,12 @@ def index_ddl(table: Table, index_name: str, dialect: str) -> str | None:
     if index is None:
         return None
     bare = dataclasses.replace(table, indexes=[])
-    return _render_between(Schema(dialect, tables=[bare]), Schema(dialect, tables=[dataclasses.replace(
+    return sql_between(Schema(dialect, tables=[bare]), Schema(dialect, tables=[dataclasses.replace(
         table, indexes=[index])]))
 
 
 def enum_ddl(enum: Enum, dialect: str) -> str | None:
-    return _render_between(Schema(dialect), Schema(dialect, enums=[enum]))
+    return sql_between(Schema(dialect), Schema(dialect, enums=[enum]))
 
 
 def _unstated_comments(result: CheckResult, have: Table, want: Table) -> Table:

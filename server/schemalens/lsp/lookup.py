@@ -15,7 +15,7 @@ from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.positions import code_point_column, span_contains, split_lines
 from schemalens.lsp.server import SchemalensServer
 from schemalens.model import Schema, Span
-from schemalens.sources.sql import parse_texts
+from schemalens import dialects, workflows
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ async def view_of(ls: SchemalensServer, uri: str, *, fresh: bool = True) -> View
     if checked is not None and (result.texts.get(path) == text or not fresh):
         return View(path, text, split_lines(text), checked, result)
     dialect = result.settings.dialect if result else _guess_dialect(ls, path)
-    default = "public" if dialect == "postgresql" else "main"
+    default = dialects.get(dialect).default_schema
     try:
         source = await asyncio.get_running_loop().run_in_executor(
-            ls.thread_pool, parse_texts, [(path, text)], dialect, default)
+            ls.thread_pool, workflows.parse, [(path, text)], dialect, default)
     except Exception:  # a parser bug on odd input: fall back to the last check's model
         log.exception("parsing %s for the editor failed", path)
         return View(path, text, split_lines(text), checked, result)

@@ -16,13 +16,9 @@ from pathlib import Path
 from schemalens import dialects, workflows
 from schemalens.config import dialect_of_url
 from schemalens.connect import sqlite_path
-from schemalens.diff import diff
-from schemalens.model import Schema
-from schemalens.normalize import normalize_schema
 from schemalens.changes import Change, Statement
 from schemalens.lsp.analysis import NO_RENAMES, Snapshot, read_texts
 from schemalens.lsp.database import Databases
-from schemalens.sources.sql import parse_texts
 from schemalens.workflows import WorkflowError, open_database
 
 Ask = Callable[[list[tuple[Change, int | None]]], bool]
@@ -56,13 +52,10 @@ def preview(snapshot: Snapshot, databases: Databases) -> Outcome:
     settings = snapshot.settings
     if _missing_sqlite(settings.database_url):  # no database yet: what push would create
         texts = read_texts(snapshot.files, snapshot.overlays)
-        source = parse_texts(list(texts.items()), settings.dialect, "main")
+        source = workflows.parse(list(texts.items()), settings.dialect, dialects.get(settings.dialect).default_schema)
         if source.has_errors:
             raise WorkflowError("the schema files have errors: fix them first")
-        desired = normalize_schema(source.schema)
-        empty = Schema(dialect=settings.dialect)
-        changes = diff(empty, desired, NO_RENAMES)
-        return Outcome(changes, dialects.get(desired.dialect).render(changes, empty, desired))
+        return Outcome(*workflows.creation(workflows.desired_of(source).schema))
     with databases.use(settings), open_database(settings, create=False) as db:
         plan = workflows.make_plan(settings, db, NO_RENAMES, snapshot.overlays)
         return Outcome(plan.changes, plan.statements)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from schemalens.config import Settings
 from schemalens.lsp.analysis import resolve_files
 from schemalens.lsp.settings import load_editor_settings, project_start
-from schemalens.sources.sql import SourceError
+from schemalens.workflows import SourceError
 
 Kind = Literal["schema", "migration", "other"]
 
