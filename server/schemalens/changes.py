@@ -127,5 +127,13 @@ class Statement:
     needs_foreign_keys_off: bool = False
 
 
+@dataclass(frozen=True)
+class Renames:
+    """Renames the user stated (`--rename users.name=full_name`, `--rename users=people`)."""
+
+    tables: dict[tuple[str, str], str]             # (schema, old table) -> new table name
+    columns: dict[tuple[str, str, str], str]       # (schema, table (new name), old column) -> new column
+
+
 class RenderError(ValueError):
     """The changes cannot be written as SQL for this dialect."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens import dialects
-from schemalens.changes import Change, Hazard
+from schemalens.changes import Change, Hazard, Renames
 from schemalens.dialects.postgresql.expressions import nextval_sequence
 from schemalens.dialects.postgresql.names import choose_name
 from schemalens.model import (
@@ -33,14 +33,6 @@ from schemalens.model import (
     Table,
     Unique,
 )
-
-
-@dataclass(frozen=True)
-class Renames:
-    """Renames the user stated (`--rename users.name=full_name`, `--rename users=people`)."""
-
-    tables: dict[tuple[str, str], str]             # (schema, old table) -> new table name
-    columns: dict[tuple[str, str, str], str]       # (schema, table (new name), old column) -> new column
 
 
 # Order in which the groups of changes run. Renames come first so that later changes

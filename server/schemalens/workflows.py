@@ -8,7 +8,6 @@ prompt and the editor can send `window/showMessageRequest`.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -18,7 +18,7 @@ from schemalens.config import Settings, load_settings
 from schemalens.migrations import Entry, Folder, Journal, chain_hash, checksum_text, now_iso
 from schemalens.model import Column, PrimaryKey, Schema, Table
 
-CLI = [sys.executable, "-c", "import schemalens.cli_migrations; from schemalens.cli import app; app()"]
+CLI = [sys.executable, "-c", "from schemalens.cli import app; app()"]
 
 
 # --- helpers shared by the test_migrate_* files ----------------------------------------

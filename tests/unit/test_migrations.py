@@ -166,7 +166,6 @@ def test_example_ci_workflow_uses_real_commands_and_options() -> None:
     import typer.main
     import yaml
 
-    import schemalens.cli_migrations  # noqa: F401  (registers the commands)
     from schemalens.cli import app
 
     workflow = Path(__file__).resolve().parents[2] / "examples" / "ci" / "github-actions.yml"

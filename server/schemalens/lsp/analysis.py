@@ -21,7 +21,7 @@ from schemalens.lint import Finding
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
 from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
 from schemalens.model import Problem, Schema
-from schemalens.workflows import NO_RENAMES, SourceError, SourceResult, WorkflowError
+from schemalens.workflows import SourceError, SourceResult, WorkflowError
 
 log = logging.getLogger(__name__)
 DatabaseState = Literal["ok", "unreachable", "no-database", "error", "not-checked"]

@@ -26,12 +26,11 @@ from schemalens.changes import Change, Statement
 from schemalens.config import ConfigError
 from schemalens.connect import ConnectError, mask_url
 from schemalens.lsp import operations
-from schemalens.lsp.analysis import NO_RENAMES
 from schemalens.lsp.diagnostics import MigrationFailure
 from schemalens.lsp.server import SchemalensServer
 from schemalens.lsp.targets import Target
 from schemalens.studio import StudioStartError, start_studio
-from schemalens.workflows import WorkflowError
+from schemalens.workflows import NO_RENAMES, WorkflowError
 
 PUSH, GENERATE, MIGRATE = "schemalens.push", "schemalens.generate", "schemalens.migrate"
 PREVIEW, STATUS, CHECK = "schemalens.previewSql", "schemalens.status", "schemalens.check"

@@ -22,7 +22,7 @@ from schemalens.connect import mask_url
 from schemalens.history import APPLIED, EDITED, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED
 from schemalens.lsp.analysis import CheckResult, MigrationInfo
 from schemalens.lsp.positions import first_line_range, span_range, split_lines, utf16_column
-from schemalens.model import Column, ForeignKey, Index, Problem, Schema, Span, Table
+from schemalens.model import Column, Index, Problem, Span
 
 SOURCE = "schemalens"
 # The README ships inside the package (a link to the project's README in a checkout, a copy

@@ -17,9 +17,9 @@ from schemalens import dialects, workflows
 from schemalens.config import dialect_of_url
 from schemalens.connect import sqlite_path
 from schemalens.changes import Change, Statement
-from schemalens.lsp.analysis import NO_RENAMES, Snapshot, read_texts
+from schemalens.lsp.analysis import Snapshot, read_texts
 from schemalens.lsp.database import Databases
-from schemalens.workflows import WorkflowError, open_database
+from schemalens.workflows import NO_RENAMES, WorkflowError, open_database
 
 Ask = Callable[[list[tuple[Change, int | None]]], bool]
 Report = Callable[[int, int, Statement], None]

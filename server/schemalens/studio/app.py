@@ -101,10 +101,9 @@ def drift_badges(settings: Settings | None) -> dict[str, Any]:
         names = ", ".join(str(p) for p in settings.schema)
         return {"configured": False, "message": f"no schema files configured ({names} not found)", "changes": []}
     try:
-        from schemalens.diff import Renames
-        from schemalens.workflows import check
+        from schemalens.workflows import NO_RENAMES, check
 
-        plan = check(settings, Renames({}, {}))
+        plan = check(settings, NO_RENAMES)
     except Exception as e:  # parse errors, unreachable database, engine pieces not landed
         return {"configured": True, "error": mask_text(str(e) or type(e).__name__, settings.database_url),
                 "changes": []}

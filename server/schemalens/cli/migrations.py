@@ -1,5 +1,5 @@
 """Terminal commands of the production workflow: generate, migrate, status, rollback,
-resolve, reset, rehash (registered on `schemalens.cli.app`), and the migrations gate
+resolve, reset, rehash, and the migrations gate
 that `check` runs when a migrations folder exists.
 
 Exit codes are an interface. migrate / rollback / reset: 0 done or nothing to do,
@@ -17,34 +17,24 @@ from typing import Annotated, Any
 
 import typer
 
-from schemalens.cli import (
+from schemalens.cli.output import (
     DbOpt,
     DialectOpt,
+    MigrationsOpt,
     RenameOpt,
     SchemaOpt,
-    _change_table,
-    _e,
-    _renames,
-    _run,
-    _settings,
-    app,
+    change_table,
     err,
+    esc,
     out,
+    rel,
+    renames_from,
+    run,
+    settings_from,
 )
 from schemalens.config import Settings
 
-MigrationsOpt = Annotated[Path | None, typer.Option(
-    "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
 
-
-def _rel(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-@app.command()
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
              name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
@@ -53,22 +43,22 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     """Diff the schema files against the last migration snapshot and write the next migration."""
     from schemalens import history
 
-    settings = _settings(db, schema, dialect, migrations)
-    result = _run(history.generate, settings, _renames(rename, settings), name=name, custom=custom)
+    settings = settings_from(db, schema, dialect, migrations)
+    result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom)
     if result.refused:
-        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
+        err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.tag is None:
         out.print("[green]nothing to generate[/green]: the schema files match the last migration", markup=True)
         raise typer.Exit(0)
     if result.changes:
-        out.print(_change_table(result.changes))
+        out.print(change_table(result.changes))
     for path in result.files:
-        out.print(f"wrote {_rel(path)}", markup=False)
+        out.print(f"wrote {rel(path)}", markup=False)
     for reason in [] if custom else result.irreversible:
-        err.print(f"[yellow]the down migration cannot undo: {_e(reason)}[/yellow]", markup=True)
+        err.print(f"[yellow]the down migration cannot undo: {esc(reason)}[/yellow]", markup=True)
     if custom:
-        out.print(f"write your SQL in {_rel(result.files[0])}, then run `schemalens rehash`", markup=False)
+        out.print(f"write your SQL in {rel(result.files[0])}, then run `schemalens rehash`", markup=False)
     else:
         out.print("review it, commit it, and apply it with `schemalens migrate`", markup=False)
 
@@ -97,8 +87,8 @@ class _Quiet:
 
 
 def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
-    err.print(f"[red]failed, rolled back[/red]: {_e(failure.migration.tag)}", markup=True)
-    location = failure.location.replace(str(failure.migration.path), _rel(failure.migration.path), 1)
+    err.print(f"[red]failed, rolled back[/red]: {esc(failure.migration.tag)}", markup=True)
+    location = failure.location.replace(str(failure.migration.path), rel(failure.migration.path), 1)
     err.print(f"  {location}: {failure.error.message}", markup=False)
     if failure.error.piece is not None:
         err.print(f"  while running: {failure.error.piece.sql}", markup=False)
@@ -113,7 +103,6 @@ def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
         err.print(f"  applied before it in this run, and kept: {', '.join(tag for tag, _ in done)}", markup=False)
 
 
-@app.command()
 def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             out_of_order: Annotated[bool, typer.Option(
                 "--out-of-order", help="Also apply pending migrations that sort before applied ones.")] = False,
@@ -129,47 +118,46 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     """Apply pending migrations in order, each in one transaction, each exactly once."""
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
+    settings = settings_from(db, None, dialect, migrations)
     interactive = sys.stderr.isatty()
     with (err.status("waiting for the migration lock...") if interactive else _Quiet()) as status:
         def on_wait() -> None:
             if not interactive:
                 err.print("another migrate holds the lock on this database: waiting", markup=False)
-        result = _run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
+        result = run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
                       baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
     if result.refused:
-        err.print(f"[red]refused[/red] ({_e(result.database)}):", markup=True)
+        err.print(f"[red]refused[/red] ({esc(result.database)}):", markup=True)
         err.print(result.refused, markup=False)
         raise typer.Exit(1)
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     if result.failure:
         if dry_run:
-            err.print(f"[red]dry run: would fail[/red]: {_e(result.failure.location)}: {_e(result.failure.error.message)}",
+            err.print(f"[red]dry run: would fail[/red]: {esc(result.failure.location)}: {esc(result.failure.error.message)}",
                       markup=True)
         else:
             _print_failure(result.failure, result.applied)
         raise typer.Exit(3)
     if result.backup:
-        out.print(f"backup written to {_rel(result.backup)}", markup=False)
+        out.print(f"backup written to {rel(result.backup)}", markup=False)
     if baseline:
         message = (f"recorded as applied (not run): {', '.join(result.recorded)}" if result.recorded
                    else "nothing to record: every migration is applied")
         out.print(message, markup=False)
     elif dry_run:
         names = ", ".join(tag for tag, _ in result.applied)
-        out.print(f"[green]dry run ok[/green]: {_e(names or 'nothing pending')}; nothing was kept", markup=True)
+        out.print(f"[green]dry run ok[/green]: {esc(names or 'nothing pending')}; nothing was kept", markup=True)
     elif result.applied:
-        out.print(f"[green]done[/green]: applied {_e(len(result.applied))} migration(s) to {_e(result.database)}", markup=True)
+        out.print(f"[green]done[/green]: applied {esc(len(result.applied))} migration(s) to {esc(result.database)}", markup=True)
     else:
-        out.print(f"[green]nothing to do[/green]: {_e(result.database)} is up to date", markup=True)
+        out.print(f"[green]nothing to do[/green]: {esc(result.database)} is up to date", markup=True)
 
 
 _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "red", "out-of-order": "red",
           "modified": "red", "unjournaled": "red"}
 
 
-@app.command()
 def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
            as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """Every migration: applied, pending, edited, missing or out of order."""
@@ -177,8 +165,8 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
 
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
-    result = _run(history.status, settings)
+    settings = settings_from(db, None, dialect, migrations)
+    result = run(history.status, settings)
     states = result.assessment.states
     if as_json:
         print(json.dumps({"database": result.database, "problems": result.assessment.problems, "migrations": [
@@ -197,31 +185,29 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
         table.add_row(s.tag, f"[{color}]{s.state}[/{color}]", applied.applied_at if applied else "",
                       f"{applied.execution_ms}" + ("" if applied.method == "applied" else f" ({applied.method})")
                       if applied else "")
-    out.print(f"{result.database}, {_rel(settings.migrations)}:", markup=False)
+    out.print(f"{result.database}, {rel(settings.migrations)}:", markup=False)
     out.print(table)
     for problem in result.assessment.problems:
-        err.print(f"[red]problem[/red]: {_e(problem)}", markup=True)
+        err.print(f"[red]problem[/red]: {esc(problem)}", markup=True)
     pending = len(result.assessment.pending)
     out.print(f"{pending} pending" if pending else "up to date", markup=False)
 
 
-@app.command()
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
     """Undo the last applied migration with its down file (refused when irreversible)."""
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
-    result = _run(history.rollback, settings)
+    settings = settings_from(db, None, dialect, migrations)
+    result = run(history.rollback, settings)
     if result.refused:
-        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
+        err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.failure:
         _print_failure(result.failure, [])
         raise typer.Exit(3)
-    out.print(f"[green]rolled back[/green] {_e(result.rolled_back)} in {_e(result.database)}", markup=True)
+    out.print(f"[green]rolled back[/green] {esc(result.rolled_back)} in {esc(result.database)}", markup=True)
 
 
-@app.command()
 def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             applied: Annotated[str | None, typer.Option(
                 "--applied", help="Record this migration as applied without running it "
@@ -231,49 +217,47 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
-    result = _run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
+    settings = settings_from(db, None, dialect, migrations)
+    result = run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
     if result.refused:
-        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
+        err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)
     out.print(result.done, markup=False)
 
 
-@app.command()
 def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
           force: Annotated[bool, typer.Option("--force", help="Really wipe the database.")] = False) -> None:
     """Development: drop every managed object and its data, then run every migration."""
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
+    settings = settings_from(db, None, dialect, migrations)
     interactive = sys.stderr.isatty()
     with (err.status("resetting...") if interactive else _Quiet()) as status:
-        result = _run(history.reset, settings, force=force, progress=_progress(interactive, status))
+        result = run(history.reset, settings, force=force, progress=_progress(interactive, status))
     if result.refused:
-        err.print(f"[red]refused[/red]: {_e(result.refused)}", markup=True)
+        err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)
     if result.failure:
-        err.print(f"[red]failed[/red]: {_e(result.failure)}", markup=True)
+        err.print(f"[red]failed[/red]: {esc(result.failure)}", markup=True)
         raise typer.Exit(3)
     migrated = result.migrate
     if migrated and migrated.refused:
-        err.print(f"[red]refused[/red]: {_e(migrated.refused)}", markup=True)
+        err.print(f"[red]refused[/red]: {esc(migrated.refused)}", markup=True)
         raise typer.Exit(1)
     if migrated and migrated.failure:
         _print_failure(migrated.failure, migrated.applied)
         raise typer.Exit(3)
     count = len(migrated.applied) if migrated else 0
-    out.print(f"[green]reset[/green] {_e(result.database)}: dropped {_e(result.dropped)} object(s), "
-              f"applied {_e(count)} migration(s)", markup=True)
+    out.print(f"[green]reset[/green] {esc(result.database)}: dropped {esc(result.dropped)} object(s), "
+              f"applied {esc(count)} migration(s)", markup=True)
 
 
-@app.command()
 def rehash(migrations: MigrationsOpt = None, dialect: DialectOpt = None, db: DbOpt = None) -> None:
     """Record the new checksums of pending migrations you edited on purpose."""
     from schemalens import history
 
-    settings = _settings(db, None, dialect, migrations)
-    changed = _run(history.rehash, settings)
+    settings = settings_from(db, None, dialect, migrations)
+    changed = run(history.rehash, settings)
     if changed:
         out.print(f"re-recorded: {', '.join(changed)}", markup=False)
     else:
@@ -284,13 +268,17 @@ def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
     """`check` when a migrations folder exists: one line per gate, exit with the gate's code."""
     from schemalens import history
 
-    result = _run(history.check_migrations, settings, renames)
+    result = run(history.check_migrations, settings, renames)
     if as_json:
         print(json.dumps({"exit_code": result.exit_code, "gates": [
             {"gate": gate, "ok": ok, "detail": detail} for gate, ok, detail in result.lines]}, indent=2))
     else:
         for gate, ok, detail in result.lines:
             mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
-            out.print(f"{_e(mark)} {_e(gate)}: ", markup=True, end="")
+            out.print(f"{esc(mark)} {esc(gate)}: ", markup=True, end="")
             out.print(detail, markup=False)
     raise typer.Exit(result.exit_code)
+
+
+COMMANDS = {"generate": generate, "migrate": migrate, "status": status, "rollback": rollback,
+            "resolve": resolve, "reset": reset, "rehash": rehash}

@@ -1,0 +1,163 @@
+"""What every command shares: the consoles, the common options, settings and renames
+from flags, and how changes, problems and findings are shown.
+
+Exit codes are an interface (scripts and CI read them): 2 is every usage, parse or
+connection error (`fail`, `run`); each command module documents the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from schemalens import dialects
+from schemalens.changes import Renames
+from schemalens.config import ConfigError, Settings, load_settings
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (postgresql://... or sqlite:///file.db).")]
+SchemaOpt = Annotated[list[Path] | None, typer.Option(
+    "--schema", help="Schema file or folder of .sql files (repeatable).", show_default=False)]
+DialectOpt = Annotated[str | None, typer.Option("--dialect", help="postgresql or sqlite (default: from the URL).")]
+RenameOpt = Annotated[list[str] | None, typer.Option(
+    "--rename", help="State a rename: users.name=full_name (column) or users=people (table).",
+    show_default=False)]
+
+
+def esc(value: object) -> str:
+    """Text from outside (names, database messages) shown inside rich markup, escaped."""
+    return escape(str(value))
+
+
+def fail(message: str) -> NoReturn:
+    # typer vendors its own click, so click.ClickException subclasses are not caught by it:
+    # print here and exit through typer.
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(2)
+
+
+def settings_from(db: str | None, schema: list[Path] | None, dialect: str | None,
+                  migrations: Path | None = None) -> Settings:
+    overrides: dict[str, Any] = {"database_url": db, "dialect": dialect}
+    if schema:
+        overrides["schema"] = [str(p.resolve()) for p in schema]
+    if migrations:
+        overrides["migrations"] = str(migrations.resolve())
+    try:
+        return load_settings(overrides)
+    except ConfigError as e:
+        fail(str(e))
+
+
+def renames_from(specs: list[str] | None, settings: Settings) -> Renames:
+    default_schema = dialects.get(settings.dialect).default_schema
+    tables: dict[tuple[str, str], str] = {}
+    columns: dict[tuple[str, str, str], str] = {}
+    for spec in specs or []:
+        left, sep, right = spec.partition("=")
+        parts = left.strip().split(".")
+        right = right.strip()
+        if not sep or not right or not all(parts):
+            fail(f"--rename {spec!r}: expected old=new, e.g. users.name=full_name or users=people")
+        if "." in right:  # schema-qualified table rename: app.users=app.people
+            schema, new = right.split(".", 1)
+            if len(parts) != 2 or parts[0] != schema:
+                fail(f"--rename {spec!r}: a table keeps its schema: app.users=app.people")
+            tables[(schema, parts[1])] = new
+        elif len(parts) == 1:
+            tables[(default_schema, parts[0])] = right
+        elif len(parts) == 2:
+            columns[(default_schema, parts[0], parts[1])] = right
+        elif len(parts) == 3:
+            columns[(parts[0], parts[1], parts[2])] = right
+        else:
+            fail(f"--rename {spec!r}: too many dots")
+    return Renames(tables, columns)
+
+
+def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from schemalens.workflows import WorkflowError
+
+    try:
+        return fn(*args, **kwargs)
+    except WorkflowError as e:
+        fail(str(e))
+
+
+def print_warnings(plan: Any) -> None:
+    from schemalens.workflows import format_problem
+
+    for problem in plan.source.problems:
+        if problem.severity == "warning":
+            err.print(f"[yellow]{esc(format_problem(problem))}[/yellow]", markup=True)
+
+
+def change_table(changes: list[Any]) -> RichTable:
+    table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("change")
+    table.add_column("risk")
+    for i, change in enumerate(changes, 1):
+        risk = []
+        if change.data_loss:
+            risk.append(f"[red]data loss: {esc(change.data_loss)}[/red]")
+        if change.lock:
+            risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
+        if change.rename_candidate:
+            risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
+        table.add_row(str(i), esc(change.description), "; ".join(risk))
+    return table
+
+
+def finding_json(found: Any) -> dict[str, Any]:
+    """A source problem or a lint finding (they share these fields)."""
+    return {"severity": found.severity, "code": found.code, "message": found.message,
+            "file": found.span.file if found.span else None,
+            "line": found.span.start_line + 1 if found.span else None}
+
+
+def print_lint(findings: list[Any]) -> None:
+    """The schema's own findings; a change's findings are its risk column already."""
+    from schemalens.workflows import format_problem
+
+    for finding in findings:
+        if finding.change_id is None:
+            out.print(format_problem(finding), markup=False)
+
+
+def change_json(change: Any) -> dict[str, Any]:
+    span = change.span
+    return {
+        "id": change.id, "kind": change.kind, "schema": change.schema, "table": change.table,
+        "name": change.name, "description": change.description, "data_loss": change.data_loss,
+        "lock": change.lock, "hazards": [dataclasses.asdict(h) for h in change.hazards],
+        "rename_candidate": change.rename_candidate,
+        "span": None if span is None else {"file": span.file, "start_line": span.start_line,
+                                            "start_col": span.start_col, "end_line": span.end_line,
+                                            "end_col": span.end_col},
+    }
+
+
+def masked(settings: Settings) -> str:
+    from schemalens.connect import mask_url
+
+    return mask_url(settings.database_url)
+
+
+MigrationsOpt = Annotated[Path | None, typer.Option(
+    "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
