@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from schemalens.model import ForeignKey, PrimaryKey, Unique
+
 ChangeKind = Literal[
     "create_schema",
     "drop_schema",         # only when the file manages namespaces (has CREATE SCHEMA)
@@ -99,6 +101,22 @@ class Change:
     def span(self) -> Any:
         """Where the change points in the schema file (None for objects only in the database)."""
         return getattr(self.after, "span", None)
+
+
+def qualified(schema: str, name: str) -> str:
+    """An object's name as descriptions and messages show it (not SQL: never quoted)."""
+    return f"{schema}.{name}"
+
+
+def describe_constraint(obj: Any) -> str:
+    """A constraint as descriptions, diagnostics and the outline show it."""
+    if isinstance(obj, PrimaryKey):
+        return f"primary key ({', '.join(obj.columns)})"
+    if isinstance(obj, Unique):
+        return f"unique ({', '.join(obj.columns)})"
+    if isinstance(obj, ForeignKey):
+        return f"foreign key ({', '.join(obj.columns)}) -> {obj.ref_schema}.{obj.ref_table} ({', '.join(obj.ref_columns)})"
+    return f"check ({obj.expression})"
 
 
 def hazard_comments(change: Change) -> list[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens import dialects
-from schemalens.changes import Change, Hazard, Renames
+from schemalens.changes import Change, Hazard, Renames, describe_constraint, qualified
 from schemalens.dialects.postgresql.expressions import nextval_sequence
 from schemalens.dialects.postgresql.names import choose_name
 from schemalens.model import (
@@ -115,10 +115,6 @@ def _unquoted_pair(match: re.Match[str]) -> tuple[str, str]:
     def unquote(name: str) -> str:
         return name[1:-1].replace('""', '"') if name.startswith('"') else name
     return unquote(match.group("schema") or "public"), unquote(match.group("name"))
-
-
-def qualified(schema: str, name: str) -> str:
-    return f"{schema}.{name}"
 
 
 def is_own_serial(column: Column, schema: Schema, table_schema: str) -> bool:
@@ -302,21 +298,6 @@ def _rename_columns_pg(expression: str, renamed: dict[str, str]) -> str:
 def _index_column_name(element: str) -> str:
     word = re.match(r'^"?([A-Za-z_][A-Za-z0-9_$]*)', element)
     return word.group(1) if word else "expr"
-
-
-def _columns_text(columns: Iterable[str]) -> str:
-    return ", ".join(columns)
-
-
-def describe_constraint(obj: Any) -> str:
-    if isinstance(obj, PrimaryKey):
-        return f"primary key ({_columns_text(obj.columns)})"
-    if isinstance(obj, Unique):
-        return f"unique ({_columns_text(obj.columns)})"
-    if isinstance(obj, ForeignKey):
-        return (f"foreign key ({_columns_text(obj.columns)}) -> "
-                f"{obj.ref_schema}.{obj.ref_table} ({_columns_text(obj.ref_columns)})")
-    return f"check ({obj.expression})"
 
 
 # --- the differ --------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from schemalens.changes import Change
-from schemalens.diff import qualified
+from schemalens.changes import Change, qualified
 from schemalens.model import ForeignKey, Schema, Span, Table
 
 

@@ -141,14 +141,15 @@ def open_database(settings: Settings, *, create: bool = True) -> Database:
 
 
 def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | None:
-    """PostgreSQL namespaces to compare: configured, else those the files use, else public."""
+    """Namespaces to compare: configured, else those the files use, else the default one
+    (None: the dialect has no namespaces to choose from)."""
     if settings.schemas:
         return settings.schemas
-    if desired is None or desired.dialect != "postgresql":
+    if desired is None or not dialects.get(desired.dialect).has_namespaces:
         return None
     used = {t.schema for t in desired.tables} | {e.schema for e in desired.enums}
     used |= {s.schema for s in desired.sequences} | {n.name for n in desired.namespaces}
-    return sorted(used | {"public"})
+    return sorted(used | {dialects.get(desired.dialect).default_schema})
 
 
 def read_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
@@ -159,6 +160,12 @@ def read_database(db: Database, settings: Settings, desired: Schema | None) -> S
     raw = read_raw_database(db, settings, desired)
     key = cache_key("database", repr(raw))  # repr, unlike pickle, is the same in every process
     return cached(_cache_folder(settings), key, lambda: normalize_schema(raw))
+
+
+def normalized_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
+    """The database's schema, normalized without the disk cache: for a long-lived process
+    that keeps the result itself (normalize reuses the tables it normalized last time)."""
+    return normalize_schema(read_raw_database(db, settings, desired))
 
 
 def read_raw_database(db: Database, settings: Settings, desired: Schema | None) -> Schema:
@@ -174,11 +181,7 @@ def _cache_folder(settings: Settings) -> Path:
 
 def current_schema(db: Database) -> str:
     """Where the database puts unqualified names (search_path), as the file's default."""
-    if db.dialect != "postgresql":
-        return "main"
-    name = db.conn.execute("SELECT current_schema()").fetchone()[0]
-    db.conn.rollback()
-    return name or "public"
+    return dialects.get(db.dialect).current_schema(db.conn)
 
 
 def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict[str, str] | None = None) -> Plan:
@@ -208,17 +211,10 @@ def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list
 
 
 def carried_along(changes: list[Change], chosen: list[Change], actual: Schema, desired: Schema) -> list[Change]:
-    """The chosen changes and those that must run with them. SQLite rebuilds a table to
-    its desired shape in one go, so a chosen change that rebuilds its table brings that
-    table's other changes along: they count as chosen, so that their data loss is asked
-    about like the rest (never lost unasked) and the editor can say so up front."""
-    if desired.dialect != "sqlite":
-        return chosen
-    from schemalens.dialects.sqlite.render import owner, rebuilt_tables
-
-    tables = rebuilt_tables(chosen, actual, desired)
-    picked = {c.id for c in chosen}
-    return [c for c in changes if c.id in picked or owner(c) in tables]
+    """The chosen changes and those that must run with them (SQLite's table rebuilds):
+    they count as chosen, so that their data loss is asked about like the rest (never
+    lost unasked) and the editor can say so up front."""
+    return dialects.get(desired.dialect).carried_along(changes, chosen, actual, desired)
 
 
 def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:
@@ -238,8 +234,7 @@ def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:
 def has_migrations_table(db: Database) -> bool:
     """Whether migrations keep this database's history (push would desync it)."""
     found = table_exists(db)
-    if db.dialect == "postgresql":
-        db.conn.rollback()
+    dialects.get(db.dialect).end_read(db.conn)
     return found
 
 
@@ -256,8 +251,7 @@ def affected_rows(db: Database, change: Change) -> int | None:
         count = db.conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
     except Exception:  # the count is a courtesy; the confirmation still happens without it
         count = None
-    if db.dialect == "postgresql":
-        db.conn.rollback()
+    dialect.end_read(db.conn)
     return count
 
 
@@ -339,7 +333,7 @@ def user_schemas(db: Database) -> list[str]:
 def pull(settings: Settings) -> str:
     """A schema file that recreates the database's managed objects (round-trips with check)."""
     with open_database(settings, create=False) as db:
-        if db.dialect == "postgresql" and not settings.schemas:
+        if dialects.get(db.dialect).has_namespaces and not settings.schemas:
             settings = dataclasses.replace(settings, schemas=user_schemas(db))
         actual = read_database(db, settings, None)
     _, statements = creation(actual)

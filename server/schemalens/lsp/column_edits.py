@@ -13,6 +13,7 @@ import re
 
 from lsprotocol import types as lsp
 
+from schemalens import dialects
 from schemalens.changes import Change
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.comment_edits import comment_after_table, comment_sql, stated_comments
@@ -34,17 +35,14 @@ from schemalens.lsp.table_elements import (
     workspace_edit,
 )
 from schemalens.model import Column, Table
-from schemalens.dialects.postgresql import render as render_pg
-from schemalens.dialects.sqlite import render as render_sqlite
 
 
 def _definition(fix: TableFix, column: Column) -> str:
     """The database's column as push writes it. The actual schema is the context, so
     that a serial column reads as serial; a SQLite primary key stays where the file
     declares it (the column text never holds it when this is used)."""
-    if fix.dialect == "postgresql":
-        return render_pg.column_definition(column, fix.result.actual, fix.have.schema)
-    return render_sqlite.column_definition(column, dataclasses.replace(fix.have, primary_key=None))
+    return dialects.get(fix.dialect).column_definition(column, dataclasses.replace(fix.have, primary_key=None),
+                                                      fix.result.actual)
 
 
 def column_fix(result: CheckResult, change: Change, have: Table, want: Table) -> lsp.WorkspaceEdit | None:
@@ -87,7 +85,7 @@ def _insert(fix: TableFix, name: str) -> list[Piece] | None:
     if anchor is None:
         return None
     pieces = after_element(fix.text, elements, anchor, _definition(fix, column))
-    if column.comment is not None and fix.dialect == "postgresql":
+    if column.comment is not None and dialects.get(fix.dialect).comment_statements:
         comment = comment_after_table(fix.text, fix.want, comment_sql(fix.have, column.name, column.comment))
         if comment is None:
             return None
@@ -117,7 +115,7 @@ def _remove(fix: TableFix, name: str) -> list[Piece] | None:
     piece = from_list(fix, where) or added_by_alter(fix.text, where, fix.dialect, _ADD_COLUMN)
     if piece is None:
         return None
-    if column.comment is None or fix.dialect != "postgresql":
+    if column.comment is None or not dialects.get(fix.dialect).comment_statements:
         return [piece]
     stated = stated_comments(fix.result, fix.want).get(column.name, [])
     if any(s.text.path != fix.text.path for s in stated) or not stated:

@@ -15,6 +15,7 @@ from lsprotocol import types as lsp
 from pglast.enums import ObjectType
 from pygls import uris
 
+from schemalens import dialects
 from schemalens.changes import Change
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText, text_of
@@ -87,7 +88,7 @@ def comment_fix(result: CheckResult, change: Change, have: Table, want: Table) -
     """The database's comment on the table or column written into the file; None when
     the column is not on both sides (its own fix carries its comment) or the file's
     statement cannot be edited safely."""
-    if result.desired.dialect != "postgresql":
+    if not dialects.get(result.desired.dialect).comment_statements:
         return None
     if change.name:
         column = have.column(change.name)

@@ -7,6 +7,7 @@ import re
 
 from lsprotocol import types as lsp
 
+from schemalens import dialects
 from schemalens.lsp.lookup import View, view_of
 from schemalens.lsp.server import SchemalensServer
 from schemalens.model import Table
@@ -46,8 +47,9 @@ def _tables(view: View) -> list[Table]:
 
 
 def _table_names(view: View) -> list[str]:
-    default = {"public", "main"}
-    return sorted({t.name if t.schema in default else f"{t.schema}.{t.name}" for t in _tables(view)})
+    schema = view.desired or view.actual
+    default = dialects.get(schema.dialect).default_schema if schema is not None else None
+    return sorted({t.name if t.schema == default else f"{t.schema}.{t.name}" for t in _tables(view)})
 
 
 def _find(view: View, written: str) -> Table | None:

@@ -12,6 +12,7 @@ import re
 
 from lsprotocol import types as lsp
 
+from schemalens import dialects
 from schemalens.changes import Change
 from schemalens.diff import default_constraint_name
 from schemalens.lsp.analysis import CheckResult
@@ -30,8 +31,6 @@ from schemalens.lsp.table_elements import (
     workspace_edit,
 )
 from schemalens.model import Check, ForeignKey, PrimaryKey, Table, Unique
-from schemalens.dialects.postgresql import render as render_pg
-from schemalens.dialects.sqlite import render as render_sqlite
 
 Constraint = PrimaryKey | Unique | ForeignKey | Check
 
@@ -112,11 +111,9 @@ def _definition(fix: TableFix, obj: Constraint, named: bool) -> str:
     """The database's constraint as a table-level element. A PostgreSQL name that is the
     one PostgreSQL would choose is left out, as a user writes it (diff matches an
     unnamed constraint by shape), unless the file's own constraint names it."""
-    if fix.dialect != "postgresql":
-        return render_sqlite.constraint_definition(obj)
     taken = {o.name for o in (*constraints(fix.have), *fix.have.indexes) if o.name and o.name != obj.name}
     chosen = default_constraint_name(fix.have, obj, taken)
-    return render_pg.constraint_definition(obj, with_name=named or obj.name != chosen)
+    return dialects.get(fix.dialect).constraint_definition(obj, with_name=named or obj.name != chosen)
 
 
 def _removal(fix: TableFix, where: tuple[int, int], column: tuple[int, int] | None) -> Piece | None:

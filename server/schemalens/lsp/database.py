@@ -13,26 +13,17 @@ and hovers may run in different threads of the pool.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from schemalens import dialects
 from schemalens.config import Settings
-from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url, sqlite_path
+from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.model import Schema
-from schemalens.normalize import normalize_schema
-from schemalens.workflows import managed_schemas, read_raw_database
-
-_PG_CATALOGS = ("pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type",
-                "pg_enum", "pg_namespace", "pg_description", "pg_sequence", "pg_extension",
-                "pg_depend")
-_PG_FINGERPRINT = "SELECT current_schema(), " + " || '/' || ".join(
-    f"(SELECT count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text FROM pg_catalog.{c})"
-    for c in _PG_CATALOGS)
+from schemalens.workflows import managed_schemas, normalized_database
 
 
 class NoDatabase(Exception):
@@ -43,6 +34,7 @@ class NoDatabase(Exception):
 class Entry:
     url: str
     origin: str
+    dialect: str
     db: Database | None = None
     fingerprint: Any = None
     default_schema: str = "public"
@@ -54,10 +46,9 @@ class Entry:
         if self.db is not None and _alive(self.db):
             return self.db
         self.close()
-        if self.url.split(":", 1)[0].split("+", 1)[0].lower() == "sqlite":
-            path = sqlite_path(self.url)
-            if path != ":memory:" and not Path(path).exists():
-                raise NoDatabase(path)
+        missing = dialects.get(self.dialect).missing_database(self.url)
+        if missing is not None:
+            raise NoDatabase(missing)
         self.db = connect(self.url, create=False, origin=self.origin)
         return self.db
 
@@ -74,16 +65,7 @@ class Entry:
     def refresh_fingerprint(self) -> None:
         """Read the catalog fingerprint; drop cached schemas when it moved."""
         db = self.open()
-        if db.dialect == "postgresql":
-            row = db.conn.execute(_PG_FINGERPRINT).fetchone()
-            db.conn.rollback()
-            self.default_schema = row[0] or "public"
-            fingerprint: Any = row[1]
-        else:
-            version = db.conn.execute("PRAGMA schema_version").fetchone()[0]
-            path = sqlite_path(self.url)
-            fingerprint = (version, os.stat(path).st_ino if path != ":memory:" else 0)
-            self.default_schema = "main"
+        self.default_schema, fingerprint = dialects.get(db.dialect).catalog_fingerprint(db.conn, self.url)
         if fingerprint != self.fingerprint:
             self.schemas.clear()
             self.fingerprint = fingerprint
@@ -95,7 +77,7 @@ class Entry:
         key = (tuple(managed_schemas(settings, desired) or ()), tuple(settings.exclude))
         schema = self.schemas.get(key)
         if schema is None:
-            schema = normalize_schema(read_raw_database(self.open(), settings, desired))
+            schema = normalized_database(self.open(), settings, desired)
             self.schemas[key] = schema
         return schema
 
@@ -106,9 +88,7 @@ class Entry:
 
 
 def _alive(db: Database) -> bool:
-    if db.dialect == "sqlite":
-        return True
-    return not db.conn.closed and not db.conn.broken
+    return dialects.get(db.dialect).is_alive(db.conn)
 
 
 class Databases:
@@ -122,7 +102,7 @@ class Databases:
         with self._lock:
             entry = self._entries.get(settings.database_url)
             if entry is None:
-                entry = Entry(settings.database_url, settings.origin("database_url"))
+                entry = Entry(settings.database_url, settings.origin("database_url"), settings.dialect)
                 self._entries[settings.database_url] = entry
         with entry.lock:
             entry.origin = settings.origin("database_url")

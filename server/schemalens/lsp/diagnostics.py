@@ -16,8 +16,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from schemalens import lint
-from schemalens.changes import Change
-from schemalens.diff import describe_constraint, qualified
+from schemalens.changes import Change, describe_constraint, qualified
 from schemalens.connect import mask_url
 from schemalens.history import APPLIED, EDITED, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED
 from schemalens.lsp.analysis import CheckResult, MigrationInfo

@@ -63,7 +63,7 @@ def _unstated_comments(result: CheckResult, have: Table, want: Table) -> Table:
     """The database's table without the comments the file states in COMMENT ON
     statements of its own: the rewrite would double them (and where they differ, the
     file's later statement wins anyway; that drift has its own fix)."""
-    stated = stated_comments(result, want) if result.desired.dialect == "postgresql" else {}
+    stated = stated_comments(result, want) if dialects.get(result.desired.dialect).comment_statements else {}
     if not stated:
         return have
     columns = [dataclasses.replace(c, comment=None) if c.name in stated else c for c in have.columns]

@@ -78,19 +78,12 @@ async def _rows(ls: SchemalensServer, view: View, table: Table) -> int | None:
 
 
 def _estimate(ls: SchemalensServer, settings: object, table: Table) -> int | None:
-    """PostgreSQL's planner estimate (free); SQLite has none, so it counts."""
+    """The dialect's cheapest count (PostgreSQL estimates; SQLite counts)."""
     from schemalens import dialects
 
     try:
         with ls.databases.use(settings) as entry:  # type: ignore[arg-type]
             db = entry.open()
-            if db.dialect == "postgresql":
-                name = dialects.get(db.dialect).qualified(table.schema, table.name)
-                row = db.conn.execute("SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)",
-                                      (name,)).fetchone()
-                db.conn.rollback()
-                return max(int(row[0]), 0) if row and row[0] is not None else None
-            row = db.conn.execute(f"SELECT count(*) FROM {dialects.get(db.dialect).qualified(table.schema, table.name)}").fetchone()
-            return int(row[0])
+            return dialects.get(db.dialect).estimated_rows(db.conn, table.schema, table.name)
     except Exception:  # the estimate is a courtesy: the hover shows without it
         return None

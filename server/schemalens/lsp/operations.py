@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pathlib import Path
 
 from schemalens import dialects, workflows
-from schemalens.config import dialect_of_url
-from schemalens.connect import sqlite_path
 from schemalens.changes import Change, Statement
 from schemalens.lsp.analysis import Snapshot, read_texts
 from schemalens.lsp.database import Databases
@@ -50,7 +47,7 @@ def push(snapshot: Snapshot, databases: Databases, change_ids: list[str] | None,
 
 def preview(snapshot: Snapshot, databases: Databases) -> Outcome:
     settings = snapshot.settings
-    if _missing_sqlite(settings.database_url):  # no database yet: what push would create
+    if dialects.get(settings.dialect).missing_database(settings.database_url):  # what push would create
         texts = read_texts(snapshot.files, snapshot.overlays)
         source = workflows.parse(list(texts.items()), settings.dialect, dialects.get(settings.dialect).default_schema)
         if source.has_errors:
@@ -59,13 +56,6 @@ def preview(snapshot: Snapshot, databases: Databases) -> Outcome:
     with databases.use(settings), open_database(settings, create=False) as db:
         plan = workflows.make_plan(settings, db, NO_RENAMES, snapshot.overlays)
         return Outcome(plan.changes, plan.statements)
-
-
-def _missing_sqlite(url: str) -> bool:
-    if dialect_of_url(url) != "sqlite":
-        return False
-    path = sqlite_path(url)
-    return path != ":memory:" and not Path(path).exists()
 
 
 def sql_script(outcome: Outcome, header: str) -> str:

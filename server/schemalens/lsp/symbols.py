@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from schemalens.diff import describe_constraint
+from schemalens.changes import describe_constraint
 from schemalens.lsp.lookup import View, view_of
 from schemalens.lsp.positions import span_range
 from schemalens.lsp.server import SchemalensServer

@@ -9,7 +9,6 @@ touches only its own element's text and keeps the comments and layout of the res
 from __future__ import annotations
 
 import re
-import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from lsprotocol import types as lsp
 from pglast.enums import ConstrType
 from pygls import uris
 
+from schemalens import dialects
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText
 from schemalens.model import Span, Table
@@ -199,7 +199,7 @@ def inline_clause(fix: TableFix, where: tuple[int, int], column: tuple[int, int]
     clause; a PostgreSQL span runs to the column's end, so there the clause ends where
     the column's next clause starts."""
     start, end = where
-    if fix.dialect == "postgresql":
+    if dialects.get(fix.dialect).inline_spans_to_column_end:
         end = _clause_end(fix.text.text[column[0]:column[1]], start - column[0])
         if end is None:
             return None
@@ -242,25 +242,8 @@ def still_parses(fix: TableFix, pieces: list[Piece]) -> bool:
             parts += [body[pos:piece.start], piece.new]
             pos = piece.end
         parts.append(body[pos:end])
-        if not parses("".join(parts), fix.dialect):
+        if not dialects.get(fix.dialect).parses("".join(parts)):
             return False
-    return True
-
-
-def parses(sql: str, dialect: str) -> bool:
-    if dialect == "postgresql":
-        try:
-            pglast.parse_sql(sql)
-        except pglast.parser.ParseError:
-            return False
-        return True
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.execute(sql)
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
     return True
 
 
@@ -308,10 +291,10 @@ def _skip_quoted(text: str, m: re.Match[str], dialect: str) -> int:
         pattern = rf"(?:\\.|[^{quote}\\]|{quote}{quote})*{quote}" if backslash else rf"(?:[^{quote}]|{quote}{quote})*{quote}"
         found = re.compile(pattern, re.DOTALL).match(text, after)
         return found.end() if found else -1
-    if tok == "[" and dialect == "sqlite":
+    if tok == "[" and dialects.get(dialect).bracket_identifiers:
         end = text.find("]", after)
         return end + 1 if end >= 0 else -1
-    if tok.startswith("$") and dialect == "postgresql":
+    if tok.startswith("$") and dialects.get(dialect).dollar_quotes:
         end = text.find(tok, after)
         return end + len(tok) if end >= 0 else -1
     return after

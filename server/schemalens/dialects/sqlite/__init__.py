@@ -9,7 +9,7 @@ from schemalens.dialects.sqlite.names import qualified, quote_ident
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
-    from schemalens.model import Schema
+    from schemalens.model import Column, Schema, Table
     from schemalens.sources import SourceResult
 
 
@@ -43,3 +43,60 @@ class SQLite(Dialect):
         from schemalens.dialects.sqlite.render import render_sqlite
 
         return render_sqlite(changes, actual, desired)
+
+    # --- asked by workflows and the front ends -------------------------------------------
+    bracket_identifiers = True
+
+    def missing_database(self, url: str) -> str | None:
+        from pathlib import Path
+
+        from schemalens.connect import sqlite_path
+
+        path = sqlite_path(url)
+        return path if path != ":memory:" and not Path(path).exists() else None
+
+    def catalog_fingerprint(self, conn: Any, url: str) -> tuple[str, Any]:
+        """PRAGMA schema_version, and the file's inode (a file replaced by another)."""
+        import os
+
+        from schemalens.connect import sqlite_path
+
+        version = conn.execute("PRAGMA schema_version").fetchone()[0]
+        path = sqlite_path(url)
+        return self.default_schema, (version, os.stat(path).st_ino if path != ":memory:" else 0)
+
+    def estimated_rows(self, conn: Any, schema: str, table: str) -> int | None:
+        """SQLite keeps no estimate: it counts."""
+        return int(conn.execute(f"SELECT count(*) FROM {self.qualified(schema, table)}").fetchone()[0])
+
+    def parses(self, sql: str) -> bool:
+        import sqlite3
+
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.execute(sql)
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+        return True
+
+    def column_definition(self, column: Column, table: Table, actual: Schema) -> str:
+        from schemalens.dialects.sqlite.render import column_definition
+
+        return column_definition(column, table)
+
+    def constraint_definition(self, obj: Any, with_name: bool) -> str:
+        from schemalens.dialects.sqlite.render import constraint_definition
+
+        return constraint_definition(obj)
+
+    def carried_along(self, changes: list[Change], chosen: list[Change], actual: Schema,
+                      desired: Schema) -> list[Change]:
+        """SQLite rebuilds a table to its desired shape in one go: a chosen change that
+        rebuilds its table brings that table's other changes along."""
+        from schemalens.dialects.sqlite.render import owner, rebuilt_tables
+
+        tables = rebuilt_tables(chosen, actual, desired)
+        picked = {c.id for c in chosen}
+        return [c for c in changes if c.id in picked or owner(c) in tables]
