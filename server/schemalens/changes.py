@@ -119,6 +119,13 @@ def describe_constraint(obj: Any) -> str:
     return f"check ({obj.expression})"
 
 
+def data_loss_line(change: Change, rows: int | None) -> str:
+    """A change's data loss as the confirmation question lists it (terminal and editor),
+    with how many rows hold the data when that was counted."""
+    count = f" ({rows:,} row{'s' if rows != 1 else ''} hold data)" if rows is not None else ""
+    return f"{change.data_loss}{count}"
+
+
 def hazard_comments(change: Change) -> list[str]:
     """The SQL comments above a change's statements, in generated migrations and previews alike."""
     lines = []

@@ -68,6 +68,8 @@ def test_push_refuses_data_loss_without_confirmation_and_changes_nothing(pg_url:
     code, out, err = run("push", "--db", pg_url, "--schema", str(schema), input="n\n")
     assert code == 1, out + err
     assert "note" in err and "1 row" in err
+    # the line the editor's question shows too
+    assert "  - drops column public.keep.note and its values (1 row hold data)" in err
     assert pg_rows(pg_url, "SELECT id, note FROM keep ORDER BY id") == [(1, "precious"), (2, None)]
     code, out, err = run("push", "--db", pg_url, "--schema", str(schema), "--force")
     assert code == 0, out + err

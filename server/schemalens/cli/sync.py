@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from schemalens.changes import data_loss_line
 from schemalens.cli.migrations import migrations_gate
 from schemalens.cli.output import (
     DbOpt,
@@ -99,8 +100,7 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
     def confirm(losses: list[tuple[Any, int | None]]) -> bool:
         err.print("[bold red]These changes can lose data:[/bold red]", markup=True)
         for change, rows in losses:
-            count = f" ({rows:,} row(s) affected)" if rows is not None else ""
-            err.print(f"  - {change.data_loss}{count}")
+            err.print(f"  - {data_loss_line(change, rows)}", markup=False)
         if not interactive:
             err.print("not a terminal: rerun with --force to accept the data loss")
             return False

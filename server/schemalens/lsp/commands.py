@@ -22,7 +22,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens import history
-from schemalens.changes import Change, Statement
+from schemalens.changes import Change, Statement, data_loss_line
 from schemalens.config import ConfigError
 from schemalens.connect import ConnectError, mask_url
 from schemalens.lsp import operations
@@ -117,8 +117,7 @@ def _command(fn: Callable[[SchemalensServer, CommandArgs], Awaitable[Any]]) -> C
 def _loss_question(losses: list[tuple[Change, int | None]]) -> str:
     lines = []
     for change, rows in losses:
-        count = f" ({rows:,} row{'s' if rows != 1 else ''} hold data)" if rows is not None else ""
-        lines.append(f"- {change.data_loss}{count}")
+        lines.append(f"- {data_loss_line(change, rows)}")
     return "These changes lose data:\n" + "\n".join(lines) + "\nPush them?"
 
 
