@@ -98,7 +98,7 @@ def sql_between(before: Schema, after: Schema) -> str | None:
     return "\n\n".join(s.sql.strip().rstrip(";") + ";" for s in statements)
 
 
-def load_desired(settings: Settings, default_schema: str = "public",
+def load_desired(settings: Settings, default_schema: str,
                  overlays: dict[str, str] | None = None) -> Desired:
     """The schema files (or an editor's unsaved text of them, `overlays`), parsed and
     normalized, from the on-disk cache when unchanged. Parse errors stop every workflow:
