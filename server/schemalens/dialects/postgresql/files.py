@@ -58,7 +58,7 @@ from schemalens.model import (
 )
 from schemalens.dialects.postgresql.names import choose_name, quote_ident
 from schemalens.dialects.postgresql.types import INTERVAL_FIELDS
-from schemalens.sources import SourceResult, Unmanaged
+from schemalens.sources import SourceResult, Unmanaged, directives
 
 Json = dict[str, Any]
 
@@ -581,7 +581,6 @@ def _int_arg(node: Json | None) -> int | None:
 
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
-_RENAMED = re.compile(r'@renamed\s+from=("(?:[^"]|"")*"|[^\s*,;)]+)')
 
 _SKIPPED = {
     "TransactionStmt": "transaction control", "InsertStmt": "data (INSERT)",
@@ -2264,14 +2263,14 @@ def _statements(b: _Builder, tree: Json, base: int, start: int, end: int) -> Ite
 
 
 def _directives(text: str) -> list[tuple[int, str]]:
-    if "@renamed" not in text:
-        return []
+    """(place, old name) of the `@renamed` directives in comments; a bare name folds to
+    lower case as PostgreSQL folds an unquoted identifier."""
     out = []
-    for m in _RENAMED.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()]
-        if "--" in before or "/*" in before or text.rfind("/*", 0, m.start()) > text.rfind("*/", 0, m.start()):
-            out.append((m.start(), _unquote(m.group(1))))
+    for d in directives.find_all(text):
+        line_start = text.rfind("\n", 0, d.start) + 1
+        before = text[line_start:d.start]
+        if "--" in before or "/*" in before or text.rfind("/*", 0, d.start) > text.rfind("*/", 0, d.start):
+            out.append((d.start, d.old if d.quoted else d.old.lower()))
     return out
 
 
