@@ -315,7 +315,9 @@ def _array_suffix(type_name: Json) -> str:
 
 def _builtin_type_text(name: str, type_name: Json) -> str:
     if "typmods" not in type_name and name in _TYPE_SPELLING:
-        return _TYPE_SPELLING[name]
+        # bpchar without a length is bpchar (blank-padded, any length): only the grammar's
+        # `character` has a length, 1 when none is written (format_type prints the same)
+        return "bpchar" if name == "bpchar" else _TYPE_SPELLING[name]
     mods = [_deparse(m) for m in type_name.get("typmods", ())]
     if name == "interval":
         text = "interval"

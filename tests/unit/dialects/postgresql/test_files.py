@@ -80,6 +80,14 @@ def test_columns_types_defaults_and_not_null() -> None:
     assert cols["i"].type == "timestamp without time zone"
 
 
+def test_character_types_are_spelled_as_format_type_prints_them() -> None:
+    t = table(ok("""CREATE TABLE t (a bpchar, b bpchar(5), c char, d character, e "char",
+        f pg_catalog.bpchar, g bpchar[], h "bpchar", i char(3)[]);"""), "t")
+    assert [c.type for c in t.columns] == [
+        "bpchar", "character(5)", "character(1)", "character(1)", '"char"', "bpchar", "bpchar[]",
+        "bpchar", "character(3)[]"]
+
+
 def test_column_and_table_constraints() -> None:
     s = ok("""
         CREATE TABLE parent (id int PRIMARY KEY, a int, b int, UNIQUE (a, b));
@@ -579,6 +587,26 @@ CREATE TABLE plain (a int, b int);""")
     assert users.renamed_from == "old_users"
     assert [c.renamed_from for c in users.columns] == [None, "m"]
     assert table(s, "plain").renamed_from is None
+
+
+@pytest.mark.parametrize("directive", ["from = users", "from='users'", 'from = "users"', "from=USERS"])
+def test_rename_directive_spellings_of_the_one_grammar(directive: str) -> None:
+    s = ok(f"""CREATE TABLE people ( -- @renamed {directive}
+  id int,
+  full_name text -- @renamed {directive.replace("users", "name").replace("USERS", "NAME")}
+);
+CREATE INDEX people_idx ON people (id); -- @renamed {directive.replace("users", "old_idx").replace("USERS", "OLD_IDX")}""")
+    people = table(s, "people")
+    assert people.renamed_from == "users"
+    assert people.column("full_name").renamed_from == "name"
+    assert people.indexes[0].renamed_from == "old_idx"
+
+
+def test_a_quoted_old_name_keeps_its_case_a_bare_one_folds() -> None:
+    s = ok("""CREATE TABLE a ( -- @renamed from='Old A'
+  x int);
+CREATE TABLE b /* @renamed from=Old_B */ (x int);""")
+    assert (table(s, "a").renamed_from, table(s, "b").renamed_from) == ("Old A", "old_b")
 
 
 def test_rename_directives_on_indexes() -> None:
