@@ -16,11 +16,8 @@ from pglast.stream import RawStream
 
 from schemalens.model import Identity, Schema, Span, Table
 from schemalens.sources import SourceResult
-from schemalens.dialects.postgresql.files import (
-    _fast,
-    _to_ast,
-    parse_postgresql,
-)
+from schemalens.dialects.postgresql.files import parse_postgresql
+from schemalens.dialects.postgresql.files.deparse import _fast, _to_ast
 from tests.data import CORPUS as CORPUS_FOLDER
 
 ROOT = Path(__file__).resolve().parents[4]
