@@ -19,7 +19,7 @@ from schemalens.dialects.postgresql.files.reader import Builder
 from schemalens.sources import SourceResult
 from schemalens.dialects.postgresql.files import parse_postgresql
 
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parents[5]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_schema import generate_schema
 from tests.data import CORPUS as CORPUS_FOLDER
