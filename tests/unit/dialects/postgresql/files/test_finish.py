@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.unit.dialects.postgresql.files.helpers import parse
+import pytest
+
+from tests.unit.dialects.postgresql.files.helpers import ok, parse
 
 
 def test_reference_problems() -> None:
@@ -34,3 +36,13 @@ def test_unknown_type_is_a_warning_unless_an_extension_may_define_it() -> None:
     warnings = [(p.code, p.severity, p.span.start_col) for p in result.problems]
     assert warnings == [("unknown-type", "warning", 16), ("unknown-type", "warning", 26)]
     assert parse("CREATE EXTENSION citext; CREATE TABLE t (a citext);").problems == []
+
+
+@pytest.mark.parametrize("name", ["t_id_seq", "public.t_id_seq", '"public"."t_id_seq"', '"public".t_id_seq',
+                                  '"t_id_seq"'])
+def test_a_sequence_owned_by_the_column_drawing_from_it_is_that_columns_serial_sequence(name: str) -> None:
+    s = ok(f"""CREATE SEQUENCE t_id_seq;
+CREATE TABLE t (id integer NOT NULL DEFAULT nextval('{name}'::regclass));
+ALTER SEQUENCE t_id_seq OWNED BY t.id;""")
+    assert s.sequences == []
+    assert ok("CREATE SEQUENCE other_seq OWNED BY NONE;\nCREATE TABLE t (id int DEFAULT nextval('other_seq'));").sequences
