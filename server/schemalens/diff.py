@@ -19,8 +19,6 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change
-from schemalens.dialects.postgresql.expressions import nextval_sequence
-from schemalens.dialects.postgresql.names import choose_name
 from schemalens.model import (
     Check,
     Column,
@@ -57,259 +55,24 @@ _PHASES = (
     "drop_schema",
 )
 
-_TABLE_OPTIONS = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
-_TYPE = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<args>[^)]*)\))?(?P<rest>(?: with(?:out)? time zone)?)(?P<array>(?:\[\])*)$")
 _LEADING_IDENT = re.compile(r'^("(?:[^"]|"")*"|[^\W\d][\w$]*)(.*)$', re.S)
-_QUALIFIED_TYPE = re.compile(r'^(?:(?P<schema>"(?:[^"]|"")*"|[^\W\d][\w$]*)\.)?(?P<rest>(?P<name>"(?:[^"]|"")*"|[^\W\d][\w$]*).*)$', re.S)
-_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
-_TO_TEXT_SAFE = {
-    "smallint", "integer", "bigint", "numeric", "real", "double precision", "boolean",
-    "uuid", "date", "character varying", "text",
-}
-_VOLATILE = re.compile(r"\b(random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v[14]|nextval)\s*\(", re.I)
 
 
 def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {})) -> list[Change]:
     """Changes that turn `actual` into `desired`, in the order they must run."""
-    if desired.dialect == "sqlite":
-        actual = adopt_sqlite_spelling(actual, desired)
+    actual = dialects.get(desired.dialect).adopt_spelling(actual, desired)
     return _Differ(actual, desired, renames).run()
 
 
-def adopt_sqlite_spelling(actual: Schema, desired: Schema) -> Schema:
-    """SQLite resolves names without regard to ASCII case: `USERS` in the database is
-    `users` in the file. Give the database's names the file's spelling where they differ
-    only in case, so that case is never drift and statements use the file's spelling."""
-    def fold(name: str) -> str:
-        return name.encode().lower().decode()
-
-    def spelling(names: Iterable[str]) -> dict[str, str]:
-        return {fold(n): n for n in names}
-
-    tables = spelling(t.name for t in desired.tables)
-    columns = {fold(t.name): spelling(c.name for c in t.columns) for t in desired.tables}
-    names = spelling([i.name for t in desired.tables for i in t.indexes if i.name]
-                     + [c.name for t in desired.tables for c in (t.uniques + t.checks + t.foreign_keys) if c.name])
-
-    def rename(table: Table) -> Table:
-        own = columns.get(fold(table.name), {})
-
-        def cols(items: list[str], mapping: dict[str, str] = own) -> list[str]:
-            return [mapping.get(fold(c), c) for c in items]
-
-        def named(obj: Any) -> Any:
-            return dataclasses.replace(obj, name=names.get(fold(obj.name), obj.name) if obj.name else None)
-
-        pk = table.primary_key
-        return dataclasses.replace(
-            table, name=tables.get(fold(table.name), table.name),
-            columns=[dataclasses.replace(c, name=own.get(fold(c.name), c.name)) for c in table.columns],
-            primary_key=dataclasses.replace(pk, columns=cols(pk.columns)) if pk else None,
-            uniques=[dataclasses.replace(named(u), columns=cols(u.columns)) for u in table.uniques],
-            checks=[named(c) for c in table.checks],
-            foreign_keys=[dataclasses.replace(
-                named(f), columns=cols(f.columns), ref_table=tables.get(fold(f.ref_table), f.ref_table),
-                ref_columns=cols(f.ref_columns, columns.get(fold(f.ref_table), {}))) for f in table.foreign_keys],
-            indexes=[dataclasses.replace(named(i), columns=cols(i.columns), include=cols(i.include))
-                     for i in table.indexes])
-
-    return dataclasses.replace(actual, tables=[rename(t) for t in actual.tables])
-
-
 # --- helpers over the model -------------------------------------------------------------
-
-
-def _unquoted_pair(match: re.Match[str]) -> tuple[str, str]:
-    def unquote(name: str) -> str:
-        return name[1:-1].replace('""', '"') if name.startswith('"') else name
-    return unquote(match.group("schema") or "public"), unquote(match.group("name"))
 
 
 def qualified(schema: str, name: str) -> str:
     return f"{schema}.{name}"
 
 
-def is_own_serial(column: Column, schema: Schema, table_schema: str) -> bool:
-    """True when the column's default draws from its own serial sequence (see model docs):
-    a nextval() on a sequence that the schema does not list as free-standing."""
-    seq = nextval_sequence(column.default)
-    if seq is None:
-        return False
-    seq_schema = seq[0] or table_schema
-    return all(s.key != (seq_schema, seq[1]) for s in schema.sequences)
-
-
-def parse_type(type_: str) -> tuple[str, list[str], str, int]:
-    """(base, typmod args, time zone suffix, array depth) of a canonical type spelling."""
-    m = _TYPE.match(type_.strip())
-    if not m:
-        return type_, [], "", 0
-    args = [a.strip() for a in m.group("args").split(",")] if m.group("args") else []
-    return m.group("base").strip(), args, m.group("rest").strip(), m.group("array").count("[]")
-
-
-def _int_arg(args: list[str], i: int) -> int | None:
-    try:
-        return int(args[i])
-    except (IndexError, ValueError):
-        return None
-
-
-def type_change_is_safe(old: str, new: str) -> bool:
-    """True for widenings every value survives (varchar(50) -> varchar(100), int -> bigint)."""
-    if old == new:
-        return True
-    ob, oa, oz, od = parse_type(old)
-    nb, na, nz, nd = parse_type(new)
-    if od != nd:
-        return False
-    if nb in ("text",) and not na and ob in _TO_TEXT_SAFE:
-        return True
-    if ob in _INT_RANK and nb in _INT_RANK:
-        return _INT_RANK[nb] >= _INT_RANK[ob]
-    if ob in _INT_RANK and nb == "numeric":
-        digits = {"smallint": 5, "integer": 10, "bigint": 19}[ob]
-        return not na or (_int_arg(na, 0) or 0) - (_int_arg(na, 1) or 0) >= digits
-    if ob == "numeric" and nb == "numeric":
-        if not na:
-            return True
-        if not oa:
-            return False
-        op, os_, np_, ns = _int_arg(oa, 0) or 0, _int_arg(oa, 1) or 0, _int_arg(na, 0) or 0, _int_arg(na, 1) or 0
-        return ns >= os_ and np_ - ns >= op - os_
-    if ob == nb and ob in ("character varying", "bit varying", "character", "bit"):
-        if not na:
-            return ob in ("character varying", "bit varying")
-        return bool(oa) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0)
-    if ob == "text" and nb == "character varying" and not na:
-        return True
-    if ob == "real" and nb == "double precision":
-        return True
-    if ob == nb and oz == nz and ob in ("timestamp", "time"):
-        return not na or bool(oa) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0)
-    return False
-
-
-def type_change_rewrites(old: str, new: str) -> bool:
-    """False for the changes PostgreSQL does without rewriting the table (binary-coercible
-    widenings); True for everything else."""
-    ob, oa, oz, od = parse_type(old)
-    nb, na, nz, nd = parse_type(new)
-    if od != nd:
-        return True
-    if ob == nb and ob in ("character varying", "bit varying") and type_change_is_safe(old, new):
-        return False
-    if ob in ("character varying", "text") and nb in ("character varying", "text") and not na:
-        return False
-    if ob == "numeric" and nb == "numeric":
-        return not (not na or oa and _int_arg(na, 1) == _int_arg(oa, 1) and (_int_arg(na, 0) or 0) >= (_int_arg(oa, 0) or 0))
-    if ob == nb and oz == nz and ob in ("timestamp", "time"):
-        return not type_change_is_safe(old, new)
-    return True
-
-
-def sqlite_affinity(type_: str) -> str:
-    """SQLite's column affinity rules (section 3.1 of its datatype documentation)."""
-    t = type_.upper()
-    if "INT" in t:
-        return "INTEGER"
-    if any(k in t for k in ("CHAR", "CLOB", "TEXT")):
-        return "TEXT"
-    if "BLOB" in t or not t.strip():
-        return "BLOB"
-    if any(k in t for k in ("REAL", "FLOA", "DOUB")):
-        return "REAL"
-    return "NUMERIC"
-
-
-def constraint_kind(obj: Any) -> str:
-    return {PrimaryKey: "primary key", Unique: "unique", ForeignKey: "foreign key", Check: "check"}[type(obj)]
-
-
 def _same_shape(a: Any, b: Any) -> bool:
     return dataclasses.replace(a, name=None) == dataclasses.replace(b, name=None)
-
-
-def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
-    """The name PostgreSQL would choose for a constraint or index the file did not name
-    (ChooseConstraintName / ChooseIndexName): used for change ids and where a statement
-    must name it (VALIDATE CONSTRAINT), so a pushed database matches one built directly."""
-    if isinstance(obj, PrimaryKey):
-        name2, label = None, "pkey"
-    elif isinstance(obj, Unique):
-        name2, label = "_".join(obj.columns), "key"
-    elif isinstance(obj, ForeignKey):
-        name2, label = "_".join(obj.columns), "fkey"
-    elif isinstance(obj, Check):
-        used = _expression_columns(obj.expression, table)
-        name2, label = (used[0] if len(used) == 1 else None), "check"
-    else:
-        name2, label = "_".join(_index_column_name(c) for c in obj.columns), "idx"
-    name = choose_name(table.name, name2, label, taken.__contains__)
-    taken.add(name)
-    return name
-
-
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_WORD = re.compile(r'"((?:[^"]|"")*)"|([A-Za-z_\x80-\uffff][\w$]*)(\s*\()?')
-
-
-def _expression_columns(expression: str, table: Table) -> list[str]:
-    """Columns of the table an expression refers to, in order of first use."""
-    found: list[str] = []
-    for m in _WORD.finditer(_STRING.sub("''", expression)):
-        if m.group(3):
-            continue  # a function name
-        name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
-        if table.column(name) is not None and name not in found:
-            found.append(name)
-    return found
-
-
-_SQLITE_TOKEN = re.compile(r"""'(?:[^']|'')*'|"((?:[^"]|"")*)"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_\x80-\uffff][\w$]*)(\s*\()?""")
-
-
-def rename_columns(expression: str, renamed: dict[str, str], dialect: str) -> str:
-    """The expression as the database holds it after RENAME COLUMN: the database carries
-    renames into checks and index predicates, so the old text must not look changed."""
-    if dialect == "postgresql":
-        return _rename_columns_pg(expression, renamed)
-
-    def token(m: re.Match[str]) -> str:
-        name = next((g for g in m.groups()[:4] if g is not None), None)
-        if name is None or m.group(5):
-            return m.group(0)  # a string literal or a function name
-        name = name.replace('""', '"') if m.group(1) is not None else name
-        target = next((new for old, new in renamed.items() if old.lower() == name.lower()), None)
-        return dialects.get(dialect).quote_ident(target) if target is not None else m.group(0)
-
-    return _SQLITE_TOKEN.sub(token, expression)
-
-
-def _rename_columns_pg(expression: str, renamed: dict[str, str]) -> str:
-    from pglast import ast, parse_sql
-    from pglast.stream import RawStream
-    from pglast.visitors import Visitor
-
-    class Rename(Visitor):
-        def visit_ColumnRef(self, ancestors: Any, node: ast.ColumnRef) -> Any:
-            fields = node.fields
-            last = fields[-1] if fields else None
-            if isinstance(last, ast.String) and last.sval in renamed:
-                return ast.ColumnRef(fields=(*fields[:-1], ast.String(renamed[last.sval])))
-            return None
-
-    try:
-        tree = parse_sql(f"SELECT {expression}")
-        Rename()(tree)
-        return RawStream()(tree[0].stmt.targetList[0].val)
-    except Exception:  # noqa: BLE001 - not parsable: compared as it is
-        return expression
-
-
-def _index_column_name(element: str) -> str:
-    word = re.match(r'^"?([A-Za-z_][A-Za-z0-9_$]*)', element)
-    return word.group(1) if word else "expr"
 
 
 def _columns_text(columns: Iterable[str]) -> str:
@@ -356,7 +119,7 @@ class _Differ:
         self.actual = actual
         self.desired = desired
         self.renames = renames
-        self.pg = desired.dialect == "postgresql"
+        self.dialect = dialects.get(desired.dialect)
         self.phases: dict[str, list[Change]] = {p: [] for p in _PHASES}
         # desired table key -> actual table (same name, or the source of a rename)
         self.matched: dict[tuple[str, str], Table] = {}
@@ -419,7 +182,7 @@ class _Differ:
 
     def context(self) -> Any:
         """What comparing a table pair reads beyond the pair."""
-        return (self.pg, frozenset(s.key for s in self.actual.sequences),
+        return (self.dialect.name, frozenset(s.key for s in self.actual.sequences),
                 frozenset(s.key for s in self.desired.sequences),
                 frozenset((e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)))
 
@@ -443,7 +206,7 @@ class _Differ:
         have = {n.name: n for n in self.actual.namespaces}
         for ns in self.desired.namespaces:
             old = have.get(ns.name)
-            if old is None and ns.name != "public":
+            if old is None and ns.name != self.dialect.default_schema:
                 self.emit("create_schema", Change("create_schema", ns.name, None, ns.name, after=ns,
                                                   description=f"create schema {ns.name}"))
             if (old.comment if old else None) != ns.comment:
@@ -453,7 +216,7 @@ class _Differ:
             return  # the file does not manage namespaces: leave the database's alone
         want = {ns.name for ns in self.desired.namespaces}
         for ns in self.actual.namespaces:
-            if ns.name in want or ns.name == "public":
+            if ns.name in want or ns.name == self.dialect.default_schema:
                 continue
             tables = [t.name for t in self.actual.tables if t.schema == ns.name]
             loss = (f"drops schema {ns.name} with its tables {', '.join(tables)} and all their rows"
@@ -585,7 +348,7 @@ class _Differ:
             for fk in table.foreign_keys:
                 target = (fk.ref_schema, fk.ref_table)
                 late = target not in new_keys and target in self.matched and not self.target_key_exists(fk)
-                if self.pg and (id(fk) in cyclic or late):
+                if self.dialect.ddl_checks_foreign_keys and (id(fk) in cyclic or late):
                     self.add_constraint(table, fk, taken, new_table=True)
             for index in table.indexes:
                 self.create_index(table, index, taken, new_table=True)
@@ -643,7 +406,7 @@ class _Differ:
         """PostgreSQL refuses to drop a key that a foreign key uses: such a foreign key is
         dropped before and added again after the key changes."""
         keys = self.dropped_keys()
-        if not self.pg or not keys:
+        if not self.dialect.ddl_checks_foreign_keys or not keys:
             return
         for new in self.desired.tables:
             for old_fk, new_fk in self.kept_fks.get(new.key, []):
@@ -653,8 +416,7 @@ class _Differ:
                 label = qualified(new.schema, new.name)
                 self.emit("add_fk", Change(
                     "add_constraint", new.schema, new.name, old_fk.name or "", after=new_fk,
-                    lock=(f"added NOT VALID, then validated: existing rows of {label} are scanned "
-                          "under a SHARE UPDATE EXCLUSIVE lock (writes continue)"),
+                    lock=self.dialect.add_constraint_lock(new, new_fk),
                     description=f"add {describe_constraint(new_fk)} on {label} again (its key is replaced)"))
 
     def depends_on_dropped_key(self, fk: ForeignKey, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
@@ -665,12 +427,12 @@ class _Differ:
 
     def drop_tables(self) -> None:
         order, cyclic = self.creation_order(self.dropped)
-        keys = self.dropped_keys() if self.pg else set()
+        keys = self.dropped_keys() if self.dialect.ddl_checks_foreign_keys else set()
         for table in reversed(order):
             for fk in table.foreign_keys:
                 if self.depends_on_dropped_key(fk, keys):
                     self.drop_constraint(table, fk)
-                elif self.pg and id(fk) in cyclic:
+                elif self.dialect.ddl_checks_foreign_keys and id(fk) in cyclic:
                     self.emit("drop_table_fk", Change(
                         "drop_constraint", table.schema, table.name, fk.name or "", before=fk,
                         description=f"drop {describe_constraint(fk)} on {qualified(table.schema, table.name)}"))
@@ -717,10 +479,10 @@ class _Differ:
             name = ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
             if name not in own:
                 return text
-            return dialects.get(self.desired.dialect).quote_ident(own[name]) + m.group(2)
+            return self.dialect.quote_ident(own[name]) + m.group(2)
 
         def expression(text: str | None) -> str | None:
-            return rename_columns(text, own, self.desired.dialect) if text and own else text
+            return self.dialect.rename_columns(text, own) if text and own else text
 
         pk = old.primary_key
         return dataclasses.replace(
@@ -761,7 +523,7 @@ class _Differ:
         if old.comment != new.comment:
             self.emit("comment", Change("set_comment", new.schema, new.name, "", before=old, after=new,
                                         description=f"set comment on table {label}"))
-        options = [(name, getattr(new, attr)) for name, attr in _TABLE_OPTIONS
+        options = [(name, getattr(new, attr)) for name, attr in self.dialect.table_options
                    if getattr(old, attr) != getattr(new, attr)]
         if options:
             what = ", ".join(f"{'set' if on else 'drop'} {name}" for name, on in options)
@@ -798,7 +560,7 @@ class _Differ:
             if before is None:
                 added.append(self.emit("add_column", Change(
                     "add_column", new.schema, new.name, column.name, after=column,
-                    lock=self.add_column_lock(new, column),
+                    lock=self.dialect.add_column_lock(new, column),
                     description=f"add column {label}.{column.name} {column.type}")))
                 if column.comment is not None:
                     self.emit("comment", Change("set_comment", new.schema, new.name, column.name, after=column,
@@ -817,59 +579,22 @@ class _Differ:
                 partner.rename_candidate = column.name
                 drop.rename_candidate = partner.name
 
-    def add_column_lock(self, table: Table, column: Column) -> str | None:
-        if not self.pg:
-            return None
-        rewrites = (column.identity is not None or (column.generated and column.generated_stored)
-                    or (column.default is not None and _VOLATILE.search(column.default)))
-        if rewrites:
-            return (f"rewrites table {qualified(table.schema, table.name)} under an ACCESS EXCLUSIVE lock "
-                    "(blocks reads and writes) to fill the new column")
-        return None
-
-    def same_default(self, table: Table, old: Column, new: Column) -> bool:
-        if old.default == new.default:
-            return True
-        return (is_own_serial(old, self.actual, table.schema) and is_own_serial(new, self.desired, table.schema))
-
-    def same_unmanaged_type(self, old: str, new: str) -> bool:
-        """A type schemalens does not manage (an extension's: citext, vector, geometry) is
-        the same type whatever schema the file or the database qualifies it with: hosted
-        PostgreSQL keeps extensions in their own schema (Supabase: `extensions`) and files
-        name them through the search_path."""
-        a, b = _QUALIFIED_TYPE.match(old), _QUALIFIED_TYPE.match(new)
-        if not (a and b) or a.group("rest") != b.group("rest") or a.group("schema") == b.group("schema"):
-            return False
-        managed = {(e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)}
-        return not ({_unquoted_pair(a), _unquoted_pair(b)} & managed)
+    def enums_managed(self) -> set[tuple[str, str]]:
+        return {(e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)}
 
     def column(self, table: Table, old: Column, new: Column) -> None:
         label = f"{qualified(table.schema, table.name)}.{new.name}"
         parts: list[str] = []
         losses: list[str] = []
-        locks: list[str] = []
-        tlabel = qualified(table.schema, table.name)
-        type_differs = old.type != new.type and not self.same_unmanaged_type(old.type, new.type)
+        type_differs = not self.dialect.same_type(old.type, new.type, self.enums_managed())
         if type_differs or old.collation != new.collation:
             parts.append(f"type {old.type} -> {new.type}" if type_differs else f"collation -> {new.collation}")
-            if type_differs:
-                if self.pg and not type_change_is_safe(old.type, new.type):
-                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
-                                  "values that do not fit fail the change or are cut")
-                if not self.pg and sqlite_affinity(old.type) != sqlite_affinity(new.type) \
-                        and sqlite_affinity(new.type) not in ("TEXT", "BLOB"):
-                    losses.append(f"changes type of {label} from {old.type} to {new.type}: "
-                                  f"values are converted to {sqlite_affinity(new.type)} affinity where they can be")
-            if self.pg and type_differs and type_change_rewrites(old.type, new.type):
-                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
-            elif self.pg and old.collation != new.collation:
-                locks.append(f"rebuilds indexes on {label} under an ACCESS EXCLUSIVE lock")
+            loss = self.dialect.type_change_loss(old.type, new.type) if type_differs else None
+            if loss is not None:
+                losses.append(f"changes type of {label} from {old.type} to {new.type}: {loss}")
         if old.nullable != new.nullable:
             parts.append("drop not null" if new.nullable else "set not null")
-            if not new.nullable and self.pg:
-                locks.append(f"scans table {tlabel} for NULLs under an ACCESS EXCLUSIVE lock; "
-                             "fails if any row holds NULL")
-        if not self.same_default(table, old, new):
+        if not self.dialect.same_default(old, self.actual, new, self.desired, table.schema):
             parts.append(f"default {new.default}" if new.default is not None else "drop default")
         if old.identity != new.identity:
             parts.append("identity" if new.identity is not None else "drop identity")
@@ -877,9 +602,8 @@ class _Differ:
             parts.append(f"generated as ({new.generated})" if new.generated else "drop expression")
             if new.generated and not old.generated:
                 losses.append(f"replaces the values of {label} with the generated expression")
-            if self.pg and new.generated:
-                locks.append(f"rewrites table {tlabel} under an ACCESS EXCLUSIVE lock (blocks reads and writes)")
         if parts:
+            locks = self.dialect.alter_column_locks(table, old, new, type_differs)
             self.emit("alter_column", Change(
                 "alter_column", table.schema, table.name, new.name, before=old, after=new,
                 data_loss="; ".join(losses) or None, lock="; ".join(locks) or None,
@@ -910,25 +634,16 @@ class _Differ:
 
     def add_constraint(self, table: Table, obj: Any, taken: set[str], new_table: bool) -> None:
         label = qualified(table.schema, table.name)
-        name = obj.name or default_constraint_name(table, obj, taken)
+        name = obj.name or self.dialect.default_constraint_name(table, obj, taken)
         phase = {PrimaryKey: "add_key", Unique: "add_key", Check: "add_check", ForeignKey: "add_fk"}[type(obj)]
-        lock = None
-        if self.pg and not new_table:
-            if isinstance(obj, (ForeignKey, Check)):
-                lock = (f"added NOT VALID, then validated: existing rows of {label} are scanned "
-                        "under a SHARE UPDATE EXCLUSIVE lock (writes continue)")
-            else:
-                lock = (f"builds a unique index on {label} under an ACCESS EXCLUSIVE lock "
-                        "(blocks reads and writes); fails on duplicate rows")
+        lock = None if new_table else self.dialect.add_constraint_lock(table, obj)
         self.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, lock=lock,
                                 description=f"add {describe_constraint(obj)} on {label}"))
 
     def create_index(self, table: Table, index: Index, taken: set[str], new_table: bool) -> None:
         label = qualified(table.schema, table.name)
-        name = index.name or default_constraint_name(table, index, taken)
-        lock = None
-        if self.pg and not new_table:
-            lock = f"blocks writes to {label} (SHARE lock) while the index builds"
+        name = index.name or self.dialect.default_constraint_name(table, index, taken)
+        lock = None if new_table else self.dialect.create_index_lock(table, index)
         what = "unique index" if index.unique else "index"
         named = f" {index.name}" if index.name else ""
         self.emit("create_index", Change(

@@ -108,3 +108,7 @@ def test_literals_and_quoted_names_are_kept_exactly() -> None:
 def test_a_text_the_tokenizer_cannot_follow_is_kept() -> None:
     assert canonical_expression(" 'unterminated ", COLUMNS) == "'unterminated"
     assert canonical_expression("price ? 1 # 2", COLUMNS) == "price ? 1 # 2"
+
+
+def test_a_time_keyword_keeps_its_spelling() -> None:
+    assert canonical_expression("CURRENT_TIMESTAMP", {}) == "CURRENT_TIMESTAMP"
