@@ -29,6 +29,7 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TYPE "Mood" AS ENUM ('A', 'B');
 CREATE SCHEMA app;
 CREATE TYPE app.kind AS ENUM ('x', 'y');
+CREATE TYPE app."int" AS ENUM ('x');
 CREATE SEQUENCE counter;
 """
 
@@ -45,6 +46,9 @@ TYPES = [
     "bit", "bit(8)", "varbit", "bit varying(16)", "inet", "cidr", "macaddr", "money", "tsvector", "xml",
     "point", '"char"', "name", "oid", "int4range", "tstzrange", "mood", "public.mood", '"Mood"', "mood[]",
     "citext", "public.citext", "app.kind", "pg_catalog.int4", "pg_catalog.varchar(3)", "dec(5,1)",
+    # format_type quotes as quote_identifier does (a COL_NAME keyword: "int"), and a
+    # "bit" of any length; pglast's own quoting leaves both bare
+    'app."int"', '"bit"',
 ]
 
 # (column type, default as the user writes it)
