@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from schemalens.dialects.base import Dialect
@@ -17,11 +19,26 @@ _REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
 
 
 class PostgreSQL(Dialect):
-    """Its modules (and pglast) are imported inside the methods: a SQLite project never loads them."""
+    """Its modules (and pglast) are imported when a method first needs them: a SQLite
+    project never loads them."""
 
     name = "postgresql"
     default_schema = "public"
     ddl_checks_foreign_keys = True
+
+    # normalize asks for a canonical form per column and expression: the modules are bound
+    # once, on first use, not imported on every call.
+    @cached_property
+    def _types(self) -> ModuleType:
+        from schemalens.dialects.postgresql import types
+
+        return types
+
+    @cached_property
+    def _expressions(self) -> ModuleType:
+        from schemalens.dialects.postgresql import expressions
+
+        return expressions
 
     def quote_ident(self, name: str) -> str:
         from schemalens.dialects.postgresql.names import quote_ident
@@ -49,69 +66,51 @@ class PostgreSQL(Dialect):
         return render_postgresql(changes, actual, desired)
 
     def type_context(self, schema: Schema) -> Homes:
-        from schemalens.dialects.postgresql.types import enum_homes
-
-        return enum_homes(schema.enums)
+        return self._types.enum_homes(schema.enums)
 
     def canonical_type(self, text: str, context: Homes) -> str:
-        from schemalens.dialects.postgresql.types import schema_type
-
-        return schema_type(text, context)
+        return self._types.schema_type(text, context)
 
     def table_context(self, table: Table, types: Homes) -> Context:
-        from schemalens.dialects.postgresql.expressions import Context
-        from schemalens.dialects.postgresql.types import schema_type
-
-        return Context(schema=table.schema, columns=tuple((c.name, schema_type(c.type, types)) for c in table.columns))
+        columns = tuple((c.name, self._types.schema_type(c.type, types)) for c in table.columns)
+        return self._expressions.Context(schema=table.schema, columns=columns)
 
     def canonical_default(self, text: str, table: Context, column_type: str) -> str | None:
-        from schemalens.dialects.postgresql.expressions import Context, canonical_expression
-
-        return canonical_expression(text, Context(schema=table.schema, column_type=column_type))
+        """A default depends on its column's type (it is coerced to it), not on the other columns."""
+        expressions = self._expressions
+        return expressions.canonical_expression(text, expressions.Context(schema=table.schema, column_type=column_type))
 
     def canonical_generated(self, text: str, table: Context) -> str | None:
-        from schemalens.dialects.postgresql.expressions import Context, canonical_expression
-
-        return canonical_expression(text, Context(schema=table.schema))
+        expressions = self._expressions
+        return expressions.canonical_expression(text, expressions.Context(schema=table.schema))
 
     def canonical_expression(self, text: str, table: Context) -> str | None:
-        from schemalens.dialects.postgresql.expressions import canonical_expression
-
-        return canonical_expression(text, table)
+        return self._expressions.canonical_expression(text, table)
 
     def canonical_index_element(self, text: str, method: str, table: Context) -> str:
-        from schemalens.dialects.postgresql.expressions import canonical_index_element
-
-        return canonical_index_element(text, method)
+        return self._expressions.canonical_index_element(text, method)
 
     def canonical_collation(self, text: str) -> str:
-        from schemalens.dialects.postgresql.expressions import canonical_collation
-
-        return canonical_collation(text)
+        return self._expressions.canonical_collation(text)
 
     def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:
         return actual  # names are compared exactly: quoting decides their case
 
     def same_type(self, old: str, new: str, enums: set[tuple[str, str]]) -> bool:
-        from schemalens.dialects.postgresql.types import same_unmanaged_type
-
-        return old == new or same_unmanaged_type(old, new, enums)
+        return old == new or self._types.same_unmanaged_type(old, new, enums)
 
     def same_default(self, old: Column, actual: Schema, new: Column, desired: Schema, table_schema: str) -> bool:
-        from schemalens.dialects.postgresql.expressions import is_own_serial
-
+        own_serial = self._expressions.is_own_serial
         return old.default == new.default or (
-            is_own_serial(old, actual, table_schema) and is_own_serial(new, desired, table_schema))
+            own_serial(old, actual, table_schema) and own_serial(new, desired, table_schema))
 
     def type_change_loss(self, old: str, new: str) -> str | None:
-        from schemalens.dialects.postgresql.types import type_change_is_safe
-
-        return None if type_change_is_safe(old, new) else "values that do not fit fail the change or are cut"
+        if self._types.type_change_is_safe(old, new):
+            return None
+        return "values that do not fit fail the change or are cut"
 
     def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
-        from schemalens.dialects.postgresql.expressions import rename_columns
-
-        return rename_columns(expression, renamed)
+        return self._expressions.rename_columns(expression, renamed)
 
     def default_constraint_name(self, table: Table, obj: Any, taken: set[str]) -> str:
         from schemalens.dialects.postgresql.names import default_constraint_name
@@ -119,19 +118,15 @@ class PostgreSQL(Dialect):
         return default_constraint_name(table, obj, taken)
 
     def add_column_lock(self, table: Table, column: Column) -> str | None:
-        from schemalens.dialects.postgresql.expressions import is_volatile
-
         if (column.identity is not None or (column.generated and column.generated_stored)
-                or (column.default is not None and is_volatile(column.default))):
+                or (column.default is not None and self._expressions.is_volatile(column.default))):
             return f"rewrites table {table.schema}.{table.name} {_REWRITE} to fill the new column"
         return None
 
     def alter_column_locks(self, table: Table, old: Column, new: Column, type_changed: bool) -> list[str]:
-        from schemalens.dialects.postgresql.types import type_change_rewrites
-
         label = f"{table.schema}.{table.name}"
         locks: list[str] = []
-        if type_changed and type_change_rewrites(old.type, new.type):
+        if type_changed and self._types.type_change_rewrites(old.type, new.type):
             locks.append(f"rewrites table {label} {_REWRITE}")
         elif old.collation != new.collation:
             locks.append(f"rebuilds indexes on {label}.{new.name} under an ACCESS EXCLUSIVE lock")
