@@ -55,7 +55,9 @@ _TYPE_ALIASES = {
 
 # How format_type() prints a builtin type's name where that is not the name itself. Of
 # the builtin names only these need quotes in PostgreSQL 15 (`any` is reserved; `"char"`
-# is not char(1)); a `"bit"` without length is handled with bit's typmods below.
+# is not char(1)); a `"bit"` without length is handled with bit's typmods below. Not
+# names.quote_ident: pglast's keyword lists are a newer grammar's, where `json` is a
+# keyword (format_type of 15 prints json), and pglast's own quoting leaves `"bit"` bare.
 _FORMAT_NAMES = {
     "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
     "float4": "real", "float8": "double precision", "char": '"char"', "any": '"any"',

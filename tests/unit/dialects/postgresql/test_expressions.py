@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from schemalens.dialects.postgresql.expressions import canonical_expression, canonical_index_element
+from schemalens.dialects.postgresql.expressions import (
+    canonical_expression, canonical_index_element, nextval_sequence, rename_columns,
+)
 
 
 @pytest.mark.parametrize("group", [
@@ -101,3 +103,25 @@ def test_interval_constants_as_postgresql_prints_them(written: str, stored: str)
 
 def test_interval_constants_that_differ() -> None:
     assert canonical_expression("'1 day'::interval") != canonical_expression("'24 hours'::interval")
+
+
+def test_nextval_reads_the_sequence_name_as_regclass_input_does() -> None:
+    assert nextval_sequence("nextval('public.\"T_seq\"'::regclass)") == ("public", "T_seq")
+    assert nextval_sequence(" nextval('App.T_Seq') ") == ("app", "t_seq")
+    assert nextval_sequence("nextval('it''s')") == (None, "it's")
+    assert nextval_sequence("now()") is None and nextval_sequence(None) is None
+
+
+@pytest.mark.parametrize("group", [
+    ["nextval('My Seq')", "pg_catalog.nextval('my seq'::regclass)", "nextval('public.\"my seq\"')"],
+    ["nextval('a.b.c')", "pg_catalog.nextval('a.b.c')"],
+    ["nextval('it''s')", "pg_catalog.nextval('public.\"it''s\"')"],
+])
+def test_the_nextval_fast_path_agrees_with_the_parse(group: list[str]) -> None:
+    results = {text: canonical_expression(text) for text in group}
+    assert len(set(results.values())) == 1, results
+
+
+def test_a_column_rename_is_carried_into_the_expression() -> None:
+    assert rename_columns("a > 0 AND t.a < b AND 'a' <> c", {"a": "Z"}) == "\"Z\" > 0 AND t.\"Z\" < b AND 'a' <> c"
+    assert rename_columns("not sql (", {"a": "z"}) == "not sql ("
