@@ -99,6 +99,18 @@ def test_pg_column_changes_keep_rows(pg_url: str) -> None:
         (1, "ann", 30, 12, pytest.approx(1.5)), (2, "bob", 40, 7, pytest.approx(1.5))]
 
 
+def test_pg_names_ending_in_a_newline_round_trip(pg_url: str) -> None:
+    """Bug 3: a name ending in a newline was written bare (`$` matches before a final
+    newline), so PostgreSQL made `note`, and every later check reported drift."""
+    text = 'CREATE TABLE "note\n" (id int, "body\n" text);\n'
+    desired = dialects.get("postgresql").read_files([("schema.sql", text)], "public").schema
+    assert [(t.name, [c.name for c in t.columns]) for t in desired.tables] == [("note\n", ["id", "body\n"])]
+    pg_push(pg_url, desired)
+    assert pg_sql(pg_url, "SELECT attname FROM pg_attribute WHERE attrelid = '\"note\n\"'::regclass AND attnum > 0"
+                  " ORDER BY attnum") == [("id",), ("body\n",)]
+    assert pg_push(pg_url, desired) == []
+
+
 def test_pg_foreign_key_cycle_created_and_dropped(pg_url: str) -> None:
     a_tab = Table("public", "a", [col("id", "integer", False), col("b_id", "integer")],
                   primary_key=PrimaryKey(None, ["id"]),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schemalens import diff as diff_module
+from schemalens.diff import reuse as diff_module
 from schemalens.diff import Renames, diff
 from schemalens.model import Schema
 from schemalens.normalize import normalize_schema

@@ -13,7 +13,7 @@ import re
 from lsprotocol import types as lsp
 
 from schemalens.changes import Change
-from schemalens.diff import default_constraint_name
+from schemalens.dialects.postgresql.names import default_constraint_name
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import text_of
 from schemalens.lsp.table_elements import (
