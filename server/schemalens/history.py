@@ -21,10 +21,10 @@ from typing import TypeVar
 
 from schemalens.apply import ApplyError, apply
 from schemalens import dialects
-from schemalens.changes import Change, RenderError, Statement, hazard_comments
+from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.connect import Database, mask_text, mask_url, sqlite_path
-from schemalens.diff import Renames, diff
+from schemalens.diff import diff
 from schemalens.migrations import (
     FOREIGN_KEYS_OFF,
     IRREVERSIBLE,

@@ -22,9 +22,10 @@ import pglast
 import psycopg
 
 from schemalens import workflows
+from schemalens.changes import Renames
 from schemalens.config import load_settings
 from schemalens.connect import connect
-from schemalens.diff import Renames, diff
+from schemalens.diff import diff
 from schemalens.model import Schema
 from tests.data import CORPUS
 

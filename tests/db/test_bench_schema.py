@@ -10,8 +10,8 @@ from pathlib import Path
 
 import psycopg
 from schemalens import workflows
+from schemalens.changes import Renames
 from schemalens.config import load_settings
-from schemalens.diff import Renames
 
 from bench.generate_schema import generate_schema
 

@@ -297,8 +297,8 @@ def test_pushing_one_change_of_a_rebuilt_sqlite_table_never_loses_data_unasked(t
     editor's "push this change" then carries the table's other changes too, and a drop
     among them is asked about like any other (it used to run unasked)."""
     from schemalens import workflows
+    from schemalens.changes import Renames
     from schemalens.config import load_settings
-    from schemalens.diff import Renames
 
     db = tmp_path / "app.db"
     conn = sqlite3.connect(db)

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from schemalens import history, workflows
+from schemalens.changes import Renames
 from schemalens.config import Settings
-from schemalens.diff import Renames
 from schemalens.migrations import Folder
 from schemalens.model import to_json
 from tests.db.corpus import load_cases

@@ -18,7 +18,8 @@ import pytest
 from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import Check, Column, Index, Schema, Table
 from schemalens.diff import diff
-from schemalens.normalize import canonical_type, normalize_schema
+from schemalens.dialects.postgresql.types import canonical_type
+from schemalens.normalize import normalize_schema
 
 pytestmark = pytest.mark.db
 
@@ -28,6 +29,7 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TYPE "Mood" AS ENUM ('A', 'B');
 CREATE SCHEMA app;
 CREATE TYPE app.kind AS ENUM ('x', 'y');
+CREATE TYPE app."int" AS ENUM ('x');
 CREATE SEQUENCE counter;
 """
 
@@ -44,6 +46,9 @@ TYPES = [
     "bit", "bit(8)", "varbit", "bit varying(16)", "inet", "cidr", "macaddr", "money", "tsvector", "xml",
     "point", '"char"', "name", "oid", "int4range", "tstzrange", "mood", "public.mood", '"Mood"', "mood[]",
     "citext", "public.citext", "app.kind", "pg_catalog.int4", "pg_catalog.varchar(3)", "dec(5,1)",
+    # format_type quotes as quote_identifier does (a COL_NAME keyword: "int"), and a
+    # "bit" of any length; pglast's own quoting leaves both bare
+    'app."int"', '"bit"',
 ]
 
 # (column type, default as the user writes it)
@@ -192,7 +197,7 @@ def test_user_spelling_normalizes_like_the_database(case: Case, introspected: Sc
     actual = normalize_schema(Schema("postgresql", enums=introspected.enums, tables=[db_table])).tables[0]
     desired = normalize_schema(_user_schema(introspected, case.user)).tables[0]
     if case.kind == "type":
-        assert canonical_type(case.user.columns[0].type, "postgresql") == db_table.columns[0].type
+        assert canonical_type(case.user.columns[0].type) == db_table.columns[0].type
         # An extension's type keeps the file's spelling (the search_path finds it wherever it
         # lives); diff compares such types by name, so the pair must diff empty.
         assert desired.columns[0].type == actual.columns[0].type or diff(

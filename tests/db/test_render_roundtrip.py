@@ -15,8 +15,8 @@ import psycopg
 import pytest
 
 from schemalens import dialects
-from schemalens.changes import Change, Statement
-from schemalens.diff import Renames, diff
+from schemalens.changes import Change, Renames, Statement
+from schemalens.diff import diff
 from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.dialects.sqlite.catalog import introspect_sqlite
 from schemalens.model import (
@@ -97,6 +97,18 @@ def test_pg_column_changes_keep_rows(pg_url: str) -> None:
     assert ("drop_column", "note") in kinds and ("add_column", "score") in kinds
     assert pg_sql(pg_url, "SELECT id, name, age, code, score FROM users ORDER BY id") == [
         (1, "ann", 30, 12, pytest.approx(1.5)), (2, "bob", 40, 7, pytest.approx(1.5))]
+
+
+def test_pg_names_ending_in_a_newline_round_trip(pg_url: str) -> None:
+    """Bug 3: a name ending in a newline was written bare (`$` matches before a final
+    newline), so PostgreSQL made `note`, and every later check reported drift."""
+    text = 'CREATE TABLE "note\n" (id int, "body\n" text);\n'
+    desired = dialects.get("postgresql").read_files([("schema.sql", text)], "public").schema
+    assert [(t.name, [c.name for c in t.columns]) for t in desired.tables] == [("note\n", ["id", "body\n"])]
+    pg_push(pg_url, desired)
+    assert pg_sql(pg_url, "SELECT attname FROM pg_attribute WHERE attrelid = '\"note\n\"'::regclass AND attnum > 0"
+                  " ORDER BY attnum") == [("id",), ("body\n",)]
+    assert pg_push(pg_url, desired) == []
 
 
 def test_pg_foreign_key_cycle_created_and_dropped(pg_url: str) -> None:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemalens import workflows
+from schemalens.changes import Renames
 from schemalens.config import load_settings
-from schemalens.diff import Renames
 from tests.db.corpus import pg_database
 
 # Types whose values cast into each other, so a changed type never fails on existing rows.

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schemalens import diff as diff_module
-from schemalens.changes import Hazard
-from schemalens.diff import Renames, diff
+from schemalens.changes import Hazard, Renames
+from schemalens.diff import reuse as diff_module
+from schemalens.diff import diff
 from schemalens.model import Schema
 from schemalens.normalize import normalize_schema
 from schemalens.dialects.postgresql.files import parse_postgresql

@@ -10,7 +10,7 @@ from typing import Any
 from schemalens.model import Schema, Table
 from schemalens import normalize
 from schemalens.normalize import normalize_schema
-from schemalens.dialects.postgresql import files as postgresql
+from schemalens.dialects.postgresql.files import reuse
 from schemalens.dialects.postgresql.files import parse_postgresql
 
 SQL = """CREATE TYPE mood AS ENUM ('sad', 'ok');
@@ -24,8 +24,8 @@ def parse(text: str) -> Schema:
 
 
 def test_an_unchanged_table_keeps_its_normalized_form_and_an_edited_one_is_normalized_again() -> None:
-    postgresql._GROUPS.clear()
-    postgresql._GROUPS_BEFORE.clear()
+    reuse._GROUPS.clear()
+    reuse._GROUPS_BEFORE.clear()
     first = normalize_schema(parse(SQL))
     second = normalize_schema(parse(SQL.replace("body text", "body int8")))
     assert second.table("public", "users") is first.table("public", "users")
@@ -36,8 +36,8 @@ def test_an_unchanged_table_keeps_its_normalized_form_and_an_edited_one_is_norma
 
 
 def test_a_table_is_normalized_again_when_the_enums_it_may_name_move() -> None:
-    postgresql._GROUPS.clear()
-    postgresql._GROUPS_BEFORE.clear()
+    reuse._GROUPS.clear()
+    reuse._GROUPS_BEFORE.clear()
     raw = parse(SQL)
     users = normalize_schema(raw).table("public", "users")
     assert users.column("feeling").type == "public.mood"
@@ -55,8 +55,8 @@ def spans(table: Table) -> list[Any]:
 
 
 def test_a_moved_table_keeps_its_normalized_form_at_its_new_place() -> None:
-    postgresql._GROUPS.clear()
-    postgresql._GROUPS_BEFORE.clear()
+    reuse._GROUPS.clear()
+    reuse._GROUPS_BEFORE.clear()
     text = SQL + "CREATE INDEX posts_body ON posts (lower(body));\n"
     first = normalize_schema(parse(text)).table("public", "posts")
     assert [s.start_line for s in spans(first)] == [2, 2, 2, 3]

@@ -12,8 +12,8 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from schemalens.changes import Change, Statement
-    from schemalens.model import Column, Schema, Table
+    from schemalens.changes import Change, Hazard, Statement
+    from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
 
 
@@ -25,6 +25,13 @@ class Dialect(ABC):
     name: str
     # The schema an unqualified name lives in.
     default_schema: str
+    # (SQL words, Table attribute) of the options a table is created with (SQLite's STRICT,
+    # WITHOUT ROWID, AUTOINCREMENT): changing one rebuilds the table.
+    table_options: tuple[tuple[str, str], ...] = ()
+    # Whether DDL keeps foreign keys whole (PostgreSQL): CREATE TABLE needs the referenced
+    # key to exist, and a table or key a foreign key uses cannot be dropped before it.
+    # SQLite checks foreign keys only when rows change.
+    ddl_checks_foreign_keys: bool = False
 
     @abstractmethod
     def quote_ident(self, name: str) -> str:
@@ -45,6 +52,93 @@ class Dialect(ABC):
     @abstractmethod
     def render(self, changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
         """The SQL that makes `actual` into `desired` for these changes."""
+
+    # --- canonical forms (normalize walks a Schema and asks for these) -------------------
+
+    @abstractmethod
+    def type_context(self, schema: Schema) -> Any:
+        """What a type's canonical spelling depends on besides its text (PostgreSQL: where
+        the schema's enums live). Compared with ==: tables normalized under an equal
+        context are reused."""
+
+    @abstractmethod
+    def canonical_type(self, text: str, context: Any) -> str:
+        """One spelling for every way of writing the type (`int`, `int4`, `integer`)."""
+
+    @abstractmethod
+    def table_context(self, table: Table, types: Any) -> Any:
+        """What the expressions of `table` depend on besides their text (its schema, its
+        columns and their canonical types); `types` is type_context's value."""
+
+    @abstractmethod
+    def canonical_default(self, text: str, table: Any, column_type: str) -> str | None:
+        """A column default in canonical spelling (None: the default is NULL);
+        `table` is table_context's value, `column_type` the column's canonical type."""
+
+    @abstractmethod
+    def canonical_generated(self, text: str, table: Any) -> str | None:
+        """A generated column's expression in canonical spelling (None: NULL)."""
+
+    @abstractmethod
+    def canonical_expression(self, text: str, table: Any) -> str | None:
+        """A check's or an index predicate's expression in canonical spelling (None: NULL)."""
+
+    @abstractmethod
+    def canonical_index_element(self, text: str, method: str, table: Any) -> str:
+        """An index key element (`lower(email) DESC`) with what the database leaves out
+        left out (default operator class, ASC, default NULLS order)."""
+
+    @abstractmethod
+    def canonical_collation(self, text: str) -> str:
+        """A collation name as the catalog spells it."""
+
+    # --- comparing (diff asks these of two canonical schemas) ----------------------------
+
+    @abstractmethod
+    def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:
+        """`actual` with the names the database resolves as the file's names spelled as
+        the file spells them (SQLite folds ASCII case), so spelling is never drift."""
+
+    @abstractmethod
+    def same_type(self, old: str, new: str, enums: set[tuple[str, str]]) -> bool:
+        """Whether two canonical type spellings name the same type; `enums`: (schema, name)
+        of the enums either schema defines (the types schemalens manages)."""
+
+    @abstractmethod
+    def same_default(self, old: Column, actual: Schema, new: Column, desired: Schema, table_schema: str) -> bool:
+        """Whether two canonical defaults of a column mean the same (PostgreSQL: a
+        serial's nextval() on its own sequence, whatever name the sequence got)."""
+
+    @abstractmethod
+    def type_change_loss(self, old: str, new: str) -> str | None:
+        """What changing a column's type from `old` to `new` does to values that do not
+        fit (a clause for the data-loss warning), or None when every value survives."""
+
+    @abstractmethod
+    def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
+        """The expression as the database holds it after RENAME COLUMN (old -> new)."""
+
+    @abstractmethod
+    def default_constraint_name(self, table: Table, obj: Any, taken: set[str]) -> str:
+        """The name for a constraint or index the file did not name, added to `taken`."""
+
+    # --- what a change costs beyond its data (empty: nothing worth a warning) -------------
+
+    @abstractmethod
+    def add_column_hazards(self, table: Table, column: Column) -> tuple[Hazard, ...]:
+        """What ADD COLUMN on an existing table locks, where it blocks more than a moment."""
+
+    @abstractmethod
+    def alter_column_hazards(self, table: Table, old: Column, new: Column, type_changed: bool) -> tuple[Hazard, ...]:
+        """What altering `old` into `new` locks or rewrites (`type_changed`: the types differ)."""
+
+    @abstractmethod
+    def add_constraint_hazards(self, table: Table, obj: Any) -> tuple[Hazard, ...]:
+        """What adding a constraint to an existing table locks or scans."""
+
+    @abstractmethod
+    def create_index_hazards(self, table: Table, index: Index) -> tuple[Hazard, ...]:
+        """What creating an index on an existing table blocks."""
 
     # --- asked by workflows and the front ends (checks, quick fixes, hovers) ---------------
     # Namespaces (schemas) to manage, list and pull; comments as COMMENT ON statements

@@ -14,7 +14,6 @@ from lsprotocol import types as lsp
 
 from schemalens import dialects
 from schemalens.changes import Change
-from schemalens.diff import default_constraint_name
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import text_of
 from schemalens.lsp.table_elements import (
@@ -112,8 +111,9 @@ def _definition(fix: TableFix, obj: Constraint, named: bool) -> str:
     one PostgreSQL would choose is left out, as a user writes it (diff matches an
     unnamed constraint by shape), unless the file's own constraint names it."""
     taken = {o.name for o in (*constraints(fix.have), *fix.have.indexes) if o.name and o.name != obj.name}
-    chosen = default_constraint_name(fix.have, obj, taken)
-    return dialects.get(fix.dialect).constraint_definition(obj, with_name=named or obj.name != chosen)
+    dialect = dialects.get(fix.dialect)
+    chosen = dialect.default_constraint_name(fix.have, obj, taken)
+    return dialect.constraint_definition(obj, with_name=named or obj.name != chosen)
 
 
 def _removal(fix: TableFix, where: tuple[int, int], column: tuple[int, int] | None) -> Piece | None:

@@ -13,7 +13,6 @@ orphans nothing.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from lsprotocol import types as lsp
 from pygls import uris
@@ -27,11 +26,9 @@ from schemalens.lsp.constraint_edits import constraint_fix
 from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.positions import utf16_column
 from schemalens.model import Enum, Schema, Span, Table
-from schemalens.workflows import is_models, sql_between
+from schemalens.workflows import is_models, renamed_directive, sql_between
 
 _TABLE_SCOPED = {"add_column", "drop_column", "alter_column", "add_constraint", "drop_constraint", "set_comment"}
-_PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
-_BARE = re.compile(r'[^\s,;)"]+')
 
 
 def _edit(path: str, range_: lsp.Range, new_text: str) -> lsp.WorkspaceEdit:
@@ -161,17 +158,13 @@ def declare_rename(result: CheckResult, change: Change) -> tuple[str, lsp.Worksp
         return None
     line = text.lines[span.end_line] if span.end_line < len(text.lines) else ""
     rest = line[span.end_col:].strip()
-    models = is_models(span.file)  # SQLAlchemy models: a Python comment, the name as given
+    models = is_models(span.file)  # SQLAlchemy models: a Python comment
     comment = "#" if models else "--"
     if rest not in ("", "," if change.kind in ("add_column", "drop_column") else "(") \
             and not rest.startswith(comment):
         return None
-    if models:
-        name = old if _BARE.fullmatch(old) else '"' + old.replace('"', '""') + '"'
-    else:
-        name = old if _PLAIN.match(old) else dialects.get(result.desired.dialect).quote_ident(old)
     at = lsp.Position(line=span.end_line, character=utf16_column(line, len(line.rstrip())))
-    return old, _edit(text.path, lsp.Range(start=at, end=at), f"{'  ' if models else ' '}{comment} @renamed from={name}")
+    return old, _edit(text.path, lsp.Range(start=at, end=at), f"{'  ' if models else ' '}{comment} {renamed_directive(old)}")
 
 
 def _partner(result: CheckResult, change: Change) -> Change | None:

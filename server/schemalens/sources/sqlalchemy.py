@@ -23,7 +23,6 @@ import copy
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalens.model import Problem, Schema, Span, Table
-from schemalens.sources import SourceResult, Unmanaged
+from schemalens.sources import SourceResult, Unmanaged, directives
 
 TIMEOUT_SECONDS = 30.0
 _PROJECT_MARKERS = ("schemalens.toml", "pyproject.toml")
@@ -308,7 +307,6 @@ class _File:
         return Span(self.path, line, self.col(line, node.col_offset), line, len(text.rstrip()))
 
 
-_RENAMED = re.compile(r'@renamed\s+from=("(?:[^"]|"")*"|[^\s,;)]+)')
 
 
 def _comments(text: str) -> dict[int, str]:
@@ -415,10 +413,9 @@ class _Locator:
             return None
         last = span.start_line + lines - 1 if lines is not None else span.end_line
         for line in range(span.start_line, last + 1):
-            m = _RENAMED.search(f.comments.get(line, ""))
-            if m is not None:
-                name = m.group(1)
-                return name[1:-1].replace('""', '"') if name[:1] == '"' else name
+            renamed = directives.find(f.comments.get(line, ""))
+            if renamed is not None:
+                return renamed.old
         return None
 
     def named(self, name: str | None) -> Span | None:

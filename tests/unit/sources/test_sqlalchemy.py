@@ -431,3 +431,18 @@ tags = Table("tags", Base.metadata,  # @renamed from=labels
     assert people.renamed_from == "users" and tags.renamed_from == "labels"
     assert [(c.name, c.renamed_from) for c in people.columns] == [("id", None), ("full_name", "Name"), ("note", None)]
     assert tags.column("label").renamed_from == "title"
+
+
+@pytest.mark.parametrize("directive", ["from = users", "from='users'"])
+def test_rename_directive_spellings_of_the_one_grammar(tmp_path: Path, directive: str) -> None:
+    text = HEADER + f'''
+
+class People(Base):  # @renamed {directive}
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(50))  # @renamed {directive.replace("users", "Name")}
+'''
+    people = table(parse(tmp_path, text), "people")
+    assert people.renamed_from == "users"
+    assert people.column("full_name").renamed_from == "Name"

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from schemalens.changes import Hazard
 from schemalens.dialects.base import Dialect
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
-    from schemalens.model import Column, Schema, Table
+    from schemalens.dialects.postgresql.expressions import Context
+    from schemalens.dialects.postgresql.types import Homes
+    from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
+
+_REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
+
+
+def _rewrite(table: str) -> Hazard:
+    return Hazard("rewrite", table, f"rewrites table {table} {_REWRITE}")
 
 
 class PostgreSQL(Dialect):
+    """Its modules (and pglast) are imported when a method first needs them: a SQLite
+    project never loads them."""
+
     name = "postgresql"
     default_schema = "public"
+    ddl_checks_foreign_keys = True
+
+    # normalize asks for a canonical form per column and expression: the modules are bound
+    # once, on first use, not imported on every call.
+    @cached_property
+    def _types(self) -> ModuleType:
+        from schemalens.dialects.postgresql import types
+
+        return types
+
+    @cached_property
+    def _expressions(self) -> ModuleType:
+        from schemalens.dialects.postgresql import expressions
+
+        return expressions
 
     def quote_ident(self, name: str) -> str:
         from schemalens.dialects.postgresql.names import quote_ident
@@ -40,6 +69,93 @@ class PostgreSQL(Dialect):
         from schemalens.dialects.postgresql.render import render_postgresql
 
         return render_postgresql(changes, actual, desired)
+
+    def type_context(self, schema: Schema) -> Homes:
+        return self._types.enum_homes(schema.enums)
+
+    def canonical_type(self, text: str, context: Homes) -> str:
+        return self._types.schema_type(text, context)
+
+    def table_context(self, table: Table, types: Homes) -> Context:
+        columns = tuple((c.name, self._types.schema_type(c.type, types)) for c in table.columns)
+        return self._expressions.Context(schema=table.schema, columns=columns)
+
+    def canonical_default(self, text: str, table: Context, column_type: str) -> str | None:
+        """A default depends on its column's type (it is coerced to it), not on the other columns."""
+        expressions = self._expressions
+        return expressions.canonical_expression(text, expressions.Context(schema=table.schema, column_type=column_type))
+
+    def canonical_generated(self, text: str, table: Context) -> str | None:
+        expressions = self._expressions
+        return expressions.canonical_expression(text, expressions.Context(schema=table.schema))
+
+    def canonical_expression(self, text: str, table: Context) -> str | None:
+        return self._expressions.canonical_expression(text, table)
+
+    def canonical_index_element(self, text: str, method: str, table: Context) -> str:
+        return self._expressions.canonical_index_element(text, method)
+
+    def canonical_collation(self, text: str) -> str:
+        return self._expressions.canonical_collation(text)
+
+    def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:
+        return actual  # names are compared exactly: quoting decides their case
+
+    def same_type(self, old: str, new: str, enums: set[tuple[str, str]]) -> bool:
+        return old == new or self._types.same_unmanaged_type(old, new, enums)
+
+    def same_default(self, old: Column, actual: Schema, new: Column, desired: Schema, table_schema: str) -> bool:
+        own_serial = self._expressions.is_own_serial
+        return old.default == new.default or (
+            own_serial(old, actual, table_schema) and own_serial(new, desired, table_schema))
+
+    def type_change_loss(self, old: str, new: str) -> str | None:
+        if self._types.type_change_is_safe(old, new):
+            return None
+        return "values that do not fit fail the change or are cut"
+
+    def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
+        return self._expressions.rename_columns(expression, renamed)
+
+    def default_constraint_name(self, table: Table, obj: Any, taken: set[str]) -> str:
+        from schemalens.dialects.postgresql.names import default_constraint_name
+
+        return default_constraint_name(table, obj, taken)
+
+    def add_column_hazards(self, table: Table, column: Column) -> tuple[Hazard, ...]:
+        if (column.identity is not None or (column.generated and column.generated_stored)
+                or (column.default is not None and self._expressions.is_volatile(column.default))):
+            label = f"{table.schema}.{table.name}"
+            return (Hazard("rewrite", label, f"rewrites table {label} {_REWRITE} to fill the new column"),)
+        return ()
+
+    def alter_column_hazards(self, table: Table, old: Column, new: Column, type_changed: bool) -> tuple[Hazard, ...]:
+        label = f"{table.schema}.{table.name}"
+        column = f"{label}.{new.name}"
+        hazards: list[Hazard] = []
+        if type_changed and self._types.type_change_rewrites(old.type, new.type):
+            hazards.append(_rewrite(label))
+        elif old.collation != new.collation:
+            hazards.append(Hazard("index-build", column, f"rebuilds indexes on {column} under an ACCESS EXCLUSIVE lock"))
+        if old.nullable and not new.nullable:
+            hazards.append(Hazard("access-exclusive-lock", column, f"scans table {label} for NULLs under an "
+                                  "ACCESS EXCLUSIVE lock; fails if any row holds NULL"))
+        if new.generated and (old.generated != new.generated or old.generated_stored != new.generated_stored):
+            hazards.append(_rewrite(label))
+        return tuple(hazards)
+
+    def add_constraint_hazards(self, table: Table, obj: Any) -> tuple[Hazard, ...]:
+        from schemalens.model import Check, ForeignKey
+
+        label = f"{table.schema}.{table.name}"
+        if isinstance(obj, (ForeignKey, Check)):
+            return (Hazard("validation-scan", label, f"added NOT VALID, then validated: existing rows of {label} "
+                           "are scanned under a SHARE UPDATE EXCLUSIVE lock (writes continue)"),)
+        return (Hazard("index-build", label, f"builds a unique index on {label} {_REWRITE}; fails on duplicate rows"),)
+
+    def create_index_hazards(self, table: Table, index: Index) -> tuple[Hazard, ...]:
+        label = f"{table.schema}.{table.name}"
+        return (Hazard("share-lock", label, f"blocks writes to {label} (SHARE lock) while the index builds"),)
 
     # --- asked by workflows and the front ends -------------------------------------------
     has_namespaces = True

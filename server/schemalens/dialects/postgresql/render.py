@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
-from schemalens.diff import is_own_serial, type_change_rewrites
-from schemalens.dialects.postgresql.expressions import nextval_sequence
+from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
+from schemalens.dialects.postgresql.types import type_change_rewrites
 from schemalens.model import (
     Check,
     Column,

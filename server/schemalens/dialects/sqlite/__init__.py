@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from schemalens.dialects.base import Dialect
+from schemalens.dialects.sqlite import expressions, names, types
 from schemalens.dialects.sqlite.names import qualified, quote_ident
 
 if TYPE_CHECKING:
-    from schemalens.changes import Change, Statement
-    from schemalens.model import Column, Schema, Table
+    from schemalens.changes import Change, Hazard, Statement
+    from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
 
 
 class SQLite(Dialect):
     name = "sqlite"
     default_schema = "main"
+    table_options = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
 
     def quote_ident(self, name: str) -> str:
         return quote_ident(name)
@@ -43,6 +45,69 @@ class SQLite(Dialect):
         from schemalens.dialects.sqlite.render import render_sqlite
 
         return render_sqlite(changes, actual, desired)
+
+    # Types are kept as declared; expressions get one spelling of whitespace and letter
+    # case (expressions.py), with the table's column names spelled as declared.
+
+    def type_context(self, schema: Schema) -> None:
+        return None
+
+    def canonical_type(self, text: str, context: None) -> str:
+        return types.canonical_type(text)
+
+    def table_context(self, table: Table, types: None) -> dict[str, str]:
+        return expressions.spellings([c.name for c in table.columns])
+
+    def canonical_default(self, text: str, table: dict[str, str], column_type: str) -> str:
+        return expressions.canonical_expression(text, table)
+
+    def canonical_generated(self, text: str, table: dict[str, str]) -> str:
+        return expressions.canonical_expression(text, table)
+
+    def canonical_expression(self, text: str, table: dict[str, str]) -> str:
+        return expressions.canonical_expression(text, table)
+
+    def canonical_index_element(self, text: str, method: str, table: dict[str, str]) -> str:
+        return expressions.canonical_expression(text, table)
+
+    def canonical_collation(self, text: str) -> str:
+        return text
+
+    def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:
+        return names.adopt_spelling(actual, desired)
+
+    def same_type(self, old: str, new: str, enums: set[tuple[str, str]]) -> bool:
+        return old == new
+
+    def same_default(self, old: Column, actual: Schema, new: Column, desired: Schema, table_schema: str) -> bool:
+        return old.default == new.default
+
+    def type_change_loss(self, old: str, new: str) -> str | None:
+        return types.type_change_loss(old, new)
+
+    def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
+        return expressions.rename_columns(expression, renamed)
+
+    def default_constraint_name(self, table: Table, obj: Any, taken: set[str]) -> str:
+        """SQLite names no constraint; an unnamed one is named in PostgreSQL's manner (its
+        index needs a name, and change ids read alike in both dialects)."""
+        from schemalens.dialects.postgresql.names import default_constraint_name
+
+        return default_constraint_name(table, obj, taken)
+
+    # A table change rebuilds the table (render.py); no lock outlives the transaction.
+
+    def add_column_hazards(self, table: Table, column: Column) -> tuple[Hazard, ...]:
+        return ()
+
+    def alter_column_hazards(self, table: Table, old: Column, new: Column, type_changed: bool) -> tuple[Hazard, ...]:
+        return ()
+
+    def add_constraint_hazards(self, table: Table, obj: Any) -> tuple[Hazard, ...]:
+        return ()
+
+    def create_index_hazards(self, table: Table, index: Index) -> tuple[Hazard, ...]:
+        return ()
 
     # --- asked by workflows and the front ends -------------------------------------------
     bracket_identifiers = True

@@ -14,8 +14,10 @@ the text means what it meant.
 
 from __future__ import annotations
 
+import re
+
 from schemalens.dialects.sqlite.ddl import Token, tokenize
-from schemalens.dialects.sqlite.names import KEYWORDS
+from schemalens.dialects.sqlite.names import KEYWORDS, quote_ident
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -81,3 +83,22 @@ def _unary(tokens: list[Token], i: int) -> bool:
     if token.kind != "op" or token.text not in ("-", "+", "~"):
         return False
     return i == 0 or token.text == "~" or (tokens[i - 1].kind == "op" and tokens[i - 1].text != ")")
+
+
+_NAME_OR_CALL = re.compile(
+    r"""'(?:[^']|'')*'|"((?:[^"]|"")*)"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_\x80-\uffff][\w$]*)(\s*\()?""")
+
+
+def rename_columns(expression: str, renamed: dict[str, str]) -> str:
+    """The expression as SQLite holds it after RENAME COLUMN: SQLite carries renames into
+    checks and index predicates (names compared without ASCII case), so the old text must
+    not look changed."""
+    def token(m: re.Match[str]) -> str:
+        name = next((g for g in m.groups()[:4] if g is not None), None)
+        if name is None or m.group(5):
+            return m.group(0)  # a string literal or a function name
+        name = name.replace('""', '"') if m.group(1) is not None else name
+        target = next((new for old, new in renamed.items() if old.lower() == name.lower()), None)
+        return quote_ident(target) if target is not None else m.group(0)
+
+    return _NAME_OR_CALL.sub(token, expression)

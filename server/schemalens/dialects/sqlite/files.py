@@ -29,7 +29,7 @@ from schemalens.dialects.sqlite.ddl import (
     tokenize,
 )
 from schemalens.model import Problem, Schema, Span, Table
-from schemalens.sources import SourceResult, Unmanaged
+from schemalens.sources import SourceResult, Unmanaged, directives
 
 
 def parse_sqlite(files: list[tuple[str, str]]) -> SourceResult:
@@ -92,7 +92,6 @@ class _Anchor:
     column: str | None = None
 
 
-_RENAME_RE = re.compile(r"@renamed\s+from\s*=\s*(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|`[^`]*`|\[[^\]]*\]|[^\s*]+)")
 _SKIP_WORDS = {
     "INSERT": "data", "REPLACE": "data", "UPDATE": "data", "DELETE": "data", "SELECT": "query",
     "WITH": "query", "VALUES": "query", "PRAGMA": "pragma", "BEGIN": "transaction",
@@ -418,12 +417,12 @@ class _Reader:
         for tok in tokens:
             if tok.kind != "comment":
                 continue
-            m = _RENAME_RE.search(tok.text)
-            if m is None:
+            renamed = directives.find(tok.text)
+            if renamed is None:
                 continue
             anchor = _anchor_for(f, tok.start, anchors)
             if anchor is not None and anchor.kind in ("table", "column"):
-                self.renames.append(_Rename(anchor.kind, anchor.table, anchor.column, dequote(m.group(1))))
+                self.renames.append(_Rename(anchor.kind, anchor.table, anchor.column, renamed.old))
 
     # --- result ----------------------------------------------------------------------
 

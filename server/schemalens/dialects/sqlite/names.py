@@ -4,7 +4,12 @@ plain name needs no quotes whatever its case."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable
+from typing import Any
+
+from schemalens.model import Schema, Table
 
 # SQLite's keywords (sqlite3_keyword_name): a bare name equal to one of them must be quoted.
 KEYWORDS = frozenset(
@@ -34,3 +39,43 @@ def quote_ident(name: str) -> str:
 def qualified(schema: str, name: str) -> str:
     """A table's name as SQL: bare in the main database, `schema.name` in an attached one."""
     return quote_ident(name) if schema == "main" else f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def adopt_spelling(actual: Schema, desired: Schema) -> Schema:
+    """SQLite resolves names without regard to ASCII case: `USERS` in the database is
+    `users` in the file. Give the database's names the file's spelling where they differ
+    only in case, so that case is never drift and statements use the file's spelling."""
+    def fold(name: str) -> str:
+        return name.encode().lower().decode()
+
+    def spelling(names: Iterable[str]) -> dict[str, str]:
+        return {fold(n): n for n in names}
+
+    tables = spelling(t.name for t in desired.tables)
+    columns = {fold(t.name): spelling(c.name for c in t.columns) for t in desired.tables}
+    names = spelling([i.name for t in desired.tables for i in t.indexes if i.name]
+                     + [c.name for t in desired.tables for c in (t.uniques + t.checks + t.foreign_keys) if c.name])
+
+    def rename(table: Table) -> Table:
+        own = columns.get(fold(table.name), {})
+
+        def cols(items: list[str], mapping: dict[str, str] = own) -> list[str]:
+            return [mapping.get(fold(c), c) for c in items]
+
+        def named(obj: Any) -> Any:
+            return dataclasses.replace(obj, name=names.get(fold(obj.name), obj.name) if obj.name else None)
+
+        pk = table.primary_key
+        return dataclasses.replace(
+            table, name=tables.get(fold(table.name), table.name),
+            columns=[dataclasses.replace(c, name=own.get(fold(c.name), c.name)) for c in table.columns],
+            primary_key=dataclasses.replace(pk, columns=cols(pk.columns)) if pk else None,
+            uniques=[dataclasses.replace(named(u), columns=cols(u.columns)) for u in table.uniques],
+            checks=[named(c) for c in table.checks],
+            foreign_keys=[dataclasses.replace(
+                named(f), columns=cols(f.columns), ref_table=tables.get(fold(f.ref_table), f.ref_table),
+                ref_columns=cols(f.ref_columns, columns.get(fold(f.ref_table), {}))) for f in table.foreign_keys],
+            indexes=[dataclasses.replace(named(i), columns=cols(i.columns), include=cols(i.include))
+                     for i in table.indexes])
+
+    return dataclasses.replace(actual, tables=[rename(t) for t in actual.tables])

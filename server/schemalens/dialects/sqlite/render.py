@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
-from schemalens.diff import default_constraint_name
+from schemalens.dialects.postgresql.names import default_constraint_name
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q

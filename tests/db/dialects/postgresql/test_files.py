@@ -8,6 +8,7 @@ import subprocess
 import psycopg
 
 from schemalens.dialects.postgresql.catalog import introspect_postgresql
+from schemalens.diff import diff
 from schemalens.model import to_json
 from schemalens.normalize import normalize_schema
 from schemalens.dialects.postgresql.files import parse_postgresql
@@ -87,3 +88,27 @@ def test_serial_sequence_names_match_what_postgresql_chooses(pg_url: str) -> Non
     for key, default in got.items():
         # the database prints names in the search path unqualified
         assert default.replace("'public.", "'") == expected[key], key
+
+
+CHARACTER_TYPES = """CREATE TABLE chars (
+  a bpchar, b bpchar(5), c char, d character, e "char", f char(5), g pg_catalog.bpchar,
+  h bpchar[], i character(3)[], j "bpchar", k national character, l pg_catalog.bpchar(4)
+);
+"""
+
+
+def test_every_spelling_of_a_character_type_reads_as_psql_makes_it(pg_url: str, tmp_path) -> None:
+    """`bpchar` without a length is `bpchar` in the catalog (not `character(1)`, which
+    only the grammar's `character` means): no drift, no ALTER ... TYPE."""
+    path = tmp_path / "chars.sql"
+    path.write_text(CHARACTER_TYPES)
+    subprocess.run(["psql", "--no-psqlrc", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_url, "-f", str(path)],
+                   check=True, capture_output=True)
+    with psycopg.connect(pg_url) as conn:
+        actual = introspect_postgresql(conn, ["public"])
+    result = parse_postgresql([("chars.sql", CHARACTER_TYPES)])
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert diff(normalize_schema(actual), normalize_schema(result.schema)) == []
+    assert [c.type for c in actual.table("public", "chars").columns] == [
+        "bpchar", "character(5)", "character(1)", "character(1)", '"char"', "character(5)", "bpchar",
+        "bpchar[]", "character(3)[]", "bpchar", "character(1)", "character(4)"]

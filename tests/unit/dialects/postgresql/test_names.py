@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemalens.dialects.postgresql.names import choose_name, make_object_name, quote_ident
+from schemalens.dialects.postgresql.names import choose_name, default_constraint_name, make_object_name, quote_ident
+from schemalens.model import Check, Column, Index, Table, Unique
 
 
 @pytest.mark.parametrize(("name", "quoted"), [
@@ -29,3 +30,13 @@ def test_a_taken_name_gets_a_number_after_the_label() -> None:
     taken = {"t_a_key", "t_a_key1"}
     assert choose_name("t", "a", "key", taken.__contains__) == "t_a_key2"
     assert choose_name("t", "b", "key", taken.__contains__) == "t_b_key"
+
+
+def test_unnamed_constraints_and_indexes_get_postgresqls_names() -> None:
+    t = Table("public", "t", [Column("a", "integer"), Column("Note", "text")])
+    taken: set[str] = {"t_a_key"}
+    assert default_constraint_name(t, Unique(None, ["a"]), taken) == "t_a_key1"
+    assert default_constraint_name(t, Check(None, 'a > 0 AND "Note" <> lower(\'a\')'), taken) == "t_check"
+    assert default_constraint_name(t, Check(None, "A > 0"), taken) == "t_a_check"
+    assert default_constraint_name(t, Index(None, ["lower(a)", '"Note"']), taken) == "t_lower_Note_idx"
+    assert {"t_a_key1", "t_check", "t_a_check", "t_lower_Note_idx"} <= taken

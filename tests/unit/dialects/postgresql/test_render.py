@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from schemalens import dialects
-from schemalens.changes import RenderError
-from schemalens.diff import Renames, diff
+from schemalens.changes import Renames, RenderError
+from schemalens.diff import diff
 from schemalens.model import (
     Check,
     Column,

@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemalens.dialects.sqlite.expressions import canonical_expression, spellings
+from schemalens.dialects.sqlite.expressions import canonical_expression, rename_columns, spellings
 
 COLUMNS = spellings(["Price", "kind", "note"])
 ROWS = [(3, "a", "it's"), (-2, "b", None), (0, "A", "x y"), (None, None, "")]
@@ -108,3 +108,13 @@ def test_literals_and_quoted_names_are_kept_exactly() -> None:
 def test_a_text_the_tokenizer_cannot_follow_is_kept() -> None:
     assert canonical_expression(" 'unterminated ", COLUMNS) == "'unterminated"
     assert canonical_expression("price ? 1 # 2", COLUMNS) == "price ? 1 # 2"
+
+
+def test_a_time_keyword_keeps_its_spelling() -> None:
+    assert canonical_expression("CURRENT_TIMESTAMP", {}) == "CURRENT_TIMESTAMP"
+
+
+def test_a_column_rename_is_carried_into_the_expression() -> None:
+    renamed = {"price": "Cost"}
+    assert rename_columns("PRICE > 0 AND [price] < 9 AND 'price' <> note AND price(1)", renamed) == (
+        "Cost > 0 AND Cost < 9 AND 'price' <> note AND price(1)")

@@ -270,6 +270,17 @@ CREATE TABLE "user_profiles" (id int);"""
     assert by["user_profiles"].renamed_from == "user accounts"
 
 
+@pytest.mark.parametrize("directive", ["from = users", "from='users'", "from=[users]", "from=`users`"])
+def test_rename_directive_spellings_of_the_one_grammar(directive: str) -> None:
+    result = parse(f"""CREATE TABLE people ( -- @renamed {directive}
+  id int,
+  full_name text -- @renamed {directive.replace("users", "name")}
+);""")
+    people = result.schema.tables[0]
+    assert people.renamed_from == "users"
+    assert [(c.name, c.renamed_from) for c in people.columns] == [("id", None), ("full_name", "name")]
+
+
 # --- foreign keys SQLite accepts silently ----------------------------------------------
 
 

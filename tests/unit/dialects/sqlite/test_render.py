@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from schemalens import dialects
-from schemalens.changes import Statement
-from schemalens.diff import Renames, diff
+from schemalens.changes import Renames, Statement
+from schemalens.diff import diff
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 

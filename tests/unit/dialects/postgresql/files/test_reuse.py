@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from schemalens.model import Schema, Table
-from schemalens.dialects.postgresql import files as postgresql
+from schemalens.dialects.postgresql.files import reuse
+from schemalens.dialects.postgresql.files.reader import Builder
 from schemalens.sources import SourceResult
 from schemalens.dialects.postgresql.files import parse_postgresql
 
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parents[5]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate_schema import generate_schema
 from tests.data import CORPUS as CORPUS_FOLDER
@@ -39,19 +40,19 @@ def dump(value: Any) -> Any:
 
 
 def cold(text: str) -> SourceResult:
-    postgresql._GROUPS.clear()
-    postgresql._GROUPS_BEFORE.clear()
+    reuse._GROUPS.clear()
+    reuse._GROUPS_BEFORE.clear()
     return parse_postgresql([("schema.sql", text)])
 
 
 def from_scratch(text: str) -> SourceResult:
     """A fresh parse that leaves the tables kept for the next one as they were."""
-    kept = dict(postgresql._GROUPS), dict(postgresql._GROUPS_BEFORE)
+    kept = dict(reuse._GROUPS), dict(reuse._GROUPS_BEFORE)
     try:
         return cold(text)
     finally:
-        postgresql._GROUPS.update(kept[0])
-        postgresql._GROUPS_BEFORE.update(kept[1])
+        reuse._GROUPS.update(kept[0])
+        reuse._GROUPS_BEFORE.update(kept[1])
 
 
 def warm(before: str, after: str) -> SourceResult:
@@ -171,13 +172,13 @@ def test_a_moved_table_gets_its_new_spans() -> None:
 def test_a_moved_table_is_not_built_again(monkeypatch: pytest.MonkeyPatch) -> None:
     before = table(cold(BASE).schema, "users")
     built: list[str] = []
-    create = postgresql._Builder._CreateStmt
+    create = Builder._CreateStmt
 
-    def counting(self: postgresql._Builder, stmt: Any, body: Any) -> None:
+    def counting(self: Builder, stmt: Any, body: Any) -> None:
         built.append(body["relation"]["relname"])
         create(self, stmt, body)
 
-    monkeypatch.setattr(postgresql._Builder, "_CreateStmt", counting)
+    monkeypatch.setattr(Builder, "_CreateStmt", counting)
     edited = "-- a new first line\n\n" + BASE.replace("title text", "title text,\n    body text")
     result = parse_postgresql([("schema.sql", edited)])
     assert built == ["posts"]  # users moved down two lines: reused, its anchors moved

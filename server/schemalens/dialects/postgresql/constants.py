@@ -1,0 +1,178 @@
+"""Constants as PostgreSQL stores them once coerced to a type: 't' for a boolean is true,
+'-1' for an integer is -1, '1010' for a bit string is b'1010', '24 hours' for an interval
+is '1 day', '1.999' for money is '$2.00'. Only where the type makes the spellings equal."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from pglast import ast
+
+_BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
+                  "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+_NUMERIC_TYPE = re.compile(r"(smallint|integer|bigint|real|double precision|numeric)(\(\d+(,\d+)?\))?")
+_BIT_TYPE = re.compile(r"(bit|bit varying)(\(\d+\))?")
+_BIT_DIGITS = re.compile(r"[01]*")
+
+
+def const_string(node: Any) -> str | None:
+    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String):
+        return node.val.sval
+    return None
+
+
+def is_constant(node: Any) -> bool:
+    if isinstance(node, ast.A_Const):
+        return True
+    if isinstance(node, ast.A_ArrayExpr):
+        return all(is_constant(e) for e in node.elements or ())
+    return False
+
+
+def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
+    """A constant as it is once coerced to `type_text`: 't' for a boolean is true, '-1'
+    for an integer is -1, '1010' for a bit string is b'1010'. Only where the type makes
+    the spellings equal: '5' is not 5 for jsonb or bit, and 5 would not even be accepted."""
+    if _NUMERIC_TYPE.fullmatch(type_text):
+        text = const_string(node)
+        return (_number(text) if text is not None else None) or node
+    if _BIT_TYPE.fullmatch(type_text):
+        text = const_string(node)
+        return bit_string(text) if text is not None and _BIT_DIGITS.fullmatch(text) else node
+    if type_text == "boolean":
+        text = const_string(node)
+        if text is not None and text.strip().lower() in _BOOLEAN_WORDS:
+            return ast.A_Const(val=ast.Boolean(_BOOLEAN_WORDS[text.strip().lower()]))
+    if type_text == "money":
+        return _money(node)
+    if type_text.startswith("interval"):
+        text = const_string(node) if not isinstance(node, ast.A_Const) or node.val is None or isinstance(
+            node.val, ast.String) else str(getattr(node.val, "ival", None) or getattr(node.val, "fval", "0"))
+        canonical = _interval(text, type_text[len("interval"):].strip()) if text is not None else None
+        if canonical is not None:
+            return ast.A_Const(val=ast.String(canonical))
+    return node
+
+
+def _number(text: str) -> ast.A_Const | None:
+    """'0', '-1', '1.50': a number in quotes is the number (`'-1'::integer` is how
+    PostgreSQL stores DEFAULT -1)."""
+    if _INTEGER.fullmatch(text):
+        value = int(text)
+        if -(2**31) <= value < 2**31:
+            return ast.A_Const(val=ast.Integer(value))
+        return ast.A_Const(val=ast.Float(text))
+    if _DECIMAL.fullmatch(text):
+        return ast.A_Const(val=ast.Float(text))
+    return None
+
+
+def bit_string(bits: str) -> ast.A_Const:
+    return ast.A_Const(val=ast.BitString("b" + bits))
+
+
+def bits(value: str) -> str:
+    kind, digits = value[0].lower(), value[1:]
+    if kind == "x":
+        return "".join(f"{int(d, 16):04b}" for d in digits)
+    return digits
+
+
+def _money(node: ast.Node) -> ast.Node:
+    """PostgreSQL stores a money default as '$2.00' (rounded to cents, in the en_US/C
+    format this assumes) however it was written: '1.999', 1.999, '$1.999'."""
+    if not isinstance(node, ast.A_Const) or node.val is None:
+        return node
+    value = node.val
+    raw = getattr(value, "sval", None) or getattr(value, "fval", None) or getattr(value, "ival", None)
+    try:
+        amount = Decimal(str(raw).replace("$", "").replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return node
+    return ast.A_Const(val=ast.Float(str(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))))
+
+
+_INTERVAL_UNITS = {  # unit -> (months, days, seconds) per 1
+    "year": (12, 0, 0), "years": (12, 0, 0), "yr": (12, 0, 0), "yrs": (12, 0, 0), "y": (12, 0, 0),
+    "month": (1, 0, 0), "months": (1, 0, 0), "mon": (1, 0, 0), "mons": (1, 0, 0),
+    "week": (0, 7, 0), "weeks": (0, 7, 0), "w": (0, 7, 0),
+    "day": (0, 1, 0), "days": (0, 1, 0), "d": (0, 1, 0),
+    "hour": (0, 0, 3600), "hours": (0, 0, 3600), "hr": (0, 0, 3600), "hrs": (0, 0, 3600), "h": (0, 0, 3600),
+    "minute": (0, 0, 60), "minutes": (0, 0, 60), "min": (0, 0, 60), "mins": (0, 0, 60), "m": (0, 0, 60),
+    "second": (0, 0, 1), "seconds": (0, 0, 1), "sec": (0, 0, 1), "secs": (0, 0, 1), "s": (0, 0, 1),
+}
+_INTERVAL_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)")
+_INTERVAL_CLOCK = re.compile(r"\s*(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*$")
+
+
+def _interval(text: str, fields: str) -> str | None:
+    """An interval constant as PostgreSQL prints it ('1 day', '01:30:00', '1 year 6
+    mons'), for the spellings users write: '24 hours', '1 week', interval '90' minute.
+    None for anything else (negative, ISO 8601, ago): compared as written."""
+    lowest = fields.split(" ")[-1].split("(")[0] if fields else ""
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text) and lowest:
+        text = f"{text} {lowest}"
+    months, days, seconds = Decimal(0), Decimal(0), Decimal(0)
+    position = 0
+    for match in _INTERVAL_PART.finditer(text):
+        if match.start() != position or match.group(2) not in _INTERVAL_UNITS:
+            break
+        amount = Decimal(match.group(1))
+        m, d, sec = _INTERVAL_UNITS[match.group(2)]
+        months += amount * m
+        days += amount * d
+        seconds += amount * sec
+        position = match.end()
+    rest = text[position:]
+    if rest.strip():
+        clock = _INTERVAL_CLOCK.fullmatch(rest)
+        if clock is None:
+            return None
+        seconds += int(clock.group(1)) * 3600 + int(clock.group(2)) * 60 + Decimal(clock.group(3) or 0)
+    # fractions cascade down as PostgreSQL does: a month is 30 days, a day 24 hours
+    days += (months - int(months)) * 30
+    months = Decimal(int(months))
+    seconds += (days - int(days)) * 86400
+    days = Decimal(int(days))
+    months, days, seconds = _truncate_interval(lowest, months, days, seconds)
+    return _format_interval_value(int(months), int(days), seconds)
+
+
+def _truncate_interval(lowest: str, months: Decimal, days: Decimal, seconds: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """`interval year` keeps whole years only, `interval hour` whole hours, ..."""
+    if lowest == "year":
+        return Decimal(int(months / 12) * 12), Decimal(0), Decimal(0)
+    if lowest == "month":
+        return months, Decimal(0), Decimal(0)
+    if lowest == "day":
+        return months, days, Decimal(0)
+    step = {"hour": 3600, "minute": 60}.get(lowest)
+    if step:
+        return months, days, Decimal(int(seconds / step) * step)
+    return months, days, seconds
+
+
+def _format_interval_value(months: int, days: int, seconds: Decimal) -> str:
+    parts = []
+    years, months = divmod(months, 12)
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if months:
+        parts.append(f"{months} mon{'s' if months != 1 else ''}")
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if seconds or not parts:
+        whole = int(seconds)
+        hours, rest = divmod(whole, 3600)
+        minutes, secs = divmod(rest, 60)
+        fraction = seconds - whole
+        clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+        if fraction:
+            clock += str(fraction.normalize())[1:]
+        parts.append(clock)
+    return " ".join(parts)

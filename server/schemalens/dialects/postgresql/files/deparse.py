@@ -1,0 +1,275 @@
+"""Parse-tree nodes -> SQL text, spelled as PostgreSQL prints it: type names (format_type's
+spelling of the catalog names the grammar produces) and expressions (the common simple
+shapes by the small renderer here, the rest by pglast's deparser). Types and expressions
+share a module because each needs the other: a cast names a type, a type modifier is an
+expression.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import ast as pg_ast
+from pglast.stream import RawStream
+
+from schemalens.dialects.postgresql.files.nodes import Json, names_of
+from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.types import INTERVAL_FIELDS
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+BUILTIN_TYPES = frozenset("""
+aclitem bit bool box bpchar bytea char cid cidr circle date datemultirange daterange float4
+float8 gtsvector inet int2 int2vector int4 int4multirange int4range int8 int8multirange
+int8range interval json jsonb jsonpath line lseg macaddr macaddr8 money name numeric
+nummultirange numrange oid oidvector path pg_lsn pg_snapshot point polygon refcursor
+regclass regcollation regconfig regdictionary regnamespace regoper regoperator regproc
+regprocedure regrole regtype text tid time timestamp timestamptz timetz tsmultirange tsquery
+tsrange tstzmultirange tstzrange tsvector txid_snapshot uuid varbit varchar xid xid8 xml
+record void trigger anyelement anyarray cstring
+""".split())
+
+# format_type() spellings of the catalog names the grammar produces for SQL keywords.
+_TYPE_SPELLING = {
+    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "bool": "boolean", "varchar": "character varying",
+    "bpchar": "character", "varbit": "bit varying", "numeric": "numeric", "bit": "bit",
+}
+_TIME_TYPES = {
+    "timestamp": ("timestamp", " without time zone"), "timestamptz": ("timestamp", " with time zone"),
+    "time": ("time", " without time zone"), "timetz": ("time", " with time zone"),
+}
+SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
+                 "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
+
+
+def array_suffix(type_name: Json) -> str:
+    out = []
+    for bound in type_name.get("arrayBounds", ()):
+        n = bound.get("Integer", {}).get("ival", 0)
+        out.append("[]" if n < 0 else f"[{n}]")
+    return "".join(out)
+
+
+def builtin_type_text(name: str, type_name: Json) -> str:
+    if "typmods" not in type_name and name in _TYPE_SPELLING:
+        # bpchar without a length is bpchar (blank-padded, any length): only the grammar's
+        # `character` has a length, 1 when none is written (format_type prints the same)
+        return "bpchar" if name == "bpchar" else _TYPE_SPELLING[name]
+    mods = [deparse(m) for m in type_name.get("typmods", ())]
+    if name == "interval":
+        text = "interval"
+        if mods:
+            mask = type_name["typmods"][0].get("A_Const", {}).get("ival", {}).get("ival", 0)
+            if mask in INTERVAL_FIELDS:
+                text += " " + INTERVAL_FIELDS[mask]
+            if len(mods) > 1:
+                text += f"({mods[1]})"
+        return text
+    if name in _TIME_TYPES:
+        base, zone = _TIME_TYPES[name]
+        return base + (f"({','.join(mods)})" if mods else "") + zone
+    base = _TYPE_SPELLING.get(name, quote_ident(name))
+    return base + (f"({','.join(mods)})" if mods else "")
+
+
+_SVF = {
+    "SVFOP_CURRENT_DATE": "CURRENT_DATE", "SVFOP_CURRENT_TIME": "CURRENT_TIME",
+    "SVFOP_CURRENT_TIMESTAMP": "CURRENT_TIMESTAMP", "SVFOP_LOCALTIME": "LOCALTIME",
+    "SVFOP_LOCALTIMESTAMP": "LOCALTIMESTAMP", "SVFOP_CURRENT_ROLE": "CURRENT_ROLE",
+    "SVFOP_CURRENT_USER": "CURRENT_USER", "SVFOP_USER": "USER",
+    "SVFOP_SESSION_USER": "SESSION_USER", "SVFOP_CURRENT_CATALOG": "CURRENT_CATALOG",
+    "SVFOP_CURRENT_SCHEMA": "CURRENT_SCHEMA",
+}
+_ATOMIC = ("A_Const", "ColumnRef", "FuncCall", "SQLValueFunction", "TypeCast", "A_ArrayExpr",
+           "CoalesceExpr")
+
+
+def _const_text(body: Json) -> str:
+    if body.get("isnull"):
+        return "NULL"
+    if "ival" in body:
+        return str(body["ival"].get("ival", 0))
+    if "fval" in body:
+        return body["fval"].get("fval", "0")
+    if "sval" in body:
+        return quote_literal(body["sval"].get("sval", ""))
+    if "boolval" in body:
+        return "true" if body["boolval"].get("boolval") else "false"
+    if "bsval" in body:
+        bits = body["bsval"].get("bsval", "")
+        return f"{bits[0].upper()}'{bits[1:]}'"
+    raise ValueError("unknown constant")
+
+
+def _fast(node: Json) -> str | None:
+    """SQL text of the common simple shapes; None where pglast's deparser must do it."""
+    (kind, body), = node.items()
+    if kind == "A_Const":
+        return _const_text(body)
+    if kind == "ColumnRef":
+        fields = body["fields"]
+        if all("String" in f for f in fields):
+            return ".".join(quote_ident(f["String"]["sval"]) for f in fields)
+        return None
+    if kind == "TypeCast":
+        arg = _fast(body["arg"])
+        if arg is None:
+            return None
+        if next(iter(body["arg"])) not in _ATOMIC or arg.startswith("-"):
+            arg = f"({arg})"
+        return f"{arg}::{plain_type_text(body['typeName'])}"
+    if kind == "FuncCall":
+        if set(body) - {"funcname", "args", "funcformat", "location"}:
+            return None
+        if body.get("funcformat") != "COERCE_EXPLICIT_CALL":
+            return None
+        args = [_fast(a) for a in body.get("args", ())]
+        if any(a is None for a in args):
+            return None
+        name = ".".join(quote_ident(n) for n in names_of(body["funcname"]))
+        return f"{name}({', '.join(args)})"  # type: ignore[arg-type]
+    if kind == "SQLValueFunction" and body.get("typmod", -1) == -1:
+        return _SVF.get(body["op"])
+    if kind == "A_Expr":
+        return _fast_a_expr(body)
+    if kind == "BoolExpr":
+        parts = [_fast(a) for a in body["args"]]
+        if any(p is None for p in parts):
+            return None
+        wrapped = [_paren(a, p) for a, p in zip(body["args"], parts)]  # type: ignore[arg-type]
+        if body["boolop"] == "NOT_EXPR":
+            return f"NOT {wrapped[0]}"
+        return (" AND " if body["boolop"] == "AND_EXPR" else " OR ").join(wrapped)
+    if kind == "NullTest":
+        arg = _fast(body["arg"])
+        if arg is None:
+            return None
+        test = "IS NULL" if body["nulltesttype"] == "IS_NULL" else "IS NOT NULL"
+        return f"{_paren(body['arg'], arg)} {test}"
+    if kind == "BooleanTest":
+        arg = _fast(body["arg"])
+        if arg is None:
+            return None
+        test = body["booltesttype"].replace("_", " ")
+        return f"{_paren(body['arg'], arg)} {test}"
+    if kind in ("A_ArrayExpr", "CoalesceExpr"):
+        items = [_fast(a) for a in body.get("elements" if kind == "A_ArrayExpr" else "args", ())]
+        if any(i is None for i in items):
+            return None
+        joined = ", ".join(items)  # type: ignore[arg-type]
+        return f"ARRAY[{joined}]" if kind == "A_ArrayExpr" else f"COALESCE({joined})"
+    return None
+
+
+_LIKE_OPS = {"~~": "LIKE", "!~~": "NOT LIKE", "~~*": "ILIKE", "!~~*": "NOT ILIKE"}
+
+
+def _fast_a_expr(body: Json) -> str | None:
+    op = names_of(body.get("name", []))
+    kind = body.get("kind")
+    if len(op) != 1 or "rexpr" not in body:
+        return None
+    right_node = body["rexpr"]
+    if "List" in right_node:
+        items = [_fast(i) for i in right_node["List"].get("items", ())]
+        if any(i is None for i in items):
+            return None
+        right = None
+    else:
+        items = []
+        right = _fast(right_node)
+        if right is None:
+            return None
+        right = _paren(right_node, right)
+    if "lexpr" not in body:
+        return f"{op[0]} {right}" if kind == "AEXPR_OP" and right is not None else None
+    left = _fast(body["lexpr"])
+    if left is None:
+        return None
+    left = _paren(body["lexpr"], left)
+    if kind == "AEXPR_OP" and right is not None:
+        return f"{left} {op[0]} {right}"
+    if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN") and len(items) == 2:
+        items = [_paren(n, t) for n, t in zip(right_node["List"]["items"], items)]  # type: ignore[arg-type]
+        return f"{left} {op[0]} {items[0]} AND {items[1]}"
+    if kind == "AEXPR_IN" and items:
+        return f"{left} {'IN' if op[0] == '=' else 'NOT IN'} ({', '.join(items)})"  # type: ignore[arg-type]
+    if kind in ("AEXPR_LIKE", "AEXPR_ILIKE") and right is not None and op[0] in _LIKE_OPS:
+        return f"{left} {_LIKE_OPS[op[0]]} {right}"
+    if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL") and right is not None:
+        return f"{left} {op[0]} {'ANY' if kind == 'AEXPR_OP_ANY' else 'ALL'} ({right})"
+    if kind in ("AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT") and right is not None:
+        return f"{left} IS {'NOT ' if kind == 'AEXPR_NOT_DISTINCT' else ''}DISTINCT FROM {right}"
+    return None
+
+
+def _paren(node: Json, text: str) -> str:
+    return text if next(iter(node)) in _ATOMIC and not text.startswith("-") else f"({text})"
+
+
+def plain_type_text(type_name: Json) -> str:
+    """A type as written, for casts inside expressions (no schema resolution)."""
+    names = names_of(type_name["names"])
+    if len(names) == 2 and names[0] == "pg_catalog":
+        base = builtin_type_text(names[1], type_name)
+    else:
+        mods = [deparse(m) for m in type_name.get("typmods", ())]
+        base = ".".join(quote_ident(n) for n in names) + (f"({','.join(mods)})" if mods else "")
+    return base + array_suffix(type_name)
+
+
+_CONST_FIELDS = (("ival", "Integer", 0), ("fval", "Float", "0"), ("sval", "String", ""),
+                 ("boolval", "Boolean", False), ("bsval", "BitString", ""))
+
+
+def _to_ast(value: Any) -> Any:
+    """libpg_query JSON -> pglast AST node (so that pglast's deparser can print it)."""
+    if isinstance(value, list):
+        return tuple(_to_ast(v) for v in value)
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, body), = value.items()
+        if kind == "List":
+            return tuple(_to_ast(v) for v in body.get("items", ()))
+        if isinstance(body, dict) and kind[:1].isupper() and hasattr(pg_ast, kind):
+            return _build_ast(kind, body)
+    return value
+
+
+def _build_ast(kind: str, body: Json) -> Any:
+    if kind == "A_Const":
+        if body.get("isnull"):
+            return pg_ast.A_Const(isnull=True)
+        for key, cls, default in _CONST_FIELDS:
+            if key in body:
+                return pg_ast.A_Const(val=getattr(pg_ast, cls)(body[key].get(key, default)))
+    for key, cls, default in _CONST_FIELDS:
+        if kind == cls:
+            return getattr(pg_ast, cls)(body.get(key, default))
+    cls_ = getattr(pg_ast, kind)
+    kwargs: dict[str, Any] = {}
+    for attr, info in cls_.__slots__.items():
+        value = body.get(attr)
+        if value is None:
+            continue
+        ctype = info.c_type
+        if ctype == "List*":
+            value = tuple(_to_ast(v) for v in value)
+        elif ctype.endswith("*") and ctype != "char*":
+            target = getattr(pg_ast, ctype[:-1], None)
+            if target is not None and isinstance(target.__slots__, dict):
+                value = _build_ast(ctype[:-1], value)
+            else:
+                value = _to_ast(value)
+        kwargs[attr] = value
+    return cls_(**kwargs)
+
+
+def deparse(node: Json) -> str:
+    text = _fast(node)
+    if text is not None:
+        return text
+    return RawStream()(_to_ast(node))

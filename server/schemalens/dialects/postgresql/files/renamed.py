@@ -1,0 +1,68 @@
+"""Where a `@renamed` comment of a PostgreSQL file belongs: to the table on whose CREATE line
+or head it is, to the column it is in or follows on that column's last line, to the index
+statement it is in or follows on the same line. The comment's own grammar is
+sources/directives.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from schemalens.dialects.postgresql.files.state import State
+from schemalens.dialects.postgresql.files.statements import Stmt
+from schemalens.model import Span
+from schemalens.sources import directives
+
+
+def find_directives(text: str) -> list[tuple[int, str]]:
+    """(place, old name) of the `@renamed` directives in comments; a bare name folds to
+    lower case as PostgreSQL folds an unquoted identifier."""
+    out = []
+    for d in directives.find_all(text):
+        line_start = text.rfind("\n", 0, d.start) + 1
+        before = text[line_start:d.start]
+        if "--" in before or "/*" in before or text.rfind("/*", 0, d.start) > text.rfind("*/", 0, d.start):
+            out.append((d.start, d.old if d.quoted else d.old.lower()))
+    return out
+
+
+class Directives(State):
+    """The directive that belongs to an object, if any."""
+
+    def table_directive(self, stmt: Stmt, first_element: int, name_span: Span) -> str | None:
+        for pos, old in self.directives_in(stmt.start, stmt.end):
+            if pos < first_element or self.f.line(pos) == name_span.start_line:
+                return old
+        return None
+
+    def statement_directive(self, stmt: Stmt) -> str | None:
+        """A `@renamed from=x` comment inside the statement or after it on its last line."""
+        if not self.directives:
+            return None
+        line = self.f.line(stmt.end)
+        line_end = (self.f.line_starts[line + 1] if line + 1 < len(self.f.line_starts)
+                    else len(self.f.text))
+        found = self.directives_in(stmt.start, line_end)
+        return found[0][1] if found else None
+
+    def directives_in(self, start: int, end: int) -> list[tuple[int, str]]:
+        if not self.directives:
+            return []
+        i = bisect_right(self.directives, (start, ""))
+        out = []
+        while i < len(self.directives) and self.directives[i][0] < end:
+            out.append(self.directives[i])
+            i += 1
+        return out
+
+    def column_directive(self, start: int, end: int, limit: int) -> str | None:
+        """A `-- @renamed from=x` within a column definition or after it on its last line,
+        before the next element starts."""
+        if not self.directives:
+            return None
+        last_line = self.f.line(end)
+        line_end = (self.f.line_starts[last_line + 1] if last_line + 1 < len(self.f.line_starts)
+                    else len(self.f.text))
+        for _, old in self.directives_in(start, min(line_end, limit)):
+            return old
+        return None

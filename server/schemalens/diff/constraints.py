@@ -1,0 +1,101 @@
+"""Keys, checks, foreign keys and indexes: matched by name, or by shape where the file
+(or SQLite) names none; what adding one costs, and the name of one the file leaves
+unnamed, the dialect says."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from schemalens.changes import Change, describe_constraint, qualified
+from schemalens.diff.run import Run
+from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Table, Unique
+
+
+def _same_shape(a: Any, b: Any) -> bool:
+    return dataclasses.replace(a, name=None) == dataclasses.replace(b, name=None)
+
+
+def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pair constraints or indexes: named ones by name (same name, other shape: drop and
+    add), unnamed ones by shape. An actual object without a name (SQLite cannot always
+    tell) is matched by shape too. Returns (pairs, actual only, desired only)."""
+    left = list(actual)
+    pairs: list[tuple[Any, Any]] = []
+    fresh: list[Any] = []
+    gone: list[Any] = []
+    unnamed: list[Any] = []
+
+    def take(pred: Callable[[Any], bool]) -> Any:
+        for i, obj in enumerate(left):
+            if pred(obj):
+                return left.pop(i)
+        return None
+
+    for obj in desired:
+        if obj.name is None:
+            unnamed.append(obj)
+            continue
+        same = take(lambda a: a.name == obj.name)
+        if same is None:
+            same = take(lambda a: a.name is None and _same_shape(a, obj))
+        if same is None:
+            fresh.append(obj)
+        elif same.name is not None and same != obj:  # found by name: the names are equal
+            gone.append(same)
+            fresh.append(obj)
+        else:
+            pairs.append((same, obj))
+    for obj in unnamed:
+        same = take(lambda a: _same_shape(a, obj))
+        if same is None:
+            fresh.append(obj)
+        else:
+            pairs.append((same, obj))
+    gone.extend(left)
+    position = {id(obj): i for i, obj in enumerate(desired)}
+    fresh.sort(key=lambda obj: position[id(obj)])
+    return pairs, gone, fresh
+
+
+def primary_key(run: Run, old: Table, new: Table, taken: set[str]) -> None:
+    a, d = old.primary_key, new.primary_key
+    if a is None and d is None:
+        return
+    if a is not None and d is not None and a.columns == d.columns and (d.name is None or d.name == a.name):
+        return
+    if a is not None:
+        drop_constraint(run, new, a)
+    if d is not None:
+        add_constraint(run, new, d, taken, new_table=False)
+
+
+def drop_constraint(run: Run, table: Table, obj: Any) -> None:
+    label = qualified(table.schema, table.name)
+    phase = "drop_fk" if isinstance(obj, ForeignKey) else "drop_constraint"
+    # a constraint SQLite keeps without a name is named by its shape: change ids must
+    # tell two of them apart (the editor pushes or fixes one change by its id)
+    run.emit(phase, Change("drop_constraint", table.schema, table.name, obj.name or describe_constraint(obj),
+                           before=obj,
+                            description=f"drop {describe_constraint(obj)} on {label}"))
+
+
+def add_constraint(run: Run, table: Table, obj: Any, taken: set[str], new_table: bool) -> None:
+    label = qualified(table.schema, table.name)
+    name = obj.name or run.dialect.default_constraint_name(table, obj, taken)
+    phase = {PrimaryKey: "add_key", Unique: "add_key", Check: "add_check", ForeignKey: "add_fk"}[type(obj)]
+    hazards = () if new_table else run.dialect.add_constraint_hazards(table, obj)
+    run.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, hazards=hazards,
+                           description=f"add {describe_constraint(obj)} on {label}"))
+
+
+def create_index(run: Run, table: Table, index: Index, taken: set[str], new_table: bool) -> None:
+    label = qualified(table.schema, table.name)
+    name = index.name or run.dialect.default_constraint_name(table, index, taken)
+    hazards = () if new_table else run.dialect.create_index_hazards(table, index)
+    what = "unique index" if index.unique else "index"
+    named = f" {index.name}" if index.name else ""
+    run.emit("create_index", Change(
+        "create_index", table.schema, table.name, name, after=index, hazards=hazards,
+        description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))

@@ -1,0 +1,71 @@
+"""The state one diff builds up, shared by the comparisons of each concern."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from schemalens import dialects
+from schemalens.changes import Change, Renames
+from schemalens.model import ForeignKey, Schema, Table
+
+
+# Order in which the groups of changes run. Renames come first so that later changes
+# name objects as the desired schema does; constraint and index drops come before column
+# changes (a dropped index may be what blocks a type change or a column drop); table
+# drops come last, after the foreign keys that point at them are gone. Foreign keys are
+# added after indexes: a unique index may be the key they reference.
+PHASES = (
+    "create_schema", "create_extension", "enum", "sequence", "rename",
+    "drop_fk", "drop_constraint", "drop_index",
+    "create_table", "add_column", "alter_column",
+    "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
+    "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
+    "drop_schema",
+)
+
+
+class Run:
+    """One diff: both schemas, the dialect, what has been matched so far, and the changes by phase."""
+
+    def __init__(self, actual: Schema, desired: Schema, renames: Renames) -> None:
+        self.actual = actual
+        self.desired = desired
+        self.renames = renames
+        self.dialect = dialects.get(desired.dialect)
+        self.phases: dict[str, list[Change]] = {p: [] for p in PHASES}
+        # desired table key -> actual table (same name, or the source of a rename)
+        self.matched: dict[tuple[str, str], Table] = {}
+        self.created: list[Table] = []
+        self.table_renames: dict[tuple[str, str], str] = {}          # (schema, old) -> new name
+        self.column_renames: dict[tuple[str, str], dict[str, str]] = {}  # new table key -> old -> new
+        self.dropped: list[Table] = []
+        # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged
+        self.kept_fks: dict[tuple[str, str], list[tuple[ForeignKey, ForeignKey]]] = {}
+        self.capture: list[tuple[str, Change]] | None = None
+
+    def emit(self, phase: str, change: Change) -> Change:
+        self.phases[phase].append(change)
+        if self.capture is not None:
+            self.capture.append((phase, change))
+        return change
+
+    def captured(self, compare: Callable[[Run, Table, Table], None], old: Table,
+                 new: Table) -> list[tuple[str, Change]]:
+        """What compare(self, old, new) emits."""
+        self.capture = []
+        try:
+            compare(self, old, new)
+            return self.capture
+        finally:
+            self.capture = None
+
+    def replay(self, emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:
+        """Emit copies: callers may set fields of the changes they get."""
+        for phase, change in emitted:
+            self.phases[phase].append(copy.copy(change))
+        return emitted
+
+    def enums_managed(self) -> set[tuple[str, str]]:
+        """(schema, name) of the enums either side defines: the types schemalens manages."""
+        return {(e.schema, e.name) for e in (*self.actual.enums, *self.desired.enums)}

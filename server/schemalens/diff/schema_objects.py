@@ -1,0 +1,112 @@
+"""Namespaces, extensions, enums and sequences: the objects tables depend on."""
+
+from __future__ import annotations
+
+from schemalens.changes import Change, Hazard, qualified
+from schemalens.diff.run import Run
+from schemalens.model import Enum, Sequence
+
+
+def namespaces(run: Run) -> None:
+    have = {n.name: n for n in run.actual.namespaces}
+    for ns in run.desired.namespaces:
+        old = have.get(ns.name)
+        if old is None and ns.name != run.dialect.default_schema:
+            run.emit("create_schema", Change("create_schema", ns.name, None, ns.name, after=ns,
+                                             description=f"create schema {ns.name}"))
+        if (old.comment if old else None) != ns.comment:
+            run.emit("comment", Change("set_comment", ns.name, None, "", before=old, after=ns,
+                                       description=f"set comment on schema {ns.name}"))
+    if not run.desired.namespaces:
+        return  # the file does not manage namespaces: leave the database's alone
+    want = {ns.name for ns in run.desired.namespaces}
+    for ns in run.actual.namespaces:
+        if ns.name in want or ns.name == run.dialect.default_schema:
+            continue
+        tables = [t.name for t in run.actual.tables if t.schema == ns.name]
+        loss = (Hazard("data-loss", ns.name, f"drops schema {ns.name} with its tables {', '.join(tables)} "
+                       "and all their rows"),) if tables else ()
+        run.emit("drop_schema", Change("drop_schema", ns.name, None, ns.name, before=ns, hazards=loss,
+                                       description=f"drop schema {ns.name}"))
+
+
+def extensions(run: Run) -> None:
+    """Create and move what the file names; never drop. Hosted PostgreSQL installs
+    extensions of its own (Supabase: pg_graphql, pgcrypto, ...), a file rarely lists
+    them, and dropping one drops every column of its types with their data."""
+    have = {e.name: e for e in run.actual.extensions}
+    for ext in run.desired.extensions:
+        old = have.get(ext.name)
+        if old is None:
+            run.emit("create_extension", Change(
+                "create_extension", ext.schema or "", None, ext.name, after=ext,
+                description=f"create extension {ext.name}"))
+        elif ext.schema is not None and ext.schema != old.schema:
+            # A file that names no schema accepts the extension wherever it is.
+            run.emit("create_extension", Change(
+                "alter_extension", ext.schema, None, ext.name, before=old, after=ext,
+                description=f"move extension {ext.name} to schema {ext.schema}"))
+
+
+def enums(run: Run) -> None:
+    for enum in run.desired.enums:
+        old = run.actual.enum(enum.schema, enum.name)
+        label = qualified(enum.schema, enum.name)
+        if old is None:
+            values = ", ".join(f"'{v}'" for v in enum.values)
+            run.emit("enum", Change("create_enum", enum.schema, None, enum.name, after=enum,
+                                    description=f"create enum {label} ({values})"))
+        elif old.values != enum.values:
+            enum_values(run, old, enum)
+        if (old.comment if old else None) != enum.comment:
+            run.emit("comment", Change("set_comment", enum.schema, None, enum.name, before=old, after=enum,
+                                       description=f"set comment on type {label}"))
+    for old in run.actual.enums:
+        if run.desired.enum(old.schema, old.name) is None:
+            run.emit("drop_enum", Change("drop_enum", old.schema, None, old.name, before=old,
+                                         description=f"drop enum {qualified(old.schema, old.name)}"))
+
+
+def enum_values(run: Run, old: Enum, new: Enum) -> None:
+    label = qualified(new.schema, new.name)
+    kept = [v for v in new.values if v in old.values]
+    if kept == old.values:
+        for value in new.values:
+            if value not in old.values:
+                run.emit("enum", Change("add_enum_value", new.schema, None, value, before=old, after=new,
+                                        description=f"add value '{value}' to enum {label}"))
+        return
+    removed = [v for v in old.values if v not in new.values]
+    loss = (Hazard("data-loss", label, f"removes value(s) {', '.join(repr(v) for v in removed)} from enum "
+                   f"{label}: rows holding them make the change fail"),) if removed else ()
+    what = "remove values from" if removed else "reorder values of"
+    run.emit("enum", Change("recreate_enum", new.schema, None, new.name, before=old, after=new,
+                            hazards=loss, description=f"recreate enum {label} to {what} it"))
+
+
+def sequences(run: Run) -> None:
+    for seq in run.desired.sequences:
+        old = next((s for s in run.actual.sequences if s.key == seq.key), None)
+        label = qualified(seq.schema, seq.name)
+        if old is None:
+            run.emit("sequence", Change("create_sequence", seq.schema, None, seq.name, after=seq,
+                                        description=f"create sequence {label}"))
+            if seq.owned_by is not None and not owner_exists(run, seq):
+                run.emit("sequence_owner", Change(
+                    "alter_sequence", seq.schema, None, seq.name, before=None, after=seq,
+                    description=f"set owner of sequence {label} to {'.'.join(seq.owned_by)}"))
+        elif old != seq:
+            phase = "sequence" if seq.owned_by is None or owner_exists(run, seq) else "sequence_owner"
+            run.emit(phase, Change("alter_sequence", seq.schema, None, seq.name, before=old, after=seq,
+                                   description=f"alter sequence {label}"))
+    for old in run.actual.sequences:
+        if all(s.key != old.key for s in run.desired.sequences):
+            run.emit("drop_sequence", Change("drop_sequence", old.schema, None, old.name, before=old,
+                                             description=f"drop sequence {qualified(old.schema, old.name)}"))
+
+
+def owner_exists(run: Run, seq: Sequence) -> bool:
+    """Whether OWNED BY can be said when the sequence is created (its column exists)."""
+    assert seq.owned_by is not None
+    table = run.actual.table(seq.owned_by[0], seq.owned_by[1])
+    return table is not None and table.column(seq.owned_by[2]) is not None
