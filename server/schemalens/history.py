@@ -9,11 +9,7 @@ else comes back in the result, with the exit code the CLI should use.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import sqlite3
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,34 +19,33 @@ from schemalens.apply import ApplyError, apply
 from schemalens import dialects
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.config import Settings
-from schemalens.connect import Database, mask_text, mask_url, sqlite_path
+from schemalens.connect import Database, mask_text, mask_url
 from schemalens.diff import Renames, diff
-from schemalens.migrations import (
+from schemalens.migrations.folder import (
     FOREIGN_KEYS_OFF,
     IRREVERSIBLE,
-    MIGRATIONS_TABLE,
     NO_TRANSACTION,
     SEPARATOR,
-    Applied,
     Entry,
     Folder,
     Journal,
     Migration,
-    MigrationFailed,
     MigrationsError,
     chain_hash,
     checksum_text,
+    now_iso,
+    read_migration,
+    slugify,
+)
+from schemalens.migrations.ledger import (
+    MIGRATIONS_TABLE,
+    Applied,
     ensure_table,
     forget,
-    migration_lock,
-    now_iso,
     read_applied,
-    read_migration,
     record_without_running,
-    run_migration,
-    slugify,
-    try_migrations,
 )
+from schemalens.migrations.runner import MigrationFailed, migration_lock, run_migration, try_migrations
 from schemalens.model import Schema
 from schemalens.workflows import WorkflowError, load_desired, open_database, read_database
 
@@ -193,18 +188,15 @@ def status(settings: Settings) -> StatusResult:
 
 def _read_applied_if_any(settings: Settings) -> list[Applied]:
     """Read the record without creating anything (a SQLite file that is not there yet is empty)."""
-    if _sqlite_file_missing(settings):
+    if _database_missing(settings):
         return []
     with open_database(settings, create=False) as db:
         return _guarded(db, read_applied)
 
 
-def _sqlite_file_missing(settings: Settings) -> bool:
-    """A SQLite database not created yet reads as empty (and is not created by reading)."""
-    if settings.dialect != "sqlite":
-        return False
-    path = sqlite_path(settings.database_url)
-    return path != ":memory:" and not Path(path).exists()
+def _database_missing(settings: Settings) -> bool:
+    """A database not created yet (a SQLite file) reads as empty, and reading must not create it."""
+    return dialects.get(settings.dialect).runtime.database_missing(settings.database_url)
 
 
 T = TypeVar("T")
@@ -214,15 +206,9 @@ def _guarded(db: Database, fn: Callable[..., T], *args: object) -> T:
     """Driver errors while reading or writing our table become one clear message."""
     try:
         return fn(db, *args)
-    except (sqlite3.Error, _pg_error()) as e:
+    except dialects.get(db.dialect).runtime.errors as e:
         raise WorkflowError(f"cannot use {MIGRATIONS_TABLE} in {db.masked_url}: "
                             f"{mask_text(str(e).strip(), db.url)}") from None
-
-
-def _pg_error() -> type[Exception]:
-    import psycopg
-
-    return psycopg.Error
 
 
 # --- migrate ----------------------------------------------------------------------------
@@ -317,10 +303,7 @@ def _dry_run(db: Database, settings: Settings, migrations: list[Migration], resu
     for migration, piece in skipped:
         result.notes.append(f"{migration.path}:{piece.line}: not tried: it must run outside a transaction "
                             "(a dry run rolls back, so it cannot run it)")
-    if db.dialect == "postgresql":
-        result.notes.append("everything else ran inside one transaction that was rolled back")
-    else:
-        result.notes.append("everything ran inside one SQLite transaction that was rolled back")
+    result.notes.append(dialects.get(db.dialect).runtime.dry_run_note)
     if failure is not None:
         if skipped:
             result.notes.append("the failure may come from a statement the dry run could not try")
@@ -332,41 +315,7 @@ def _dry_run(db: Database, settings: Settings, migrations: list[Migration], resu
 
 def _backup(db: Database, target: Path) -> str | None:
     """Write a backup; the reason it failed, or None."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if db.dialect == "sqlite":
-        try:
-            with sqlite3.connect(target) as copy:
-                db.conn.backup(copy)
-            copy.close()
-        except sqlite3.Error as e:
-            return f"backup to {target} failed: {e}; nothing was applied"
-        return None
-    return _pg_dump(db.url, target)
-
-
-def _pg_dump(url: str, target: Path) -> str | None:
-    from urllib.parse import urlsplit, urlunsplit
-
-    from schemalens.connect import postgres_conninfo
-
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
-        return "--backup needs pg_dump on PATH (install the PostgreSQL client tools); nothing was applied"
-    conninfo = postgres_conninfo(url)
-    parts = urlsplit(conninfo)
-    env = dict(os.environ)
-    if parts.password:  # keep the password out of the process list
-        env["PGPASSWORD"] = parts.password
-        netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
-        conninfo = urlunsplit(parts._replace(netloc=netloc))
-    try:
-        done = subprocess.run([pg_dump, "--format=custom", "--file", str(target), "--dbname", conninfo],
-                              capture_output=True, text=True, env=env, timeout=3600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"backup with pg_dump failed: {mask_text(str(e), url)}; nothing was applied"
-    if done.returncode != 0:
-        return f"backup with pg_dump failed: {mask_text(done.stderr.strip(), url)}; nothing was applied"
-    return None
+    return dialects.get(db.dialect).runtime.backup(db.conn, db.url, target)
 
 
 # --- "relation already exists" ------------------------------------------------------------
@@ -675,7 +624,7 @@ class GenerateResult:
 
 def _default_schema(settings: Settings) -> str:
     """generate never touches a database: unqualified names go to the dialect's default."""
-    return "public" if settings.dialect == "postgresql" else "main"
+    return dialects.get(settings.dialect).default_schema
 
 
 def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False,
@@ -762,7 +711,7 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
         # It commits on its own before the rest: IF NOT EXISTS keeps a rerun after a
         # later failure from stumbling over it.
         sql = _ADD_VALUE.sub(r"\1IF NOT EXISTS ", sql)
-    if statement.needs_foreign_keys_off and dialect == "sqlite":
+    if statement.needs_foreign_keys_off:
         lines.append(FOREIGN_KEYS_OFF)
     lines.append(sql + ";")
     return "\n".join(lines)
@@ -857,7 +806,7 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
     except MigrationsError as e:
         raise WorkflowError(str(e)) from None
     along = _snapshots_along(folder, journal)
-    if _sqlite_file_missing(settings):
+    if _database_missing(settings):
         state, drift = assess(folder, journal, []), []
     else:
         with open_database(settings, create=False) as db:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from schemalens.history import EDITED, MISSING, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED, APPLIED, assess
-from schemalens.migrations import (
-    Applied,
+from schemalens.migrations.ledger import Applied
+from schemalens.migrations.folder import (
     Entry,
     Folder,
     Journal,

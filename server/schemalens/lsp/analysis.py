@@ -18,7 +18,8 @@ from schemalens.connect import mask_url
 from schemalens.diff import Renames, diff
 from schemalens.history import Assessment, assess, dialect_problem
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
-from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
+from schemalens.migrations.folder import Folder, Journal, MigrationsError
+from schemalens.migrations.ledger import read_applied
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult

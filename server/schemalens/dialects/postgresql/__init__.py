@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 class PostgreSQL(Dialect):
+    _runtime: Runtime | None = None
     name = "postgresql"
     default_schema = "public"
 
@@ -40,3 +41,18 @@ class PostgreSQL(Dialect):
         from schemalens.dialects.postgresql.render import render_postgresql
 
         return render_postgresql(changes, actual, desired)
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.postgresql.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        from schemalens.dialects.postgresql.runtime import PostgreSQLRuntime
+
+        if self._runtime is None:
+            self._runtime = PostgreSQLRuntime()
+        return self._runtime

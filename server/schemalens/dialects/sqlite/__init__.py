@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 from schemalens.dialects.sqlite.names import qualified, quote_ident
 
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 class SQLite(Dialect):
+    _runtime: Runtime | None = None
     name = "sqlite"
     default_schema = "main"
 
@@ -43,3 +44,18 @@ class SQLite(Dialect):
         from schemalens.dialects.sqlite.render import render_sqlite
 
         return render_sqlite(changes, actual, desired)
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.sqlite.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        from schemalens.dialects.sqlite.runtime import SQLiteRuntime
+
+        if self._runtime is None:
+            self._runtime = SQLiteRuntime()
+        return self._runtime
