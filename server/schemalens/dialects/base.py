@@ -97,6 +97,8 @@ class Runtime(ABC):
     param: str
     # What a dry run of migrations could honestly say it did.
     dry_run_note: str
+    # Whether `may_write` tells writes from reads before they run (else a session's guard decides).
+    classifies: bool
     # SELECT ... FOR UPDATE where the database locks rows, else "".
     lock_rows: str
 
@@ -207,8 +209,9 @@ class Runtime(ABC):
 
     @abstractmethod
     def may_write(self, statement: str) -> bool:
-        """Whether a statement may change anything (when unsure: True). Raises SplitError for
-        text that does not parse and StatementDenied for transaction control."""
+        """Whether a statement may change anything (when unsure: True; always False where
+        `classifies` is False). Raises SplitError for text that does not parse and
+        StatementDenied for transaction control."""
 
     @abstractmethod
     def user_schemas(self, conn: Any) -> list[str] | None:

@@ -42,6 +42,7 @@ SIDE_EFFECT_FUNCTIONS = {
 class PostgreSQLRuntime(Runtime):
     param = "%s"
     dry_run_note = "everything else ran inside one transaction that was rolled back"
+    classifies = True
     lock_rows = " FOR UPDATE"
 
     @property

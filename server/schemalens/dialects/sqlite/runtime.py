@@ -63,6 +63,7 @@ def _path(url: str) -> str:
 class SQLiteRuntime(Runtime):
     param = "?"
     dry_run_note = "everything ran inside one SQLite transaction that was rolled back"
+    classifies = False
     lock_rows = ""
 
     @property
