@@ -29,7 +29,8 @@ EXACT_COUNT_BYTES = 1 << 20
 NUMERIC_TYPES = {"smallint", "integer", "bigint", "real", "double precision", "numeric", "money",
                  "oid", "int", "int2", "int4", "int8", "float4", "float8", "decimal"}
 READ_STATEMENTS = {"SelectStmt", "ExplainStmt", "VariableShowStmt"}
-WRITE_NODES = {"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "IntoClause", "LockingClause"}
+# Node types, plus `intoClause`: SELECT ... INTO is a field of SelectStmt, not a node of its own.
+WRITE_NODES = {"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "LockingClause", "intoClause"}
 # Functions that act on the server even inside a read-only transaction.
 SIDE_EFFECT_FUNCTIONS = {
     "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
@@ -290,7 +291,7 @@ class PostgreSQLRuntime(Runtime):
 def _nodes(tree: Any, found: set[str], functions: set[str]) -> None:
     if isinstance(tree, dict):
         for key, value in tree.items():
-            if key[:1].isupper():
+            if key[:1].isupper() or key in WRITE_NODES:
                 found.add(key)
             if key == "FuncCall":
                 names = [n.get("String", {}).get("sval", "") for n in value.get("funcname", [])]
