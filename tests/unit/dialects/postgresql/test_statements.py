@@ -14,7 +14,7 @@ def test_semicolons_inside_quotes_comments_and_bodies_do_not_split() -> None:
     text = ("SELECT 'a;b';\n"
             "SELECT E'it\\'s; fine';\n"
             "CREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END $body$ LANGUAGE plpgsql;\n"
-            "SELECT $$x;y$$, \"semi;colon\" FROM t -- trailing; comment\n")
+            "SELECT $$x;y$$, \"semi;colon\" FROM t; -- trailing; comment\n")
     assert [sql for _, sql in split(text)] == [
         "SELECT 'a;b'",
         "SELECT E'it\\'s; fine'",
