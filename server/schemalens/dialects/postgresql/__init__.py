@@ -51,8 +51,8 @@ class PostgreSQL(Dialect):
 
     @property
     def runtime(self) -> Runtime:
-        from schemalens.dialects.postgresql.runtime import PostgreSQLRuntime
-
         if self._runtime is None:
+            from schemalens.dialects.postgresql.runtime import PostgreSQLRuntime
+
             self._runtime = PostgreSQLRuntime()
         return self._runtime

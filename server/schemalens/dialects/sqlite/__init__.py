@@ -54,8 +54,8 @@ class SQLite(Dialect):
 
     @property
     def runtime(self) -> Runtime:
-        from schemalens.dialects.sqlite.runtime import SQLiteRuntime
-
         if self._runtime is None:
+            from schemalens.dialects.sqlite.runtime import SQLiteRuntime
+
             self._runtime = SQLiteRuntime()
         return self._runtime
