@@ -16,9 +16,10 @@ from schemalens.changes import Change
 from schemalens.config import Settings
 from schemalens.connect import mask_url
 from schemalens.diff import Renames, diff
-from schemalens.history import Assessment, assess, dialect_problem
+from schemalens.history.state import Assessment, assess, dialect_problem
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
-from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
+from schemalens.migrations.folder import Folder, Journal, MigrationsError
+from schemalens.migrations.ledger import read_applied
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult

@@ -6,7 +6,7 @@ from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
@@ -22,6 +22,7 @@ class PostgreSQL(Dialect):
     """Its modules (and pglast) are imported when a method first needs them: a SQLite
     project never loads them."""
 
+    _runtime: Runtime | None = None
     name = "postgresql"
     default_schema = "public"
     ddl_checks_foreign_keys = True
@@ -146,3 +147,18 @@ class PostgreSQL(Dialect):
 
     def create_index_lock(self, table: Table, index: Index) -> str | None:
         return f"blocks writes to {table.schema}.{table.name} (SHARE lock) while the index builds"
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.postgresql.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            from schemalens.dialects.postgresql.runtime import PostgreSQLRuntime
+
+            self._runtime = PostgreSQLRuntime()
+        return self._runtime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 from schemalens.dialects.sqlite import expressions, names, types
 from schemalens.dialects.sqlite.names import qualified, quote_ident
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 class SQLite(Dialect):
+    _runtime: Runtime | None = None
     name = "sqlite"
     default_schema = "main"
     table_options = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
@@ -108,3 +109,18 @@ class SQLite(Dialect):
 
     def create_index_lock(self, table: Table, index: Index) -> None:
         return None
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.sqlite.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            from schemalens.dialects.sqlite.runtime import SQLiteRuntime
+
+            self._runtime = SQLiteRuntime()
+        return self._runtime
