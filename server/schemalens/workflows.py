@@ -20,7 +20,7 @@ from schemalens.config import Settings
 from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.lint import Finding, lint
-from schemalens.migrations import MIGRATIONS_TABLE, table_exists
+from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema
 from schemalens.normalize import normalize_schema
 from schemalens.sources import SourceResult

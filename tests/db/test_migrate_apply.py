@@ -15,7 +15,7 @@ import pytest
 
 from schemalens import history
 from schemalens.config import Settings, load_settings
-from schemalens.migrations import Entry, Folder, Journal, chain_hash, checksum_text, now_iso
+from schemalens.migrations.folder import Entry, Folder, Journal, chain_hash, checksum_text, now_iso
 from schemalens.model import Column, PrimaryKey, Schema, Table
 
 CLI = [sys.executable, "-c", "from schemalens.cli import app; app()"]

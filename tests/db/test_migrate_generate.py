@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from schemalens import history, workflows
 from schemalens.changes import Renames
 from schemalens.config import Settings
-from schemalens.migrations import Folder
+from schemalens.migrations.folder import Folder
 from schemalens.model import to_json
 from tests.db.corpus import load_cases
 from tests.db.test_migrate_apply import cli, db_url, execute, make_settings, query, recorded, tables  # noqa: F401

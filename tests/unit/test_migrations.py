@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from schemalens.history import EDITED, MISSING, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED, APPLIED, assess
-from schemalens.migrations import (
-    Applied,
+from schemalens.history.state import EDITED, MISSING, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED, APPLIED, assess
+from schemalens.migrations.folder import (
     Entry,
     Folder,
     Journal,
@@ -18,6 +17,7 @@ from schemalens.migrations import (
     parse_migration,
     slugify,
 )
+from schemalens.migrations.ledger import Applied
 
 
 def test_split_on_separator_keeps_file_lines() -> None:

@@ -35,9 +35,15 @@ export function needsRestart(changed: (section: string) => boolean): boolean {
   return changed("schemalens.python") || changed("schemalens.trace.server");
 }
 
-// Passwords never reach the output channel.
+// Passwords never reach the output channel. The server's text rule (schemalens.connect.mask_secrets),
+// checked against the same cases (tests/data/masking_cases.json): a URL's secret runs from its
+// userinfo's first ":" to the token's last "@" (libpq stops at the first "@" and ends userinfo at
+// a "/", but a password holding "?#/@" was still meant as one), "?password=" to the next "&", a
+// keyword/value "password=" to its end (quoted values included).
+const URL_SECRET = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)[^\s"'<>]*(?=@)/gi;
+const QUERY_SECRET = /([?&]password=)[^&\s"'<>]*/gi;
+const KEYWORD_SECRET = /((?<![?&\p{L}\p{N}_])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^\s'"]+)/giu;
+
 export function maskSecrets(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']*:)[^@/\s"']*(@)/gi, "$1***$2")
-    .replace(/([?&]password=)[^&\s"']*/gi, "$1***");
+  return [URL_SECRET, QUERY_SECRET, KEYWORD_SECRET].reduce((masked, rule) => masked.replace(rule, "$1***"), text);
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
 import { bundledWheel, installArgs, serverLaunch } from "../src/launch";
@@ -13,6 +15,20 @@ test("only non-empty settings reach the server", () => {
 test("interpreter and trace changes restart the server; the rest does not", () => {
   assert.equal(needsRestart((s) => s === "schemalens.python"), true);
   assert.equal(needsRestart((s) => s === "schemalens.databaseUrl"), false);
+});
+
+// The server's masking tests read the same table (tests/unit/test_connect.py).
+const MASKING_CASES = join(__dirname, "..", "..", "..", "tests", "data", "masking_cases.json");
+
+test("passwords are masked as the server masks them", () => {
+  const { cases } = JSON.parse(readFileSync(MASKING_CASES, "utf8")) as {
+    cases: { text: string; masked: string; secret: string | null }[];
+  };
+  assert.ok(cases.length > 10);
+  for (const { text, masked, secret } of cases) {
+    assert.equal(maskSecrets(text), masked, text);
+    if (secret !== null) assert.ok(!maskSecrets(text).includes(secret), text);
+  }
 });
 
 test("passwords are masked in log lines", () => {

@@ -45,7 +45,7 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
     """Exit 0 when the database matches the schema files, 1 on drift (listed), 2 on error.
     With a migrations folder: the CI gate over schema files, migrations and database."""
     from schemalens import workflows
-    from schemalens.migrations import Folder
+    from schemalens.migrations.folder import Folder
 
     settings = settings_from(db, schema, dialect, migrations)
     if Folder(settings.migrations).exists():

@@ -9,9 +9,14 @@ when that dialect is used, so a SQLite project never loads PostgreSQL's stack.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from datetime import datetime
+    from pathlib import Path
     from schemalens.changes import Change, Hazard, Statement
     from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
@@ -19,6 +24,31 @@ if TYPE_CHECKING:
 
 class CatalogError(Exception):
     """The database could not be read (permissions, a lost connection, unsupported server)."""
+
+
+class SplitError(Exception):
+    """SQL text that cannot be cut into statements; `offset` is where the scanner gave up."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass
+class ForeignKeyViolation(Exception):
+    """A row left pointing at a missing parent while foreign keys were off (SQLite rebuilds)."""
+
+    table: str
+    rowid: Any
+    parent: str
+
+
+class WriteRefused(Exception):
+    """A read-only session refused a statement that writes."""
+
+
+class StatementDenied(Exception):
+    """A session's guard refused a statement no session may run (another file, transaction control)."""
 
 
 class Dialect(ABC):
@@ -189,3 +219,180 @@ class Dialect(ABC):
                       desired: Schema) -> list[Change]:
         """The chosen changes and those that cannot run without them."""
         return chosen
+
+    # --- statements and runtime (executing SQL) -------------------------------------------
+
+    @abstractmethod
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        """(offset of the first token, statement without its `;`) for each statement, cut by
+        this database's own idea of where a statement ends. Raises SplitError."""
+
+    @property
+    @abstractmethod
+    def runtime(self) -> Runtime:
+        """How this database executes: parameters, transactions, locks, sessions, backups."""
+
+
+class Runtime(ABC):
+    """How one database executes SQL. Callers hold the driver connection (`conn`) and ask
+    this object for every rule that differs between databases."""
+
+    # The driver's parameter placeholder.
+    param: str
+    # What a dry run of migrations could honestly say it did.
+    dry_run_note: str
+    # Whether `may_write` tells writes from reads before they run (else a session's guard decides).
+    classifies: bool
+    # SELECT ... FOR UPDATE where the database locks rows, else "".
+    lock_rows: str
+
+    @property
+    @abstractmethod
+    def errors(self) -> tuple[type[Exception], ...]:
+        """The driver's exception classes (imported only when asked)."""
+
+    @abstractmethod
+    def error_position(self, error: Exception) -> int | None:
+        """1-based character position in the statement that the database blamed, if it said."""
+
+    # --- transactions and statements ---
+
+    @abstractmethod
+    def autocommit(self, conn: Any) -> None:
+        """End any implicit transaction (a read's) so statements commit on their own."""
+
+    @abstractmethod
+    def execute(self, conn: Any, sql: str) -> Any:
+        """Run SQL text as written (no parameters, so `%` stays literal)."""
+
+    @abstractmethod
+    def transaction(self, conn: Any, *, foreign_keys_off: bool = False) -> AbstractContextManager[None]:
+        """One explicit transaction, committed at the end, rolled back on any error.
+        `foreign_keys_off`: foreign keys are not enforced inside, and checked before commit
+        (raises ForeignKeyViolation)."""
+
+    @abstractmethod
+    def trial(self, conn: Any, *, foreign_keys_off: bool) -> AbstractContextManager[bool]:
+        """A transaction that is always rolled back. Yields whether foreign keys are deferred
+        (then `foreign_key_violation` tells what a commit would have found)."""
+
+    @abstractmethod
+    def foreign_key_violation(self, conn: Any) -> ForeignKeyViolation | None:
+        """The first row whose parent is missing (inside a transaction with foreign keys off)."""
+
+    @abstractmethod
+    def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
+        """Bound how long a statement waits for a lock (for the transaction, or the session)."""
+
+    @abstractmethod
+    def reset_lock_timeout(self, conn: Any, value: str | None) -> None:
+        """Undo a session-wide `set_lock_timeout`."""
+
+    # --- migrations ---
+
+    @abstractmethod
+    def foreign_keys_switch(self, statement: str) -> bool | None:
+        """What a statement that switches foreign key enforcement asks for (True: on), or None
+        for any other statement."""
+
+    @abstractmethod
+    def migration_lock(self, conn: Any, url: str,
+                       on_wait: Callable[[], None] | None) -> AbstractContextManager[None]:
+        """Serialize migrate/rollback/reset runs against one database; dies with the process."""
+
+    @abstractmethod
+    def ledger_ddl(self, table: str) -> str:
+        """CREATE TABLE IF NOT EXISTS for the applied-migrations table."""
+
+    @abstractmethod
+    def table_exists(self, conn: Any, name: str) -> bool:
+        """Whether a table of that (unqualified) name exists."""
+
+    @abstractmethod
+    def timestamp(self, now: datetime) -> Any:
+        """The parameter that stores `now` in the ledger's applied_at column."""
+
+    @abstractmethod
+    def backup(self, conn: Any, url: str, target: Path) -> str | None:
+        """Write a full backup to `target`; why it failed, or None."""
+
+    @abstractmethod
+    def database_missing(self, url: str) -> bool:
+        """True when the database does not exist yet, so reading it must not create it."""
+
+    # --- sessions (the studio) ---
+
+    @abstractmethod
+    def single_connection(self, url: str) -> bool:
+        """True when a second connection would not see the same database (in-memory)."""
+
+    @abstractmethod
+    def open_session(self, conn: Any, timeout_ms: int) -> None:
+        """Prepare a long-lived connection: autocommit, a statement deadline, no other files."""
+
+    @abstractmethod
+    def borrow(self, conn: Any, timeout_ms: int) -> None:
+        """Start a request's deadline on a pooled connection."""
+
+    @abstractmethod
+    def give_back(self, conn: Any) -> None:
+        """End a request: drop its deadline and any transaction it left open."""
+
+    @abstractmethod
+    def usable(self, conn: Any) -> bool:
+        """Whether a returned connection can serve the next request."""
+
+    @abstractmethod
+    def read_only(self, conn: Any) -> AbstractContextManager[None]:
+        """A transaction the database itself keeps from writing, always rolled back.
+        A write inside raises WriteRefused; a statement no session may run, StatementDenied."""
+
+    @abstractmethod
+    def writing(self, conn: Any) -> AbstractContextManager[None]:
+        """A transaction that may write, committed at the end. StatementDenied as above."""
+
+    @abstractmethod
+    def may_write(self, statement: str) -> bool:
+        """Whether a statement may change anything (when unsure: True; always False where
+        `classifies` is False). Raises SplitError for text that does not parse and
+        StatementDenied for transaction control."""
+
+    @abstractmethod
+    def user_schemas(self, conn: Any) -> list[str] | None:
+        """Every schema a user made; None where the database has one namespace."""
+
+    # --- values and expressions (the studio) ---
+
+    @abstractmethod
+    def as_text(self, sql: str, limit: int | None = None) -> str:
+        """An expression whose value travels as text (at most `limit` characters)."""
+
+    @abstractmethod
+    def comparable(self, sql: str, column_type: str) -> str:
+        """The column as something `=` and `<` accept (json has no equality operator)."""
+
+    @abstractmethod
+    def contains(self, sql: str, param: str) -> str:
+        """A case-insensitive "text form contains" test; `param` is a LIKE pattern, `\\` escapes."""
+
+    @abstractmethod
+    def bind(self, column_type: str, text: str) -> Any:
+        """The parameter for a value the page sends as text."""
+
+    @abstractmethod
+    def column_kind(self, column_type: str) -> str:
+        """How a page shows the values: number, bool, json, array, bytes, text."""
+
+    @abstractmethod
+    def row_address(self, column_names: set[str]) -> str:
+        """An expression that identifies a row of a table without a primary key."""
+
+    @abstractmethod
+    def table_sql(self, schema_sql: str, name_sql: str) -> str:
+        """A table's name in SQL from its quoted parts."""
+
+    @abstractmethod
+    def row_counts(self, conn: Any, url: str, tables: list[tuple[str, str, bool]],
+                   ident: Callable[[str], str]) -> dict[tuple[str, str], tuple[int | None, bool]]:
+        """(count, exact) per (schema, name) of (schema, name, has_rowid) tables, names quoted
+        by `ident`; a table it cannot count is left out (never raises)."""

@@ -16,10 +16,11 @@ from schemalens import dialects, workflows
 from schemalens.changes import Change
 from schemalens.config import Settings
 from schemalens.connect import mask_url
-from schemalens.history import Assessment, assess, dialect_problem
+from schemalens.history.state import Assessment, assess, dialect_problem
 from schemalens.lint import Finding
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
-from schemalens.migrations import Folder, Journal, MigrationsError, read_applied
+from schemalens.migrations.folder import Folder, Journal, MigrationsError
+from schemalens.migrations.ledger import read_applied
 from schemalens.model import Problem, Schema
 from schemalens.workflows import SourceError, SourceResult, WorkflowError
 

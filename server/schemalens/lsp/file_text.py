@@ -10,7 +10,7 @@ from lsprotocol import types as lsp
 
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.positions import split_lines, utf16_column
-from schemalens.migrations import split_statements
+from schemalens import dialects
 from schemalens.model import Span
 
 _LINE_COMMENTS = re.compile(r"(?:\s|/\*.*?\*/)*(?:--.*)?")
@@ -68,7 +68,7 @@ class FileText:
         """Split once per text: a column fix asks several times, and a schema file may
         hold a thousand statements."""
         if self._statements is None:
-            self._statements = split_statements(self.text, dialect)
+            self._statements = dialects.get(dialect).split_statements(self.text)
         return self._statements
 
     def statement_around(self, offset: int, dialect: str) -> tuple[int, int] | None:

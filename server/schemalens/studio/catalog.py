@@ -9,22 +9,13 @@ gets quoted (defence in depth against injection through identifiers).
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from schemalens.connect import Database, sqlite_path
+from schemalens import dialects
+from schemalens.connect import Database
 from schemalens.model import Schema, Table
-
-SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
-# A table this small is counted exactly (a COUNT(*) over < 1 MB is instant); bigger ones
-# show the planner's estimate until the user asks for an exact count.
-EXACT_COUNT_BYTES = 1 << 20
-SQLITE_EXACT_COUNT_FILE_BYTES = 16 << 20
-
-NUMERIC_TYPES = {"smallint", "integer", "bigint", "real", "double precision", "numeric", "money",
-                 "oid", "int", "int2", "int4", "int8", "float4", "float8", "decimal"}
 
 
 class UnknownObject(LookupError):
@@ -39,36 +30,7 @@ def ident(name: str) -> str:
 
 
 def qualified(db: Database, table: Table) -> str:
-    if db.dialect == "sqlite":
-        return ident(table.name)
-    return f"{ident(table.schema)}.{ident(table.name)}"
-
-
-def type_kind(type_text: str, dialect: str) -> str:
-    """How the page should show a column's values: number, bool, json, array, bytes, text."""
-    t = type_text.lower()
-    if dialect == "postgresql":
-        base = t.split("(", 1)[0].strip()
-        if t.endswith("]"):
-            return "array"
-        if base in ("json", "jsonb"):
-            return "json"
-        if base in NUMERIC_TYPES:
-            return "number"
-        if base == "boolean":
-            return "bool"
-        if base == "bytea":
-            return "bytes"
-        return "text"
-    if "json" in t:
-        return "json"
-    if "int" in t or any(k in t for k in ("real", "floa", "doub", "num", "dec")):
-        return "number"
-    if "bool" in t:
-        return "bool"
-    if "blob" in t:
-        return "bytes"
-    return "text"
+    return dialects.get(db.dialect).runtime.table_sql(ident(table.schema), ident(table.name))
 
 
 @dataclass
@@ -105,7 +67,8 @@ class Catalog:
 
     def entries(self, db: Database) -> list[TableEntry]:
         schema = self.schema(db)
-        counts = _pg_counts(db) if db.dialect == "postgresql" else _sqlite_counts(db, schema)
+        counts = dialects.get(db.dialect).runtime.row_counts(
+            db.conn, db.url, [(t.schema, t.name, not t.without_rowid) for t in schema.tables], ident)
         return [TableEntry(t.schema, t.name, *counts.get(t.key, (None, False)))
                 for t in sorted(schema.tables, key=lambda t: (t.schema, t.name))]
 
@@ -120,53 +83,8 @@ class Catalog:
 
 
 def _introspect(db: Database) -> Schema:
-    from schemalens import dialects
-    from schemalens.workflows import user_schemas
-
-    schemas = user_schemas(db) if db.dialect == "postgresql" else None
-    return dialects.get(db.dialect).read_catalog(db.conn, schemas, [])
-
-
-def _pg_counts(db: Database) -> dict[tuple[str, str], tuple[int | None, bool]]:
-    rows = db.conn.execute(
-        """SELECT n.nspname, c.relname, c.reltuples::bigint, pg_catalog.pg_relation_size(c.oid)
-           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-             AND n.nspname NOT LIKE 'pg\\_toast%'""").fetchall()
-    counts: dict[tuple[str, str], tuple[int | None, bool]] = {}
-    small = []
-    for schema, name, estimate, size in rows:
-        if size <= EXACT_COUNT_BYTES:
-            small.append((schema, name))
-        else:
-            counts[(schema, name)] = (None if estimate < 0 else int(estimate), False)
-    for i in range(0, len(small), 100):
-        chunk = small[i:i + 100]
-        sql = " UNION ALL ".join(
-            f"SELECT {j}, count(*) FROM {ident(s)}.{ident(t)}" for j, (s, t) in enumerate(chunk))
-        try:
-            for j, n in db.conn.execute(sql).fetchall():
-                counts[chunk[j]] = (int(n), True)
-        except Exception:  # a table we may not read: leave it uncounted, never fail the listing
-            continue
-    return counts
-
-
-def _sqlite_counts(db: Database, schema: Schema) -> dict[tuple[str, str], tuple[int | None, bool]]:
-    path = sqlite_path(db.url)
-    size = os.path.getsize(path) if path != ":memory:" and os.path.exists(path) else 0
-    counts: dict[tuple[str, str], tuple[int | None, bool]] = {}
-    for t in schema.tables:
-        try:
-            if size <= SQLITE_EXACT_COUNT_FILE_BYTES:
-                counts[t.key] = (db.conn.execute(f"SELECT count(*) FROM {ident(t.name)}").fetchone()[0], True)
-            elif not t.without_rowid:
-                # max(rowid) is one b-tree descent: an upper bound good enough for a sidebar
-                counts[t.key] = (db.conn.execute(f"SELECT max(rowid) FROM {ident(t.name)}").fetchone()[0] or 0,
-                                 False)
-        except Exception:  # a virtual table whose module is missing: no count, still listed
-            continue
-    return counts
+    dialect = dialects.get(db.dialect)
+    return dialect.read_catalog(db.conn, dialect.runtime.user_schemas(db.conn), [])
 
 
 def table_json(db: Database, catalog: Catalog, table: Table, read_only: bool) -> dict[str, Any]:
@@ -174,10 +92,11 @@ def table_json(db: Database, catalog: Catalog, table: Table, read_only: bool) ->
     pk = table.primary_key.columns if table.primary_key else []
     fk_by_column = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     columns = []
+    runtime = dialects.get(db.dialect).runtime
     for c in table.columns:
         fk = fk_by_column.get(c.name)
         columns.append({
-            "name": c.name, "type": c.type, "kind": type_kind(c.type, db.dialect),
+            "name": c.name, "type": c.type, "kind": runtime.column_kind(c.type),
             "nullable": c.nullable, "default": c.default, "pk": c.name in pk,
             "generated": c.generated is not None, "identity": c.identity is not None,
             "comment": c.comment,

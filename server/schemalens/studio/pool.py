@@ -10,24 +10,14 @@ page can never reach another database file than the configured one.
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
+from schemalens import dialects
 from schemalens.connect import Database, connect
 
 STATEMENT_TIMEOUT_MS = 15_000
-SqliteAuthorizer = Callable[[int, Any, Any, Any, Any], int]
-
-
-def deny_attach(action: int, *_: Any) -> int:
-    """Base SQLite authorizer: everything but reaching other database files."""
-    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
-        return sqlite3.SQLITE_DENY
-    return sqlite3.SQLITE_OK
 
 
 class Pool:
@@ -43,21 +33,13 @@ class Pool:
         self.dialect = ""
         first = self._open()  # fail at start, not on the first click
         self.dialect = first.dialect
-        if first.dialect == "sqlite" and ":memory:" in url:
-            self.size = 1  # every connection would see its own empty in-memory database
+        if dialects.get(first.dialect).runtime.single_connection(url):
+            self.size = 1
         self._idle.put(first)
 
     def _open(self) -> Database:
         db = connect(self.url, read_only=self.read_only, create=False)
-        if db.dialect == "postgresql":
-            db.conn.autocommit = True
-            db.conn.execute("SELECT pg_catalog.set_config('statement_timeout', %s, false)",
-                            (str(self.timeout_ms),))
-            db.conn.execute("SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', %s, false)",
-                            (str(self.timeout_ms * 2),))
-        else:
-            db.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout_ms)}")
-            db.conn.set_authorizer(deny_attach)
+        dialects.get(db.dialect).runtime.open_session(db.conn, self.timeout_ms)
         with self._lock:
             self._opened += 1
         return db
@@ -76,9 +58,8 @@ class Pool:
     @contextmanager
     def connection(self) -> Iterator[Database]:
         db = self._take()
-        if db.dialect == "sqlite":
-            deadline = time.monotonic() + self.timeout_ms / 1000
-            db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        runtime = dialects.get(db.dialect).runtime
+        runtime.borrow(db.conn, self.timeout_ms)
         healthy = True
         try:
             yield db
@@ -86,11 +67,7 @@ class Pool:
             healthy = _usable(db)
             raise
         finally:
-            if db.dialect == "sqlite":
-                db.conn.set_progress_handler(None, 0)
-                db.conn.set_authorizer(deny_attach)
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK")
+            runtime.give_back(db.conn)
             if healthy and _usable(db):
                 self._idle.put(db)
             else:
@@ -107,12 +84,7 @@ class Pool:
 
 
 def _usable(db: Database) -> bool:
-    if db.dialect != "postgresql":
-        return True
-    import psycopg
-
-    conn = db.conn
-    return not conn.closed and not conn.broken and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    return dialects.get(db.dialect).runtime.usable(db.conn)
 
 
 def _close_quietly(db: Database) -> None:

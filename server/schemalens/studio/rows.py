@@ -12,15 +12,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from schemalens import dialects
 from schemalens.connect import Database, mask_text
+from schemalens.dialects.base import Runtime
 from schemalens.model import Column, Table
-from schemalens.studio.catalog import ident, qualified, type_kind
+from schemalens.studio.catalog import ident, qualified
 
 PAGE_LIMIT_MAX = 500
 TRUNCATE_AT = 500
@@ -70,40 +71,21 @@ def display(value: Any) -> str | None:
     return str(value)
 
 
+def _runtime(db: Database) -> Runtime:
+    return dialects.get(db.dialect).runtime
+
+
 def bind(db: Database, column: Column | None, text: str | None) -> Any:
-    """The parameter for a text value. PostgreSQL gets the text untyped and parses it as the
-    column's type; SQLite gets the value its column affinity would store."""
-    if text is None or db.dialect == "postgresql":
-        return text
-    declared = column.type.lower() if column else ""
-    if "int" in declared:
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if type_kind(declared, "sqlite") == "number":
-        for convert in (int, float):
-            try:
-                return convert(text)
-            except ValueError:
-                pass
-        return text
-    if (not declared or "blob" in declared) and text.startswith("\\x"):
-        try:
-            return bytes.fromhex(text[2:])
-        except ValueError:
-            return text
-    return text
+    """The parameter for a text value, as the dialect's runtime wants it."""
+    return None if text is None else _runtime(db).bind(column.type if column else "", text)
 
 
 def _ph(db: Database) -> str:
-    return "%s" if db.dialect == "postgresql" else "?"
+    return _runtime(db).param
 
 
 def _text(db: Database, sql: str, truncate: bool = False) -> str:
-    if db.dialect != "postgresql":
-        return sql
-    return f"left({sql}::text, {TRUNCATE_AT + 1})" if truncate else f"{sql}::text"
+    return _runtime(db).as_text(sql, TRUNCATE_AT + 1 if truncate else None)
 
 
 def _cell(db: Database, value: Any, truncate: bool) -> tuple[str | None, bool]:
@@ -120,11 +102,8 @@ def key_columns(db: Database, table: Table) -> list[tuple[str, str]]:
     physical row address (ctid / rowid) so even key-less tables page without OFFSET."""
     if table.primary_key:
         return [(c, ident(c)) for c in table.primary_key.columns]
-    if db.dialect == "postgresql":
-        return [("ctid", "ctid")]
-    names = {c.name.lower() for c in table.columns}
-    alias = next(a for a in ("rowid", "_rowid_", "oid") if a not in names)
-    return [(alias, alias)]
+    address = _runtime(db).row_address({c.name.lower() for c in table.columns})
+    return [(address, address)]
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -171,18 +150,13 @@ def where_filters(db: Database, table: Table, filters: list[Filter]) -> tuple[li
         elif f.op == "not_null":
             clauses.append(f"{col} IS NOT NULL")
         elif f.op == "contains":
-            like = "ILIKE" if db.dialect == "postgresql" else "LIKE"
-            text = f"{col}::text" if db.dialect == "postgresql" else f"CAST({col} AS TEXT)"
             escaped = (f.value or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append(f"{text} {like} {ph} ESCAPE '\\'")
+            clauses.append(_runtime(db).contains(col, ph))
             params.append(f"%{escaped}%")
         elif f.op in OPS:
             if f.value is None:
                 raise StudioError(f"filter {f.op} on {f.column} needs a value")
-            lhs = col
-            if db.dialect == "postgresql" and type_kind(column.type, "postgresql") == "json":
-                lhs = f"{col}::text"  # json has no equality operator; its text form does
-            clauses.append(f"{lhs} {OPS[f.op]} {ph}")
+            clauses.append(f"{_runtime(db).comparable(col, column.type)} {OPS[f.op]} {ph}")
             params.append(bind(db, column, f.value))
         else:
             raise StudioError(f"unknown filter operator {f.op!r}; use one of {', '.join(ALL_OPS)}")
@@ -219,7 +193,7 @@ def page(db: Database, table: Table, view: View, after: str | None, limit: int,
     nulls = " NULLS LAST" if nullable_sort else ""
     order_sql = ", ".join(f"{sql}{direction}{nulls if i == 0 else ''}" for i, (_, sql) in enumerate(order))
     selected = [_text(db, ident(c.name), truncate) for c in table.columns]
-    selected += [_text(db, sql) if db.dialect == "postgresql" else sql for _, sql in order]
+    selected += [_text(db, sql) for _, sql in order]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = (f"SELECT {', '.join(selected)} FROM {qualified(db, table)} AS _t{where} "
            f"ORDER BY {order_sql} LIMIT {int(limit) + 1}")
@@ -293,7 +267,7 @@ def _text_value(value: Any, name: str) -> str | None:
 def full_row(db: Database, table: Table, key: Any, lock: bool = False) -> dict[str, str | None] | None:
     clause, params = _key_clause(db, table, key)
     cols = ", ".join(_text(db, ident(c.name)) for c in table.columns)
-    suffix = " FOR UPDATE" if lock and db.dialect == "postgresql" else ""
+    suffix = _runtime(db).lock_rows if lock else ""
     row = db.conn.execute(f"SELECT {cols} FROM {qualified(db, table)} WHERE {clause}{suffix}", params).fetchone()
     if row is None:
         return None
@@ -304,26 +278,12 @@ def full_row(db: Database, table: Table, key: Any, lock: bool = False) -> dict[s
 
 @contextmanager
 def transaction(db: Database) -> Iterator[None]:
+    runtime = _runtime(db)
     try:
-        if db.dialect == "postgresql":
-            with db.conn.transaction():
-                yield
-            return
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with runtime.transaction(db.conn):
             yield
-        except BaseException:
-            db.conn.execute("ROLLBACK")
-            raise
-        db.conn.execute("COMMIT")
-    except (sqlite3.Error, _pg_error()) as e:
+    except runtime.errors as e:
         raise refused(db, e) from None
-
-
-def _pg_error() -> type[Exception]:
-    import psycopg
-
-    return psycopg.Error
 
 
 def refused(db: Database, error: Exception) -> DatabaseRefused:

@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from schemalens.changes import Hazard
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
@@ -27,6 +27,7 @@ class PostgreSQL(Dialect):
     """Its modules (and pglast) are imported when a method first needs them: a SQLite
     project never loads them."""
 
+    _runtime: Runtime | None = None
     name = "postgresql"
     default_schema = "public"
     ddl_checks_foreign_keys = True
@@ -205,6 +206,21 @@ class PostgreSQL(Dialect):
         from schemalens.dialects.postgresql.render import constraint_definition
 
         return constraint_definition(obj, with_name=with_name)
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.postgresql.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            from schemalens.dialects.postgresql.runtime import PostgreSQLRuntime
+
+            self._runtime = PostgreSQLRuntime()
+        return self._runtime
 
 
 _CATALOGS = ("pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_type",

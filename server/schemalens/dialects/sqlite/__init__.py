@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemalens.dialects.base import Dialect
+from schemalens.dialects.base import Dialect, Runtime
 from schemalens.dialects.sqlite import expressions, names, types
 from schemalens.dialects.sqlite.names import qualified, quote_ident
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 class SQLite(Dialect):
+    _runtime: Runtime | None = None
     name = "sqlite"
     default_schema = "main"
     table_options = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
@@ -113,12 +114,9 @@ class SQLite(Dialect):
     bracket_identifiers = True
 
     def missing_database(self, url: str) -> str | None:
-        from pathlib import Path
-
         from schemalens.connect import sqlite_path
 
-        path = sqlite_path(url)
-        return path if path != ":memory:" and not Path(path).exists() else None
+        return sqlite_path(url) if self.runtime.database_missing(url) else None
 
     def catalog_fingerprint(self, conn: Any, url: str) -> tuple[str, Any]:
         """PRAGMA schema_version, and the file's inode (a file replaced by another)."""
@@ -165,3 +163,18 @@ class SQLite(Dialect):
         tables = rebuilt_tables(chosen, actual, desired)
         picked = {c.id for c in chosen}
         return [c for c in changes if c.id in picked or owner(c) in tables]
+
+    # --- statements and runtime -------------------------------------------------------------
+
+    def split_statements(self, text: str) -> list[tuple[int, str]]:
+        from schemalens.dialects.sqlite.statements import split_statements
+
+        return split_statements(text)
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            from schemalens.dialects.sqlite.runtime import SQLiteRuntime
+
+            self._runtime = SQLiteRuntime()
+        return self._runtime

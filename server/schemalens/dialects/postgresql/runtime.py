@@ -1,0 +1,303 @@
+"""How PostgreSQL executes: psycopg 3, `%s` parameters, a session advisory lock around
+migrate, `lock_timeout`, read-only transactions for the studio, pg_dump for backups.
+
+psycopg is imported inside the methods, so a SQLite project never loads it. The enum
+commit rule (`ALTER TYPE ... ADD VALUE` committed before the transaction that uses the
+value) is carried by the statements themselves (`Statement.transactional`), which the
+renderer marks and apply/migrate run outside the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from schemalens.dialects.base import ForeignKeyViolation, Runtime, SplitError, StatementDenied, WriteRefused
+
+# A fixed key for pg_advisory_lock: "schemalens" in ASCII, fits a signed bigint.
+ADVISORY_LOCK_KEY = 0x736368656D616C
+# A table this small is counted exactly (a COUNT(*) over < 1 MB is instant); bigger ones
+# show the planner's estimate until the user asks for an exact count.
+EXACT_COUNT_BYTES = 1 << 20
+NUMERIC_TYPES = {"smallint", "integer", "bigint", "real", "double precision", "numeric", "money",
+                 "oid", "int", "int2", "int4", "int8", "float4", "float8", "decimal"}
+READ_STATEMENTS = {"SelectStmt", "ExplainStmt", "VariableShowStmt"}
+# Node types, plus `intoClause`: SELECT ... INTO is a field of SelectStmt, not a node of its own.
+WRITE_NODES = {"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "LockingClause", "intoClause"}
+# Functions that act on the server even inside a read-only transaction.
+SIDE_EFFECT_FUNCTIONS = {
+    "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
+    "pg_advisory_lock", "pg_advisory_xact_lock", "pg_try_advisory_lock", "lo_import", "lo_export",
+    "pg_switch_wal", "pg_create_restore_point", "pg_promote", "set_config", "dblink", "dblink_exec",
+    "pg_file_write", "pg_notify",
+}
+
+
+class PostgreSQLRuntime(Runtime):
+    param = "%s"
+    dry_run_note = "everything else ran inside one transaction that was rolled back"
+    classifies = True
+    lock_rows = " FOR UPDATE"
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        import psycopg
+
+        return (psycopg.Error,)
+
+    def error_position(self, error: Exception) -> int | None:
+        position = getattr(getattr(error, "diag", None), "statement_position", None)
+        return int(position) if position else None
+
+    # --- transactions and statements ---
+
+    def autocommit(self, conn: Any) -> None:
+        if not conn.autocommit:
+            if conn.info.transaction_status != 0:
+                conn.rollback()
+            conn.autocommit = True
+
+    def execute(self, conn: Any, sql: str) -> Any:
+        return conn.execute(sql, prepare=False)
+
+    @contextmanager
+    def transaction(self, conn: Any, *, foreign_keys_off: bool = False) -> Iterator[None]:
+        self.autocommit(conn)
+        with conn.transaction():
+            yield
+
+    @contextmanager
+    def trial(self, conn: Any, *, foreign_keys_off: bool) -> Iterator[bool]:
+        self.autocommit(conn)
+        conn.execute("BEGIN")
+        try:
+            yield False
+        finally:
+            conn.execute("ROLLBACK")
+
+    def foreign_key_violation(self, conn: Any) -> ForeignKeyViolation | None:
+        return None  # foreign keys are never off: every statement is checked as it runs
+
+    def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
+        if value:
+            conn.execute("SELECT set_config('lock_timeout', %s, %s)", (value, local))
+
+    def reset_lock_timeout(self, conn: Any, value: str | None) -> None:
+        if value:
+            conn.execute("RESET lock_timeout")
+
+    # --- migrations ---
+
+    def foreign_keys_switch(self, statement: str) -> bool | None:
+        return None  # enforcement cannot be switched off
+
+    @contextmanager
+    def migration_lock(self, conn: Any, url: str, on_wait: Callable[[], None] | None) -> Iterator[None]:
+        self.autocommit(conn)
+        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
+            if on_wait:
+                on_wait()
+            conn.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            self._unlock(conn)
+
+    def _unlock(self, conn: Any) -> None:
+        """Best effort: the lock dies with the session anyway, so a broken connection is fine."""
+        import psycopg
+
+        try:
+            self.autocommit(conn)
+            conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+        except psycopg.Error:
+            pass
+
+    def ledger_ddl(self, table: str) -> str:
+        return f"""CREATE TABLE IF NOT EXISTS {table} (
+    name text PRIMARY KEY,
+    idx integer NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    execution_ms integer NOT NULL,
+    method text NOT NULL
+)"""
+
+    def table_exists(self, conn: Any, name: str) -> bool:
+        sql = "SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)"
+        return conn.execute(sql, (name,)).fetchone() is not None
+
+    def timestamp(self, now: datetime) -> Any:
+        return now
+
+    def backup(self, conn: Any, url: str, target: Path) -> str | None:
+        from schemalens.connect import mask_text, postgres_conninfo, split_password
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            return "--backup needs pg_dump on PATH (install the PostgreSQL client tools); nothing was applied"
+        conninfo, password = split_password(postgres_conninfo(url))
+        env = dict(os.environ)
+        if password:  # keep the password out of the process list
+            env["PGPASSWORD"] = password
+        try:
+            done = subprocess.run([pg_dump, "--format=custom", "--file", str(target), "--dbname", conninfo],
+                                  capture_output=True, text=True, env=env, timeout=3600)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"backup with pg_dump failed: {mask_text(str(e), url)}; nothing was applied"
+        if done.returncode != 0:
+            return f"backup with pg_dump failed: {mask_text(done.stderr.strip(), url)}; nothing was applied"
+        return None
+
+    def database_missing(self, url: str) -> bool:
+        return False
+
+    # --- sessions ---
+
+    def single_connection(self, url: str) -> bool:
+        return False
+
+    def open_session(self, conn: Any, timeout_ms: int) -> None:
+        conn.autocommit = True
+        conn.execute("SELECT pg_catalog.set_config('statement_timeout', %s, false)", (str(timeout_ms),))
+        conn.execute("SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', %s, false)",
+                     (str(timeout_ms * 2),))
+
+    def borrow(self, conn: Any, timeout_ms: int) -> None:
+        pass  # statement_timeout, set once per session, is the deadline
+
+    def give_back(self, conn: Any) -> None:
+        pass  # usable() turns away a connection left in a transaction
+
+    def usable(self, conn: Any) -> bool:
+        import psycopg
+
+        return (not conn.closed and not conn.broken
+                and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
+
+    @contextmanager
+    def read_only(self, conn: Any) -> Iterator[None]:
+        import psycopg
+
+        try:
+            with conn.transaction(force_rollback=True):
+                conn.execute("SET TRANSACTION READ ONLY")
+                yield
+        except psycopg.errors.ReadOnlySqlTransaction as e:
+            raise WriteRefused(str(e)) from None
+
+    @contextmanager
+    def writing(self, conn: Any) -> Iterator[None]:
+        with conn.transaction():
+            yield
+
+    def may_write(self, statement: str) -> bool:
+        import pglast.parser
+
+        try:
+            parsed = json.loads(pglast.parser.parse_sql_json(statement))
+        except pglast.parser.ParseError as e:
+            raise SplitError(str(e)) from None
+        for raw in parsed.get("stmts", []):
+            kind = next(iter(raw["stmt"]))
+            if kind == "TransactionStmt":
+                raise StatementDenied("BEGIN/COMMIT/ROLLBACK are not needed: the console runs each "
+                                      "submission in one transaction")
+            found: set[str] = set()
+            functions: set[str] = set()
+            _nodes(raw["stmt"], found, functions)
+            if kind not in READ_STATEMENTS or found & WRITE_NODES or functions & SIDE_EFFECT_FUNCTIONS:
+                return True
+        return False
+
+    def user_schemas(self, conn: Any) -> list[str] | None:
+        rows = conn.execute(
+            "SELECT nspname FROM pg_catalog.pg_namespace n WHERE nspname !~ '^pg_' "
+            "AND nspname <> 'information_schema' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+            "WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') "
+            "ORDER BY 1").fetchall()
+        conn.rollback()
+        return [r[0] for r in rows]
+
+    # --- values ---
+
+    def as_text(self, sql: str, limit: int | None = None) -> str:
+        return f"left({sql}::text, {limit})" if limit else f"{sql}::text"
+
+    def comparable(self, sql: str, column_type: str) -> str:
+        return f"{sql}::text" if self.column_kind(column_type) == "json" else sql
+
+    def contains(self, sql: str, param: str) -> str:
+        return f"{sql}::text ILIKE {param} ESCAPE '\\'"
+
+    def bind(self, column_type: str, text: str) -> Any:
+        return text  # untyped: PostgreSQL parses it with the column's input function
+
+    def column_kind(self, column_type: str) -> str:
+        t = column_type.lower()
+        base = t.split("(", 1)[0].strip()
+        if t.endswith("]"):
+            return "array"
+        if base in ("json", "jsonb"):
+            return "json"
+        if base in NUMERIC_TYPES:
+            return "number"
+        if base == "boolean":
+            return "bool"
+        if base == "bytea":
+            return "bytes"
+        return "text"
+
+    def row_address(self, column_names: set[str]) -> str:
+        return "ctid"
+
+    def table_sql(self, schema_sql: str, name_sql: str) -> str:
+        return f"{schema_sql}.{name_sql}"
+
+    def row_counts(self, conn: Any, url: str, tables: list[tuple[str, str, bool]],
+                   ident: Callable[[str], str]) -> dict[tuple[str, str], tuple[int | None, bool]]:
+        rows = conn.execute(
+            """SELECT n.nspname, c.relname, c.reltuples::bigint, pg_catalog.pg_relation_size(c.oid)
+               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                 AND n.nspname NOT LIKE 'pg\\_toast%'""").fetchall()
+        counts: dict[tuple[str, str], tuple[int | None, bool]] = {}
+        small = []
+        for schema, name, estimate, size in rows:
+            if size <= EXACT_COUNT_BYTES:
+                small.append((schema, name))
+            else:
+                counts[(schema, name)] = (None if estimate < 0 else int(estimate), False)
+        for i in range(0, len(small), 100):
+            chunk = small[i:i + 100]
+            sql = " UNION ALL ".join(f"SELECT {j}, count(*) FROM {ident(s)}.{ident(t)}"
+                                     for j, (s, t) in enumerate(chunk))
+            try:
+                for j, n in conn.execute(sql).fetchall():
+                    counts[chunk[j]] = (int(n), True)
+            except Exception:  # a table we may not read: leave it uncounted, never fail the listing
+                continue
+        return counts
+
+
+def _nodes(tree: Any, found: set[str], functions: set[str]) -> None:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key[:1].isupper() or key in WRITE_NODES:
+                found.add(key)
+            if key == "FuncCall":
+                names = [n.get("String", {}).get("sval", "") for n in value.get("funcname", [])]
+                if names:
+                    functions.add(names[-1].lower())
+            _nodes(value, found, functions)
+    elif isinstance(tree, list):
+        for item in tree:
+            _nodes(item, found, functions)

@@ -1,0 +1,29 @@
+"""Versioned migrations, the production workflow: generate, migrate, status, rollback,
+resolve/baseline, reset, rehash, and the migrations gate of `check`.
+
+Plain functions over Settings that return results and never print, shared by the CLI
+and the language server. Failures the user must fix before anything can start (bad
+folder, parse errors, unreachable database) raise WorkflowError (exit 2); everything
+else comes back in the result, with the exit code the CLI should use.
+
+`state` reads (status, assess, check), `run` changes a database (migrate, resolve,
+rollback, reset), `generate` writes the folder (generate, rehash). The workflows are
+named here, the one entry point the front ends call.
+"""
+
+from schemalens.history.generate import GenerateResult, generate, rehash
+from schemalens.history.run import (
+    MigrateResult,
+    ResetResult,
+    ResolveResult,
+    RollbackResult,
+    migrate,
+    reset,
+    resolve,
+    rollback,
+)
+from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, status
+
+__all__ = ["GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult", "RollbackResult",
+           "StatusResult", "check_migrations", "generate", "migrate", "rehash", "reset", "resolve", "rollback",
+           "status"]

@@ -1,0 +1,224 @@
+"""Writing history: generate (the next migration, its down file and snapshot) and rehash."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemalens import dialects
+from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
+from schemalens.config import Settings
+from schemalens.diff import diff
+from schemalens.history.state import default_schema, dialect_problem, read_folder, relative
+from schemalens.migrations.folder import (
+    FOREIGN_KEYS_OFF,
+    IRREVERSIBLE,
+    NO_TRANSACTION,
+    SEPARATOR,
+    Entry,
+    Folder,
+    Journal,
+    MigrationsError,
+    chain_hash,
+    checksum_text,
+    now_iso,
+    slugify,
+)
+from schemalens.model import Schema
+from schemalens.workflows import WorkflowError, load_desired
+
+# --- rehash -----------------------------------------------------------------------------------
+
+
+def rehash(settings: Settings) -> list[str]:
+    """Record the current checksums of edited files and repair the chain. Returns what changed.
+
+    For pending migrations edited on purpose; an applied migration stays protected by the
+    checksum recorded in the database."""
+    folder, journal = read_folder(settings)
+    changed = []
+    for entry in journal.entries:
+        checksum = folder.file_checksum(entry.tag)
+        if checksum is None:
+            raise WorkflowError(f"{relative(folder.up_path(entry.tag))} is missing: restore it, or remove "
+                                f"its entry from {relative(folder.journal_path)}")
+        if checksum != entry.checksum:
+            entry.checksum = checksum
+            changed.append(entry.tag)
+    broken = bool(journal.chain_breaks())
+    journal.rechain()
+    if changed or broken:
+        folder.write_journal(journal)
+    return changed if changed or not broken else ["(hash chain)"]
+
+
+# --- generate ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerateResult:
+    tag: str | None = None          # None: nothing to do
+    files: list[Path] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    irreversible: list[str] = field(default_factory=list)
+    refused: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.refused else 0
+
+
+def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False,
+             overlays: dict[str, str] | None = None) -> GenerateResult:
+    """Diff the schema files (or the editor's text of them, `overlays`: what the "schema is
+    ahead of the last migration" diagnostic was computed from) against the last snapshot
+    and write the next migration."""
+    folder, journal = read_folder(settings, must_exist=False)
+    result = GenerateResult()
+    result.refused = dialect_problem(journal, settings)
+    if result.refused:
+        return result
+    if journal.chain_breaks():
+        result.refused = (f"{relative(folder.journal_path)}: the hash chain is broken; sort out the history "
+                          "first (`schemalens status`), then `schemalens rehash`")
+        return result
+    if custom and not name:
+        raise WorkflowError("generate --custom needs --name (what the migration does)")
+    try:
+        previous = folder.last_snapshot(journal)
+    except MigrationsError as e:
+        raise WorkflowError(str(e)) from None
+    if custom:
+        desired = previous
+        result.changes = []
+    else:
+        desired = load_desired(settings, default_schema(settings), overlays).schema
+        result.changes = diff(previous, desired, renames)
+        if not result.changes:
+            return result
+        result.statements = _render(result.changes, previous, desired)
+    idx = _next_idx(folder, journal)
+    tag = f"{idx:04d}_{slugify(name or _default_name(result.changes))}"
+    up_text = _up_file(tag, settings.dialect, result.changes, result.statements, custom)
+    down_text, result.irreversible = _down_file(tag, settings.dialect, result.changes, previous, desired, custom)
+    folder.path.mkdir(parents=True, exist_ok=True)
+    up, down = folder.up_path(tag), folder.down_path(tag)
+    up.write_text(up_text, encoding="utf-8")
+    down.write_text(down_text, encoding="utf-8")
+    folder.write_snapshot(idx, desired)
+    entry = Entry(idx, tag, checksum_text(up_text), now_iso(), "")
+    entry.hash = chain_hash(journal.head, entry)
+    journal.entries.append(entry)
+    folder.write_journal(journal)
+    result.tag = tag
+    result.files = [up, down, folder.snapshot_path(idx), folder.journal_path]
+    return result
+
+
+def _render(changes: list[Change], before: Schema, after: Schema) -> list[Statement]:
+    try:
+        return dialects.get(after.dialect).render(changes, before, after)
+    except RenderError as e:
+        raise WorkflowError(f"cannot write the migration: {e}") from None
+
+
+def _next_idx(folder: Folder, journal: Journal) -> int:
+    """After every entry and every file on disk, so a stray file is never overwritten."""
+    used = [e.idx for e in journal.entries] + [int(t.split("_", 1)[0]) for t in folder.files_on_disk()]
+    return max(used, default=-1) + 1
+
+
+def _default_name(changes: list[Change]) -> str:
+    if not changes:
+        return "custom"
+    first = changes[0].description or changes[0].kind
+    return first if len(changes) == 1 else f"{first} and {len(changes) - 1} more"
+
+
+_ADD_VALUE = re.compile(r"^(ALTER\s+TYPE\s+.+?\s+ADD\s+VALUE\s+)(?!IF\s+NOT\s+EXISTS)", re.I | re.S)
+
+
+def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: str) -> str:
+    lines = [SEPARATOR]
+    for change_id in statement.change_ids:
+        change = by_id.get(change_id)
+        if change is not None:
+            lines += hazard_comments(change)
+    sql = statement.sql.strip().rstrip(";").strip()
+    if not statement.transactional:
+        lines.append(NO_TRANSACTION)
+        # It commits on its own before the rest: IF NOT EXISTS keeps a rerun after a
+        # later failure from stumbling over it.
+        sql = _ADD_VALUE.sub(r"\1IF NOT EXISTS ", sql)
+    if statement.needs_foreign_keys_off:
+        lines.append(FOREIGN_KEYS_OFF)
+    lines.append(sql + ";")
+    return "\n".join(lines)
+
+
+def _header(tag: str, dialect: str, title: str, changes: list[Change], runner: str) -> list[str]:
+    lines = [f"-- {title} {tag} ({dialect}), generated by schemalens {now_iso()}"]
+    if changes:
+        lines.append("-- changes:")
+        for i, change in enumerate(changes, 1):
+            flags = " [DATA LOSS]" if change.data_loss else ""
+            flags += " [LOCKS]" if change.lock else ""
+            lines.append(f"--   {i}. {change.description}{flags}")
+    lines += [
+        f"-- Statements are separated by `{SEPARATOR}` lines; `schemalens {runner}` runs them in order",
+        "-- in one transaction (blocks marked `-- schemalens:no-transaction` run outside it).",
+        "-- Review before committing. Edited a pending migration? `schemalens rehash` records it.",
+    ]
+    return lines
+
+
+def _up_file(tag: str, dialect: str, changes: list[Change], statements: list[Statement], custom: bool) -> str:
+    lines = _header(tag, dialect, "migration", changes, "migrate")
+    if custom:
+        lines += ["-- A custom migration: write its SQL below (statements end with `;`), then run",
+                  "-- `schemalens rehash`. Schema changes belong in the schema files + `generate`.",
+                  "", SEPARATOR, ""]
+        return "\n".join(lines) + "\n"
+    by_id = {c.id: c for c in changes}
+    blocks = [_statement_block(s, by_id, dialect) for s in statements]
+    return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def _reverse_renames(changes: list[Change]) -> Renames:
+    tables = {(c.schema, c.after.name): c.before.name for c in changes if c.kind == "rename_table"}
+    old_name = {(schema, new): old for (schema, new), old in tables.items()}
+    columns = {(c.schema, old_name.get((c.schema, c.table or ""), c.table or ""), c.after.name): c.before.name
+               for c in changes if c.kind == "rename_column"}
+    return Renames(tables, columns)
+
+
+def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, desired: Schema,
+               custom: bool) -> tuple[str, list[str]]:
+    """The reverse migration, and what it cannot bring back."""
+    lines = _header(tag, dialect, "down migration of", [], "rollback")
+    if custom:
+        lines += [f"{IRREVERSIBLE} custom migration: write its reverse SQL below and delete this line", "",
+                  SEPARATOR, ""]
+        return "\n".join(lines) + "\n", ["custom migration"]
+    losses = [c.data_loss for c in changes if c.data_loss]
+    reverse = diff(desired, previous, _reverse_renames(changes))
+    try:
+        statements = dialects.get(previous.dialect).render(reverse, desired, previous)
+    except RenderError as e:
+        losses.append(f"the reverse cannot be written: {e}")
+        statements = []
+    nameless = {c.id: c for c in reverse if c.kind in ("drop_index", "drop_constraint")
+                and getattr(c.before, "name", "") is None}
+    for change in nameless.values():
+        losses.append(f"{change.description}: the schema file does not name it, so the database chose its "
+                      "name; name it in the schema file to make the down migration exact")
+    statements = [s for s in statements if not set(s.change_ids) & set(nameless)]
+    if losses:
+        lines.append(f"{IRREVERSIBLE} this file cannot undo everything the up migration does")
+        lines += [f"--   cannot undo: {loss}" for loss in losses]
+        lines.append("-- Rollback refuses this file. To undo by hand, restore from a backup.")
+    by_id = {c.id: c for c in reverse}
+    blocks = [_statement_block(s, by_id, dialect) for s in statements]
+    return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n", losses
