@@ -31,7 +31,7 @@ DEFAULT_USER_SCHEMA = "public"
 
 # Every non-array, non-composite type in PostgreSQL 15's pg_catalog: these print
 # unqualified; any other unqualified type name is a user type and gets a schema.
-_BUILTIN_TYPES = frozenset("""
+BUILTIN_TYPES = frozenset("""
 aclitem any anyarray anycompatible anycompatiblearray anycompatiblemultirange
 anycompatiblenonarray anycompatiblerange anyelement anyenum anymultirange anynonarray
 anyrange bit bool box bpchar bytea char cid cidr circle cstring date datemultirange
@@ -47,8 +47,8 @@ trigger tsm_handler tsmultirange tsquery tsrange tstzmultirange tstzrange tsvect
 txid_snapshot unknown uuid varbit varchar void xid xid8 xml
 """.split())
 
-# Spellings PostgreSQL resolves to another pg_catalog type without the grammar's help.
-_TYPE_ALIASES = {
+# The serial pseudo-types: the integer type a serial column gets (with its own sequence).
+SERIALS = {
     "serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
     "smallserial": "int2", "serial2": "int2",
 }
@@ -138,13 +138,13 @@ def _format_type_json(type_name: dict[str, Any]) -> str | _UserType:
     if len(names) == 2 and names[0] == "pg_catalog":
         builtin = names[1]
     elif len(names) == 1:
-        builtin = _TYPE_ALIASES.get(names[0], names[0])
-        if builtin.startswith("_") and builtin[1:] in _BUILTIN_TYPES:
+        builtin = SERIALS.get(names[0], names[0])
+        if builtin.startswith("_") and builtin[1:] in BUILTIN_TYPES:
             builtin, array = builtin[1:], "[]"  # _int4: the array type's own name
-        elif builtin not in _BUILTIN_TYPES:
+        elif builtin not in BUILTIN_TYPES:
             builtin = None
     if builtin is not None:
-        return _format_builtin(builtin, typmods) + array
+        return format_builtin(builtin, typmods) + array
     suffix = f"({','.join(typmods)})" if typmods else ""
     if len(names) == 1:
         return _UserType(None, names[0], suffix + array)
@@ -164,7 +164,9 @@ def _typmod_json(node: dict[str, Any]) -> str:
     return "?"
 
 
-def _format_builtin(name: str, typmods: list[str]) -> str:
+def format_builtin(name: str, typmods: list[str]) -> str:
+    """A pg_catalog type (its catalog name, its typmods as text) as format_type() prints it:
+    the one spelling both the file reader and normalize write."""
     mods = f"({','.join(typmods)})" if typmods else ""
     if name == "bpchar":
         return f"character{mods}" if typmods else "bpchar"

@@ -112,3 +112,27 @@ def test_every_spelling_of_a_character_type_reads_as_psql_makes_it(pg_url: str, 
     assert [c.type for c in actual.table("public", "chars").columns] == [
         "bpchar", "character(5)", "character(1)", "character(1)", '"char"', "character(5)", "bpchar",
         "bpchar[]", "character(3)[]", "bpchar", "character(1)", "character(4)"]
+
+
+BUILTIN_SPELLINGS = """CREATE TABLE spelled (
+    a "bit", b bit, c bit(3), d "bit"(2), e json, f "json", g pg_catalog.int4, h serial4,
+    i numeric(5), j "numeric", k interval(2), l interval day to second(1), m "timestamptz",
+    n varbit, o "varchar"
+);
+"""
+
+
+def test_builtin_types_read_as_psql_makes_them(pg_url: str, tmp_path) -> None:
+    """The file reader and normalize spell a pg_catalog type with one function: a quoted
+    `"bit"` (any length, unlike `bit`, which is bit(1)) read as `bit` was drift."""
+    path = tmp_path / "spelled.sql"
+    path.write_text(BUILTIN_SPELLINGS)
+    subprocess.run(["psql", "--no-psqlrc", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_url, "-f", str(path)],
+                   check=True, capture_output=True)
+    with psycopg.connect(pg_url) as conn:
+        actual = introspect_postgresql(conn, ["public"])
+    result = parse_postgresql([("spelled.sql", BUILTIN_SPELLINGS)])
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert diff(normalize_schema(actual), normalize_schema(result.schema)) == []
+    assert [c.type for c in result.schema.table("public", "spelled").columns][:4] == [
+        '"bit"', "bit(1)", "bit(3)", "bit(2)"]

@@ -14,36 +14,11 @@ from pglast.stream import RawStream
 
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
 from schemalens.dialects.postgresql.names import quote_ident
-from schemalens.dialects.postgresql.types import INTERVAL_FIELDS
+from schemalens.dialects.postgresql.types import format_builtin
 
 
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-BUILTIN_TYPES = frozenset("""
-aclitem bit bool box bpchar bytea char cid cidr circle date datemultirange daterange float4
-float8 gtsvector inet int2 int2vector int4 int4multirange int4range int8 int8multirange
-int8range interval json jsonb jsonpath line lseg macaddr macaddr8 money name numeric
-nummultirange numrange oid oidvector path pg_lsn pg_snapshot point polygon refcursor
-regclass regcollation regconfig regdictionary regnamespace regoper regoperator regproc
-regprocedure regrole regtype text tid time timestamp timestamptz timetz tsmultirange tsquery
-tsrange tstzmultirange tstzrange tsvector txid_snapshot uuid varbit varchar xid xid8 xml
-record void trigger anyelement anyarray cstring
-""".split())
-
-# format_type() spellings of the catalog names the grammar produces for SQL keywords.
-_TYPE_SPELLING = {
-    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
-    "float8": "double precision", "bool": "boolean", "varchar": "character varying",
-    "bpchar": "character", "varbit": "bit varying", "numeric": "numeric", "bit": "bit",
-}
-_TIME_TYPES = {
-    "timestamp": ("timestamp", " without time zone"), "timestamptz": ("timestamp", " with time zone"),
-    "time": ("time", " without time zone"), "timetz": ("time", " with time zone"),
-}
-SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
-                 "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
 
 
 def array_suffix(type_name: Json) -> str:
@@ -55,25 +30,7 @@ def array_suffix(type_name: Json) -> str:
 
 
 def builtin_type_text(name: str, type_name: Json) -> str:
-    if "typmods" not in type_name and name in _TYPE_SPELLING:
-        # bpchar without a length is bpchar (blank-padded, any length): only the grammar's
-        # `character` has a length, 1 when none is written (format_type prints the same)
-        return "bpchar" if name == "bpchar" else _TYPE_SPELLING[name]
-    mods = [deparse(m) for m in type_name.get("typmods", ())]
-    if name == "interval":
-        text = "interval"
-        if mods:
-            mask = type_name["typmods"][0].get("A_Const", {}).get("ival", {}).get("ival", 0)
-            if mask in INTERVAL_FIELDS:
-                text += " " + INTERVAL_FIELDS[mask]
-            if len(mods) > 1:
-                text += f"({mods[1]})"
-        return text
-    if name in _TIME_TYPES:
-        base, zone = _TIME_TYPES[name]
-        return base + (f"({','.join(mods)})" if mods else "") + zone
-    base = _TYPE_SPELLING.get(name, quote_ident(name))
-    return base + (f"({','.join(mods)})" if mods else "")
+    return format_builtin(name, [deparse(m) for m in type_name.get("typmods", ())])
 
 
 _SVF = {

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.constraints import Constraints
 from schemalens.dialects.postgresql.files.deparse import (
-    BUILTIN_TYPES,
-    SERIAL_TYPES,
     array_suffix,
     builtin_type_text,
     plain_type_text,
@@ -20,6 +18,7 @@ from schemalens.dialects.postgresql.files.state import TableExtra
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.files.unmanaged import unmanaged_table_reason
 from schemalens.dialects.postgresql.names import choose_name, quote_ident
+from schemalens.dialects.postgresql.types import BUILTIN_TYPES, SERIALS, format_builtin
 from schemalens.model import Column, Span, Table
 
 
@@ -93,8 +92,8 @@ class Tables(Constraints, Directives):
             column.type = ".".join(quote_ident(n) for n in names) + "%TYPE"
             self.warn("unmanaged", f"%TYPE for column {column.name} is not resolved", span)
             return False
-        if len(names) == 1 and names[0] in SERIAL_TYPES and not type_name.get("arrayBounds"):
-            column.type = SERIAL_TYPES[names[0]]
+        if len(names) == 1 and names[0] in SERIALS and not type_name.get("arrayBounds"):
+            column.type = format_builtin(SERIALS[names[0]], [])
             return True
         if names[0] == "pg_catalog" and len(names) == 2:
             column.type = builtin_type_text(names[1], type_name) + array_suffix(type_name)
