@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from schemalens import dialects
+
+# With no configuration at all: an embedded SQLite database in the project.
+DEFAULT_URL = "sqlite:///.schemalens/dev.db"
 KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout")
 LIST_KEYS = {"schema", "schemas", "exclude"}
-DIALECTS = ("postgresql", "sqlite")
 
 
 class ConfigError(Exception):
@@ -143,11 +146,11 @@ def _as_list(key: str, value: Any, origin: str) -> list[str]:
 
 
 def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Settings:
-    url = _anchor_sqlite_url(merged.get("database_url") or "sqlite:///.schemalens/dev.db", project)
+    url = _anchor_sqlite_url(merged.get("database_url") or DEFAULT_URL, project)
     dialect = merged.get("dialect") or dialect_of_url(url)
-    if dialect not in DIALECTS:
+    if dialect not in dialects.NAMES:
         raise ConfigError(f"dialect {dialect!r} (from {origins.get('dialect', 'the database URL')}) "
-                          f"is not one of {', '.join(DIALECTS)}")
+                          f"is not one of {', '.join(dialects.NAMES)}")
     schema_paths = _as_list("schema", merged.get("schema", "schema.sql"), origins.get("schema", "default"))
     schemas = merged.get("schemas")
     return Settings(

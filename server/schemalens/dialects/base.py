@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from datetime import datetime
     from pathlib import Path
+    from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.changes import Change, Hazard, Statement
     from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
@@ -70,6 +71,11 @@ class Dialect(ABC):
     @abstractmethod
     def qualified(self, schema: str, name: str) -> str:
         """A table's (or type's) name in `schema`, as SQL."""
+
+    # SQLAlchemy's mock engine for this database (models are compiled without connecting):
+    # its URL, and what its dialect would set on connecting. Plain JSON: the worker that
+    # runs the user's models gets it in its request.
+    sqlalchemy_engine: dict[str, Any]
 
     @abstractmethod
     def read_files(self, texts: list[tuple[str, str]], default_schema: str) -> SourceResult:
@@ -179,6 +185,24 @@ class Dialect(ABC):
     dollar_quotes: bool = False
     bracket_identifiers: bool = False
     inline_spans_to_column_end: bool = False
+
+    # Asked only where comment_statements:
+    def literal(self, text: str | None) -> str:
+        """A string constant as SQL (NULL for None)."""
+        raise NotImplementedError
+
+    def comment_on(self, sql: str) -> CommentOn | None:
+        """A COMMENT ON TABLE / COLUMN statement read; None for any other statement."""
+        raise NotImplementedError
+
+    def comment_sql(self, schema: str, table: str, column: str, comment: str) -> str:
+        """COMMENT ON TABLE (column "") or COLUMN, as push writes it."""
+        raise NotImplementedError
+
+    # Asked only where inline_spans_to_column_end:
+    def clause_end(self, column_text: str, offset: int) -> int | None:
+        """Where a column's inline clause at `offset` ends (None: unreadable)."""
+        raise NotImplementedError
 
     def current_schema(self, conn: Any) -> str:
         """Where the database puts unqualified names."""

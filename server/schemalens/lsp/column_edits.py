@@ -16,7 +16,7 @@ from lsprotocol import types as lsp
 from schemalens import dialects
 from schemalens.changes import Change
 from schemalens.lsp.analysis import CheckResult
-from schemalens.lsp.comment_edits import comment_after_table, comment_sql, stated_comments
+from schemalens.lsp.comment_edits import comment_after_table, stated_comments
 from schemalens.lsp.file_text import statement_at, text_of
 from schemalens.lsp.table_elements import (
     ElementList,
@@ -85,8 +85,10 @@ def _insert(fix: TableFix, name: str) -> list[Piece] | None:
     if anchor is None:
         return None
     pieces = after_element(fix.text, elements, anchor, _definition(fix, column))
-    if column.comment is not None and dialects.get(fix.dialect).comment_statements:
-        comment = comment_after_table(fix.text, fix.want, comment_sql(fix.have, column.name, column.comment))
+    sql = dialects.get(fix.dialect)
+    if column.comment is not None and sql.comment_statements:
+        statement = sql.comment_sql(fix.have.schema, fix.have.name, column.name, column.comment)
+        comment = comment_after_table(fix.text, fix.want, statement, fix.dialect)
         if comment is None:
             return None
         pieces.append(comment)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pglast
 from lsprotocol import types as lsp
-from pglast.enums import ObjectType
 from pygls import uris
 
 from schemalens import dialects
@@ -21,7 +19,6 @@ from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText, text_of
 from schemalens.lsp.table_elements import Piece, statement_deletion
 from schemalens.model import Table
-from schemalens.dialects.postgresql import render as render_pg
 
 _COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(?:TABLE|COLUMN)\b", re.IGNORECASE)
 # The literal a COMMENT ON statement ends with (comments may follow it before the `;`).
@@ -48,30 +45,20 @@ def stated_comments(result: CheckResult, table: Table) -> dict[str, list[Stated]
     found: dict[str, list[Stated]] = {}
     for path in result.texts:
         text = text_of(result, path)
-        for start, sql in text.statements("postgresql"):
-            stated = _read(text, start, sql) if _COMMENT_ON.match(sql) else None
+        for start, sql in text.statements(result.desired.dialect):
+            stated = _read(text, start, sql, result.desired.dialect) if _COMMENT_ON.match(sql) else None
             key = _key(stated, table) if stated is not None else None
             if key is not None:
                 found.setdefault(key, []).append(stated)
     return found
 
 
-def _read(text: FileText, start: int, sql: str) -> Stated | None:
-    node = _comment_node(sql)
-    if node is None:
+def _read(text: FileText, start: int, sql: str, dialect: str) -> Stated | None:
+    read = dialects.get(dialect).comment_on(sql)
+    if read is None:
         return None
-    _, end = text.statement_around(start, "postgresql")
-    return Stated(text, start, end, sql, tuple(n.sval for n in node.object), node.objtype == ObjectType.OBJECT_COLUMN)
-
-
-def _comment_node(sql: str) -> object | None:
-    try:
-        node = pglast.parse_sql(sql)[0].stmt
-    except (pglast.parser.ParseError, IndexError):
-        return None
-    if type(node).__name__ != "CommentStmt" or node.objtype not in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_COLUMN):
-        return None
-    return node
+    _, end = text.statement_around(start, dialect)
+    return Stated(text, start, end, sql, read.names, read.column)
 
 
 def _key(stated: Stated, table: Table) -> str | None:
@@ -101,10 +88,12 @@ def comment_fix(result: CheckResult, change: Change, have: Table, want: Table) -
     if stated and wanted is None:
         pieces = [(s.text, statement_deletion(s.text, s.start, s.end)) for s in stated]
     elif stated:
-        pieces = [(stated[-1].text, _new_literal(stated[-1], have, change.name, wanted))]
+        pieces = [(stated[-1].text, _new_literal(result.desired.dialect, stated[-1], have, change.name, wanted))]
     elif wanted is not None:
         text = text_of(result, want.span.file) if want.span is not None else None
-        piece = comment_after_table(text, want, comment_sql(have, change.name, wanted)) if text else None
+        dialect = result.desired.dialect
+        statement = dialects.get(dialect).comment_sql(have.schema, have.name, change.name, wanted)
+        piece = comment_after_table(text, want, statement, dialect) if text else None
         if piece is None:
             return None
         pieces = [(text, piece)]
@@ -113,34 +102,27 @@ def comment_fix(result: CheckResult, change: Change, have: Table, want: Table) -
     return _edit(pieces)
 
 
-def _new_literal(stated: Stated, table: Table, column: str, comment: str) -> Piece:
+def _new_literal(dialect: str, stated: Stated, table: Table, column: str, comment: str) -> Piece:
     """Only the literal replaced, when the edited statement provably says the new comment
     about the same object; else the statement written anew (its line's comment stays)."""
+    sql = dialects.get(dialect)
     m = _LITERAL.search(stated.sql)
     if m is not None:
         start, end = stated.start + m.start("literal"), stated.start + m.end("literal")
-        edited = stated.text.text[stated.start:start] + render_pg.literal(comment) + stated.text.text[end:stated.end]
-        node = _comment_node(edited.rstrip().rstrip(";"))
-        if node is not None and node.comment == comment and tuple(n.sval for n in node.object) == stated.names:
-            return Piece(start, end, render_pg.literal(comment))
-    return Piece(stated.start, stated.start + len(stated.sql), comment_sql(table, column, comment).rstrip(";"))
+        edited = stated.text.text[stated.start:start] + sql.literal(comment) + stated.text.text[end:stated.end]
+        read = sql.comment_on(edited.rstrip().rstrip(";"))
+        if read is not None and read.comment == comment and read.names == stated.names:
+            return Piece(start, end, sql.literal(comment))
+    return Piece(stated.start, stated.start + len(stated.sql), sql.comment_sql(table.schema, table.name, column, comment).rstrip(";"))
 
 
-def comment_sql(table: Table, column: str, comment: str) -> str:
-    """COMMENT ON TABLE (column "") or COLUMN, as push writes it."""
-    target = f"TABLE {render_pg.qn(table.schema, table.name)}"
-    if column:
-        target = f"COLUMN {render_pg.qn(table.schema, table.name)}.{render_pg.q(column)}"
-    return f"COMMENT ON {target} IS {render_pg.literal(comment)};"
-
-
-def comment_after_table(text: FileText, table: Table, sql: str) -> Piece | None:
+def comment_after_table(text: FileText, table: Table, sql: str, dialect: str) -> Piece | None:
     """A new statement on its own line after the table's statement (after the comment
     that ends that line, if any)."""
     if table.span is None or table.span.file != text.path:
         return None
     _, name_end = text.span_offsets(table.span)
-    bounds = text.statement_around(name_end, "postgresql")
+    bounds = text.statement_around(name_end, dialect)
     if bounds is None:
         return None
     end = bounds[1]

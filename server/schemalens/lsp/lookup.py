@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 from pygls import uris
 
+from schemalens.config import DEFAULT_URL, dialect_of_url
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.positions import code_point_column, span_contains, split_lines
 from schemalens.lsp.server import SchemalensServer
@@ -77,4 +78,4 @@ def _guess_dialect(ls: SchemalensServer, path: str) -> str:
     for project in ls.checks.projects.values():
         if project.target is not None:
             return project.target.settings.dialect
-    return "sqlite"
+    return dialect_of_url(DEFAULT_URL)

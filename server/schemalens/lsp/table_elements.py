@@ -12,9 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import pglast
 from lsprotocol import types as lsp
-from pglast.enums import ConstrType
 from pygls import uris
 
 from schemalens import dialects
@@ -22,9 +20,6 @@ from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText
 from schemalens.model import Span, Table
 
-# Constraint nodes that qualify the constraint before them rather than start a clause.
-_ATTRIBUTES = {ConstrType.CONSTR_ATTR_DEFERRABLE, ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
-               ConstrType.CONSTR_ATTR_DEFERRED, ConstrType.CONSTR_ATTR_IMMEDIATE}
 _LIST_TOKEN = re.compile(r"""--[^\n]*|/\*|(?<![\w$])[Ee]'|'|"|`|\[|(?<![\w$])\$(?:[^\W\d]\w*)?\$|[(),;]""")
 
 
@@ -200,31 +195,13 @@ def inline_clause(fix: TableFix, where: tuple[int, int], column: tuple[int, int]
     the column's next clause starts."""
     start, end = where
     if dialects.get(fix.dialect).inline_spans_to_column_end:
-        end = _clause_end(fix.text.text[column[0]:column[1]], start - column[0])
+        end = dialects.get(fix.dialect).clause_end(fix.text.text[column[0]:column[1]], start - column[0])
         if end is None:
             return None
         end += column[0]
     while end > start and fix.text.text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _clause_end(column_text: str, offset: int) -> int | None:
-    """Where the clause at `offset` of the column's text ends: the next constraint
-    clause (not an attribute such as DEFERRABLE, which belongs to it) or COLLATE, else
-    the column's end. None when the column's text cannot be read."""
-    prefix = "CREATE TABLE t ("
-    try:
-        node = pglast.parse_sql(f"{prefix}{column_text})")[0].stmt.tableElts[0]
-    except (pglast.parser.ParseError, IndexError, AttributeError):
-        return None
-    starts = [c.location - len(prefix) for c in node.constraints or () if c.contype not in _ATTRIBUTES]
-    if node.collClause is not None:
-        starts.append(node.collClause.location - len(prefix))
-    if offset not in starts:
-        return None
-    later = [s for s in starts if s > offset]
-    return min(later) if later else len(column_text)
 
 
 def still_parses(fix: TableFix, pieces: list[Piece]) -> bool:

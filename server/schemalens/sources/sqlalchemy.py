@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from schemalens import dialects
 from schemalens.model import Problem, Schema, Span, Table
 from schemalens.sources import SourceResult, Unmanaged, directives
 
@@ -86,7 +87,9 @@ def _request(texts: list[tuple[str, str]], dialect: str, default_schema: str) ->
         files.append({"path": path, "text": text, "module": module})
         if str(root) not in roots:
             roots.append(str(root))
-    return {"dialect": dialect, "default_schema": default_schema, "roots": roots, "files": files}
+    chosen = dialects.get(dialect)
+    return {"engine": chosen.sqlalchemy_engine, "create_schemas": chosen.has_namespaces,
+            "default_schema": default_schema, "roots": roots, "files": files}
 
 
 def project_root(path: Path) -> Path:
@@ -216,19 +219,10 @@ def _read_ddl(statements: list[dict[str, Any]], dialect: str, default_schema: st
         parts.append(chunk)
         line += chunk.count("\n")
     ddl = [(f"{first_file} (SQLAlchemy DDL)", "".join(parts))]
-    if dialect == "postgresql":
-        from schemalens.dialects.postgresql.files import parse_postgresql
-
-        source = parse_postgresql(ddl, default_schema)
-        # The PostgreSQL source hands back the same objects for the same statements
-        # (normalize memoizes them by identity): spans are set on a copy.
-        schema = copy.deepcopy(source.schema)
-    else:
-        from schemalens.dialects.sqlite.files import parse_sqlite
-
-        source = parse_sqlite(ddl)
-        schema = source.schema
-    return _Read(source, schema, lines)
+    source = dialects.get(dialect).read_files(ddl, default_schema)
+    # A reader may hand back the same objects for the same statements (PostgreSQL's does:
+    # normalize memoizes them by identity): spans are set on a copy.
+    return _Read(source, copy.deepcopy(source.schema), lines)
 
 
 def _ddl_problem(

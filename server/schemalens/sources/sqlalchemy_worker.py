@@ -6,7 +6,7 @@ import the user's application, which must not run in the editor's or CLI's proce
 It depends on nothing but the standard library and SQLAlchemy, which it finds in the
 interpreter it runs in.
 
-Request on stdin: {"dialect": "postgresql"|"sqlite", "default_schema": str,
+Request on stdin: {"engine": {"url", "connected"}, "create_schemas": bool, "default_schema": str,
 "roots": [folder, ...], "files": [{"path", "text", "module"}, ...]}.
 Reply on stdout: {"problems": [...], "statements": [...], "origins": [...]} or
 {"missing": "sqlalchemy"}. The user's own prints go to stderr, so that they cannot
@@ -54,7 +54,7 @@ def run(request: dict) -> dict:
     metadatas, registries = collect(modules)
     statements: list = []
     for metadata in metadatas:
-        statements.extend(ddl(metadata, request["dialect"], request["default_schema"], problems))
+        statements.extend(ddl(metadata, request, problems))
     return {"problems": problems, "statements": statements, "origins": origins(metadatas, registries)}
 
 
@@ -128,14 +128,15 @@ def collect(modules: list) -> tuple:
     return list(found.values()), list(registries.values())
 
 
-def ddl(metadata, dialect: str, default_schema: str, problems: list) -> list:
+def ddl(metadata, request: dict, problems: list) -> list:
     """The statements `metadata.create_all` runs on an empty database, compiled for the
-    dialect (a mock engine: no database involved). A statement that does not compile
-    becomes a problem at its table, and create_all goes on with the next one."""
+    request's engine (a mock engine: no database involved). A statement that does not
+    compile becomes a problem at its table, and create_all goes on with the next one."""
     from sqlalchemy import create_mock_engine
 
     statements: list = []
-    if dialect == "postgresql":
+    default_schema = request["default_schema"]
+    if request["create_schemas"]:  # create_all assumes the schemas exist
         schemas = sorted({t.schema for t in metadata.tables.values() if t.schema and t.schema != default_schema})
         statements += [{"sql": f'CREATE SCHEMA IF NOT EXISTS "{s}"', "table": None} for s in schemas]
 
@@ -156,12 +157,9 @@ def ddl(metadata, dialect: str, default_schema: str, problems: list) -> list:
             return
         statements.append({"sql": sql, "table": table})
 
-    engine = create_mock_engine("postgresql://" if dialect == "postgresql" else "sqlite://", executor)
-    if dialect == "postgresql":
-        # What the dialect sets on connecting to PostgreSQL 10-17 (a mock never connects):
-        # Computed() without persisted= is STORED there; VIRTUAL only from 18.
-        engine.dialect.server_version_info = (17, 0)
-        engine.dialect.supports_virtual_generated_columns = False
+    engine = create_mock_engine(request["engine"]["url"], executor)
+    for name, value in request["engine"]["connected"].items():  # what connecting would set
+        setattr(engine.dialect, name, tuple(value) if isinstance(value, list) else value)
     try:
         metadata.create_all(engine, checkfirst=False)
     except Exception as e:

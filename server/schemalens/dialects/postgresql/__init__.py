@@ -12,6 +12,7 @@ from schemalens.dialects.base import Dialect, Runtime
 if TYPE_CHECKING:
     from schemalens.changes import Change, Statement
     from schemalens.dialects.postgresql.expressions import Context
+    from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.dialects.postgresql.types import Homes
     from schemalens.model import Column, Index, Schema, Table
     from schemalens.sources import SourceResult
@@ -31,6 +32,10 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     default_schema = "public"
     ddl_checks_foreign_keys = True
+    # PostgreSQL 10-17 as a connected dialect sees it: Computed() without persisted= is
+    # STORED there (VIRTUAL only from 18).
+    sqlalchemy_engine = {"url": "postgresql://", "connected": {
+        "server_version_info": [17, 0], "supports_virtual_generated_columns": False}}
 
     # normalize asks for a canonical form per column and expression: the modules are bound
     # once, on first use, not imported on every call.
@@ -163,6 +168,27 @@ class PostgreSQL(Dialect):
     comment_statements = True
     dollar_quotes = True
     inline_spans_to_column_end = True
+
+    def literal(self, text: str | None) -> str:
+        from schemalens.dialects.postgresql.names import quote_literal
+
+        return quote_literal(text)
+
+    def comment_on(self, sql: str) -> CommentOn | None:
+        from schemalens.dialects.postgresql.statement_text import comment_on
+
+        return comment_on(sql)
+
+    def comment_sql(self, schema: str, table: str, column: str, comment: str) -> str:
+        target = f"TABLE {self.qualified(schema, table)}"
+        if column:
+            target = f"COLUMN {self.qualified(schema, table)}.{self.quote_ident(column)}"
+        return f"COMMENT ON {target} IS {self.literal(comment)};"
+
+    def clause_end(self, column_text: str, offset: int) -> int | None:
+        from schemalens.dialects.postgresql.statement_text import clause_end
+
+        return clause_end(column_text, offset)
 
     def current_schema(self, conn: Any) -> str:
         name = conn.execute("SELECT current_schema()").fetchone()[0]

@@ -35,6 +35,11 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str | None) -> str:
+    """A string constant as SQL (NULL for None)."""
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
 def qualified(schema: str, name: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}"
 

@@ -29,14 +29,11 @@ from schemalens.model import (
     Unique,
 )
 from schemalens.dialects.postgresql.names import qualified as qn
+from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import quote_ident as q
 
 _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _OLD_ENUM_SUFFIX = "_schemalens_old"
-
-
-def literal(text: str | None) -> str:
-    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
 
 def column_list(names: list[str]) -> str:

@@ -19,6 +19,7 @@ class SQLite(Dialect):
     name = "sqlite"
     default_schema = "main"
     table_options = (("STRICT", "strict"), ("WITHOUT ROWID", "without_rowid"), ("AUTOINCREMENT", "autoincrement"))
+    sqlalchemy_engine = {"url": "sqlite://", "connected": {}}
 
     def quote_ident(self, name: str) -> str:
         return quote_ident(name)

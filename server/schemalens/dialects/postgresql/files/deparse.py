@@ -13,12 +13,8 @@ from pglast import ast as pg_ast
 from pglast.stream import RawStream
 
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
-from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.names import quote_ident, quote_literal
 from schemalens.dialects.postgresql.types import format_builtin
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def array_suffix(type_name: Json) -> str:
