@@ -13,7 +13,8 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Statement
-from schemalens.connect import Database, mask_text
+from schemalens.connect import Database
+from schemalens.urls import mask_text
 from schemalens.dialects.base import ForeignKeyViolation, Runtime
 
 

@@ -314,6 +314,33 @@ def _to_plain(obj: Any) -> Any:
     return obj
 
 
+# --- what a schema reader returns -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """An object the file defines that schemalens does not manage (view, function, ...).
+
+    Kept so that push can name it when a managed object depends on it and the database
+    lacks it, instead of failing with the database's bare error.
+    """
+
+    kind: str   # "view", "function", "trigger", ...
+    name: str   # qualified where the statement qualified it, else as written
+    span: Span | None = None
+
+
+@dataclass
+class SourceResult:
+    schema: Schema
+    problems: list[Problem] = field(default_factory=list)
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
 def to_json(schema: Schema) -> dict[str, Any]:
     """The canonical, JSON-ready form of a schema (for snapshots and `--json` output)."""
     return _to_plain(schema)

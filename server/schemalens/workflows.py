@@ -17,14 +17,14 @@ from schemalens.cache import cache_key, cached
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
-from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
+from schemalens.connect import Database, connect
+from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.lint import Finding, lint
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
-from schemalens.model import Problem, Schema
+from schemalens.model import Problem, Schema, SourceResult
 from schemalens.normalize import normalize_schema
-from schemalens.sources import SourceResult
-from schemalens.sources.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
+from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
 
 

@@ -117,3 +117,41 @@ def test_dialects_import_neither_diff_nor_normalize() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             leaks += [(module_name(path), n) for n in names if n.startswith(engine)]
     assert leaks == []
+
+
+# DESIGN.md's data flow, lowest first: a module may import its own layer and the ones below.
+LAYERS = (
+    ("schemalens.model", "schemalens.changes", "schemalens.directives", "schemalens.urls"),
+    ("schemalens.dialects",),
+    ("schemalens.sources", "schemalens.normalize", "schemalens.diff", "schemalens.cache"),
+    ("schemalens.lint",),
+    ("schemalens.config", "schemalens.connect", "schemalens.apply", "schemalens.migrations"),
+    ("schemalens.workflows", "schemalens.history"),
+    ("schemalens.cli", "schemalens.lsp", "schemalens.studio", "schemalens.__main__"),
+)
+
+
+def layer_of(module: str) -> int:
+    for i, names in enumerate(LAYERS):
+        if any(module == n or module.startswith(n + ".") for n in names):
+            return i
+    raise AssertionError(f"{module} has no place in LAYERS: give it one")
+
+
+def test_arrows_point_down_the_layers() -> None:
+    """Every import, also the ones inside functions (a lazy import is still an arrow)."""
+    upward = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if name == "schemalens":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("schemalens") and not node.level:
+                targets = ([f"schemalens.{a.name}" for a in node.names] if node.module == "schemalens"
+                           else [node.module])
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("schemalens")]
+            else:
+                continue
+            upward += [(name, t) for t in targets if layer_of(t) > layer_of(name)]
+    assert upward == []

@@ -147,7 +147,7 @@ def change_json(change: Any) -> dict[str, Any]:
 
 
 def masked(settings: Settings) -> str:
-    from schemalens.connect import mask_url
+    from schemalens.urls import mask_url
 
     return mask_url(settings.database_url)
 

@@ -70,7 +70,7 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
 
 
 def masked(settings: Settings) -> str:
-    from schemalens.connect import mask_url
+    from schemalens.urls import mask_url
 
     return mask_url(settings.database_url)
 

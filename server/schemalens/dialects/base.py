@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.changes import Change, Hazard, Statement
     from schemalens.model import Column, Index, Schema, Table
-    from schemalens.sources import SourceResult
+    from schemalens.model import SourceResult
 
 
 class CatalogError(Exception):

@@ -12,7 +12,8 @@ from schemalens import dialects
 from schemalens.apply import ApplyError, apply
 from schemalens.changes import Change, Statement
 from schemalens.config import Settings
-from schemalens.connect import Database, mask_url
+from schemalens.connect import Database
+from schemalens.urls import mask_url
 from schemalens.diff import diff
 from schemalens.history.state import (
     APPLIED,

@@ -11,7 +11,8 @@ from typing import TypeVar
 from schemalens import dialects
 from schemalens.changes import Change, Renames
 from schemalens.config import Settings
-from schemalens.connect import Database, mask_text, mask_url
+from schemalens.connect import Database
+from schemalens.urls import mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.migrations.folder import Entry, Folder, Journal, MigrationsError
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, Applied, read_applied

@@ -15,7 +15,7 @@ from typing import Literal
 from schemalens import dialects, workflows
 from schemalens.changes import Change
 from schemalens.config import Settings
-from schemalens.connect import mask_url
+from schemalens.urls import mask_url
 from schemalens.history.state import Assessment, assess, dialect_problem
 from schemalens.lint import Finding
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
@@ -148,7 +148,7 @@ def _connect(entry: Entry, result: CheckResult) -> str:
 
 def _retryable(error: Exception) -> bool:
     """A connection that died since the last check is worth one reconnect."""
-    from schemalens.connect import ConnectError
+    from schemalens.urls import ConnectError
 
     return not isinstance(error, ConnectError)
 

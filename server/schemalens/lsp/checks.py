@@ -19,7 +19,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens.lsp import diagnostics
-from schemalens.connect import mask_url
+from schemalens.urls import mask_url
 from schemalens.lsp.analysis import CheckResult, MigrationInfo, Snapshot, run_check, run_migrations_check
 from schemalens.lsp.targets import Target
 

@@ -24,7 +24,7 @@ from pygls import uris
 from schemalens import history
 from schemalens.changes import Change, Statement, data_loss_line
 from schemalens.config import ConfigError
-from schemalens.connect import ConnectError, mask_url
+from schemalens.urls import ConnectError, mask_url
 from schemalens.lsp import operations
 from schemalens.lsp.diagnostics import MigrationFailure
 from schemalens.lsp.server import SchemalensServer

@@ -21,7 +21,8 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.config import Settings
-from schemalens.connect import ConnectError, Database, connect, mask_text, mask_url
+from schemalens.connect import Database, connect
+from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.model import Schema
 from schemalens.workflows import managed_schemas, normalized_database
 

@@ -17,7 +17,7 @@ from lsprotocol import types as lsp
 
 from schemalens import lint
 from schemalens.changes import Change, describe_constraint, qualified
-from schemalens.connect import mask_url
+from schemalens.urls import mask_url
 from schemalens.history.state import APPLIED, EDITED, MODIFIED, OUT_OF_ORDER, PENDING, UNJOURNALED
 from schemalens.lsp.analysis import CheckResult, MigrationInfo
 from schemalens.lsp.positions import first_line_range, span_range, split_lines, utf16_column

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemalens.model import Problem, Schema, Span
-from schemalens.sources import SourceResult
+from schemalens.model import Problem, Schema, SourceResult, Span
 
 
 class SourceError(Exception):

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from schemalens import dialects
-from schemalens.model import Problem, Schema, Span, Table
-from schemalens.sources import SourceResult, Unmanaged, directives
+from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
+from schemalens import directives
 
 TIMEOUT_SECONDS = 30.0
 _PROJECT_MARKERS = ("schemalens.toml", "pyproject.toml")

@@ -26,7 +26,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from schemalens.config import Settings
-from schemalens.connect import Database, mask_text, mask_url
+from schemalens.connect import Database
+from schemalens.urls import mask_text, mask_url
 from schemalens.studio import console, rows
 from schemalens.studio.catalog import Catalog, UnknownObject, table_json
 from schemalens.studio.pool import Pool

@@ -8,7 +8,7 @@ import webbrowser
 from typing import TextIO
 
 from schemalens.config import Settings
-from schemalens.connect import ConnectError, mask_url
+from schemalens.urls import ConnectError, mask_url
 from schemalens.studio.server import DEFAULT_PORT, LOOPBACK, StudioServer, StudioStartError, is_loopback
 
 

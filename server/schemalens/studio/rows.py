@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalens import dialects
-from schemalens.connect import Database, mask_text
+from schemalens.connect import Database
+from schemalens.urls import mask_text
 from schemalens.dialects.base import Runtime
 from schemalens.model import Column, Table
 from schemalens.studio.catalog import ident, qualified

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from schemalens.model import Schema, Table
-from schemalens.sources import SourceResult
+from schemalens.model import Schema, SourceResult, Table
 from schemalens.sources.sql import parse_texts
 from schemalens.sources.sqlalchemy import module_name, parse_sqlalchemy, project_root
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.dialects.postgresql.types import Homes
     from schemalens.model import Column, Index, Schema, Table
-    from schemalens.sources import SourceResult
+    from schemalens.model import SourceResult
 
 _REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
 

@@ -138,7 +138,7 @@ class PostgreSQLRuntime(Runtime):
         return now
 
     def backup(self, conn: Any, url: str, target: Path) -> str | None:
-        from schemalens.connect import mask_text, postgres_conninfo, split_password
+        from schemalens.urls import mask_text, postgres_conninfo, split_password
 
         target.parent.mkdir(parents=True, exist_ok=True)
         pg_dump = shutil.which("pg_dump")

@@ -11,7 +11,7 @@ from schemalens.dialects.sqlite.names import qualified, quote_ident
 if TYPE_CHECKING:
     from schemalens.changes import Change, Hazard, Statement
     from schemalens.model import Column, Index, Schema, Table
-    from schemalens.sources import SourceResult
+    from schemalens.model import SourceResult
 
 
 class SQLite(Dialect):
@@ -115,7 +115,7 @@ class SQLite(Dialect):
     bracket_identifiers = True
 
     def missing_database(self, url: str) -> str | None:
-        from schemalens.connect import sqlite_path
+        from schemalens.urls import sqlite_path
 
         return sqlite_path(url) if self.runtime.database_missing(url) else None
 
@@ -123,7 +123,7 @@ class SQLite(Dialect):
         """PRAGMA schema_version, and the file's inode (a file replaced by another)."""
         import os
 
-        from schemalens.connect import sqlite_path
+        from schemalens.urls import sqlite_path
 
         version = conn.execute("PRAGMA schema_version").fetchone()[0]
         path = sqlite_path(url)

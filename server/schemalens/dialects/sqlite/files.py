@@ -28,8 +28,8 @@ from schemalens.dialects.sqlite.ddl import (
     split_statements,
     tokenize,
 )
-from schemalens.model import Problem, Schema, Span, Table
-from schemalens.sources import SourceResult, Unmanaged, directives
+from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
+from schemalens import directives
 
 
 def parse_sqlite(files: list[tuple[str, str]]) -> SourceResult:

@@ -55,7 +55,7 @@ def _write_authorizer(action: int, *_: Any) -> int:
 
 
 def _path(url: str) -> str:
-    from schemalens.connect import sqlite_path
+    from schemalens.urls import sqlite_path
 
     return sqlite_path(url)
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemalens.dialects.sqlite.catalog import introspect_sqlite
-from schemalens.model import Problem, Span
-from schemalens.sources import SourceResult, Unmanaged
+from schemalens.model import Problem, SourceResult, Span, Unmanaged
 from schemalens.dialects.sqlite.files import parse_sqlite
 from tests.data import CORPUS as CORPUS_FOLDER
 

@@ -35,8 +35,7 @@ from schemalens.dialects.postgresql.files.renamed import find_directives
 from schemalens.dialects.postgresql.files.renames import Renames
 from schemalens.dialects.postgresql.files.reuse import Entry, Reuse, Stale, find_groups
 from schemalens.dialects.postgresql.files.statements import Stmt, parse_file
-from schemalens.model import Problem
-from schemalens.sources import SourceResult
+from schemalens.model import Problem, SourceResult
 
 
 class Builder(AlterTable, Indexes, Objects, Renames, Comments, Finish, Reuse):

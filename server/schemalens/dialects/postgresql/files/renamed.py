@@ -1,7 +1,7 @@
 """Where a `@renamed` comment of a PostgreSQL file belongs: to the table on whose CREATE line
 or head it is, to the column it is in or follows on that column's last line, to the index
-statement it is in or follows on the same line. The comment's own grammar is
-sources/directives.
+statement it is in or follows on the same line. The comment's own grammar is in
+schemalens/directives.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from bisect import bisect_right
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.model import Span
-from schemalens.sources import directives
+from schemalens import directives
 
 
 def find_directives(text: str) -> list[tuple[int, str]]:

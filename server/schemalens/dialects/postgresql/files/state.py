@@ -13,8 +13,7 @@ from schemalens.dialects.postgresql.files.positions import File
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.files.unmanaged import SKIPPED, defined_type, describe
 from schemalens.dialects.postgresql.names import quote_ident
-from schemalens.model import Column, Enum, Problem, Schema, Span, Table
-from schemalens.sources import Unmanaged
+from schemalens.model import Column, Enum, Problem, Schema, Span, Table, Unmanaged
 
 if TYPE_CHECKING:
     from schemalens.dialects.postgresql.files.reuse import Entry, Group

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from schemalens.dialects.postgresql.files import parse_postgresql
-from schemalens.model import Schema, Table
-from schemalens.sources import SourceResult
+from schemalens.model import Schema, SourceResult, Table
 
 
 def parse(sql: str, path: str = "schema.sql") -> SourceResult:

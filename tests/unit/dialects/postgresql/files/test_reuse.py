@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schemalens.model import Schema, Table
+from schemalens.model import Schema, SourceResult, Table
 from schemalens.dialects.postgresql.files import reuse
 from schemalens.dialects.postgresql.files.reader import Builder
-from schemalens.sources import SourceResult
 from schemalens.dialects.postgresql.files import parse_postgresql
 
 ROOT = Path(__file__).resolve().parents[5]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemalens.sources import directives
-from schemalens.sources.directives import Renamed
+from schemalens import directives
+from schemalens.directives import Renamed
 
 CASES = [
     # (comment text, old name, quoted) — None: no directive
