@@ -12,8 +12,9 @@ cannot follow it stops early instead of raising, so callers degrade to fewer det
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
+
+from schemalens.dialects.sqlite.statements import split_statements as cut
 
 _TOKEN_RE = re.compile(
     r"""\s*(?:
@@ -76,25 +77,21 @@ class Statement:
 
 
 def split_statements(text: str, tokens: list[Token]) -> list[Statement]:
-    """Statements in order. A ';' ends one only where SQLite's own `complete_statement`
-    agrees, which keeps semicolons inside a trigger's BEGIN ... END in their statement."""
+    """Statements in order, as the dialect cuts them (statements.split_statements: where
+    SQLite's own `complete_statement` agrees, so a trigger's BEGIN ... END stays whole),
+    each with its significant tokens."""
     out: list[Statement] = []
-    sig: list[Token] = []
-    begin = 0
-    for tok in tokens:
-        if tok.kind == "comment":
-            continue
-        if tok.kind == "op" and tok.text == ";":
-            if not sig:
-                begin = tok.end
-                continue
-            if sqlite3.complete_statement(text[begin : tok.end]):
-                out.append(Statement(sig, sig[0].start, sig[-1].end))
-                sig, begin = [], tok.end
-                continue
-        sig.append(tok)
-    if sig:
-        out.append(Statement(sig, sig[0].start, sig[-1].end))
+    i = 0
+    for start, sql in cut(text):
+        end = start + len(sql)
+        sig: list[Token] = []
+        while i < len(tokens) and tokens[i].start < end:
+            tok = tokens[i]
+            if tok.start >= start and tok.kind != "comment":
+                sig.append(tok)
+            i += 1
+        if sig:
+            out.append(Statement(sig, sig[0].start, sig[-1].end))
     return out
 
 
