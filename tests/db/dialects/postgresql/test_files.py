@@ -100,14 +100,7 @@ CHARACTER_TYPES = """CREATE TABLE chars (
 def test_every_spelling_of_a_character_type_reads_as_psql_makes_it(pg_url: str, tmp_path) -> None:
     """`bpchar` without a length is `bpchar` in the catalog (not `character(1)`, which
     only the grammar's `character` means): no drift, no ALTER ... TYPE."""
-    path = tmp_path / "chars.sql"
-    path.write_text(CHARACTER_TYPES)
-    subprocess.run(["psql", "--no-psqlrc", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_url, "-f", str(path)],
-                   check=True, capture_output=True)
-    with psycopg.connect(pg_url) as conn:
-        actual = introspect_postgresql(conn, ["public"])
-    result = parse_postgresql([("chars.sql", CHARACTER_TYPES)])
-    assert [p for p in result.problems if p.severity == "error"] == []
+    actual, result = _psql_and_reader(pg_url, tmp_path, CHARACTER_TYPES)
     assert diff(normalize_schema(actual), normalize_schema(result.schema)) == []
     assert [c.type for c in actual.table("public", "chars").columns] == [
         "bpchar", "character(5)", "character(1)", "character(1)", '"char"', "character(5)", "bpchar",
@@ -125,14 +118,20 @@ BUILTIN_SPELLINGS = """CREATE TABLE spelled (
 def test_builtin_types_read_as_psql_makes_them(pg_url: str, tmp_path) -> None:
     """The file reader and normalize spell a pg_catalog type with one function: a quoted
     `"bit"` (any length, unlike `bit`, which is bit(1)) read as `bit` was drift."""
-    path = tmp_path / "spelled.sql"
-    path.write_text(BUILTIN_SPELLINGS)
+    actual, result = _psql_and_reader(pg_url, tmp_path, BUILTIN_SPELLINGS)
+    assert diff(normalize_schema(actual), normalize_schema(result.schema)) == []
+    assert [c.type for c in result.schema.table("public", "spelled").columns][:4] == [
+        '"bit"', "bit(1)", "bit(3)", "bit(2)"]
+
+
+def _psql_and_reader(pg_url: str, tmp_path, text: str) -> tuple:
+    """The file loaded by `psql -f` and read back, beside what the file reader makes of it."""
+    path = tmp_path / "schema.sql"
+    path.write_text(text)
     subprocess.run(["psql", "--no-psqlrc", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_url, "-f", str(path)],
                    check=True, capture_output=True)
     with psycopg.connect(pg_url) as conn:
         actual = introspect_postgresql(conn, ["public"])
-    result = parse_postgresql([("spelled.sql", BUILTIN_SPELLINGS)])
+    result = parse_postgresql([("schema.sql", text)])
     assert [p for p in result.problems if p.severity == "error"] == []
-    assert diff(normalize_schema(actual), normalize_schema(result.schema)) == []
-    assert [c.type for c in result.schema.table("public", "spelled").columns][:4] == [
-        '"bit"', "bit(1)", "bit(3)", "bit(2)"]
+    return actual, result
