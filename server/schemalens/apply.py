@@ -19,14 +19,22 @@ from schemalens.dialects.base import ForeignKeyViolation, Runtime
 
 
 class ApplyError(Exception):
-    """A statement failed; the database was left as it was before the transaction."""
+    """A statement failed. The database was left as it was before the transaction, unless
+    `committed`: the statement ran after the main batch had committed (Statement.after_commit),
+    which stays; `left` then says what the failed statement leaves behind and what to do."""
 
-    def __init__(self, statement: Statement | None, index: int, message: str) -> None:
+    def __init__(self, statement: Statement | None, index: int, message: str, committed: bool = False,
+                 left: str | None = None) -> None:
         where = f"statement {index + 1}" if statement is not None else "foreign key check"
-        super().__init__(f"{where} failed: {message}")
+        text = f"{where} failed: {message}"
+        if committed:
+            text += "; the statements before it had committed and stay" + (f": {left}" if left else "")
+        super().__init__(text)
         self.statement = statement
         self.index = index
         self.message = message
+        self.committed = committed
+        self.left = left
 
 
 Progress = Callable[[int, int, Statement], None]  # index, total, statement
@@ -36,34 +44,56 @@ def apply(db: Database, statements: Sequence[Statement], lock_timeout: str | Non
           progress: Progress | None = None) -> None:
     """Statements that cannot run in a transaction first, each committing on its own (the
     enum rule: a value added by ALTER TYPE must be committed before it can be used); then
-    the rest in one transaction, with foreign keys off where a table rebuild needs it."""
+    the rest in one transaction, with foreign keys off where a table rebuild needs it;
+    then the after-commit statements, each on its own, so that the batch's locks are gone
+    while they scan or build."""
     if not statements:
         return
     runtime = dialects.get(db.dialect).runtime
     conn = db.conn
-    ordered = [(i, s) for i, s in enumerate(statements) if not s.transactional]
-    ordered += [(i, s) for i, s in enumerate(statements) if s.transactional]
+    indexed = list(enumerate(statements))
+    before = [(i, s) for i, s in indexed if not s.transactional and not s.after_commit]
+    batch = [(i, s) for i, s in indexed if s.transactional and not s.after_commit]
+    after = [(i, s) for i, s in indexed if s.after_commit]
     runtime.autocommit(conn)
     current: tuple[int, Statement | None] = (0, None)
     try:
-        for current in ordered:
-            if current[1].transactional:
-                break
+        for current in before:
             _run(runtime, conn, current, len(statements), progress)
-        batch = [(i, s) for i, s in ordered if s.transactional]
-        if not batch:
-            return
-        fk_off = any(s.needs_foreign_keys_off for _, s in batch)
-        try:
-            with runtime.transaction(conn, foreign_keys_off=fk_off):
-                runtime.set_lock_timeout(conn, lock_timeout, local=True)
-                for current in batch:
-                    _run(runtime, conn, current, len(statements), progress)
-        except ForeignKeyViolation as v:
-            raise ApplyError(None, current[0], f"foreign key violation in table {v.table} "
-                             f"(rowid {v.rowid}) referencing {v.parent}") from None
+        if batch:
+            fk_off = any(s.needs_foreign_keys_off for _, s in batch)
+            try:
+                with runtime.transaction(conn, foreign_keys_off=fk_off):
+                    runtime.set_lock_timeout(conn, lock_timeout, local=True)
+                    for current in batch:
+                        _run(runtime, conn, current, len(statements), progress)
+            except ForeignKeyViolation as v:
+                raise ApplyError(None, current[0], f"foreign key violation in table {v.table} "
+                                 f"(rowid {v.rowid}) referencing {v.parent}") from None
     except runtime.errors as e:
         raise ApplyError(current[1], current[0], db_message(db, e)) from None
+    for item in after:
+        try:
+            _run_alone(runtime, conn, item, len(statements), lock_timeout, progress)
+        except runtime.errors as e:
+            raise ApplyError(item[1], item[0], db_message(db, e), committed=True,
+                             left=dialects.get(db.dialect).left_by_failure(item[1].sql)) from None
+
+
+def _run_alone(runtime: Runtime, conn: Any, item: tuple[int, Statement], total: int, lock_timeout: str | None,
+               progress: Progress | None) -> None:
+    """An after-commit statement: in a transaction of its own, or outside any."""
+    if item[1].transactional:
+        with runtime.transaction(conn):
+            runtime.set_lock_timeout(conn, lock_timeout, local=True)
+            _run(runtime, conn, item, total, progress)
+        return
+    runtime.autocommit(conn)
+    runtime.set_lock_timeout(conn, lock_timeout, local=False)
+    try:
+        _run(runtime, conn, item, total, progress)
+    finally:
+        runtime.reset_lock_timeout(conn, lock_timeout)
 
 
 def _run(runtime: Runtime, conn: Any, item: tuple[int, Statement], total: int, progress: Progress | None) -> None:

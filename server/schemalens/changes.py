@@ -33,6 +33,7 @@ ChangeKind = Literal[
     "alter_column",        # before/after: Column; type, nullability, default, identity...
     "alter_table",         # before/after: Table; table options (SQLite STRICT, WITHOUT ROWID, AUTOINCREMENT)
     "add_constraint",      # PrimaryKey, Unique, ForeignKey or Check in `after`
+    "validate_constraint", # before: the NOT VALID ForeignKey or Check, after: the file's
     "drop_constraint",     # ... in `before`
     "create_index",
     "drop_index",
@@ -45,7 +46,7 @@ HazardKind = Literal[
     "rewrite",                # the table is rewritten under an ACCESS EXCLUSIVE lock
     "access-exclusive-lock",  # the table is scanned under an ACCESS EXCLUSIVE lock (SET NOT NULL)
     "share-lock",             # writes are blocked while an index builds
-    "validation-scan",        # NOT VALID, then validated: rows scanned while writes continue
+    "validation-scan",        # rows scanned by VALIDATE CONSTRAINT in a transaction of its own: writes continue
     "index-build",            # indexes are built or rebuilt under an ACCESS EXCLUSIVE lock
 ]
 
@@ -138,18 +139,29 @@ def hazard_comments(change: Change) -> list[str]:
 
 @dataclass
 class Statement:
-    """One SQL statement that `apply` executes, with what it needs around it."""
+    """One SQL statement that `apply` executes, with what it needs around it.
+
+    `after_commit` marks statements that must not run under the locks of the main batch:
+    they run after the batch commits, one by one, in a transaction of their own when
+    `transactional` (VALIDATE CONSTRAINT: ADD CONSTRAINT ... NOT VALID took an ACCESS
+    EXCLUSIVE lock that only the commit releases; validating afterwards scans the rows
+    under SHARE UPDATE EXCLUSIVE, so writes go on) or outside any transaction when not
+    (CREATE INDEX CONCURRENTLY). Generated migrations keep them apart the same way (an
+    own-transaction or no-transaction block), so migrate runs them as push does.
+    """
 
     sql: str
     # ids of the changes this statement implements
     change_ids: tuple[str, ...] = ()
     # False for statements PostgreSQL refuses inside a transaction block
     # (CREATE INDEX CONCURRENTLY) and for ALTER TYPE ... ADD VALUE, whose value may only
-    # be used after a commit: apply runs these before the transactional batch.
+    # be used after a commit: apply runs these outside the transactional batch (before
+    # it, unless `after_commit`).
     transactional: bool = True
     # SQLite table rebuilds: foreign keys must be switched off outside the transaction
     # and checked with PRAGMA foreign_key_check before commit.
     needs_foreign_keys_off: bool = False
+    after_commit: bool = False
 
 
 @dataclass(frozen=True)

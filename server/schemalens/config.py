@@ -23,7 +23,7 @@ from schemalens import dialects
 
 # With no configuration at all: an embedded SQLite database in the project.
 DEFAULT_URL = "sqlite:///.schemalens/dev.db"
-KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout")
+KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout", "online")
 LIST_KEYS = {"schema", "schemas", "exclude"}
 
 
@@ -41,10 +41,17 @@ class Settings:
     schemas: list[str] | None
     exclude: list[str]
     lock_timeout: str | None
+    # Build indexes on existing tables CONCURRENTLY; None: the command's own default.
+    online: bool | None = None
     origins: dict[str, str] = field(default_factory=dict)
 
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
+
+    def online_for(self, default: bool) -> bool:
+        """`online` as set, else the command's default: on for generate (migrations run
+        where others write), off for push (a local development database)."""
+        return default if self.online is None else self.online
 
 
 def find_project(start: Path) -> Path:
@@ -162,8 +169,20 @@ def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Se
         schemas=_as_list("schemas", schemas, origins["schemas"]) if schemas else None,
         exclude=_as_list("exclude", merged.get("exclude", []), origins.get("exclude", "default")),
         lock_timeout=str(merged["lock_timeout"]) if "lock_timeout" in merged else None,
+        online=_as_bool("online", merged["online"], origins["online"]) if "online" in merged else None,
         origins=origins,
     )
+
+
+def _as_bool(key: str, value: Any, origin: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"{key} (from {origin}) must be true or false, not {value!r}")
 
 
 def _anchor_sqlite_url(url: str, project: Path) -> str:

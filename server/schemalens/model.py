@@ -154,6 +154,7 @@ class ForeignKey:
     match: str = "SIMPLE"
     deferrable: bool = False
     initially_deferred: bool = False
+    valid: bool = True  # False: added NOT VALID, the rows there were are not checked yet
     span: Span | None = _span()
 
 
@@ -162,6 +163,7 @@ class Check:
     name: str | None
     expression: str
     no_inherit: bool = False
+    valid: bool = True  # as ForeignKey.valid
     span: Span | None = _span()
 
 
@@ -180,6 +182,7 @@ class Index:
     where: str | None = None
     include: list[str] = field(default_factory=list)
     nulls_not_distinct: bool = False
+    valid: bool = True  # False: a CREATE INDEX CONCURRENTLY failed; the index is not used
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
 

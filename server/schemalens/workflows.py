@@ -189,11 +189,12 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
     compared = compare(actual, desired.schema, renames)
-    statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema)
+    statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
+                                                     online=settings.online_for(False))
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
 
 
-def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list[Statement]]:
+def select(plan: Plan, change_ids: list[str] | None, online: bool = False) -> tuple[list[Change], list[Statement]]:
     """All changes, or the chosen ones. Ids that no longer exist mean the file or the
     database moved since the user looked: refuse rather than guess."""
     if not change_ids:
@@ -206,7 +207,7 @@ def select(plan: Plan, change_ids: list[str] | None) -> tuple[list[Change], list
                             "changed since): look at the diagnostics again")
     chosen = carried_along(plan.changes, chosen, plan.actual, plan.desired)
     try:
-        return chosen, dialects.get(plan.desired.dialect).render(chosen, plan.actual, plan.desired)
+        return chosen, dialects.get(plan.desired.dialect).render(chosen, plan.actual, plan.desired, online=online)
     except RenderError as e:
         raise WorkflowError(f"cannot write SQL for these changes: {e}") from None
 
@@ -278,7 +279,7 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
     `force`."""
     with open_database(settings) as db:
         plan = make_plan(settings, db, renames, overlays)
-        result = PushResult(plan, *select(plan, change_ids))
+        result = PushResult(plan, *select(plan, change_ids, settings.online_for(False)))
         if not result.statements or dry_run:
             return result
         if has_migrations_table(db):
@@ -311,7 +312,7 @@ def _explain_failure(error: ApplyError, source: SourceResult) -> ApplyError:
             where = f" ({obj.span.file}:{obj.span.start_line + 1})" if obj.span else ""
             hint = (f"; it depends on {obj.kind} {obj.name}{where}, which schemalens does not "
                     f"manage: create it in the database first")
-            return ApplyError(error.statement, error.index, error.message + hint)
+            return ApplyError(error.statement, error.index, error.message + hint, error.committed, error.left)
     return error
 
 

@@ -39,11 +39,12 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
              name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
              custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
+             online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: on, or the `online` setting).", show_default=False)] = None,
              ) -> None:
     """Diff the schema files against the last migration snapshot and write the next migration."""
     from schemalens import history
 
-    settings = settings_from(db, schema, dialect, migrations)
+    settings = settings_from(db, schema, dialect, migrations, online)
     result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)

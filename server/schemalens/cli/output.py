@@ -45,8 +45,8 @@ def fail(message: str) -> NoReturn:
 
 
 def settings_from(db: str | None, schema: list[Path] | None, dialect: str | None,
-                  migrations: Path | None = None) -> Settings:
-    overrides: dict[str, Any] = {"database_url": db, "dialect": dialect}
+                  migrations: Path | None = None, online: bool | None = None) -> Settings:
+    overrides: dict[str, Any] = {"database_url": db, "dialect": dialect, "online": online}
     if schema:
         overrides["schema"] = [str(p.resolve()) for p in schema]
     if migrations:

@@ -90,11 +90,12 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
          rename: RenameOpt = None,
          force: Annotated[bool, typer.Option("--force", help="Run without asking, data loss included.")] = False,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and SQL; execute nothing.")] = False,
+         online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: off, or the `online` setting).", show_default=False)] = None,
          ) -> None:
     """Diff the schema files against the database and execute the SQL, in one transaction."""
     from schemalens import workflows
 
-    settings = settings_from(db, schema, dialect)
+    settings = settings_from(db, schema, dialect, online=online)
     interactive = sys.stdin.isatty()
 
     def confirm(losses: list[tuple[Any, int | None]]) -> bool:

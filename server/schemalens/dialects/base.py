@@ -86,8 +86,10 @@ class Dialect(ABC):
         """The live database's schema. Raises CatalogError when the catalog cannot be read."""
 
     @abstractmethod
-    def render(self, changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
-        """The SQL that makes `actual` into `desired` for these changes."""
+    def render(self, changes: list[Change], actual: Schema, desired: Schema, *,
+               online: bool = False) -> list[Statement]:
+        """The SQL that makes `actual` into `desired` for these changes; `online`: build
+        indexes on existing tables without blocking writes, where the database can."""
 
     # --- canonical forms (normalize walks a Schema and asks for these) -------------------
 
@@ -175,6 +177,15 @@ class Dialect(ABC):
     @abstractmethod
     def create_index_hazards(self, table: Table, index: Index) -> tuple[Hazard, ...]:
         """What creating an index on an existing table blocks."""
+
+    def validate_constraint_hazards(self, table: Table, obj: Any) -> tuple[Hazard, ...]:
+        """What validating a constraint the database holds NOT VALID scans."""
+        return ()
+
+    def left_by_failure(self, sql: str) -> str | None:
+        """What a failed after-commit statement (Statement.after_commit) leaves in the
+        database, and what to do about it."""
+        return None
 
     # --- asked by workflows and the front ends (checks, quick fixes, hovers) ---------------
     # Namespaces (schemas) to manage, list and pull; comments as COMMENT ON statements

@@ -14,7 +14,14 @@ from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Table, Unique
 
 
 def _same_shape(a: Any, b: Any) -> bool:
-    return dataclasses.replace(a, name=None) == dataclasses.replace(b, name=None)
+    return dataclasses.replace(_as_valid(a), name=None) == dataclasses.replace(_as_valid(b), name=None)
+
+
+def _as_valid(obj: Any) -> Any:
+    """A constraint held NOT VALID is the file's constraint with old rows left to check:
+    VALIDATE makes it whole, so matching ignores `valid`. (An invalid index is broken, not
+    pending: it stays different, and is dropped and built again.)"""
+    return dataclasses.replace(obj, valid=True) if isinstance(obj, (Check, ForeignKey)) and not obj.valid else obj
 
 
 def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
@@ -42,7 +49,7 @@ def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any
             same = take(lambda a: a.name is None and _same_shape(a, obj))
         if same is None:
             fresh.append(obj)
-        elif same.name is not None and same != obj:  # found by name: the names are equal
+        elif same.name is not None and _as_valid(same) != _as_valid(obj):  # found by name: the names are equal
             gone.append(same)
             fresh.append(obj)
         else:
@@ -88,6 +95,27 @@ def add_constraint(run: Run, table: Table, obj: Any, taken: set[str], new_table:
     hazards = () if new_table else run.dialect.add_constraint_hazards(table, obj)
     run.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, hazards=hazards,
                            description=f"add {describe_constraint(obj)} on {label}"))
+
+
+def validate_constraints(run: Run, table: Table, pairs: list[tuple[Any, Any]]) -> None:
+    """Matched constraints the database holds NOT VALID and the file wants valid (a push
+    whose validation failed, or a NOT VALID removed from the file): validate them, no
+    drop and add."""
+    label = qualified(table.schema, table.name)
+    for old, new in pairs:
+        if getattr(old, "valid", True) or not new.valid:
+            continue
+        phase = "add_fk" if isinstance(new, ForeignKey) else "add_check"
+        run.emit(phase, Change("validate_constraint", table.schema, table.name, old.name, before=old, after=new,
+                               hazards=run.dialect.validate_constraint_hazards(table, new),
+                               description=f"validate {describe_constraint(new)} on {label} (it is NOT VALID)"))
+
+
+def drop_index(run: Run, table: Table, index: Index) -> None:
+    label = qualified(table.schema, table.name)
+    why = "" if index.valid else " (INVALID: a CREATE INDEX CONCURRENTLY failed; it is built again)"
+    run.emit("drop_index", Change("drop_index", table.schema, table.name, index.name or "", before=index,
+                                  description=f"drop index {index.name} on {label}{why}"))
 
 
 def create_index(run: Run, table: Table, index: Index, taken: set[str], new_table: bool) -> None:

@@ -8,7 +8,7 @@ import re
 
 from schemalens.changes import Change, Hazard, describe_constraint, qualified
 from schemalens.diff.constraints import (
-    add_constraint, create_index, drop_constraint, match_objects, primary_key,
+    add_constraint, create_index, drop_constraint, drop_index, match_objects, primary_key, validate_constraints,
 )
 from schemalens.diff.run import Run
 from schemalens.model import ForeignKey, PrimaryKey, Table, Unique
@@ -238,15 +238,15 @@ def compare_table(run: Run, old: Table, new: Table) -> None:
     primary_key(run, old, new, taken)
     run.kept_fks[new.key] = matched["foreign_keys"][0]
     for kind in ("uniques", "checks", "foreign_keys"):
-        _, gone, fresh = matched[kind]
+        pairs, gone, fresh = matched[kind]
         for obj in gone:
             drop_constraint(run, new, obj)
         for obj in fresh:
             add_constraint(run, new, obj, taken, new_table=False)
+        validate_constraints(run, new, pairs)
     _, gone, fresh = matched["indexes"]
     for index in gone:
-        run.emit("drop_index", Change("drop_index", new.schema, new.name, index.name or "", before=index,
-                                      description=f"drop index {index.name} on {label}"))
+        drop_index(run, new, index)
     for index in fresh:
         create_index(run, new, index, taken, new_table=False)
     if old.comment != new.comment:

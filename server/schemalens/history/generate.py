@@ -15,6 +15,7 @@ from schemalens.migrations.folder import (
     FOREIGN_KEYS_OFF,
     IRREVERSIBLE,
     NO_TRANSACTION,
+    OWN_TRANSACTION,
     SEPARATOR,
     Entry,
     Folder,
@@ -98,7 +99,7 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         result.changes = diff(previous, desired, renames)
         if not result.changes:
             return result
-        result.statements = _render(result.changes, previous, desired)
+        result.statements = _render(result.changes, previous, desired, settings.online_for(True))
     idx = _next_idx(folder, journal)
     tag = f"{idx:04d}_{slugify(name or _default_name(result.changes))}"
     up_text = _up_file(tag, settings.dialect, result.changes, result.statements, custom)
@@ -117,9 +118,9 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
     return result
 
 
-def _render(changes: list[Change], before: Schema, after: Schema) -> list[Statement]:
+def _render(changes: list[Change], before: Schema, after: Schema, online: bool) -> list[Statement]:
     try:
-        return dialects.get(after.dialect).render(changes, before, after)
+        return dialects.get(after.dialect).render(changes, before, after, online=online)
     except RenderError as e:
         raise WorkflowError(f"cannot write the migration: {e}") from None
 
@@ -147,6 +148,8 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
         if change is not None:
             lines += hazard_comments(change)
     sql = statement.sql.strip().rstrip(";").strip()
+    if statement.after_commit and statement.transactional:
+        lines.append(OWN_TRANSACTION)
     if not statement.transactional:
         lines.append(NO_TRANSACTION)
         # It commits on its own before the rest: IF NOT EXISTS keeps a rerun after a
@@ -168,7 +171,8 @@ def _header(tag: str, dialect: str, title: str, changes: list[Change], runner: s
             lines.append(f"--   {i}. {change.description}{flags}")
     lines += [
         f"-- Statements are separated by `{SEPARATOR}` lines; `schemalens {runner}` runs them in order",
-        "-- in one transaction (blocks marked `-- schemalens:no-transaction` run outside it).",
+        f"-- in one transaction (blocks marked `{NO_TRANSACTION}` run outside it, `{OWN_TRANSACTION}`",
+        "-- in a transaction of their own after the rest has committed).",
         "-- Review before committing. Edited a pending migration? `schemalens rehash` records it.",
     ]
     return lines

@@ -23,6 +23,8 @@ strings, dollar quotes and trigger bodies are safe. Markers, on their own line i
 
     -- schemalens:no-transaction    run this block outside the transaction (PostgreSQL:
                                     CREATE INDEX CONCURRENTLY, VACUUM); it commits first
+    -- schemalens:own-transaction   run this block alone in a transaction, after what comes
+                                    before it has committed (VALIDATE CONSTRAINT)
     -- schemalens:foreign-keys-off  SQLite: switch foreign keys off around the whole
                                     migration (table rebuilds); checked before commit
     -- schemalens:irreversible ...  (down files) rollback refuses, the text says why

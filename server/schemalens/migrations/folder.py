@@ -19,6 +19,9 @@ JOURNAL_VERSION = 1
 GENESIS = "0" * 64
 SEPARATOR = "-- schemalens:statement"
 NO_TRANSACTION = "-- schemalens:no-transaction"
+# After what comes before it has committed, alone in a transaction (VALIDATE CONSTRAINT:
+# the ADD's lock is released first, so writes go on while the rows are checked).
+OWN_TRANSACTION = "-- schemalens:own-transaction"
 FOREIGN_KEYS_OFF = "-- schemalens:foreign-keys-off"
 IRREVERSIBLE = "-- schemalens:irreversible"
 
@@ -207,6 +210,7 @@ class Piece:
     col: int       # 1-based column
     offset: int    # character offset in the file
     transactional: bool = True
+    own_transaction: bool = False  # marked OWN_TRANSACTION: never batched with other statements
 
 
 @dataclass
@@ -240,6 +244,7 @@ def parse_migration(text: str, path: Path, dialect: str) -> Migration:
     for start, block in _blocks(text):
         words = _marker_words(block)
         transactional = NO_TRANSACTION not in words
+        own_transaction = OWN_TRANSACTION in words
         if FOREIGN_KEYS_OFF in words:
             migration.foreign_keys_off = True
         irreversible = _irreversible_reason(block)
@@ -263,7 +268,7 @@ def parse_migration(text: str, path: Path, dialect: str) -> Migration:
                                       "allowed in a migration: each migration already runs in one "
                                       f"transaction; mark statements that must run outside it with "
                                       f"`{NO_TRANSACTION}`")
-            migration.pieces.append(Piece(sql, line, col, absolute, transactional))
+            migration.pieces.append(Piece(sql, line, col, absolute, transactional, own_transaction))
     return migration
 
 

@@ -70,8 +70,9 @@ def run_migration(db: Database, migration: Migration, record: tuple[Entry, str] 
     """Run a migration's statements and, in the same transaction, write (`record`) or
     delete (`delete`, for a rollback) its row. Returns the execution time in ms.
 
-    Statements marked no-transaction split the run: what comes before them commits,
-    they run on their own, the rest runs in a new transaction. Raises MigrationFailed."""
+    Statements marked no-transaction or own-transaction split the run: what comes before
+    them commits, they run on their own (outside a transaction, or alone in one), the rest
+    runs in a new transaction. Raises MigrationFailed."""
     runtime = dialects.get(db.dialect).runtime
     started = time.perf_counter()
     segments = _segments(migration.pieces)
@@ -109,7 +110,8 @@ def run_migration(db: Database, migration: Migration, record: tuple[Entry, str] 
 def _segments(pieces: list[Piece]) -> list[tuple[bool, list[Piece]]]:
     segments: list[tuple[bool, list[Piece]]] = []
     for piece in pieces:
-        if piece.transactional and segments and segments[-1][0]:
+        if piece.transactional and not piece.own_transaction and segments and segments[-1][0] \
+                and not segments[-1][1][-1].own_transaction:
             segments[-1][1].append(piece)
         else:
             segments.append((piece.transactional, [piece]))

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 _REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
 
 
+def _validated(table: str) -> str:
+    return (f"validated in its own transaction after the others commit: existing rows of {table} are scanned "
+            "under a SHARE UPDATE EXCLUSIVE lock (writes continue); if a row violates it, the constraint "
+            "stays NOT VALID")
+
+
 def _rewrite(table: str) -> Hazard:
     return Hazard("rewrite", table, f"rewrites table {table} {_REWRITE}")
 
@@ -71,10 +77,16 @@ class PostgreSQL(Dialect):
 
         return introspect_postgresql(conn, schemas, exclude)
 
-    def render(self, changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
+    def render(self, changes: list[Change], actual: Schema, desired: Schema, *,
+               online: bool = False) -> list[Statement]:
         from schemalens.dialects.postgresql.render import render_postgresql
 
-        return render_postgresql(changes, actual, desired)
+        return render_postgresql(changes, actual, desired, online)
+
+    def left_by_failure(self, sql: str) -> str | None:
+        from schemalens.dialects.postgresql.render import left_by_failure
+
+        return left_by_failure(sql)
 
     def type_context(self, schema: Schema) -> Homes:
         return self._types.enum_homes(schema.enums)
@@ -154,14 +166,24 @@ class PostgreSQL(Dialect):
         from schemalens.model import Check, ForeignKey
 
         label = f"{table.schema}.{table.name}"
-        if isinstance(obj, (ForeignKey, Check)):
-            return (Hazard("validation-scan", label, f"added NOT VALID, then validated: existing rows of {label} "
-                           "are scanned under a SHARE UPDATE EXCLUSIVE lock (writes continue)"),)
-        return (Hazard("index-build", label, f"builds a unique index on {label} {_REWRITE}; fails on duplicate rows"),)
+        if isinstance(obj, ForeignKey):
+            added = (f"added NOT VALID (a brief SHARE ROW EXCLUSIVE lock on {label} and "
+                     f"{obj.ref_schema}.{obj.ref_table}: writes wait only for that statement)")
+        elif isinstance(obj, Check):
+            added = f"added NOT VALID (a brief ACCESS EXCLUSIVE lock on {label})"
+        else:
+            return (Hazard("index-build", label, f"builds a unique index on {label} {_REWRITE}; fails on duplicate rows"),)
+        return (Hazard("validation-scan", label, f"{added}, then {_validated(label)}"),)
+
+    def validate_constraint_hazards(self, table: Table, obj: Any) -> tuple[Hazard, ...]:
+        label = f"{table.schema}.{table.name}"
+        return (Hazard("validation-scan", label, _validated(label)),)
 
     def create_index_hazards(self, table: Table, index: Index) -> tuple[Hazard, ...]:
         label = f"{table.schema}.{table.name}"
-        return (Hazard("share-lock", label, f"blocks writes to {label} (SHARE lock) while the index builds"),)
+        return (Hazard("share-lock", label, f"blocks writes to {label} (SHARE lock) while the index builds, unless "
+                       "built CONCURRENTLY (the `online` setting: writes continue, outside a transaction; a failed "
+                       "build leaves an INVALID index, which the next plan drops and builds again)"),)
 
     # --- asked by workflows and the front ends -------------------------------------------
     has_namespaces = True

@@ -117,7 +117,7 @@ SELECT con.conrelid, con.conname, con.contype, con.condeferrable, con.condeferre
        con.connoinherit, con.confupdtype, con.confdeltype, con.confmatchtype,
        con.conkey, con.confrelid, rn.nspname AS ref_schema, rc.relname AS ref_table, con.confkey,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
-       {nulls_not_distinct} AS nulls_not_distinct
+       {nulls_not_distinct} AS nulls_not_distinct, con.convalidated
 FROM pg_catalog.pg_constraint con
 LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
@@ -141,7 +141,7 @@ SELECT ix.indrelid, ic.relname, ix.indisunique, am.amname, ix.indoption::int2[] 
              WHERE k.ord > ix.indnkeyatts ORDER BY k.ord) AS include,
        ix.indkey::int2[] AS indkey, ix.indclass::oid[] AS opclasses, ix.indcollation::oid[] AS collations,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
-       {nulls_not_distinct} AS nulls_not_distinct
+       {nulls_not_distinct} AS nulls_not_distinct, ix.indisvalid
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
@@ -397,7 +397,7 @@ def _read_constraints(
         for relid, num, attname in conn.execute(_ATTRIBUTE_NAMES, (outside,)).fetchall():
             names[relid, num] = attname
     for (relid, name, kind, deferrable, deferred, noinherit, upd, dele, match, conkey,
-         ref_oid, ref_schema, ref_table, confkey, check_expr, nnd) in rows:
+         ref_oid, ref_schema, ref_table, confkey, check_expr, nnd, valid) in rows:
         table = tables[relid]
         columns = [names[relid, n] for n in conkey or ()]
         ref_columns = [names[ref_oid, n] for n in confkey or ()]
@@ -412,10 +412,10 @@ def _read_constraints(
             table.foreign_keys.append(ForeignKey(
                 name=name, columns=columns, ref_schema=ref_schema, ref_table=ref_table,
                 ref_columns=ref_columns, on_delete=_FK_ACTIONS[dele], on_update=_FK_ACTIONS[upd],
-                match=_FK_MATCH[match], deferrable=deferrable, initially_deferred=deferred,
+                match=_FK_MATCH[match], deferrable=deferrable, initially_deferred=deferred, valid=valid,
             ))
         else:
-            table.checks.append(Check(name=name, expression=check_expr, no_inherit=noinherit))
+            table.checks.append(Check(name=name, expression=check_expr, no_inherit=noinherit, valid=valid))
 
 
 def _read_indexes(
@@ -436,7 +436,7 @@ def _read_indexes(
     )
     for row in rows:
         (relid, name, unique, method, options, elements, include, _indkey, opclasses, _collations,
-         predicate, nnd) = row
+         predicate, nnd, valid) = row
         keys = [
             _index_element(
                 element,
@@ -448,7 +448,7 @@ def _read_indexes(
         ]
         tables[relid].indexes.append(Index(
             name=name, columns=keys, unique=unique, method=method, where=predicate,
-            include=list(include), nulls_not_distinct=bool(nnd),
+            include=list(include), nulls_not_distinct=bool(nnd), valid=valid,
         ))
 
 

@@ -1,14 +1,18 @@
 """Changes -> PostgreSQL statements.
 
 Every name is schema-qualified and strictly quoted, so a statement means the same
-whatever the session's search_path. Constraints that scan a table are added NOT VALID
-and validated in a second statement (a weaker lock while rows are checked), and enum
-values are added outside the transaction because PostgreSQL cannot use them before a
-commit.
+whatever the session's search_path. Constraints that scan an existing table are added NOT
+VALID and validated by a second statement that runs after the batch commits
+(`Statement.after_commit`): the ADD takes a lock that only the commit releases, the
+VALIDATE only a SHARE UPDATE EXCLUSIVE one, so writes go on while rows are checked. With
+`online`, indexes on existing tables are built CONCURRENTLY, also after the commit and
+outside any transaction. Enum values are added outside the transaction because
+PostgreSQL cannot use them before a commit.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
@@ -40,13 +44,39 @@ def column_list(names: list[str]) -> str:
     return ", ".join(q(n) for n in names)
 
 
-def render_postgresql(changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
-    renderer = _Renderer(changes, actual, desired)
-    out: list[Statement] = []
-    for change in changes:
-        for sql, transactional in renderer.render(change):
-            out.append(Statement(sql, (change.id,), transactional=transactional))
-    return out
+def render_postgresql(changes: list[Change], actual: Schema, desired: Schema, online: bool = False) -> list[Statement]:
+    """The statements in the order they run: the after-commit ones last, as apply runs
+    them and as a generated migration lists them."""
+    renderer = _Renderer(changes, actual, desired, online)
+    out = [statement(sql, change.id) for change in changes for sql in renderer.render(change)]
+    return [s for s in out if not s.after_commit] + [s for s in out if s.after_commit]
+
+
+_VALIDATE = re.compile(r"^ALTER TABLE (?P<table>.+) VALIDATE CONSTRAINT (?P<name>.+)$", re.S)
+_CONCURRENTLY = re.compile(r"^CREATE (?:UNIQUE )?INDEX CONCURRENTLY (?P<name>.+?) ON (?P<table>.+?) USING ", re.S)
+
+
+def statement(sql: str, change_id: str) -> Statement:
+    """What a statement needs around it, told by its text (this module wrote it)."""
+    if sql.startswith("ALTER TYPE") and " ADD VALUE " in sql:
+        return Statement(sql, (change_id,), transactional=False)
+    if _VALIDATE.match(sql):
+        return Statement(sql, (change_id,), after_commit=True)
+    if _CONCURRENTLY.match(sql):
+        return Statement(sql, (change_id,), transactional=False, after_commit=True)
+    return Statement(sql, (change_id,))
+
+
+def left_by_failure(sql: str) -> str | None:
+    """What a failed after-commit statement leaves behind, and what to do."""
+    if m := _VALIDATE.match(sql):
+        return (f"constraint {m['name']} on {m['table']} stays NOT VALID (new rows are checked, the rows "
+                "already there are not): fix the rows that violate it, then push again (it then only "
+                "validates the constraint)")
+    if m := _CONCURRENTLY.match(sql):
+        return (f"index {m['name']} on {m['table']} may be left INVALID (queries do not use it): push again "
+                "to drop it and build it again")
+    return None
 
 
 def serial_type(column: Column, schema: Schema, table_schema: str) -> str | None:
@@ -131,11 +161,13 @@ def index_element(element: str, table: Table | None) -> str:
     return element
 
 
-def index_definition(index: Index, schema: str, table_name: str, table: Table | None) -> str:
+def index_definition(index: Index, schema: str, table_name: str, table: Table | None,
+                     concurrently: bool = False) -> str:
     unique = "UNIQUE " if index.unique else ""
     name = f"{q(index.name)} " if index.name else ""
     elements = ", ".join(index_element(e, table) for e in index.columns)
-    sql = f"CREATE {unique}INDEX {name}ON {qn(schema, table_name)} USING {index.method} ({elements})"
+    how = "CONCURRENTLY " if concurrently else ""
+    sql = f"CREATE {unique}INDEX {how}{name}ON {qn(schema, table_name)} USING {index.method} ({elements})"
     if index.include:
         sql += f" INCLUDE ({', '.join(index_element(e, table) for e in index.include)})"
     if index.nulls_not_distinct:
@@ -154,21 +186,25 @@ def type_refers_to(type_: str, enum: Enum) -> bool:
 
 
 class _Renderer:
-    def __init__(self, changes: list[Change], actual: Schema, desired: Schema) -> None:
+    def __init__(self, changes: list[Change], actual: Schema, desired: Schema, online: bool) -> None:
         self.changes = changes
         self.actual = actual
         self.desired = desired
+        self.online = online
         self.created = {(c.schema, c.name) for c in changes if c.kind == "create_table"}
         # FKs of new tables that diff adds after all tables exist (cycles, late targets)
         self.late_fks = {(c.schema, c.table, id(c.after)) for c in changes
                          if c.kind == "add_constraint" and isinstance(c.after, ForeignKey)}
+        # keys that foreign keys added in this batch reference: a unique index that is one
+        # must exist before they are added, so it cannot wait for after the commit
+        self.referenced = {(c.after.ref_schema, c.after.ref_table, frozenset(c.after.ref_columns)) for c in changes
+                           if c.kind == "add_constraint" and isinstance(c.after, ForeignKey)}
 
-    def render(self, change: Change) -> Iterator[tuple[str, bool]]:
+    def render(self, change: Change) -> Iterator[str]:
         handler = getattr(self, change.kind, None)
         if handler is None:
             raise RenderError(f"cannot render {change.kind} for PostgreSQL")
-        for sql in handler(change):
-            yield (sql, False) if sql.startswith("ALTER TYPE") and " ADD VALUE " in sql else (sql, True)
+        yield from handler(change)
 
     def table_name(self, change: Change) -> str:
         assert change.table is not None
@@ -284,11 +320,16 @@ class _Renderer:
         if table.primary_key is not None:
             lines.append(constraint_definition(table.primary_key))
         lines += [constraint_definition(u) for u in table.uniques]
-        lines += [constraint_definition(c) for c in table.checks]
-        lines += [constraint_definition(fk) for fk in table.foreign_keys
-                  if (table.schema, table.name, id(fk)) not in self.late_fks]
+        inline = [*table.checks, *(fk for fk in table.foreign_keys
+                                   if (table.schema, table.name, id(fk)) not in self.late_fks)]
+        # CREATE TABLE marks its constraints valid whatever they say: NOT VALID ones follow it
+        lines += [constraint_definition(c) for c in inline if c.valid]
         body = ",\n".join(f"    {line}" for line in lines)
-        yield f"CREATE TABLE {qn(table.schema, table.name)} (\n{body}\n)"
+        name = qn(table.schema, table.name)
+        yield f"CREATE TABLE {name} (\n{body}\n)"
+        for obj in inline:
+            if not obj.valid:
+                yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
 
     def drop_table(self, change: Change) -> Iterator[str]:
         yield f"DROP TABLE {qn(change.schema, change.name)}"
@@ -390,12 +431,16 @@ class _Renderer:
         obj = change.after
         table = self.table_name(change)
         existing = (change.schema, change.table) not in self.created
-        if existing and isinstance(obj, (ForeignKey, Check)):
-            # Validating separately checks the rows under a lock that lets writes go on.
+        if isinstance(obj, (ForeignKey, Check)) and (existing or not obj.valid):
+            # Validating after the commit checks the rows under a lock that lets writes go on.
             yield f"ALTER TABLE {table} ADD CONSTRAINT {q(change.name)} {constraint_definition(obj, False)} NOT VALID"
-            yield f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(change.name)}"
+            if obj.valid:
+                yield from self.validate_constraint(change)
             return
         yield f"ALTER TABLE {table} ADD {constraint_definition(obj)}"
+
+    def validate_constraint(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {self.table_name(change)} VALIDATE CONSTRAINT {q(change.name)}"
 
     def drop_constraint(self, change: Change) -> Iterator[str]:
         if not change.before.name:  # (the change is named by the constraint's shape then)
@@ -405,7 +450,11 @@ class _Renderer:
     def create_index(self, change: Change) -> Iterator[str]:
         assert change.table is not None
         table = self.desired.table(change.schema, change.table)
-        yield index_definition(change.after, change.schema, change.table, table)
+        index: Index = change.after
+        key = (change.schema, change.table, frozenset(index.columns))
+        concurrently = (self.online and (change.schema, change.table) not in self.created
+                        and not (index.unique and key in self.referenced))
+        yield index_definition(index, change.schema, change.table, table, concurrently)
 
     def drop_index(self, change: Change) -> Iterator[str]:
         yield f"DROP INDEX {qn(change.schema, change.name)}"

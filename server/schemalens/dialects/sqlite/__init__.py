@@ -43,7 +43,8 @@ class SQLite(Dialect):
         except sqlite3.Error as exc:
             raise CatalogError(f"could not read the database catalog: {exc}") from exc
 
-    def render(self, changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
+    def render(self, changes: list[Change], actual: Schema, desired: Schema, *,
+               online: bool = False) -> list[Statement]:
         from schemalens.dialects.sqlite.render import render_sqlite
 
         return render_sqlite(changes, actual, desired)

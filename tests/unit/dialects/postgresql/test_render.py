@@ -78,14 +78,17 @@ def test_constraints_on_existing_tables_are_validated_separately() -> None:
     a = pg(t("t", *base))
     b = pg(t("t", *base, checks=[Check(None, "o > 0")], uniques=[Unique(None, ["o"])],
              foreign_keys=[ForeignKey("t_o_fk", ["o"], "public", "t", ["id"])], primary_key=PrimaryKey(None, ["id"])))
-    assert sql(a, b) == [
-        "ALTER TABLE public.t ADD PRIMARY KEY (id)",
-        "ALTER TABLE public.t ADD UNIQUE (o)",
-        "ALTER TABLE public.t ADD CONSTRAINT t_o_check CHECK (o > 0) NOT VALID",
-        "ALTER TABLE public.t VALIDATE CONSTRAINT t_o_check",
-        "ALTER TABLE public.t ADD CONSTRAINT t_o_fk FOREIGN KEY (o) REFERENCES public.t (id) NOT VALID",
-        "ALTER TABLE public.t VALIDATE CONSTRAINT t_o_fk",
+    statements = PG.render(diff(a, b), a, b)
+    assert [(s.sql, s.after_commit) for s in statements] == [
+        ("ALTER TABLE public.t ADD PRIMARY KEY (id)", False),
+        ("ALTER TABLE public.t ADD UNIQUE (o)", False),
+        ("ALTER TABLE public.t ADD CONSTRAINT t_o_check CHECK (o > 0) NOT VALID", False),
+        ("ALTER TABLE public.t ADD CONSTRAINT t_o_fk FOREIGN KEY (o) REFERENCES public.t (id) NOT VALID", False),
+        # after the batch commits, each in a transaction of its own: the ADDs' locks are gone
+        ("ALTER TABLE public.t VALIDATE CONSTRAINT t_o_check", True),
+        ("ALTER TABLE public.t VALIDATE CONSTRAINT t_o_fk", True),
     ]
+    assert all(s.transactional for s in statements)
     with pytest.raises(RenderError):
         sql(b, a)  # unnamed constraints in `actual` cannot be dropped by name
 
@@ -100,6 +103,69 @@ def test_indexes() -> None:
         'CREATE INDEX t_gin ON public.t USING gin ("Email" gin_trgm_ops)']
     a = pg(t("t", *cols, indexes=[Index("Idx", ["id"])]))
     assert sql(a, pg(t("t", *cols))) == ['DROP INDEX public."Idx"']
+
+
+def test_online_builds_indexes_on_existing_tables_concurrently_after_the_commit() -> None:
+    cols = [Column("id", "integer", False), Column("e", "text")]
+    a = pg(t("t", *cols))
+    b = pg(t("t", *cols, indexes=[Index("t_e", ["e"])]), t("n", *cols, indexes=[Index("n_e", ["e"])]))
+    statements = PG.render(diff(a, b), a, b, online=True)
+    assert [(s.sql.split(" (")[0], s.transactional, s.after_commit) for s in statements] == [
+        ("CREATE TABLE public.n", True, False),
+        ("CREATE INDEX n_e ON public.n USING btree", True, False),  # a new table has no rows to wait for
+        ("CREATE INDEX CONCURRENTLY t_e ON public.t USING btree", False, True),
+    ]
+    assert "CREATE INDEX t_e ON public.t USING btree (e)" in sql(a, b)  # not online: in the batch
+
+
+def test_online_keeps_a_unique_index_a_new_foreign_key_references_in_the_batch() -> None:
+    cols = [Column("id", "integer", False), Column("e", "text")]
+    a = pg(t("t", *cols), t("r", Column("e", "text")))
+    b = pg(t("t", *cols, indexes=[Index("t_e", ["e"], unique=True)]),
+           t("r", Column("e", "text"), foreign_keys=[ForeignKey("r_e_fk", ["e"], "public", "t", ["e"])]))
+    out = [s.sql for s in PG.render(diff(a, b), a, b, online=True)]
+    assert out[0] == "CREATE UNIQUE INDEX t_e ON public.t USING btree (e)"
+    assert out[-1] == "ALTER TABLE public.r VALIDATE CONSTRAINT r_e_fk"
+
+
+def test_a_not_valid_constraint_is_validated_not_dropped_and_added() -> None:
+    cols = [Column("id", "integer", False), Column("o", "integer")]
+    want = pg(t("t", *cols, checks=[Check("t_o", "o > 0")]))
+    pending = pg(t("t", *cols, checks=[Check("t_o", "o > 0", valid=False)]))
+    changes = diff(pending, want)
+    assert [c.kind for c in changes] == ["validate_constraint"]
+    assert "SHARE UPDATE EXCLUSIVE" in (changes[0].lock or "")
+    assert sql(pending, want) == ["ALTER TABLE public.t VALIDATE CONSTRAINT t_o"]
+    assert sql(want, pending) == []  # the file says NOT VALID; a validated constraint satisfies it
+
+
+def test_not_valid_in_the_file_is_added_not_valid_and_never_validated() -> None:
+    cols = [Column("id", "integer", False), Column("o", "integer")]
+    fk = ForeignKey("t_id_fk", ["id"], "public", "t", ["id"], valid=False)
+    b = pg(t("t", *cols, primary_key=PrimaryKey(None, ["id"]), checks=[Check("t_o", "o > 0", valid=False)],
+             foreign_keys=[fk]))
+    out = sql(pg(), b)
+    assert out[0] == "CREATE TABLE public.t (\n    id integer NOT NULL,\n    o integer,\n    PRIMARY KEY (id)\n)"
+    assert out[1:] == ["ALTER TABLE public.t ADD CONSTRAINT t_o CHECK (o > 0) NOT VALID",
+                       "ALTER TABLE public.t ADD CONSTRAINT t_id_fk FOREIGN KEY (id) REFERENCES public.t (id) NOT VALID"]
+    assert sql(pg(t("t", *cols, primary_key=PrimaryKey(None, ["id"]))), b) == out[1:]
+
+
+def test_an_invalid_index_is_dropped_and_built_again() -> None:
+    cols = [Column("id", "integer", False), Column("e", "text")]
+    a = pg(t("t", *cols, indexes=[Index("t_e", ["e"], valid=False)]))
+    b = pg(t("t", *cols, indexes=[Index("t_e", ["e"])]))
+    changes = diff(a, b)
+    assert [c.kind for c in changes] == ["drop_index", "create_index"]
+    assert "INVALID" in changes[0].description
+    assert [s.sql for s in PG.render(changes, a, b, online=True)] == [
+        "DROP INDEX public.t_e", "CREATE INDEX CONCURRENTLY t_e ON public.t USING btree (e)"]
+
+
+def test_a_failed_after_commit_statement_says_what_it_left() -> None:
+    assert "stays NOT VALID" in PG.left_by_failure("ALTER TABLE public.t VALIDATE CONSTRAINT t_o")
+    assert "INVALID" in PG.left_by_failure("CREATE INDEX CONCURRENTLY t_e ON public.t USING btree (e)")
+    assert PG.left_by_failure("ALTER TABLE public.t ADD COLUMN c int") is None
 
 
 def test_alter_column_statements() -> None:

@@ -66,7 +66,8 @@ class AlterTable(Tables, Drops):
             self.drop_constraint(table, cmd, span)
             return
         if sub == "AT_ValidateConstraint":
-            return  # NOT VALID is not modeled: validating changes nothing here
+            self.validate_constraint(table, cmd["name"], span)
+            return
         if sub == "AT_AlterConstraint":
             self.alter_constraint(table, cmd["def"]["ATAlterConstraint"], span)
             return

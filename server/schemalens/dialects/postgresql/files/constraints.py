@@ -62,7 +62,7 @@ class Constraints(State):
         elif kind == "CONSTR_IDENTITY" and column is not None:
             self.set_identity(stmt, column, c)
         elif kind == "CONSTR_CHECK":
-            check = Check(name, "", no_inherit=bool(c.get("is_no_inherit")), span=span)
+            check = Check(name, "", no_inherit=bool(c.get("is_no_inherit")), valid=is_valid(stmt, c), span=span)
             extra.deferred[(id(check), "expression")] = (check, "expression", c["raw_expr"])
             table.checks.append(check)
         elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
@@ -144,7 +144,7 @@ class Constraints(State):
             on_update=_FK_ACTIONS.get(c.get("fk_upd_action", "a"), "NO ACTION"),
             match=_FK_MATCH.get(c.get("fk_matchtype", "s"), "SIMPLE"),
             deferrable=bool(c.get("deferrable")), initially_deferred=bool(c.get("initdeferred")),
-            span=span,
+            valid=is_valid(stmt, c), span=span,
         )
         self.fk_ref_spans[id(fk)] = self.name_span(stmt, rv)
         table.foreign_keys.append(fk)
@@ -199,6 +199,14 @@ class Constraints(State):
             fk.deferrable = bool(change.get("deferrable"))
             fk.initially_deferred = bool(change.get("initdeferred"))
 
+    def validate_constraint(self, table: Table, name: str, span: Span) -> None:
+        """ALTER TABLE ... VALIDATE CONSTRAINT: what NOT VALID left unchecked is checked."""
+        found = next((o for o in [*table.foreign_keys, *table.checks] if o.name == name), None)
+        if found is None:
+            self.error("unknown-constraint", f'constraint "{name}" of relation "{table.name}" does not exist', span)
+            return
+        found.valid = True
+
     def drop_key_dependents(self, table: Table, columns: list[str], cmd: Json, span: Span) -> bool:
         """Foreign keys of other tables that rely on this key go with it under CASCADE;
         without, PostgreSQL refuses the drop."""
@@ -214,6 +222,12 @@ class Constraints(State):
         for other, fk in dependents:
             other.foreign_keys.remove(fk)
         return True
+
+
+def is_valid(stmt: Stmt, c: Json) -> bool:
+    """NOT VALID counts in ALTER TABLE ... ADD CONSTRAINT only: PostgreSQL marks the
+    constraints of CREATE TABLE valid whatever they say (there are no rows to skip)."""
+    return not (c.get("skip_validation") and stmt.kind == "AlterTableStmt")
 
 
 def has_unique_key(table: Table, columns: list[str]) -> bool:

@@ -91,3 +91,16 @@ ALTER TABLE p DROP CONSTRAINT p_code CASCADE;""")
     p_table, c_table = result.schema.tables
     assert p_table.primary_key is not None and p_table.uniques == []
     assert [fk.columns for fk in c_table.foreign_keys] == [["pid"]]
+
+
+def test_not_valid_counts_in_alter_table_only_and_validate_clears_it() -> None:
+    s = ok("""
+        CREATE TABLE p (id int PRIMARY KEY);
+        CREATE TABLE t (id int, o int, CONSTRAINT born CHECK (o > 0) NOT VALID);
+        ALTER TABLE t ADD CONSTRAINT pending CHECK (o < 9) NOT VALID;
+        ALTER TABLE t ADD CONSTRAINT t_p FOREIGN KEY (id) REFERENCES p NOT VALID;
+        ALTER TABLE t ADD CONSTRAINT later CHECK (o <> 5) NOT VALID;
+        ALTER TABLE t VALIDATE CONSTRAINT later;""")
+    t = table(s, "t")
+    assert {c.name: c.valid for c in t.checks} == {"born": True, "pending": False, "later": True}
+    assert [f.valid for f in t.foreign_keys] == [False]
