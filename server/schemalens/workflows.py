@@ -29,7 +29,13 @@ from schemalens.sources.sql import SourceError, is_models, parse_texts, read_fil
 
 
 class WorkflowError(Exception):
-    """Usage, parse or connection error: the command could not even start (exit 2)."""
+    """Usage, parse or connection error: the command could not even start (exit 2). `code`
+    names its kind for machine readers (`--json`): usage-error, schema-unreadable,
+    database-unreachable, database-error, migrations-problem."""
+
+    def __init__(self, message: str, code: str = "usage-error") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 NO_RENAMES = Renames({}, {})
@@ -107,7 +113,7 @@ def load_desired(settings: Settings, default_schema: str,
     try:
         texts = read_files(schema_files(settings.schema), overlays)
     except SourceError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), "schema-unreadable") from None
 
     def compute() -> Desired:
         return desired_of(parse(texts, settings.dialect, default_schema))
@@ -124,7 +130,8 @@ def load_desired(settings: Settings, default_schema: str,
 def _raise_on_errors(result: SourceResult) -> None:
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
-        raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors))
+        raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors),
+                            "schema-unreadable")
 
 
 def format_problem(problem: Problem | Finding) -> str:
@@ -138,7 +145,7 @@ def open_database(settings: Settings, *, create: bool = True) -> Database:
     try:
         return connect(settings.database_url, create=create, origin=settings.origin("database_url"))
     except ConnectError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), "database-unreachable") from None
 
 
 def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | None:
@@ -173,7 +180,8 @@ def read_raw_database(db: Database, settings: Settings, desired: Schema | None) 
     try:
         return dialects.get(db.dialect).read_catalog(db.conn, managed_schemas(settings, desired), list(settings.exclude))
     except dialects.CatalogError as e:  # permissions, a dropped connection
-        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
+        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}",
+                            "database-error") from None
 
 
 def _cache_folder(settings: Settings) -> Path:

@@ -16,6 +16,7 @@ from schemalens.connect import Database, mask_url
 from schemalens.diff import diff
 from schemalens.history.state import (
     APPLIED,
+    MIGRATIONS_PROBLEM,
     OUT_OF_ORDER,
     assess,
     dialect_problem,
@@ -114,7 +115,7 @@ def _read_all(folder: Folder, journal: Journal, dialect: str) -> dict[str, Migra
             try:
                 migrations[entry.tag] = read_migration(path, dialect)
             except MigrationsError as e:
-                raise WorkflowError(str(e)) from None
+                raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
     return migrations
 
 
@@ -323,7 +324,7 @@ def rollback(settings: Settings) -> RollbackResult:
         try:
             down = read_migration(down_path, db.dialect)
         except MigrationsError as e:
-            raise WorkflowError(str(e)) from None
+            raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
         if down.irreversible:
             result.refused = f"{relative(down_path)} is marked irreversible: {down.irreversible}"
             return result
