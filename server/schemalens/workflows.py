@@ -193,9 +193,40 @@ def current_schema(db: Database) -> str:
     return dialects.get(db.dialect).current_schema(db.conn)
 
 
+def unknown_renames(before: Schema, after: Schema, renames: Renames, where: str) -> list[str]:
+    """Stated renames that name nothing: a typo would otherwise pass silently and the data
+    it meant to keep would be dropped. A rename already done (the new name on both sides)
+    is fine, so a script that states it can run again. `where` names `before`."""
+    found: list[str] = []
+    for (schema, old), new in renames.tables.items():
+        if after.table(schema, new) is None:
+            found.append(f"rename {schema}.{old}={new}: there is no table {schema}.{new} in the schema files")
+        elif before.table(schema, old) is None and before.table(schema, new) is None:
+            found.append(f"rename {schema}.{old}={new}: there is no table {schema}.{old} in {where}")
+    for (schema, name, old), new in renames.columns.items():
+        stated = f"rename {schema}.{name}.{old}={new}"
+        table = after.table(schema, name)
+        if table is None or table.column(new) is None:
+            found.append(f"{stated}: there is no column {schema}.{name}.{new} in the schema files")
+            continue
+        source = table.renamed_from or next((o for (s, o), n in renames.tables.items() if (s, n) == (schema, name)),
+                                            None)
+        was = before.table(schema, name) or (before.table(schema, source) if source else None)
+        if was is None or (was.column(old) is None and was.column(new) is None):
+            found.append(f"{stated}: there is no column {old} of table {schema}.{name} in {where}")
+    return found
+
+
+def check_renames(before: Schema, after: Schema, renames: Renames, where: str) -> None:
+    found = unknown_renames(before, after, renames, where)
+    if found:
+        raise WorkflowError("\n".join(found))
+
+
 def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict[str, str] | None = None) -> Plan:
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
+    check_renames(actual, desired.schema, renames, "the database")
     compared = compare(actual, desired.schema, renames)
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema)
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
@@ -324,7 +355,8 @@ def _explain_failure(error: ApplyError, source: SourceResult) -> ApplyError:
 
 
 def check(settings: Settings, renames: Renames) -> Plan:
-    with open_database(settings) as db:
+    """Read-only (check, diff): a SQLite file that is not there is an error, not created."""
+    with open_database(settings, create=False) as db:
         return make_plan(settings, db, renames)
 
 

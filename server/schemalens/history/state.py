@@ -17,7 +17,7 @@ from schemalens.migrations.folder import Entry, Folder, Journal, MigrationsError
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, Applied, read_applied
 from schemalens.lint import Finding
 from schemalens.model import Problem, Schema
-from schemalens.workflows import WorkflowError, compare, load_desired, open_database, read_database
+from schemalens.workflows import WorkflowError, check_renames, compare, load_desired, open_database, read_database
 
 # --- status and integrity ----------------------------------------------------------------
 
@@ -254,6 +254,7 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
             expected = along[state.applied[-1].tag][1] if state.applied else Schema(dialect=journal.dialect)
             drift = differences(db, settings, expected) if expected is not None else []
     applied = state.applied
+    check_renames(last, desired, renames, "the last migration")
     compared = compare(last, desired, renames)
     ahead = compared.changes
     try:
