@@ -159,7 +159,8 @@ def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Se
         dialect=dialect,
         schemas=_as_list("schemas", schemas, origins["schemas"]) if schemas else None,
         exclude=_as_list("exclude", merged.get("exclude", []), origins.get("exclude", "default")),
-        lock_timeout=lock_timeout(merged["lock_timeout"], origins["lock_timeout"]) if "lock_timeout" in merged else None,
+        lock_timeout=lock_timeout(merged["lock_timeout"], origins["lock_timeout"]) if "lock_timeout" in merged
+        else None,
         origins=origins,
     )
 

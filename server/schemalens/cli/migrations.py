@@ -41,7 +41,8 @@ from schemalens.config import Settings
 
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
-             name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="What the migration does (file name).")] = None,
+             name: Annotated[str | None, typer.Option(
+                 "--name", metavar="NAME", help="What the migration does (file name).")] = None,
              custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
              ) -> None:
     """Diff the schema files against the last migration snapshot and write the next migration."""
@@ -113,7 +114,8 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
             dry_run: Annotated[bool, typer.Option(
                 "--dry-run", help="Run the pending migrations in a transaction and roll it back.")] = False,
             backup: Annotated[Path | None, typer.Option(
-                "--backup", metavar="FILE", help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
+                "--backup", metavar="FILE",
+                help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
             ] = None,
             baseline: Annotated[bool, typer.Option(
                 "--baseline", help="Record every pending migration as applied without running it, "
@@ -237,7 +239,8 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
                 "--applied", metavar="MIGRATION", help="Record this migration as applied without running it "
                                   "(after checking the database matches it).")] = None,
             rolled_back: Annotated[str | None, typer.Option(
-                "--rolled-back", metavar="MIGRATION", help="Forget this migration's record (it was undone by hand).")] = None) -> None:
+                "--rolled-back", metavar="MIGRATION",
+                help="Forget this migration's record (it was undone by hand).")] = None) -> None:
     """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
     from schemalens import history
 

@@ -146,7 +146,8 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
 
 
 def pull(db: DbOpt = None, dialect: DialectOpt = None,
-         output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")] = None,
+         output: Annotated[Path | None, typer.Option(
+             "--output", "-o", metavar="FILE", help="Write to this file.")] = None,
          ) -> None:
     """Write a schema file from an existing database (to stdout, or --output)."""
     from schemalens import workflows

@@ -25,5 +25,5 @@ from schemalens.history.run import (
 from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, keeps_history, status
 
 __all__ = ["GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult", "RollbackResult",
-           "StatusResult", "check_migrations", "generate", "keeps_history", "migrate", "rehash", "reset", "resolve", "rollback",
-           "status"]
+           "StatusResult", "check_migrations", "generate", "keeps_history", "migrate", "rehash", "reset", "resolve",
+           "rollback", "status"]
