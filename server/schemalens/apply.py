@@ -106,4 +106,5 @@ def db_message(db: Database, error: Exception) -> str:
     diag = getattr(error, "diag", None)
     text = getattr(diag, "message_primary", None) or str(error).strip().splitlines()[0]
     detail = getattr(diag, "message_detail", None)
-    return mask_text(f"{text} ({detail})" if detail else text, db.url)
+    message = f"{text} ({detail})" if detail else text
+    return mask_text(dialects.get(db.dialect).runtime.in_user_names(message), db.url)

@@ -14,6 +14,7 @@ the process's working directory: the editor and CI start us from anywhere.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +169,8 @@ def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Se
         dialect=dialect,
         schemas=_as_list("schemas", schemas, origins["schemas"]) if schemas else None,
         exclude=_as_list("exclude", merged.get("exclude", []), origins.get("exclude", "default")),
-        lock_timeout=str(merged["lock_timeout"]) if "lock_timeout" in merged else None,
+        lock_timeout=lock_timeout(merged["lock_timeout"], origins["lock_timeout"]) if "lock_timeout" in merged
+        else None,
         online=_as_bool("online", merged["online"], origins["online"]) if "online" in merged else None,
         origins=origins,
     )
@@ -183,6 +185,25 @@ def _as_bool(key: str, value: Any, origin: str) -> bool:
     if text in ("false", "0", "no", "off"):
         return False
     raise ConfigError(f"{key} (from {origin}) must be true or false, not {value!r}")
+
+
+# What PostgreSQL's parser accepts for a time setting (checked against a server with
+# `SET lock_timeout = '...'`): a number, optionally signed, fraction and exponent allowed,
+# then an optional unit (case-sensitive), spaces around either; no unit means milliseconds.
+_DURATION = re.compile(r"^\s*\+?(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>us|ms|s|min|h|d)?\s*$")
+_MS_PER_UNIT = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+_MAX_MS = 2_147_483_647
+
+
+def lock_timeout(value: Any, origin: str) -> str:
+    """The setting as PostgreSQL will take it, or a ConfigError naming it: a bad value
+    would otherwise fail the first statement of a push or migration, far from its cause."""
+    text = str(value)
+    m = _DURATION.match(text) if not isinstance(value, bool) else None
+    if m is None or float(m.group("number")) * _MS_PER_UNIT[m.group("unit") or "ms"] > _MAX_MS:
+        raise ConfigError(f"lock_timeout {text!r} (from {origin}) is not a duration PostgreSQL accepts: an integer "
+                          "of milliseconds, or a number with a unit ms, s, min, h or d (e.g. 5s), at most 24 days")
+    return text
 
 
 def _anchor_sqlite_url(url: str, project: Path) -> str:

@@ -54,7 +54,8 @@ def _connect_sqlite(url: str, create: bool, read_only: bool, where: str) -> sqli
         if path != ":memory:":
             file = Path(path)
             if not file.exists() and (read_only or not create):
-                raise ConnectError(f"SQLite database {path} does not exist{where}")
+                raise ConnectError(f"SQLite database {path} does not exist{where}: reading creates nothing "
+                                   "(`schemalens push` or `schemalens migrate` creates it)")
             if create and not read_only:
                 file.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, isolation_level=None,

@@ -29,7 +29,13 @@ from schemalens.sources.sql import SourceError, is_models, parse_texts, read_fil
 
 
 class WorkflowError(Exception):
-    """Usage, parse or connection error: the command could not even start (exit 2)."""
+    """Usage, parse or connection error: the command could not even start (exit 2). `code`
+    names its kind for machine readers (`--json`): usage-error, schema-unreadable,
+    database-unreachable, database-error, migrations-problem."""
+
+    def __init__(self, message: str, code: str = "usage-error") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 NO_RENAMES = Renames({}, {})
@@ -107,7 +113,7 @@ def load_desired(settings: Settings, default_schema: str,
     try:
         texts = read_files(schema_files(settings.schema), overlays)
     except SourceError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), "schema-unreadable") from None
 
     def compute() -> Desired:
         return desired_of(parse(texts, settings.dialect, default_schema))
@@ -124,7 +130,8 @@ def load_desired(settings: Settings, default_schema: str,
 def _raise_on_errors(result: SourceResult) -> None:
     errors = [p for p in result.problems if p.severity == "error"]
     if errors:
-        raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors))
+        raise WorkflowError("the schema files have errors:\n" + "\n".join(format_problem(p) for p in errors),
+                            "schema-unreadable")
 
 
 def format_problem(problem: Problem | Finding) -> str:
@@ -138,7 +145,7 @@ def open_database(settings: Settings, *, create: bool = True) -> Database:
     try:
         return connect(settings.database_url, create=create, origin=settings.origin("database_url"))
     except ConnectError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), "database-unreachable") from None
 
 
 def managed_schemas(settings: Settings, desired: Schema | None) -> list[str] | None:
@@ -173,7 +180,8 @@ def read_raw_database(db: Database, settings: Settings, desired: Schema | None) 
     try:
         return dialects.get(db.dialect).read_catalog(db.conn, managed_schemas(settings, desired), list(settings.exclude))
     except dialects.CatalogError as e:  # permissions, a dropped connection
-        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}") from None
+        raise WorkflowError(f"cannot read the schema of {db.masked_url}: {mask_text(str(e), db.url)}",
+                            "database-error") from None
 
 
 def _cache_folder(settings: Settings) -> Path:
@@ -185,9 +193,40 @@ def current_schema(db: Database) -> str:
     return dialects.get(db.dialect).current_schema(db.conn)
 
 
+def unknown_renames(before: Schema, after: Schema, renames: Renames, where: str) -> list[str]:
+    """Stated renames that name nothing: a typo would otherwise pass silently and the data
+    it meant to keep would be dropped. A rename already done (the new name on both sides)
+    is fine, so a script that states it can run again. `where` names `before`."""
+    found: list[str] = []
+    for (schema, old), new in renames.tables.items():
+        if after.table(schema, new) is None:
+            found.append(f"rename {schema}.{old}={new}: there is no table {schema}.{new} in the schema files")
+        elif before.table(schema, old) is None and before.table(schema, new) is None:
+            found.append(f"rename {schema}.{old}={new}: there is no table {schema}.{old} in {where}")
+    for (schema, name, old), new in renames.columns.items():
+        stated = f"rename {schema}.{name}.{old}={new}"
+        table = after.table(schema, name)
+        if table is None or table.column(new) is None:
+            found.append(f"{stated}: there is no column {schema}.{name}.{new} in the schema files")
+            continue
+        source = table.renamed_from or next((o for (s, o), n in renames.tables.items() if (s, n) == (schema, name)),
+                                            None)
+        was = before.table(schema, name) or (before.table(schema, source) if source else None)
+        if was is None or (was.column(old) is None and was.column(new) is None):
+            found.append(f"{stated}: there is no column {old} of table {schema}.{name} in {where}")
+    return found
+
+
+def check_renames(before: Schema, after: Schema, renames: Renames, where: str) -> None:
+    found = unknown_renames(before, after, renames, where)
+    if found:
+        raise WorkflowError("\n".join(found))
+
+
 def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict[str, str] | None = None) -> Plan:
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
+    check_renames(actual, desired.schema, renames, "the database")
     compared = compare(actual, desired.schema, renames)
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
                                                      online=settings.online_for(False))
@@ -317,7 +356,8 @@ def _explain_failure(error: ApplyError, source: SourceResult) -> ApplyError:
 
 
 def check(settings: Settings, renames: Renames) -> Plan:
-    with open_database(settings) as db:
+    """Read-only (check, diff): a SQLite file that is not there is an error, not created."""
+    with open_database(settings, create=False) as db:
         return make_plan(settings, db, renames)
 
 

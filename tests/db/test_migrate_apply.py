@@ -128,7 +128,7 @@ def test_cli_exit_codes_and_status_json(db_url: str, tmp_path: Path) -> None:
     settings = make_settings(db_url, tmp_path)
     add_migration(settings, "users", "CREATE TABLE users (id integer PRIMARY KEY);")
     before = cli("status", "--db", db_url, "--json", cwd=tmp_path)
-    assert before.returncode == 0, before.stderr
+    assert before.returncode == 1, before.stderr  # pending
     assert [m["state"] for m in json.loads(before.stdout)["migrations"]] == ["pending"]
     done = cli("migrate", "--db", db_url, cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -55,3 +55,20 @@ def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, message: 
     write(tmp_path / "schemalens.toml", toml)
     with pytest.raises(ConfigError, match=message):
         load_settings(start=tmp_path, environ={})
+
+
+ACCEPTED_TIMEOUTS = ["5000", "0", "5s", "5 s", " 5s ", "1.5s", "+5s", "250ms", "5min", "2h", "1 d", "1e3", 5000]
+REJECTED_TIMEOUTS = ["5S", "5 sec", "-1", "soon", "5 m", "30d", "5s5", True]
+
+
+@pytest.mark.parametrize("value", ACCEPTED_TIMEOUTS)
+def test_lock_timeouts_postgresql_accepts_are_kept_as_written(tmp_path: Path, value: object) -> None:
+    s = load_settings({"lock_timeout": value}, start=tmp_path, environ={})
+    assert s.lock_timeout == str(value)
+
+
+@pytest.mark.parametrize("value", REJECTED_TIMEOUTS)
+def test_an_invalid_lock_timeout_names_the_setting_and_its_origin(tmp_path: Path, value: object) -> None:
+    write(tmp_path / "schemalens.toml", f"lock_timeout = {value!r}\n".replace("True", "true").replace("'", '"'))
+    with pytest.raises(ConfigError, match=r"lock_timeout .* \(from schemalens.toml\) is not a duration"):
+        load_settings(start=tmp_path, environ={})

@@ -8,10 +8,33 @@ registers their COMMANDS, so nothing imports back into this package's root.
 from __future__ import annotations
 
 import gc
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from schemalens.cli import migrations, servers, sync
+from schemalens.cli.output import json_mode
+
+
+def _plain_flags(params: list[Any]) -> list[Any]:
+    """A flag takes no value, so its help shows none (typer would print `<bool>`)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_flags(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_flags(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="schemalens",
@@ -19,10 +42,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 for _module in (sync, servers, migrations):
     for _name, _command in _module.COMMANDS.items():
-        app.command(_name)(_command)
+        app.command(_name, cls=Command)(_command)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        try:
+            number = version("schemalens")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown"
+        print(f"schemalens {number}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(_version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version, is_eager=True)] = False) -> None:
+    json_mode(False)  # a command's --json switches it on; nothing carries over between runs in one process
 
 
 def main() -> None:

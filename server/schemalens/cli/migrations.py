@@ -4,13 +4,13 @@ that `check` runs when a migrations folder exists.
 
 Exit codes are an interface. migrate / rollback / reset: 0 done or nothing to do,
 1 refused (integrity, relation exists, wrong dialect, irreversible), 2 usage or
-connection error, 3 a migration failed and was rolled back. check with migrations:
-2 error, 5 integrity, 3 schema ahead of the migrations, 4 pending, 1 drift, 0 in step.
+connection error, 3 a migration failed and was rolled back. status: 0 clean, 1 pending,
+2 error, 4 integrity problem. check with migrations: 2 error, 5 integrity, 3 schema
+ahead of the migrations, 4 pending, 1 drift, 0 in step.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,13 +20,17 @@ import typer
 from schemalens.cli.output import (
     DbOpt,
     DialectOpt,
+    JsonOpt,
     MigrationsOpt,
     RenameOpt,
     SchemaOpt,
     change_table,
+    check_json,
     err,
     esc,
+    json_mode,
     out,
+    print_json,
     rel,
     renames_from,
     run,
@@ -37,7 +41,8 @@ from schemalens.config import Settings
 
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
-             name: Annotated[str | None, typer.Option("--name", help="What the migration does (file name).")] = None,
+             name: Annotated[str | None, typer.Option(
+                 "--name", metavar="NAME", help="What the migration does (file name).")] = None,
              custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
              online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: on, or the `online` setting).", show_default=False)] = None,
              ) -> None:
@@ -110,23 +115,28 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
             dry_run: Annotated[bool, typer.Option(
                 "--dry-run", help="Run the pending migrations in a transaction and roll it back.")] = False,
             backup: Annotated[Path | None, typer.Option(
-                "--backup", help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
+                "--backup", metavar="FILE",
+                help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
             ] = None,
             baseline: Annotated[bool, typer.Option(
                 "--baseline", help="Record every pending migration as applied without running it, "
                                    "after checking the database matches them.")] = False,
-            ) -> None:
+            as_json: JsonOpt = False) -> None:
     """Apply pending migrations in order, each in one transaction, each exactly once."""
     from schemalens import history
 
+    json_mode(as_json)
     settings = settings_from(db, None, dialect, migrations)
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr.isatty() and not as_json
     with (err.status("waiting for the migration lock...") if interactive else _Quiet()) as status:
         def on_wait() -> None:
             if not interactive:
                 err.print("another migrate holds the lock on this database: waiting", markup=False)
         result = run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
                       baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
+    if as_json:
+        print_json(_migrate_json(result))
+        raise typer.Exit(result.exit_code)
     if result.refused:
         err.print(f"[red]refused[/red] ({esc(result.database)}):", markup=True)
         err.print(result.refused, markup=False)
@@ -155,35 +165,50 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
         out.print(f"[green]nothing to do[/green]: {esc(result.database)} is up to date", markup=True)
 
 
+def _migrate_json(result: Any) -> dict[str, Any]:
+    failure = result.failure
+    return {"exit_code": result.exit_code, "database": result.database, "dry_run": result.dry_run,
+            "applied": [{"name": tag, "execution_ms": ms} for tag, ms in result.applied],
+            "recorded": result.recorded, "refused": result.refused,
+            "failure": None if failure is None else {
+                "migration": failure.migration.tag, "location": failure.location, "message": failure.error.message,
+                "statement": failure.error.piece.sql if failure.error.piece else None,
+                "kept_lines": [p.line for p in failure.partial]},
+            "notes": result.notes, "backup": str(result.backup) if result.backup else None}
+
+
 _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "red", "out-of-order": "red",
           "modified": "red", "unjournaled": "red"}
 
 
 def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-    """Every migration: applied, pending, edited, missing or out of order."""
+           as_json: JsonOpt = False) -> None:
+    """Every migration: applied, pending, edited, missing or out of order.
+    Exit 0 clean, 1 pending, 2 error, 4 integrity problem."""
     from rich.table import Table as RichTable
 
     from schemalens import history
 
+    json_mode(as_json)
     settings = settings_from(db, None, dialect, migrations)
     result = run(history.status, settings)
     states = result.assessment.states
     if as_json:
-        print(json.dumps({"database": result.database, "problems": result.assessment.problems, "migrations": [
+        print_json({"exit_code": result.exit_code, "database": result.database,
+                    "pending": [e.tag for e in result.assessment.pending],
+                    "problems": result.assessment.problems, "migrations": [
             {"name": s.tag, "idx": s.idx, "state": s.state,
              "applied_at": s.applied.applied_at if s.applied else None,
              "execution_ms": s.applied.execution_ms if s.applied else None,
-             "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in states]},
-            indent=2))
-        return
+             "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in states]})
+        raise typer.Exit(result.exit_code)
     table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("migration", "state", "applied at", "ms"):
         table.add_column(column)
     for s in states:
         color = _COLOR.get(s.state, "white")
         applied = s.applied
-        table.add_row(s.tag, f"[{color}]{s.state}[/{color}]", applied.applied_at if applied else "",
+        table.add_row(esc(s.tag), f"[{color}]{s.state}[/{color}]", applied.applied_at if applied else "",
                       f"{applied.execution_ms}" + ("" if applied.method == "applied" else f" ({applied.method})")
                       if applied else "")
     out.print(f"{result.database}, {rel(settings.migrations)}:", markup=False)
@@ -192,6 +217,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
         err.print(f"[red]problem[/red]: {esc(problem)}", markup=True)
     pending = len(result.assessment.pending)
     out.print(f"{pending} pending" if pending else "up to date", markup=False)
+    raise typer.Exit(result.exit_code)
 
 
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
@@ -211,10 +237,11 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
 
 def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
             applied: Annotated[str | None, typer.Option(
-                "--applied", help="Record this migration as applied without running it "
+                "--applied", metavar="MIGRATION", help="Record this migration as applied without running it "
                                   "(after checking the database matches it).")] = None,
             rolled_back: Annotated[str | None, typer.Option(
-                "--rolled-back", help="Forget this migration's record (it was undone by hand).")] = None) -> None:
+                "--rolled-back", metavar="MIGRATION",
+                help="Forget this migration's record (it was undone by hand).")] = None) -> None:
     """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
     from schemalens import history
 
@@ -271,12 +298,12 @@ def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
 
     result = run(history.check_migrations, settings, renames)
     if as_json:
-        print(json.dumps({"exit_code": result.exit_code, "gates": [
-            {"gate": gate, "ok": ok, "detail": detail} for gate, ok, detail in result.lines]}, indent=2))
+        print_json(check_json(result.exit_code, result.lines, result.changes, result.statements,
+                              result.problems, result.findings))
     else:
         for gate, ok, detail in result.lines:
             mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
-            out.print(f"{esc(mark)} {esc(gate)}: ", markup=True, end="")
+            out.print(f"{mark} {esc(gate)}: ", markup=True, end="")
             out.print(detail, markup=False)
     raise typer.Exit(result.exit_code)
 

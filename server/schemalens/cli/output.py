@@ -2,12 +2,16 @@
 from flags, and how changes, problems and findings are shown.
 
 Exit codes are an interface (scripts and CI read them): 2 is every usage, parse or
-connection error (`fail`, `run`); each command module documents the rest.
+connection error (`fail`, `run`); each command module documents the rest. So is `--json`:
+once a command said `json_mode(True)`, its errors print as `{"error": {...}}` on stdout
+too, so a CI job that parses the output never gets nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -23,13 +27,31 @@ from schemalens.config import ConfigError, Settings, load_settings
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (postgresql://... or sqlite:///file.db).")]
+# Every option names its value (typer would show the Python type, `<list[Path]>`); flags
+# get no metavar from cli.Command.
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", metavar="URL", help="Database URL (postgresql://... or sqlite:///file.db).")]
 SchemaOpt = Annotated[list[Path] | None, typer.Option(
-    "--schema", help="Schema file or folder of .sql files (repeatable).", show_default=False)]
-DialectOpt = Annotated[str | None, typer.Option("--dialect", help="postgresql or sqlite (default: from the URL).")]
+    "--schema", metavar="PATH", help="Schema file or folder of .sql files (repeatable).", show_default=False)]
+DialectOpt = Annotated[str | None, typer.Option(
+    "--dialect", metavar="postgresql|sqlite", help="The dialect (default: from the URL).")]
 RenameOpt = Annotated[list[str] | None, typer.Option(
-    "--rename", help="State a rename: users.name=full_name (column) or users=people (table).",
+    "--rename", metavar="OLD=NEW", help="State a rename: users.name=full_name (column) or users=people (table).",
     show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout, errors included.")]
+
+USAGE_ERROR = "usage-error"
+_json_errors = False
+
+
+def json_mode(on: bool) -> None:
+    """Whether `fail` prints its error as JSON: the command's `--json` (reset before every command)."""
+    global _json_errors
+    _json_errors = on
+
+
+def print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 def esc(value: object) -> str:
@@ -37,10 +59,13 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, code: str = USAGE_ERROR) -> NoReturn:
+    """Exit 2. `code` names the kind of error for JSON readers (config-error, database-unreachable, ...)."""
     # typer vendors its own click, so click.ClickException subclasses are not caught by it:
     # print here and exit through typer.
     err.print(f"error: {message}", markup=False)
+    if _json_errors:
+        print_json({"exit_code": 2, "error": {"code": code, "message": message}})
     raise typer.Exit(2)
 
 
@@ -54,7 +79,7 @@ def settings_from(db: str | None, schema: list[Path] | None, dialect: str | None
     try:
         return load_settings(overrides)
     except ConfigError as e:
-        fail(str(e))
+        fail(str(e), "config-error")
 
 
 def renames_from(specs: list[str] | None, settings: Settings) -> Renames:
@@ -89,7 +114,7 @@ def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except WorkflowError as e:
-        fail(str(e))
+        fail(str(e), e.code)
 
 
 def print_warnings(plan: Any) -> None:
@@ -146,6 +171,35 @@ def change_json(change: Any) -> dict[str, Any]:
     }
 
 
+def plan_json(changes: list[Any], statements: list[Any], problems: list[Any], findings: list[Any]) -> dict[str, Any]:
+    """The part every planning command's JSON shares (check, diff, push)."""
+    return {"changes": [change_json(c) for c in changes], "sql": [s.sql for s in statements],
+            "problems": [finding_json(p) for p in problems],
+            "lint": [finding_json(f) | {"change_id": f.change_id} for f in findings]}
+
+
+def check_json(code: int, gates: list[tuple[str, bool, str]], changes: list[Any], statements: list[Any],
+               problems: list[Any], findings: list[Any]) -> dict[str, Any]:
+    """check's one shape, with or without a migrations folder (the gates differ)."""
+    return ({"exit_code": code, "in_sync": code == 0,
+             "gates": [{"gate": gate, "ok": ok, "detail": detail} for gate, ok, detail in gates]}
+            | plan_json(changes, statements, problems, findings))
+
+
+def push_exit_code(result: Any) -> int:
+    return 1 if result.refused else 3 if result.failure else 0
+
+
+def push_json(result: Any) -> dict[str, Any]:
+    failure = result.failure
+    plan = result.plan
+    return ({"exit_code": push_exit_code(result), "executed": result.executed, "refused": result.refused,
+             "failure": None if failure is None else {
+                 "message": str(failure), "statement": failure.statement.sql if failure.statement else None},
+             "warnings": result.warnings}
+            | plan_json(result.changes, result.statements, plan.source.problems, plan.findings))
+
+
 def masked(settings: Settings) -> str:
     from schemalens.urls import mask_url
 
@@ -153,7 +207,7 @@ def masked(settings: Settings) -> str:
 
 
 MigrationsOpt = Annotated[Path | None, typer.Option(
-    "--migrations", help="Migrations folder (default: from the configuration, else migrations/).")]
+    "--migrations", metavar="DIR", help="Migrations folder (default: from the configuration, else migrations/).")]
 
 
 def rel(path: Path) -> str:

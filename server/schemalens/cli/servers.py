@@ -10,8 +10,10 @@ from schemalens.cli.output import DbOpt, DialectOpt, SchemaOpt, settings_from
 
 
 def studio(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
-           port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 4983,
-           host: Annotated[str, typer.Option("--host", help="Address to bind; anything but 127.0.0.1 warns.")] = "127.0.0.1",
+           port: Annotated[int, typer.Option(
+               "--port", metavar="PORT", help="Port to listen on (0: any free port).")] = 4983,
+           host: Annotated[str, typer.Option(
+               "--host", metavar="HOST", help="Address to bind; anything but 127.0.0.1 warns.")] = "127.0.0.1",
            no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
            read_only: Annotated[bool, typer.Option("--read-only", help="Browse only: no edits, no writing SQL.")] = False,
            ) -> None:

@@ -7,7 +7,6 @@ rolled back; diff and pull 0 / 2.
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -20,17 +19,22 @@ from schemalens.cli.migrations import migrations_gate
 from schemalens.cli.output import (
     DbOpt,
     DialectOpt,
+    JsonOpt,
     RenameOpt,
     SchemaOpt,
-    change_json,
     change_table,
+    check_json,
     err,
     esc,
-    finding_json,
+    json_mode,
     masked,
     out,
+    plan_json,
+    print_json,
     print_lint,
     print_warnings,
+    push_exit_code,
+    push_json,
     renames_from,
     run,
     settings_from,
@@ -40,23 +44,24 @@ from schemalens.cli.output import (
 def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
           rename: RenameOpt = None,
           migrations: Annotated[Path | None, typer.Option(
-              "--migrations", help="Migrations folder: adds the CI gate (exit 5/3/4/1/0).")] = None,
-          as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+              "--migrations", metavar="DIR", help="Migrations folder: adds the CI gate (exit 5/3/4/1/0).")] = None,
+          as_json: JsonOpt = False) -> None:
     """Exit 0 when the database matches the schema files, 1 on drift (listed), 2 on error.
     With a migrations folder: the CI gate over schema files, migrations and database."""
-    from schemalens import workflows
-    from schemalens.migrations.folder import Folder
+    from schemalens import history, workflows
 
+    json_mode(as_json)
     settings = settings_from(db, schema, dialect, migrations)
-    if Folder(settings.migrations).exists():
-        migrations_gate(settings, renames_from(rename, settings), as_json)
-    plan = run(workflows.check, settings, renames_from(rename, settings))
+    renames = renames_from(rename, settings)
+    if history.keeps_history(settings, named=migrations is not None):
+        migrations_gate(settings, renames, as_json)
+    plan = run(workflows.check, settings, renames)
+    code = 1 if plan.changes else 0
     if as_json:
-        problems = [finding_json(p) for p in plan.source.problems]
-        print(json.dumps({"in_sync": not plan.changes, "changes": [change_json(c) for c in plan.changes],
-                          "sql": [s.sql for s in plan.statements], "problems": problems,
-                          "lint": [finding_json(f) | {"change_id": f.change_id} for f in plan.findings]},
-                         indent=2))
+        detail = (f"{len(plan.changes)} change(s) between the schema files and {masked(settings)}" if plan.changes
+                  else f"{masked(settings)} matches the schema files")
+        print_json(check_json(code, [("database vs schema files", not plan.changes, detail)], plan.changes,
+                              plan.statements, plan.source.problems, plan.findings))
     else:
         print_warnings(plan)
         if plan.changes:
@@ -66,22 +71,20 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
         else:
             out.print(f"[green]in sync[/green]: {esc(masked(settings))} matches the schema files", markup=True)
         print_lint(plan.findings)
-    raise typer.Exit(1 if plan.changes else 0)
-
-
-def masked(settings: Settings) -> str:
-    from schemalens.urls import mask_url
-
-    return mask_url(settings.database_url)
+    raise typer.Exit(code)
 
 
 def diff_command(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
-                 rename: RenameOpt = None) -> None:
+                 rename: RenameOpt = None, as_json: JsonOpt = False) -> None:
     """Print the SQL that push would run (nothing is executed)."""
     from schemalens import workflows
 
+    json_mode(as_json)
     settings = settings_from(db, schema, dialect)
     plan = run(workflows.check, settings, renames_from(rename, settings))
+    if as_json:
+        print_json({"exit_code": 0} | plan_json(plan.changes, plan.statements, plan.source.problems, plan.findings))
+        return
     print_warnings(plan)
     print(workflows.annotated_sql(plan.changes, plan.statements))
 
@@ -91,10 +94,11 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
          force: Annotated[bool, typer.Option("--force", help="Run without asking, data loss included.")] = False,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and SQL; execute nothing.")] = False,
          online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: off, or the `online` setting).", show_default=False)] = None,
-         ) -> None:
+         as_json: JsonOpt = False) -> None:
     """Diff the schema files against the database and execute the SQL, in one transaction."""
     from schemalens import workflows
 
+    json_mode(as_json)
     settings = settings_from(db, schema, dialect, online=online)
     interactive = sys.stdin.isatty()
 
@@ -103,18 +107,21 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
         for change, rows in losses:
             err.print(f"  - {data_loss_line(change, rows)}", markup=False)
         if not interactive:
-            err.print("not a terminal: rerun with --force to accept the data loss")
+            err.print("not a terminal: rerun with --force to accept the data loss", markup=False)
             return False
         return typer.confirm("Execute them?", default=False, err=True)
 
     def progress(index: int, total: int, statement: Any) -> None:
         if not interactive:
-            err.print(f"[{index + 1}/{total}] {statement.sql.splitlines()[0][:100]}")
+            err.print(f"[{index + 1}/{total}] {statement.sql.splitlines()[0][:100]}", markup=False)
 
     with err.status("planning and applying...") if interactive else nullcontext():
         result = run(workflows.push, settings, renames_from(rename, settings), confirm=confirm,
                       force=force, dry_run=dry_run, progress=progress)
     plan = result.plan
+    if as_json:
+        print_json(push_json(result))
+        raise typer.Exit(push_exit_code(result))
     print_warnings(plan)
     for warning in result.warnings:
         err.print(f"[yellow]warning: {esc(warning)}[/yellow]", markup=True)
@@ -140,7 +147,9 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
 
 
 def pull(db: DbOpt = None, dialect: DialectOpt = None,
-         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None) -> None:
+         output: Annotated[Path | None, typer.Option(
+             "--output", "-o", metavar="FILE", help="Write to this file.")] = None,
+         ) -> None:
     """Write a schema file from an existing database (to stdout, or --output)."""
     from schemalens import workflows
 
@@ -148,7 +157,7 @@ def pull(db: DbOpt = None, dialect: DialectOpt = None,
     text = run(workflows.pull, settings)
     if output:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        err.print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(text)
 

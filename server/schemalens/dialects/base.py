@@ -290,6 +290,10 @@ class Runtime(ABC):
     def error_position(self, error: Exception) -> int | None:
         """1-based character position in the statement that the database blamed, if it said."""
 
+    def in_user_names(self, message: str) -> str:
+        """A database's message in the names the user wrote (SQLite: a rebuild's scratch table)."""
+        return message
+
     # --- transactions and statements ---
 
     @abstractmethod

@@ -22,8 +22,8 @@ from schemalens.history.run import (
     resolve,
     rollback,
 )
-from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, status
+from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, keeps_history, status
 
 __all__ = ["GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult", "RollbackResult",
-           "StatusResult", "check_migrations", "generate", "migrate", "rehash", "reset", "resolve", "rollback",
-           "status"]
+           "StatusResult", "check_migrations", "generate", "keeps_history", "migrate", "rehash", "reset", "resolve",
+           "rollback", "status"]

@@ -27,7 +27,7 @@ from schemalens.migrations.folder import (
     slugify,
 )
 from schemalens.model import Schema
-from schemalens.workflows import WorkflowError, load_desired
+from schemalens.workflows import WorkflowError, check_renames, load_desired
 
 # --- rehash -----------------------------------------------------------------------------------
 
@@ -96,6 +96,7 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         result.changes = []
     else:
         desired = load_desired(settings, default_schema(settings), overlays).schema
+        check_renames(previous, desired, renames, "the last migration")
         result.changes = diff(previous, desired, renames)
         if not result.changes:
             return result

@@ -17,6 +17,7 @@ from schemalens.urls import mask_url
 from schemalens.diff import diff
 from schemalens.history.state import (
     APPLIED,
+    MIGRATIONS_PROBLEM,
     OUT_OF_ORDER,
     assess,
     dialect_problem,
@@ -27,7 +28,7 @@ from schemalens.history.state import (
     snapshots_along,
 )
 from schemalens.migrations.folder import Entry, Folder, Journal, Migration, MigrationsError, read_migration
-from schemalens.migrations.ledger import MIGRATIONS_TABLE, ensure_table, forget, read_applied, record_without_running
+from schemalens.migrations.ledger import MIGRATIONS_TABLE, forget, read_applied, record_without_running
 from schemalens.migrations.runner import MigrationFailed, migration_lock, run_migration, try_migrations
 from schemalens.model import Schema
 from schemalens.workflows import WorkflowError, open_database, read_database
@@ -67,9 +68,9 @@ def migrate(settings: Settings, *, out_of_order: bool = False, dry_run: bool = F
     if result.refused:
         return result
     migrations = _read_all(folder, journal, settings.dialect)
-    with open_database(settings) as db, migration_lock(db, on_wait):
-        if not dry_run:
-            guarded(db, ensure_table)
+    # Nothing is created before something is recorded: the ledger table comes with the first
+    # row, and a baseline (which only records what a database holds) never creates one.
+    with open_database(settings, create=not baseline) as db, migration_lock(db, on_wait):
         state = assess(folder, journal, guarded(db, read_applied))
         problems = state.problems_except({OUT_OF_ORDER} if out_of_order else set())
         if problems:
@@ -115,7 +116,7 @@ def _read_all(folder: Folder, journal: Journal, dialect: str) -> dict[str, Migra
             try:
                 migrations[entry.tag] = read_migration(path, dialect)
             except MigrationsError as e:
-                raise WorkflowError(str(e)) from None
+                raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
     return migrations
 
 
@@ -236,11 +237,10 @@ def resolve(settings: Settings, *, applied: str | None = None, rolled_back: str 
     result.refused = dialect_problem(journal, settings)
     if result.refused:
         return result
-    with open_database(settings) as db, migration_lock(db):
-        guarded(db, ensure_table)
+    with open_database(settings, create=False) as db, migration_lock(db):
         records = {a.name: a for a in guarded(db, read_applied)}
         if rolled_back is not None:
-            if not guarded(db, forget, rolled_back):
+            if rolled_back not in records or not guarded(db, forget, rolled_back):
                 result.refused = f"{rolled_back} is not recorded as applied in {result.database}"
             else:
                 result.done = f"forgot {rolled_back}: it no longer counts as applied"
@@ -306,7 +306,7 @@ def rollback(settings: Settings) -> RollbackResult:
     result.refused = dialect_problem(journal, settings)
     if result.refused:
         return result
-    with open_database(settings) as db, migration_lock(db):
+    with open_database(settings, create=False) as db, migration_lock(db):
         applied = guarded(db, read_applied)
         if not applied:
             result.refused = "no migration is applied: nothing to roll back"
@@ -324,7 +324,7 @@ def rollback(settings: Settings) -> RollbackResult:
         try:
             down = read_migration(down_path, db.dialect)
         except MigrationsError as e:
-            raise WorkflowError(str(e)) from None
+            raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
         if down.irreversible:
             result.refused = f"{relative(down_path)} is marked irreversible: {down.irreversible}"
             return result

@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import TypeVar
 
 from schemalens import dialects
-from schemalens.changes import Change, Renames
+from schemalens.changes import Change, Renames, RenderError, Statement
 from schemalens.config import Settings
 from schemalens.connect import Database
 from schemalens.urls import mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.migrations.folder import Entry, Folder, Journal, MigrationsError
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, Applied, read_applied
-from schemalens.model import Schema
-from schemalens.workflows import WorkflowError, load_desired, open_database, read_database
+from schemalens.lint import Finding
+from schemalens.model import Problem, Schema
+from schemalens.workflows import WorkflowError, check_renames, compare, load_desired, open_database, read_database
 
 # --- status and integrity ----------------------------------------------------------------
+
+MIGRATIONS_PROBLEM = "migrations-problem"  # the WorkflowError code of a folder that cannot be read
 
 APPLIED, PENDING, EDITED, MISSING, OUT_OF_ORDER, MODIFIED, UNJOURNALED = (
     "applied", "pending", "edited", "missing", "out-of-order", "modified", "unjournaled")
@@ -126,8 +129,16 @@ def read_folder(settings: Settings, *, must_exist: bool = True) -> tuple[Folder,
             return folder, Journal(settings.dialect)
         journal = folder.read_journal()
     except MigrationsError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
     return folder, journal
+
+
+def keeps_history(settings: Settings, *, named: bool) -> bool:
+    """Whether `check` is the migrations gate: the folder was named (`--migrations`) or
+    holds any trace of history. A folder whose journal is gone is history too: checking
+    the database alone would pass what migrate and status refuse."""
+    folder = Folder(settings.migrations)
+    return named or folder.exists() or folder.meta.is_dir() or bool(folder.files_on_disk())
 
 
 def dialect_problem(journal: Journal, settings: Settings) -> str | None:
@@ -143,6 +154,11 @@ class StatusResult:
     assessment: Assessment
     database: str  # masked URL
 
+    @property
+    def exit_code(self) -> int:
+        """4 integrity problem (edited, missing, out of order, ...), 1 pending, 0 clean."""
+        return 4 if self.assessment.problems else 1 if self.assessment.pending else 0
+
 
 def status(settings: Settings) -> StatusResult:
     folder, journal = read_folder(settings)
@@ -153,7 +169,7 @@ def status(settings: Settings) -> StatusResult:
     try:
         return StatusResult(assess(folder, journal, applied), mask_url(settings.database_url))
     except MigrationsError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
 
 
 def _read_applied_if_any(settings: Settings) -> list[Applied]:
@@ -178,7 +194,7 @@ def guarded(db: Database, fn: Callable[..., T], *args: object) -> T:
         return fn(db, *args)
     except dialects.get(db.dialect).runtime.errors as e:
         raise WorkflowError(f"cannot use {MIGRATIONS_TABLE} in {db.masked_url}: "
-                            f"{mask_text(str(e).strip(), db.url)}") from None
+                            f"{mask_text(str(e).strip(), db.url)}", "database-error") from None
 
 
 
@@ -210,6 +226,10 @@ def default_schema(settings: Settings) -> str:
 class MigrationsCheck:
     lines: list[tuple[str, bool, str]]  # (gate, ok, detail)
     exit_code: int
+    changes: list[Change]        # the schema files ahead of the last migration: what generate would write
+    statements: list[Statement]  # their SQL
+    problems: list[Problem]      # the schema files' warnings
+    findings: list[Finding]      # lint over those changes and the schema
 
 
 def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
@@ -220,11 +240,12 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
     problem = dialect_problem(journal, settings)
     if problem:
         raise WorkflowError(problem)
-    desired = load_desired(settings, default_schema(settings)).schema
+    loaded = load_desired(settings, default_schema(settings))
+    desired = loaded.schema
     try:
         last = folder.last_snapshot(journal)
     except MigrationsError as e:
-        raise WorkflowError(str(e)) from None
+        raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
     along = snapshots_along(folder, journal)
     if database_missing(settings):
         state, drift = assess(folder, journal, []), []
@@ -234,7 +255,13 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
             expected = along[state.applied[-1].tag][1] if state.applied else Schema(dialect=journal.dialect)
             drift = differences(db, settings, expected) if expected is not None else []
     applied = state.applied
-    ahead = diff(last, desired, renames)
+    check_renames(last, desired, renames, "the last migration")
+    compared = compare(last, desired, renames)
+    ahead = compared.changes
+    try:
+        statements = dialects.get(settings.dialect).render(ahead, last, desired)
+    except RenderError:
+        statements = []  # generate says why; the gate's verdict does not need the SQL
     pending = state.pending
     lines = [
         ("integrity", not state.problems, "; ".join(state.problems) or
@@ -249,4 +276,4 @@ def check_migrations(settings: Settings, renames: Renames) -> MigrationsCheck:
          + "; ".join(c.description for c in drift[:5]) if drift else "the database matches the applied migrations"),
     ]
     code = 5 if state.problems else 3 if ahead else 4 if pending else 1 if drift else 0
-    return MigrationsCheck(lines, code)
+    return MigrationsCheck(lines, code, ahead, statements, loaded.source.problems, compared.findings)

@@ -33,12 +33,11 @@ def table_exists(db: Database) -> bool:
     return dialects.get(db.dialect).runtime.table_exists(db.conn, MIGRATIONS_TABLE)
 
 
-def ensure_table(db: Database) -> None:
-    """Create the table (under the lock, so concurrent first runs do not race)."""
-    runtime = dialects.get(db.dialect).runtime
-    runtime.autocommit(db.conn)
+def _create_if_missing(db: Database) -> None:
+    """Inside the transaction that writes the first row (under the migration lock, so
+    concurrent first runs do not race): a refused or failed run leaves no table behind."""
     if not table_exists(db):
-        db.conn.execute(runtime.ledger_ddl(MIGRATIONS_TABLE))
+        db.conn.execute(dialects.get(db.dialect).runtime.ledger_ddl(MIGRATIONS_TABLE))
 
 
 def read_applied(db: Database) -> list[Applied]:
@@ -59,6 +58,7 @@ def _iso(value: Any) -> str:
 
 def record(db: Database, entry: Entry, checksum: str, execution_ms: int, method: str) -> None:
     """Write a migration's row (inside the caller's transaction)."""
+    _create_if_missing(db)
     runtime = dialects.get(db.dialect).runtime
     p = runtime.param
     db.conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, idx, checksum, applied_at, execution_ms, method) "

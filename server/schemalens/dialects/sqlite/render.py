@@ -21,6 +21,12 @@ from schemalens.dialects.sqlite.names import quote_ident as q
 
 REBUILD_PREFIX = "_schemalens_new_"
 
+
+def in_user_names(message: str) -> str:
+    """A message about a rebuild's scratch table, about the user's table: the scratch
+    table becomes it when the rebuild commits, and a failing rebuild never does."""
+    return message.replace(REBUILD_PREFIX, "")
+
 # A DEFAULT that needs no parentheses and that ALTER TABLE ADD COLUMN accepts.
 _CONSTANT = re.compile(
     r"""^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'"""

@@ -73,6 +73,11 @@ class SQLiteRuntime(Runtime):
     def error_position(self, error: Exception) -> int | None:
         return None
 
+    def in_user_names(self, message: str) -> str:
+        from schemalens.dialects.sqlite.render import in_user_names
+
+        return in_user_names(message)
+
     # --- transactions and statements ---
 
     def autocommit(self, conn: Any) -> None:
