@@ -55,7 +55,8 @@ def fills_no_rows(change: Change) -> bool:
     """An added NOT NULL column with nothing to put in the rows the table already has: the
     database refuses it unless the table is empty (PostgreSQL's ADD COLUMN, SQLite's rebuild)."""
     column = change.after
-    return (change.kind == "add_column" and not column.nullable and column.default is None
+    return (change.kind == "add_column" and not column.nullable
+            and (column.default is None or column.default.strip().upper() == "NULL")
             and column.identity is None and column.generated is None)
 
 

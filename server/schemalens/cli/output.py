@@ -19,6 +19,7 @@ from rich.table import Table as RichTable
 from schemalens import dialects
 from schemalens.changes import Renames
 from schemalens.config import ConfigError, Settings, load_settings
+from schemalens.lint import fills_no_rows
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -113,6 +114,8 @@ def change_table(changes: list[Any]) -> RichTable:
             risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
         if change.rename_candidate:
             risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
+        if fills_no_rows(change):
+            risk.append("[yellow]NOT NULL without a default: fails if the table has rows[/yellow]")
         table.add_row(str(i), esc(change.description), "; ".join(risk))
     return table
 
