@@ -33,6 +33,16 @@ def test_push_asks_created_or_renamed_and_keeps_the_data(target: Target, tmp_pat
     assert target.rows("SELECT id, full_name FROM users ORDER BY id") == [(1, "Ada"), (2, "Grace"), (3, None)]
 
 
+def test_force_skips_the_data_loss_question_but_still_asks_about_renames(target: Target, tmp_path: Path) -> None:
+    schema = renamed_column(target, tmp_path)
+    term = Terminal("push", "--db", target.url, "--schema", str(schema), "--force", cwd=tmp_path)
+    term.read_until(RENAMED)
+    term.answer("n")
+    code, after = term.finish()
+    assert code == 0 and "Execute them" not in term.seen, term.seen
+    assert target.columns("users") == ["id", "full_name"]
+
+
 def test_push_answered_created_drops_only_after_the_data_loss_question(target: Target, tmp_path: Path) -> None:
     schema = renamed_column(target, tmp_path)
     term = Terminal("push", "--db", target.url, "--schema", str(schema), cwd=tmp_path)
