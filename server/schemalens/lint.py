@@ -46,7 +46,31 @@ def change_findings(change: Change, desired: Schema | None = None) -> list[Findi
         found.append(Finding("data-loss", "warning", f"push would lose data: {change.data_loss}", span, change.id))
     if change.lock:
         found.append(Finding("blocking-lock", "warning", f"push would lock: {change.lock}", span, change.id))
+    if fills_no_rows(change):
+        found.append(not_null_finding(change, desired))
     return found
+
+
+def fills_no_rows(change: Change) -> bool:
+    """An added NOT NULL column with nothing to put in the rows the table already has: the
+    database refuses it unless the table is empty (PostgreSQL's ADD COLUMN, SQLite's rebuild)."""
+    column = change.after
+    return (change.kind == "add_column" and not column.nullable
+            and (column.default is None or column.default.strip().upper() == "NULL")
+            and column.identity is None and column.generated is None)
+
+
+def not_null_finding(change: Change, desired: Schema | None, rows: int | None = None) -> Finding:
+    """The warning, with the fixes: said before anything runs, since the database only says it by failing.
+    `rows`: how many the table holds, when counted."""
+    table = qualified(change.schema, change.table or "")
+    fails = (f"it fails: {table} holds {rows:,} row{'s' if rows != 1 else ''}" if rows is not None
+             else f"it fails when {table} has rows")
+    message = (f"adds NOT NULL column {table}.{change.name} without a default: {fails}. "
+               f"Give it a DEFAULT (`{change.name} {change.after.type} NOT NULL DEFAULT ...`), or add it "
+               "nullable, fill it in a custom migration (`schemalens generate --custom --name "
+               f"backfill_{change.name}`) and make it NOT NULL after")
+    return Finding("not-null-without-default", "warning", message, change_span(change, desired), change.id)
 
 
 def schema_findings(schema: Schema) -> list[Finding]:

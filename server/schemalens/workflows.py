@@ -8,21 +8,23 @@ prompt and the editor can send `window/showMessageRequest`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
 from schemalens import dialects
-from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
+from schemalens.changes import Change, Renames, RenderError, Statement, data_loss_line, hazard_comments, qualified
 from schemalens.config import Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
-from schemalens.lint import Finding, lint
+from schemalens.lint import Finding, fills_no_rows, lint, not_null_finding
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
-from schemalens.model import Problem, Schema, SourceResult
+from schemalens.model import Problem, Schema, SourceResult, Span
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
@@ -281,19 +283,161 @@ def has_migrations_table(db: Database) -> bool:
 
 def affected_rows(db: Database, change: Change) -> int | None:
     """How many rows or values a data-loss change would destroy (shown before confirming)."""
-    if change.table is None or change.kind not in ("drop_table", "drop_column", "alter_column"):
+    if change.table is None and change.kind == "drop_table":
+        return count_rows(db, change.schema, change.name)
+    if change.table is None or change.kind not in ("drop_column", "alter_column"):
         return None
+    return count_rows(db, change.schema, change.table, change.name)
+
+
+def count_rows(db: Database, schema: str, table: str, holding: str | None = None) -> int | None:
+    """The table's rows (those where column `holding` is not NULL); None when they cannot be
+    counted: the count is a courtesy, and the question or warning goes on without it."""
     dialect = dialects.get(db.dialect)
-    table = dialect.qualified(change.schema, change.table)
-    where = ""
-    if change.kind != "drop_table":
-        where = f" WHERE {dialect.quote_ident(change.name)} IS NOT NULL"
+    where = f" WHERE {dialect.quote_ident(holding)} IS NOT NULL" if holding is not None else ""
     try:
-        count = db.conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
-    except Exception:  # the count is a courtesy; the confirmation still happens without it
+        count = db.conn.execute(f"SELECT count(*) FROM {dialect.qualified(schema, table)}{where}").fetchone()[0]
+    except Exception:
         count = None
     dialect.end_read(db.conn)
     return count
+
+
+# --- possible renames: the question push and generate ask -------------------------------------
+
+
+@dataclass(frozen=True)
+class RenameCandidate:
+    """A drop and an add of the same shape (diff's `rename_candidate` pair): created, or renamed?"""
+
+    schema: str
+    table: str | None  # a column's table (as the schema files name it); None: the table is the candidate
+    old: str
+    new: str
+    rows: int | None = None   # rows holding what the drop would destroy (None: not counted)
+    loss: str = ""            # what answering "created" destroys, with `rows`
+    span: Span | None = None  # the new name in the schema files, where `-- @renamed` goes
+
+    @property
+    def kind(self) -> str:
+        return "table" if self.table is None else "column"
+
+    @property
+    def label(self) -> str:
+        """`column public.users.name -> full_name`, as questions, refusals and migrations say it."""
+        owner = qualified(self.schema, self.table) if self.table is not None else self.schema
+        return f"{self.kind} {owner}.{self.old} -> {self.new}"
+
+    @property
+    def key(self) -> tuple[str, str | None, str, str]:
+        return (self.schema, self.table, self.old, self.new)
+
+    @property
+    def directive(self) -> str:
+        """What the schema file says, on the new name's line, to state this rename."""
+        return renamed_directive(self.old)
+
+
+AskRenames = Callable[[list[RenameCandidate]], list[RenameCandidate] | None]
+"""Given the open candidates, the ones that are renames ([] : all created); None: not answered."""
+
+
+def rename_candidates(changes: list[Change], count: Callable[[Change], int | None] | None = None
+                      ) -> list[RenameCandidate]:
+    """The drop + add pairs diff marked as possible renames, with the rows the drop destroys."""
+    added = {(c.schema, c.table, c.name): c for c in changes if c.kind in ("create_table", "add_column")}
+    found = []
+    for drop in changes:
+        if drop.kind not in ("drop_table", "drop_column") or drop.rename_candidate is None:
+            continue
+        add = added.get((drop.schema, drop.table, drop.rename_candidate))
+        if add is None or add.rename_candidate != drop.name:
+            continue
+        rows = count(drop) if count is not None else None
+        found.append(RenameCandidate(drop.schema, drop.table, drop.name, add.name, rows,
+                                     data_loss_line(drop, rows), add.span))
+    return found
+
+
+def with_renames(renames: Renames, candidates: list[RenameCandidate]) -> Renames:
+    """The stated renames and the answered ones, as one `--rename` list."""
+    tables = dict(renames.tables)
+    columns = dict(renames.columns)
+    for c in candidates:
+        if c.table is None:
+            tables[(c.schema, c.old)] = c.new
+        else:
+            columns[(c.schema, c.table, c.old)] = c.new
+    return Renames(tables, columns)
+
+
+P = TypeVar("P")
+
+
+@dataclass
+class Settled(Generic[P]):
+    """Where asking about renames ended: the plan made with the answers, and the answers."""
+
+    plan: P
+    renamed: list[RenameCandidate] = field(default_factory=list)      # answered: renamed
+    unanswered: list[RenameCandidate] = field(default_factory=list)   # the question was refused
+
+
+def settle_renames(renames: Renames, plan_for: Callable[[Renames], P], changes_of: Callable[[P], list[Change]],
+                   ask: AskRenames | None, count: Callable[[Change], int | None] | None = None) -> Settled[P]:
+    """Plan, ask about the possible renames, plan again with the answers, until none is open
+    (a renamed table may reveal renamed columns). `ask` None: nobody to ask, the plan keeps
+    drop + add (the editor shows them as possible renames with a quick fix)."""
+    plan = plan_for(renames)
+    if ask is None:
+        return Settled(plan)
+    answered: set[tuple[str, str | None, str, str]] = set()
+    renamed: list[RenameCandidate] = []
+    while True:
+        open_ = [c for c in rename_candidates(changes_of(plan), count) if c.key not in answered]
+        if not open_:
+            return Settled(plan, renamed)
+        yes = ask(open_)
+        if yes is None:
+            return Settled(plan, renamed, open_)
+        answered |= {c.key for c in open_}
+        if not yes:
+            return Settled(plan, renamed)
+        renamed += yes
+        renames = with_renames(renames, yes)
+        plan = plan_for(renames)
+
+
+@contextmanager
+def rows_counted_in(settings: Settings) -> Iterator[Callable[[Change], int | None]]:
+    """Counting the rows at risk in the configured database, for a command that needs none
+    (generate): it is opened on the first count, only if it exists; else nothing is counted."""
+    opened: list[Database | None] = []
+
+    def count(change: Change) -> int | None:
+        if not opened:
+            try:
+                opened.append(open_database(settings, create=False))
+            except WorkflowError:
+                opened.append(None)
+        return affected_rows(opened[0], change) if opened[0] is not None else None
+
+    try:
+        yield count
+    finally:
+        if opened and opened[0] is not None:
+            opened[0].close()
+
+
+def not_null_blockers(db: Database, changes: list[Change], desired: Schema) -> list[Finding]:
+    """The added NOT NULL columns without a default on tables that hold rows: they would fail."""
+    found = []
+    for change in changes:
+        if fills_no_rows(change):
+            rows = count_rows(db, change.schema, change.table or "")
+            if rows:
+                found.append(not_null_finding(change, desired, rows))
+    return found
 
 
 @dataclass
@@ -305,29 +449,49 @@ class PushResult:
     refused: str | None = None  # why nothing was executed although there were changes
     failure: ApplyError | None = None
     warnings: list[str] = field(default_factory=list)
+    renamed: list[RenameCandidate] = field(default_factory=list)     # possible renames answered "renamed"
+    unanswered: list[RenameCandidate] = field(default_factory=list)  # refused: nobody answered these
+    blocked: list[Finding] = field(default_factory=list)             # refused: these would fail on the rows
 
 
 Confirm = Callable[[list[tuple[Change, int | None]]], bool]
+Show = Callable[[PushResult], None]
 
 
 def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool = False,
          dry_run: bool = False, progress: Progress | None = None, overlays: dict[str, str] | None = None,
-         change_ids: list[str] | None = None) -> PushResult:
-    """Bring the database to the schema files (all changes, or `change_ids`). Data loss
-    runs only when `force` or `confirm` says yes; a database managed by migrations needs
-    `force`."""
+         change_ids: list[str] | None = None, ask_renames: AskRenames | None = None,
+         show: Show | None = None) -> PushResult:
+    """Bring the database to the schema files (all changes, or `change_ids`). Possible renames
+    are asked first (`ask_renames`; a dry run asks nothing); `show` sees the final plan before
+    any other question and before anything runs. Data loss runs only when `force` or `confirm`
+    says yes; a database managed by migrations needs `force`; a NOT NULL column the table's
+    rows cannot fill is refused, whatever the flags."""
     with open_database(settings) as db:
-        plan = make_plan(settings, db, renames, overlays)
-        result = PushResult(plan, *select(plan, change_ids, settings.online_for(False)))
-        if not result.statements or dry_run:
+        settled = settle_renames(renames, lambda r: make_plan(settings, db, r, overlays), lambda p: p.changes,
+                                 None if dry_run else ask_renames, lambda c: affected_rows(db, c))
+        plan = settled.plan
+        result = PushResult(plan, *select(plan, change_ids, settings.online_for(False)), renamed=settled.renamed,
+                            unanswered=settled.unanswered)
+        if result.unanswered:
+            result.refused = "possible renames were not answered"
             return result
-        if has_migrations_table(db):
+        if not result.changes:
+            return result
+        result.blocked = not_null_blockers(db, result.changes, plan.desired)
+        if result.statements and not dry_run and has_migrations_table(db):
             warning = (f"this database's history is kept by migrations ({MIGRATIONS_TABLE}): "
                        "push would desync it; generate a migration and run it instead")
             result.warnings.append(warning)
             if not force:
                 result.refused = warning
-                return result
+        if show is not None:
+            show(result)
+        if not result.statements or dry_run or result.refused:
+            return result
+        if result.blocked:
+            result.refused = "NOT NULL columns without a default cannot fill the rows their tables hold"
+            return result
         losses = [c for c in result.changes if c.data_loss]
         if losses and not force:
             if not confirm([(c, affected_rows(db, c)) for c in losses]):

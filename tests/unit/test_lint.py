@@ -63,3 +63,24 @@ def test_hazards_are_typed_by_what_they_cost() -> None:
     kinds = {c.kind: [h.kind for h in c.hazards] for c in diff(actual, desired)}
     assert kinds == {"alter_column": ["rewrite", "access-exclusive-lock"], "add_constraint": ["index-build"],
                      "create_index": ["share-lock"]}
+
+
+def added(column: Column) -> Change:
+    return Change("add_column", "public", "items", column.name, after=column,
+                  description=f"add column public.items.{column.name}")
+
+
+def test_a_not_null_column_without_a_default_is_warned_with_its_fixes() -> None:
+    from schemalens.lint import fills_no_rows, not_null_finding
+
+    bare = added(Column("sku", "text", nullable=False, span=Span("s.sql", 4, 2, 4, 20)))
+    assert fills_no_rows(bare) and fills_no_rows(added(Column("sku", "text", nullable=False, default="NULL")))
+    [finding] = lint([bare], None)
+    assert (finding.code, finding.severity, finding.change_id, finding.span) == (
+        "not-null-without-default", "warning", bare.id, Span("s.sql", 4, 2, 4, 20))
+    assert "it fails when public.items has rows" in finding.message
+    assert "DEFAULT" in finding.message and "generate --custom" in finding.message
+    assert "it fails: public.items holds 1,200 rows" in not_null_finding(bare, None, 1200).message
+    for fine in (Column("sku", "text"), Column("sku", "text", nullable=False, default="''"),
+                 Column("n", "integer", nullable=False, generated="1")):
+        assert not fills_no_rows(added(fine)), fine

@@ -29,6 +29,7 @@ from schemalens.cli.output import (
     err,
     esc,
     json_mode,
+    masked,
     out,
     print_json,
     rel,
@@ -36,6 +37,7 @@ from schemalens.cli.output import (
     run,
     settings_from,
 )
+from schemalens.cli.prompts import Session, print_blockers, refuse_renames, rename_hints
 from schemalens.config import Settings
 
 
@@ -45,12 +47,22 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
                  "--name", metavar="NAME", help="What the migration does (file name).")] = None,
              custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
              online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: on, or the `online` setting).", show_default=False)] = None,
+             no_renames: Annotated[bool, typer.Option(
+                 "--no-renames", help="The possible renames (a drop and an add of the same shape) are not "
+                                      "renames: write them as drop + add without asking.")] = False,
              ) -> None:
     """Diff the schema files against the last migration snapshot and write the next migration."""
-    from schemalens import history
+    from schemalens import dialects, history
 
     settings = settings_from(db, schema, dialect, migrations, online)
-    result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom)
+    session = Session()
+    with session.working("comparing with the last migration..."):
+        result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom,
+                     ask_renames=session.ask_renames(no_renames))
+    if result.unanswered:
+        refuse_renames(result.unanswered, "generate", dialects.get(settings.dialect).default_schema,
+                       "nothing was written")
+        raise typer.Exit(2)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)
@@ -59,10 +71,12 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
         raise typer.Exit(0)
     if result.changes:
         out.print(change_table(result.changes))
+    print_blockers(result.warnings)
     for path in result.files:
         out.print(f"wrote {rel(path)}", markup=False)
     for reason in [] if custom else result.irreversible:
         err.print(f"[yellow]the down migration cannot undo: {esc(reason)}[/yellow]", markup=True)
+    rename_hints(result.renamed)
     if custom:
         out.print(f"write your SQL in {rel(result.files[0])}, then run `schemalens rehash`", markup=False)
     else:
@@ -254,14 +268,21 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
 
 
 def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-          force: Annotated[bool, typer.Option("--force", help="Really wipe the database.")] = False) -> None:
+          force: Annotated[bool, typer.Option("--force", help="Really wipe the database (no question).")] = False
+          ) -> None:
     """Development: drop every managed object and its data, then run every migration."""
     from schemalens import history
 
     settings = settings_from(db, None, dialect, migrations)
-    interactive = sys.stderr.isatty()
-    with (err.status("resetting...") if interactive else _Quiet()) as status:
-        result = run(history.reset, settings, force=force, progress=_progress(interactive, status))
+    session = Session()
+    if not force and session.asks:
+        force = session.confirm(f"Reset {masked(settings)}: drop every table, type and sequence schemalens "
+                                "manages there, and all their data, then apply every migration?", "")
+        if not force:
+            err.print("[red]refused[/red]: nothing was dropped", markup=True)
+            raise typer.Exit(1)
+    with (err.status("resetting...") if session.draws else _Quiet()) as status:
+        result = run(history.reset, settings, force=force, progress=_progress(session.draws, status))
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise typer.Exit(1)

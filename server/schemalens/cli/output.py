@@ -23,6 +23,7 @@ from rich.table import Table as RichTable
 from schemalens import dialects
 from schemalens.changes import Renames
 from schemalens.config import ConfigError, Settings, load_settings
+from schemalens.lint import fills_no_rows
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -138,6 +139,8 @@ def change_table(changes: list[Any]) -> RichTable:
             risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
         if change.rename_candidate:
             risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
+        if fills_no_rows(change):
+            risk.append("[yellow]NOT NULL without a default: fails if the table has rows[/yellow]")
         table.add_row(str(i), esc(change.description), "; ".join(risk))
     return table
 
@@ -187,7 +190,11 @@ def check_json(code: int, gates: list[tuple[str, bool, str]], changes: list[Any]
 
 
 def push_exit_code(result: Any) -> int:
-    return 1 if result.refused else 3 if result.failure else 0
+    """2: a refusal only the user can settle (unanswered renames, a NOT NULL blocker);
+    1: data loss not confirmed, or the database is kept by migrations; 3: a failure."""
+    if result.refused:
+        return 2 if result.blocked or result.unanswered else 1
+    return 3 if result.failure else 0
 
 
 def push_json(result: Any) -> dict[str, Any]:

@@ -1,20 +1,20 @@
 """Commands of the push workflow: check, diff, push, pull.
 
 Exit codes: check 0 in sync / 1 drift / 2 error (with a migrations folder, the gate's:
-see cli.migrations); push 0 done or nothing to do / 1 refused / 2 error / 3 failed and
+see cli.migrations); push 0 done or nothing to do / 1 refused (data loss not confirmed,
+database kept by migrations) / 2 error, or a plan that cannot run as it is (a possible
+rename nobody answered, a NOT NULL column its table's rows cannot fill) / 3 failed and
 rolled back; diff and pull 0 / 2.
 """
 
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from schemalens.changes import data_loss_line
 from schemalens.cli.migrations import migrations_gate
 from schemalens.cli.output import (
     DbOpt,
@@ -39,6 +39,7 @@ from schemalens.cli.output import (
     run,
     settings_from,
 )
+from schemalens.cli.prompts import Session, refuse_renames, rename_hints
 
 
 def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
@@ -89,61 +90,61 @@ def diff_command(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt
     print(workflows.annotated_sql(plan.changes, plan.statements))
 
 
+NoRenamesOpt = Annotated[bool, typer.Option(
+    "--no-renames", help="The possible renames (a drop and an add of the same shape) are not renames: "
+                         "plan them as drop + add without asking.")]
+
+
 def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
          rename: RenameOpt = None,
-         force: Annotated[bool, typer.Option("--force", help="Run without asking, data loss included.")] = False,
+         force: Annotated[bool, typer.Option(
+             "--force", help="Run without the data-loss confirmation, data loss included "
+                             "(possible renames are still asked, or refused when no terminal).")] = False,
+         no_renames: NoRenamesOpt = False,
          dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and SQL; execute nothing.")] = False,
          online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: off, or the `online` setting).", show_default=False)] = None,
          as_json: JsonOpt = False) -> None:
     """Diff the schema files against the database and execute the SQL, in one transaction."""
-    from schemalens import workflows
+    from schemalens import dialects, workflows
 
     json_mode(as_json)
     settings = settings_from(db, schema, dialect, online=online)
-    interactive = sys.stdin.isatty()
-
-    def confirm(losses: list[tuple[Any, int | None]]) -> bool:
-        err.print("[bold red]These changes can lose data:[/bold red]", markup=True)
-        for change, rows in losses:
-            err.print(f"  - {data_loss_line(change, rows)}", markup=False)
-        if not interactive:
-            err.print("not a terminal: rerun with --force to accept the data loss", markup=False)
-            return False
-        return typer.confirm("Execute them?", default=False, err=True)
-
-    def progress(index: int, total: int, statement: Any) -> None:
-        if not interactive:
-            err.print(f"[{index + 1}/{total}] {statement.sql.splitlines()[0][:100]}", markup=False)
-
-    with err.status("planning and applying...") if interactive else nullcontext():
-        result = run(workflows.push, settings, renames_from(rename, settings), confirm=confirm,
-                      force=force, dry_run=dry_run, progress=progress)
+    session = Session()
+    with session.working("planning..."):
+        result = run(workflows.push, settings, renames_from(rename, settings), confirm=session.confirm_data_loss,
+                     force=force, dry_run=dry_run, progress=session.progress,
+                     ask_renames=session.ask_renames(no_renames), show=None if as_json else session.show_plan)
+        if result.executed:
+            session.all_ran()
     plan = result.plan
     if as_json:
         print_json(push_json(result))
         raise typer.Exit(push_exit_code(result))
-    print_warnings(plan)
-    for warning in result.warnings:
-        err.print(f"[yellow]warning: {esc(warning)}[/yellow]", markup=True)
+    if result.unanswered:
+        refuse_renames(result.unanswered, "push", dialects.get(settings.dialect).default_schema,
+                       "nothing was executed")
+        raise typer.Exit(2)
     if not plan.changes:
+        print_warnings(plan)
         out.print(f"[green]nothing to do[/green]: {esc(masked(settings))} matches the schema files", markup=True)
         raise typer.Exit(0)
-    out.print(change_table(plan.changes))
     if dry_run:
         out.print(workflows.annotated_sql(plan.changes, plan.statements), markup=False)
         raise typer.Exit(0)
     if result.refused:
         hint = " (or push --force)" if result.warnings else ""
         err.print(f"[red]refused[/red]: {esc(result.refused)}{esc(hint)}; nothing was executed", markup=True)
-        raise typer.Exit(1)
+        raise typer.Exit(2 if result.blocked else 1)
     if result.failure:
         failure = result.failure
         sql = failure.statement.sql if failure.statement else ""
-        err.print(f"[red]failed, rolled back[/red]: {esc(failure)}", markup=True)
+        undone = "" if getattr(failure, "committed", False) else ", rolled back"
+        err.print(f"[red]failed{undone}[/red]: {esc(failure)}", markup=True)
         if sql:
             err.print(f"  while running: {sql}", markup=False)
         raise typer.Exit(3)
     out.print(f"[green]done[/green]: {esc(len(plan.statements))} statement(s) executed", markup=True)
+    rename_hints(result.renamed)
 
 
 def pull(db: DbOpt = None, dialect: DialectOpt = None,

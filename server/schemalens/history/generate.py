@@ -10,6 +10,7 @@ from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.diff import diff
+from schemalens.lint import Finding, fills_no_rows, not_null_finding
 from schemalens.history.state import default_schema, dialect_problem, read_folder, relative
 from schemalens.migrations.folder import (
     FOREIGN_KEYS_OFF,
@@ -27,7 +28,15 @@ from schemalens.migrations.folder import (
     slugify,
 )
 from schemalens.model import Schema
-from schemalens.workflows import WorkflowError, check_renames, load_desired
+from schemalens.workflows import (
+    AskRenames,
+    RenameCandidate,
+    WorkflowError,
+    check_renames,
+    load_desired,
+    rows_counted_in,
+    settle_renames,
+)
 
 # --- rehash -----------------------------------------------------------------------------------
 
@@ -65,17 +74,21 @@ class GenerateResult:
     statements: list[Statement] = field(default_factory=list)
     irreversible: list[str] = field(default_factory=list)
     refused: str | None = None
+    renamed: list[RenameCandidate] = field(default_factory=list)     # possible renames answered "renamed"
+    unanswered: list[RenameCandidate] = field(default_factory=list)  # nothing written: nobody answered these
+    warnings: list[Finding] = field(default_factory=list)            # written into the migration too
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.refused else 0
+        return 2 if self.unanswered else 1 if self.refused else 0
 
 
 def generate(settings: Settings, renames: Renames, *, name: str | None = None, custom: bool = False,
-             overlays: dict[str, str] | None = None) -> GenerateResult:
+             overlays: dict[str, str] | None = None, ask_renames: AskRenames | None = None) -> GenerateResult:
     """Diff the schema files (or the editor's text of them, `overlays`: what the "schema is
     ahead of the last migration" diagnostic was computed from) against the last snapshot
-    and write the next migration."""
+    and write the next migration. Possible renames are asked first (`ask_renames`, with the
+    rows at risk in the configured database when it exists); unanswered, nothing is written."""
     folder, journal = read_folder(settings, must_exist=False)
     result = GenerateResult()
     result.refused = dialect_problem(journal, settings)
@@ -97,13 +110,17 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
     else:
         desired = load_desired(settings, default_schema(settings), overlays).schema
         check_renames(previous, desired, renames, "the last migration")
-        result.changes = diff(previous, desired, renames)
-        if not result.changes:
+        with rows_counted_in(settings) as count:
+            settled = settle_renames(renames, lambda r: diff(previous, desired, r), lambda changes: changes,
+                                     ask_renames, count)
+        result.changes, result.renamed, result.unanswered = settled.plan, settled.renamed, settled.unanswered
+        if not result.changes or result.unanswered:
             return result
         result.statements = _render(result.changes, previous, desired, settings.online_for(True))
+        result.warnings = [not_null_finding(c, desired) for c in result.changes if fills_no_rows(c)]
     idx = _next_idx(folder, journal)
     tag = f"{idx:04d}_{slugify(name or _default_name(result.changes))}"
-    up_text = _up_file(tag, settings.dialect, result.changes, result.statements, custom)
+    up_text = _up_file(tag, settings.dialect, result.changes, result.statements, custom, result.renamed)
     down_text, result.irreversible = _down_file(tag, settings.dialect, result.changes, previous, desired, custom)
     folder.path.mkdir(parents=True, exist_ok=True)
     up, down = folder.up_path(tag), folder.down_path(tag)
@@ -148,6 +165,8 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
         change = by_id.get(change_id)
         if change is not None:
             lines += hazard_comments(change)
+            if fills_no_rows(change):
+                lines.append(f"-- WARNING not null: {not_null_finding(change, None).message}")
     sql = statement.sql.strip().rstrip(";").strip()
     if statement.after_commit and statement.transactional:
         lines.append(OWN_TRANSACTION)
@@ -179,8 +198,11 @@ def _header(tag: str, dialect: str, title: str, changes: list[Change], runner: s
     return lines
 
 
-def _up_file(tag: str, dialect: str, changes: list[Change], statements: list[Statement], custom: bool) -> str:
+def _up_file(tag: str, dialect: str, changes: list[Change], statements: list[Statement], custom: bool,
+             renamed: list[RenameCandidate]) -> str:
     lines = _header(tag, dialect, "migration", changes, "migrate")
+    # A rename answered at the prompt is in no file: the migration keeps the answer.
+    lines += [f"-- renamed (answered at generate): {c.label}" for c in renamed]
     if custom:
         lines += ["-- A custom migration: write its SQL below (statements end with `;`), then run",
                   "-- `schemalens rehash`. Schema changes belong in the schema files + `generate`.",
