@@ -281,6 +281,11 @@ class Runtime(ABC):
     # SELECT ... FOR UPDATE where the database locks rows, else "".
     lock_rows: str
 
+    @abstractmethod
+    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+        """The driver connection for `url`; a ConnectError (masked, naming `where` the URL
+        came from) when it cannot be had. `create`: a missing SQLite file may be made."""
+
     @property
     @abstractmethod
     def errors(self) -> tuple[type[Exception], ...]:

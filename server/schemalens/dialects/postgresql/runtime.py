@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalens.dialects.base import ForeignKeyViolation, Runtime, SplitError, StatementDenied, WriteRefused
+from schemalens.urls import ConnectError, mask_text, mask_url, postgres_conninfo, split_password
 
 # A fixed key for pg_advisory_lock: "schemalens" in ASCII, fits a signed bigint.
 ADVISORY_LOCK_KEY = 0x736368656D616C
@@ -45,6 +46,21 @@ class PostgreSQLRuntime(Runtime):
     dry_run_note = "everything else ran inside one transaction that was rolled back"
     classifies = True
     lock_rows = " FOR UPDATE"
+
+    # --- connections ---
+
+    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+        import psycopg
+
+        options = "-c default_transaction_read_only=on" if read_only else None
+        try:
+            return psycopg.connect(postgres_conninfo(url), connect_timeout=10,
+                                   application_name="schemalens", options=options)
+        except psycopg.Error as e:
+            detail = mask_text(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__, url)
+            raise ConnectError(f"cannot connect to {mask_url(url)}{where}: {detail}") from None
+        except (ValueError, UnicodeError) as e:
+            raise ConnectError(f"malformed PostgreSQL URL {mask_url(url)}{where}: {mask_text(str(e), url)}") from None
 
     @property
     def errors(self) -> tuple[type[Exception], ...]:
@@ -138,8 +154,6 @@ class PostgreSQLRuntime(Runtime):
         return now
 
     def backup(self, conn: Any, url: str, target: Path) -> str | None:
-        from schemalens.urls import mask_text, postgres_conninfo, split_password
-
         target.parent.mkdir(parents=True, exist_ok=True)
         pg_dump = shutil.which("pg_dump")
         if pg_dump is None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from schemalens.dialects.base import Dialect, Runtime
 from schemalens.dialects.sqlite import expressions, names, types
 from schemalens.dialects.sqlite.names import qualified, quote_ident
+from schemalens.urls import sqlite_path
 
 if TYPE_CHECKING:
     from schemalens.changes import Change, Hazard, Statement
@@ -116,15 +117,11 @@ class SQLite(Dialect):
     bracket_identifiers = True
 
     def missing_database(self, url: str) -> str | None:
-        from schemalens.urls import sqlite_path
-
         return sqlite_path(url) if self.runtime.database_missing(url) else None
 
     def catalog_fingerprint(self, conn: Any, url: str) -> tuple[str, Any]:
         """PRAGMA schema_version, and the file's inode (a file replaced by another)."""
         import os
-
-        from schemalens.urls import sqlite_path
 
         version = conn.execute("PRAGMA schema_version").fetchone()[0]
         path = sqlite_path(url)

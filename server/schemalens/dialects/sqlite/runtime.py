@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalens.dialects.base import ForeignKeyViolation, Runtime, StatementDenied, WriteRefused
+from schemalens.urls import ConnectError, sqlite_path
 
 # Files this small are counted exactly; bigger ones show max(rowid), an upper bound.
 EXACT_COUNT_FILE_BYTES = 16 << 20
@@ -54,17 +55,32 @@ def _write_authorizer(action: int, *_: Any) -> int:
     return sqlite3.SQLITE_OK
 
 
-def _path(url: str) -> str:
-    from schemalens.urls import sqlite_path
-
-    return sqlite_path(url)
-
-
 class SQLiteRuntime(Runtime):
     param = "?"
     dry_run_note = "everything ran inside one SQLite transaction that was rolled back"
     classifies = False
     lock_rows = ""
+
+    # --- connections ---
+
+    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+        path = sqlite_path(url)
+        mode = "ro" if read_only else "rwc"
+        try:
+            if path != ":memory:":
+                file = Path(path)
+                if not file.exists() and (read_only or not create):
+                    raise ConnectError(f"SQLite database {path} does not exist{where}: reading creates nothing "
+                                       "(`schemalens push` or `schemalens migrate` creates it)")
+                if create and not read_only:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        except (sqlite3.Error, OSError) as e:
+            raise ConnectError(f"cannot open SQLite database {path}{where}: {e}") from None
+        return conn
 
     @property
     def errors(self) -> tuple[type[Exception], ...]:
@@ -140,7 +156,7 @@ class SQLiteRuntime(Runtime):
 
     @contextmanager
     def migration_lock(self, conn: Any, url: str, on_wait: Callable[[], None] | None) -> Iterator[None]:
-        path = _path(url)
+        path = sqlite_path(url)
         conn.execute("PRAGMA busy_timeout = 30000")
         if path == ":memory:":
             yield
@@ -181,7 +197,7 @@ class SQLiteRuntime(Runtime):
         return None
 
     def database_missing(self, url: str) -> bool:
-        path = _path(url)
+        path = sqlite_path(url)
         return path != ":memory:" and not Path(path).exists()
 
     # --- sessions ---
@@ -291,7 +307,7 @@ class SQLiteRuntime(Runtime):
 
     def row_counts(self, conn: Any, url: str, tables: list[tuple[str, str, bool]],
                    ident: Callable[[str], str]) -> dict[tuple[str, str], tuple[int | None, bool]]:
-        path = _path(url)
+        path = sqlite_path(url)
         size = os.path.getsize(path) if path != ":memory:" and os.path.exists(path) else 0
         counts: dict[tuple[str, str], tuple[int | None, bool]] = {}
         for schema, name, has_rowid in tables:
