@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
@@ -17,6 +19,7 @@ from schemalens.migrations.folder import (
     NO_TRANSACTION,
     OWN_TRANSACTION,
     SEPARATOR,
+    SLUG_LENGTH,
     Entry,
     Folder,
     Journal,
@@ -26,7 +29,7 @@ from schemalens.migrations.folder import (
     now_iso,
     slugify,
 )
-from schemalens.model import Schema
+from schemalens.model import Schema, Table
 from schemalens.workflows import WorkflowError, load_desired
 
 # --- rehash -----------------------------------------------------------------------------------
@@ -96,10 +99,11 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         result.changes = []
     else:
         desired = load_desired(settings, default_schema(settings), overlays).schema
-        result.changes = diff(previous, desired, renames)
+        built = as_built(previous)
+        result.changes = diff(built, desired, renames)
         if not result.changes:
             return result
-        result.statements = _render(result.changes, previous, desired, settings.online_for(True))
+        result.statements = _render(result.changes, built, desired, settings.online_for(True))
     idx = _next_idx(folder, journal)
     tag = f"{idx:04d}_{slugify(name or _default_name(result.changes))}"
     up_text = _up_file(tag, settings.dialect, result.changes, result.statements, custom)
@@ -135,7 +139,10 @@ def _default_name(changes: list[Change]) -> str:
     if not changes:
         return "custom"
     first = changes[0].description or changes[0].kind
-    return first if len(changes) == 1 else f"{first} and {len(changes) - 1} more"
+    if len(changes) == 1:
+        return first
+    more = slugify(f"and {len(changes) - 1} more")
+    return f"{slugify(first, SLUG_LENGTH - len(more) - 1)}_{more}"  # the count survives the cut
 
 
 _ADD_VALUE = re.compile(r"^(ALTER\s+TYPE\s+.+?\s+ADD\s+VALUE\s+)(?!IF\s+NOT\s+EXISTS)", re.I | re.S)
@@ -198,6 +205,45 @@ def _reverse_renames(changes: list[Change]) -> Renames:
     return Renames(tables, columns)
 
 
+def as_built(schema: Schema, chosen: dict[int, str] | None = None) -> Schema:
+    """`schema` as the database holds it: every constraint and index a file leaves unnamed
+    has the name the database gave it, the one a migration wrote (`chosen`, by object),
+    else the dialect's choice. Snapshots keep them unnamed (the files do), but a migration
+    that drops one must name it: without this, dropping an unnamed unique could not be
+    written and the down file of "add foreign key + index" came out empty."""
+    chosen = chosen or {}
+    default_name = dialects.get(schema.dialect).default_constraint_name
+
+    def table(t: Table) -> Table:
+        pk = [t.primary_key] if t.primary_key is not None else []
+        if all(o.name for o in [*pk, *t.uniques, *t.foreign_keys, *t.checks, *t.indexes]):
+            return t
+        taken = {o.name for o in [*pk, *t.uniques, *t.foreign_keys, *t.checks, *t.indexes] if o.name}
+        taken |= set(chosen.values())
+
+        def named(objects: list[Any]) -> list[Any]:
+            out = []
+            for o in objects:
+                if o.name is None:
+                    name = chosen.get(id(o)) or default_name(t, o, taken)
+                    taken.add(name)
+                    o = dataclasses.replace(o, name=name)
+                out.append(o)
+            return out
+
+        return dataclasses.replace(t, primary_key=named(pk)[0] if pk else None, uniques=named(t.uniques),
+                                   foreign_keys=named(t.foreign_keys), checks=named(t.checks),
+                                   indexes=named(t.indexes))
+
+    return dataclasses.replace(schema, tables=[table(t) for t in schema.tables])
+
+
+def _chosen_names(changes: list[Change]) -> dict[int, str]:
+    """The names the up migration gave the constraints and indexes it adds unnamed."""
+    return {id(c.after): c.name for c in changes
+            if c.kind in ("add_constraint", "create_index") and c.after is not None and c.after.name is None}
+
+
 def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, desired: Schema,
                custom: bool) -> tuple[str, list[str]]:
     """The reverse migration, and what it cannot bring back."""
@@ -207,18 +253,13 @@ def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, 
                   SEPARATOR, ""]
         return "\n".join(lines) + "\n", ["custom migration"]
     losses = [c.data_loss for c in changes if c.data_loss]
-    reverse = diff(desired, previous, _reverse_renames(changes))
+    migrated = as_built(desired, _chosen_names(changes))
+    reverse = diff(migrated, previous, _reverse_renames(changes))
     try:
-        statements = dialects.get(previous.dialect).render(reverse, desired, previous)
+        statements = dialects.get(previous.dialect).render(reverse, migrated, previous)
     except RenderError as e:
         losses.append(f"the reverse cannot be written: {e}")
         statements = []
-    nameless = {c.id: c for c in reverse if c.kind in ("drop_index", "drop_constraint")
-                and getattr(c.before, "name", "") is None}
-    for change in nameless.values():
-        losses.append(f"{change.description}: the schema file does not name it, so the database chose its "
-                      "name; name it in the schema file to make the down migration exact")
-    statements = [s for s in statements if not set(s.change_ids) & set(nameless)]
     if losses:
         lines.append(f"{IRREVERSIBLE} this file cannot undo everything the up migration does")
         lines += [f"--   cannot undo: {loss}" for loss in losses]

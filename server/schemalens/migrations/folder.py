@@ -85,9 +85,17 @@ def checksum_text(text: str) -> str:
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
-def slugify(name: str) -> str:
+SLUG_LENGTH = 60
+
+
+def slugify(name: str, limit: int = SLUG_LENGTH) -> str:
+    """A file-name part of at most `limit` characters, cut between words (a word cut in
+    half, `..._and_1_m`, reads as a typo in every listing)."""
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return slug[:60].rstrip("_") or "migration"
+    if len(slug) > limit:
+        boundary = slug.rfind("_", 0, limit + 1)
+        slug = slug[:boundary] if boundary > 0 else slug[:limit]
+    return slug or "migration"
 
 
 def now_iso() -> str:
