@@ -1,9 +1,11 @@
-"""Writing history: generate (the next migration, its down file and snapshot) and rehash."""
+"""Writing history: generate (the next migration, its down file and snapshot), drop (the
+last one, when nothing has it applied) and rehash."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,16 @@ from typing import Any
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
+from schemalens.connect import mask_url
 from schemalens.diff import diff
-from schemalens.history.state import default_schema, dialect_problem, read_folder, relative
+from schemalens.history.state import (
+    database_missing,
+    default_schema,
+    dialect_problem,
+    guarded,
+    read_folder,
+    relative,
+)
 from schemalens.migrations.folder import (
     FOREIGN_KEYS_OFF,
     IRREVERSIBLE,
@@ -29,8 +39,9 @@ from schemalens.migrations.folder import (
     now_iso,
     slugify,
 )
+from schemalens.migrations.ledger import MIGRATIONS_TABLE, read_applied
 from schemalens.model import Schema, Table
-from schemalens.workflows import WorkflowError, load_desired
+from schemalens.workflows import WorkflowError, load_desired, open_database
 
 # --- rehash -----------------------------------------------------------------------------------
 
@@ -55,6 +66,84 @@ def rehash(settings: Settings) -> list[str]:
     if changed or broken:
         folder.write_journal(journal)
     return changed if changed or not broken else ["(hash chain)"]
+
+
+# --- drop ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DropResult:
+    tag: str | None = None        # the migration dropped (or that would be, when not confirmed)
+    checked: str = ""             # where we looked for it being applied, and what we found
+    risk: str | None = None       # --force over a database that could not be read
+    files: list[Path] = field(default_factory=list)  # removed (or to remove)
+    journal: Path | None = None   # rewritten without the migration's entry
+    refused: str | None = None
+    dropped: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.refused else 0 if self.dropped else 1
+
+
+def drop(settings: Settings, *, force: bool = False, confirm: Callable[[DropResult], bool]) -> DropResult:
+    """Discard the last migration when it is applied nowhere we can see: its files, its
+    snapshot and its journal entry (the chain's head follows). Refused, with nothing changed,
+    when the database records it, or cannot be read (unless `force`); `confirm` is asked
+    last, with everything that will go."""
+    folder, journal = read_folder(settings)
+    result = DropResult()
+    result.refused = dialect_problem(journal, settings)
+    if result.refused:
+        return result
+    if not journal.entries:
+        result.refused = f"{relative(folder.journal_path)} lists no migration: nothing to drop"
+        return result
+    last = journal.entries[-1]
+    result.tag = last.tag
+    if Journal(journal.dialect, journal.entries[:-1]).chain_breaks():
+        result.refused = (f"{relative(folder.journal_path)}: the hash chain is broken before {last.tag}; sort "
+                          "out the history first (`schemalens status`), then `schemalens rehash`")
+        return result
+    applied, result.checked = _where_applied(settings, last.tag)
+    risk = (f"if {last.tag} is applied there, its changes stay in that database while the folder forgets "
+            "them: `schemalens status` will report it missing, and the next migration generated may repeat them")
+    if applied is None and not force:
+        result.refused = (f"{result.checked}: cannot tell whether {last.tag} is applied there; nothing was "
+                          f"dropped. --force drops it anyway, at a risk: {risk}")
+        return result
+    if applied:
+        result.refused = (f"{last.tag} is applied to {mask_url(settings.database_url)} ({applied}): dropping it "
+                          "would leave that database with changes no migration describes; undo it first "
+                          "(`schemalens rollback`), then drop it. Nothing was dropped")
+        return result
+    if applied is None:
+        result.risk = risk
+    result.files = folder.files_of(last)
+    result.journal = folder.journal_path
+    if not confirm(result):
+        return result
+    folder.discard_last(journal)
+    result.dropped = True
+    return result
+
+
+def _where_applied(settings: Settings, tag: str) -> tuple[str | None, str]:
+    """Whether the database records `tag` ("" no, the record's text yes, None: it could
+    not be read), and a sentence saying what was checked."""
+    where = mask_url(settings.database_url)
+    if database_missing(settings):
+        return "", f"checked {where}: it does not exist yet, so nothing is applied there"
+    try:
+        with open_database(settings, create=False) as db:
+            records = guarded(db, read_applied)
+    except WorkflowError as e:
+        return None, f"could not read {MIGRATIONS_TABLE} in {where} ({e})"
+    record = next((r for r in records if r.name == tag), None)
+    if record is not None:
+        return f"recorded in {MIGRATIONS_TABLE} at {record.applied_at}", f"checked {MIGRATIONS_TABLE} in {where}"
+    return "", (f"checked {MIGRATIONS_TABLE} in {where}: {len(records)} migration(s) recorded, "
+                f"{tag} not among them")
 
 
 # --- generate ---------------------------------------------------------------------------------

@@ -163,6 +163,23 @@ class Folder:
         }
         _write_atomic(self.journal_path, json.dumps(data, indent=2) + "\n")
 
+    def files_of(self, entry: Entry) -> list[Path]:
+        """The files of one migration that are present: up, down, snapshot."""
+        return [p for p in (self.up_path(entry.tag), self.down_path(entry.tag), self.snapshot_path(entry.idx))
+                if p.is_file()]
+
+    def discard_last(self, journal: Journal) -> Journal:
+        """Forget the last migration. The journal is rewritten first (its head then follows
+        the entry before): a failure half way leaves a file that status reports as
+        unjournaled, never an entry whose file is gone."""
+        last = journal.entries[-1]
+        kept = Journal(journal.dialect, journal.entries[:-1], journal.version)
+        files = self.files_of(last)
+        self.write_journal(kept)
+        for path in files:
+            path.unlink()
+        return kept
+
     def read_snapshot(self, idx: int) -> Schema | None:
         path = self.snapshot_path(idx)
         if not path.is_file():
