@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
-from schemalens.dialects.postgresql.types import type_change_rewrites
+from schemalens.dialects.postgresql.types import parse_type, type_change_rewrites
 from schemalens.model import (
     Check,
     Column,
@@ -38,6 +38,19 @@ from schemalens.dialects.postgresql.names import quote_ident as q
 
 _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _OLD_ENUM_SUFFIX = "_schemalens_old"
+
+
+_SHORT_NAMES = {"character varying": "varchar", "character": "char", "bit varying": "varbit"}
+
+
+def written_type(type_: str) -> str:
+    """format_type()'s spelling (`character varying(20)`, `timestamp(3) with time zone`)
+    as people write it (`varchar(20)`, `timestamptz(3)`): for files pull writes."""
+    base, args, zone, depth = parse_type(type_)
+    short = f"{base}tz" if zone == "with time zone" else base if zone else _SHORT_NAMES.get(base)
+    if short is None:
+        return type_
+    return short + (f"({','.join(args)})" if args else "") + "[]" * depth
 
 
 def column_list(names: list[str]) -> str:
