@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 
 from schemalens import history
 from schemalens.changes import Renames
@@ -64,10 +64,12 @@ def assert_rollback_undoes(url: str, start: list[TableSpec], target: list[TableS
     migrated = history.migrate(settings)
     assert migrated.exit_code == 0, migrated.refused or migrated.failure
     if second.tag is None:
+        event("no change")
         return
     losses = [c.data_loss for c in second.changes if c.data_loss]
     assert second.irreversible == losses, "only dropped data is irreversible"
     undone = history.rollback(settings)
+    event("irreversible (data loss)" if losses else "rolled back")
     if losses:
         assert undone.exit_code == 1 and "irreversible" in (undone.refused or "")
         assert "cannot undo: " + losses[0] in Folder(settings.migrations).down_path(second.tag).read_text()
