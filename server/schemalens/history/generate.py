@@ -13,7 +13,6 @@ from typing import Any
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
-from schemalens.connect import mask_url
 from schemalens.diff import diff
 from schemalens.history.state import (
     database_missing,
@@ -41,6 +40,7 @@ from schemalens.migrations.folder import (
 )
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, read_applied
 from schemalens.model import Schema, Table
+from schemalens.urls import mask_url
 from schemalens.workflows import WorkflowError, load_desired, open_database
 
 # --- rehash -----------------------------------------------------------------------------------
