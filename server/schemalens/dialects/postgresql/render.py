@@ -12,6 +12,7 @@ PostgreSQL cannot use them before a commit.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -467,6 +468,10 @@ class _Renderer:
         key = (change.schema, change.table, frozenset(index.columns))
         concurrently = (self.online and (change.schema, change.table) not in self.created
                         and not (index.unique and key in self.referenced))
+        if concurrently and index.name is None:
+            # named as the database would name it: it runs outside the transaction (told by
+            # its text), and an INVALID index a failure leaves must be named
+            index = dataclasses.replace(index, name=change.name)
         yield index_definition(index, change.schema, change.table, table, concurrently)
 
     def drop_index(self, change: Change) -> Iterator[str]:
