@@ -275,7 +275,25 @@ class Schema:
     tables: list[Table] = field(default_factory=list)
 
     def table(self, schema: str, name: str) -> Table | None:
-        return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+        """The first table with that key. By an index (a 5,000-table pull and render look
+        up every table: a scan each made them quadratic), kept outside the dataclass
+        fields, so equality, repr and the JSON form do not see it. It is rebuilt when
+        `tables` is another list or another length; an entry found is checked to still be
+        there under that key, and a key not found is looked for in the list, so a table
+        renamed or replaced in place is found as a scan finds it."""
+        tables = self.tables
+        index = self.__dict__.get("_tables_by_key")
+        if index is None or index[0] is not tables or index[1] != len(tables):
+            by_key: dict[tuple[str, str], tuple[int, Table]] = {}
+            for position, table in enumerate(tables):
+                by_key.setdefault(table.key, (position, table))
+            index = self.__dict__["_tables_by_key"] = (tables, len(tables), by_key)
+        hit = index[2].get((schema, name))
+        if hit is not None and tables[hit[0]] is hit[1] and hit[1].schema == schema and hit[1].name == name:
+            return hit[1]
+        if hit is not None:
+            del self.__dict__["_tables_by_key"]  # stale: rebuilt on the next lookup
+        return next((t for t in tables if t.schema == schema and t.name == name), None)
 
     def enum(self, schema: str, name: str) -> Enum | None:
         return next((e for e in self.enums if e.schema == schema and e.name == name), None)

@@ -27,6 +27,7 @@ from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema, SourceResult, Span
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
+from schemalens.schema_file import schema_file
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
 
 
@@ -542,7 +543,5 @@ def pull(settings: Settings) -> str:
         if dialects.get(db.dialect).has_namespaces and not settings.schemas:
             settings = dataclasses.replace(settings, schemas=user_schemas(db))
         actual = read_database(db, settings, None)
-    _, statements = creation(actual)
-    header = f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n"
-    return header + "\n\n".join(s.sql.rstrip().rstrip(";") + ";" for s in statements) + "\n"
+    return schema_file(actual, f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n")
 

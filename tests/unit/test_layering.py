@@ -123,7 +123,7 @@ def test_dialects_import_neither_diff_nor_normalize() -> None:
 LAYERS = (
     ("schemalens.model", "schemalens.changes", "schemalens.directives", "schemalens.urls"),
     ("schemalens.dialects",),
-    ("schemalens.sources", "schemalens.normalize", "schemalens.diff", "schemalens.cache"),
+    ("schemalens.sources", "schemalens.normalize", "schemalens.diff", "schemalens.cache", "schemalens.schema_file"),
     ("schemalens.lint",),
     ("schemalens.config", "schemalens.connect", "schemalens.apply", "schemalens.migrations"),
     ("schemalens.workflows", "schemalens.history"),

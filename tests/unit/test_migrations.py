@@ -81,6 +81,13 @@ def test_slugify() -> None:
     assert slugify("!!!") == "migration"
 
 
+def test_slugify_cuts_between_words() -> None:
+    name = "create index posts_author_idx on public.posts (author) and 1 more"
+    assert slugify(name) == "create_index_posts_author_idx_on_public_posts_author_and_1"
+    assert slugify("x" * 70) == "x" * 60
+    assert slugify("add a column", limit=7) == "add_a"
+
+
 def _entry(idx: int, tag: str, checksum: str, previous: str) -> Entry:
     entry = Entry(idx, tag, checksum, "2026-01-01T00:00:00Z", "")
     entry.hash = chain_hash(previous, entry)

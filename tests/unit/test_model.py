@@ -72,3 +72,28 @@ def test_an_anchored_span_moves_with_its_anchor_and_equals_the_plain_span_there(
     anchor.line = 0
     assert copy == Span("f.sql", 22, 4, 23, 0) and copy.anchor is None
     assert repr(span) == "Span(file='f.sql', start_line=2, start_col=4, end_line=3, end_col=0)"
+
+
+def test_table_lookup_is_by_key_and_follows_every_change_to_the_list() -> None:
+    import time
+
+    from schemalens.model import Table
+
+    def scan(schema: Schema, key: tuple[str, str]) -> Table | None:
+        return next((t for t in schema.tables if t.key == key), None)
+
+    s = Schema("postgresql", tables=[Table("public", f"t{i}") for i in range(20000)])
+    started = time.perf_counter()
+    assert all(s.table("public", f"t{i}") is s.tables[i] for i in range(18000, 20000))
+    assert time.perf_counter() - started < 0.3  # a scan each: ~2 s
+    s.tables = s.tables[:5]
+    s.tables.append(Table("public", "new"))            # appended
+    s.tables[1].name = "renamed"                        # renamed in place
+    s.tables[2] = Table("public", "t2", comment="x")    # replaced
+    s.tables.insert(0, first := Table("public", "t3"))  # a duplicate key before the original
+    s.tables = s.tables[:-1] + [Table("public", "other")]  # another list
+    for key in [("public", "new"), ("public", "renamed"), ("public", "t1"), ("public", "t2"),
+                ("public", "t3"), ("public", "other"), ("app", "t4")]:
+        assert s.table(*key) is scan(s, key), key
+    assert s.table("public", "t3") is first
+    assert s == Schema("postgresql", tables=list(s.tables)) and "_tables" not in repr(s)

@@ -1,5 +1,5 @@
 """Terminal commands of the production workflow: generate, migrate, status, rollback,
-resolve, reset, rehash, and the migrations gate
+resolve, reset, rehash, drop, and the migrations gate
 that `check` runs when a migrations folder exists.
 
 Exit codes are an interface. migrate / rollback / reset: 0 done or nothing to do,
@@ -329,5 +329,44 @@ def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
     raise typer.Exit(result.exit_code)
 
 
+def drop(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+         yes: Annotated[bool, typer.Option("--yes", "-y", help="Drop without asking (needed when not a terminal).")
+                        ] = False,
+         force: Annotated[bool, typer.Option(
+             "--force", help="Drop even when the database cannot be read to see whether it is applied.")] = False,
+         ) -> None:
+    """Discard the last migration (files, snapshot, journal entry) when no database has it applied.
+
+    Exit codes: 0 dropped, 1 not confirmed, 2 refused (applied, database unreadable, not a
+    terminal without --yes) or usage error; nothing changes unless it exits 0."""
+    from schemalens import history
+
+    settings = settings_from(db, None, dialect, migrations)
+    interactive = sys.stdin.isatty()
+
+    def confirm(plan: Any) -> bool:
+        err.print(plan.checked, markup=False)
+        if plan.risk:
+            err.print(f"[yellow]--force: {esc(plan.risk)}[/yellow]", markup=True)
+        err.print(f"dropping {plan.tag}, which removes:", markup=False)
+        for path in plan.files:
+            err.print(f"  {rel(path)}", markup=False)
+        err.print(f"  and its entry in {rel(plan.journal)}", markup=False)
+        if yes or not interactive:
+            return yes
+        return typer.confirm(f"Drop {plan.tag}?", default=False, err=True)
+
+    result = run(history.drop, settings, force=force, confirm=confirm)
+    refused = result.refused or (None if result.dropped or yes or interactive
+                                 else "not a terminal: rerun with --yes to drop it; nothing was dropped")
+    if refused:
+        err.print(f"[red]refused[/red]: {esc(refused)}", markup=True)
+        raise typer.Exit(2)
+    if not result.dropped:
+        err.print("not confirmed: nothing was dropped", markup=False)
+        raise typer.Exit(1)
+    out.print(f"dropped {result.tag}", markup=False)
+
+
 COMMANDS = {"generate": generate, "migrate": migrate, "status": status, "rollback": rollback,
-            "resolve": resolve, "reset": reset, "rehash": rehash}
+            "resolve": resolve, "reset": reset, "rehash": rehash, "drop": drop}

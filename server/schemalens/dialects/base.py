@@ -91,6 +91,11 @@ class Dialect(ABC):
         """The SQL that makes `actual` into `desired` for these changes; `online`: build
         indexes on existing tables without blocking writes, where the database can."""
 
+    def written_type(self, type_: str) -> str:
+        """A canonical type as a person writes it in a schema file (pull): the same type,
+        read back. SQLite keeps types as they were written: nothing to do."""
+        return type_
+
     # --- canonical forms (normalize walks a Schema and asks for these) -------------------
 
     @abstractmethod

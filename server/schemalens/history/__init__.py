@@ -1,5 +1,5 @@
 """Versioned migrations, the production workflow: generate, migrate, status, rollback,
-resolve/baseline, reset, rehash, and the migrations gate of `check`.
+resolve/baseline, reset, rehash, drop, and the migrations gate of `check`.
 
 Plain functions over Settings that return results and never print, shared by the CLI
 and the language server. Failures the user must fix before anything can start (bad
@@ -7,11 +7,11 @@ folder, parse errors, unreachable database) raise WorkflowError (exit 2); everyt
 else comes back in the result, with the exit code the CLI should use.
 
 `state` reads (status, assess, check), `run` changes a database (migrate, resolve,
-rollback, reset), `generate` writes the folder (generate, rehash). The workflows are
+rollback, reset), `generate` writes the folder (generate, drop, rehash). The workflows are
 named here, the one entry point the front ends call.
 """
 
-from schemalens.history.generate import GenerateResult, generate, rehash
+from schemalens.history.generate import DropResult, GenerateResult, drop, generate, rehash
 from schemalens.history.run import (
     MigrateResult,
     ResetResult,
@@ -24,6 +24,6 @@ from schemalens.history.run import (
 )
 from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, keeps_history, status
 
-__all__ = ["GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult", "RollbackResult",
-           "StatusResult", "check_migrations", "generate", "keeps_history", "migrate", "rehash", "reset", "resolve",
-           "rollback", "status"]
+__all__ = ["DropResult", "GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult",
+           "RollbackResult", "StatusResult", "check_migrations", "drop", "generate", "keeps_history", "migrate",
+           "rehash", "reset", "resolve", "rollback", "status"]

@@ -1,23 +1,35 @@
-"""Writing history: generate (the next migration, its down file and snapshot) and rehash."""
+"""Writing history: generate (the next migration, its down file and snapshot), drop (the
+last one, when nothing has it applied) and rehash."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.diff import diff
 from schemalens.lint import Finding, fills_no_rows, not_null_finding
-from schemalens.history.state import default_schema, dialect_problem, read_folder, relative
+from schemalens.history.state import (
+    database_missing,
+    default_schema,
+    dialect_problem,
+    guarded,
+    read_folder,
+    relative,
+)
 from schemalens.migrations.folder import (
     FOREIGN_KEYS_OFF,
     IRREVERSIBLE,
     NO_TRANSACTION,
     OWN_TRANSACTION,
     SEPARATOR,
+    SLUG_LENGTH,
     Entry,
     Folder,
     Journal,
@@ -27,13 +39,16 @@ from schemalens.migrations.folder import (
     now_iso,
     slugify,
 )
-from schemalens.model import Schema
+from schemalens.migrations.ledger import MIGRATIONS_TABLE, read_applied
+from schemalens.model import Schema, Table
+from schemalens.urls import mask_url
 from schemalens.workflows import (
     AskRenames,
     RenameCandidate,
     WorkflowError,
     check_renames,
     load_desired,
+    open_database,
     rows_counted_in,
     settle_renames,
 )
@@ -61,6 +76,84 @@ def rehash(settings: Settings) -> list[str]:
     if changed or broken:
         folder.write_journal(journal)
     return changed if changed or not broken else ["(hash chain)"]
+
+
+# --- drop ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DropResult:
+    tag: str | None = None        # the migration dropped (or that would be, when not confirmed)
+    checked: str = ""             # where we looked for it being applied, and what we found
+    risk: str | None = None       # --force over a database that could not be read
+    files: list[Path] = field(default_factory=list)  # removed (or to remove)
+    journal: Path | None = None   # rewritten without the migration's entry
+    refused: str | None = None
+    dropped: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.refused else 0 if self.dropped else 1
+
+
+def drop(settings: Settings, *, force: bool = False, confirm: Callable[[DropResult], bool]) -> DropResult:
+    """Discard the last migration when it is applied nowhere we can see: its files, its
+    snapshot and its journal entry (the chain's head follows). Refused, with nothing changed,
+    when the database records it, or cannot be read (unless `force`); `confirm` is asked
+    last, with everything that will go."""
+    folder, journal = read_folder(settings)
+    result = DropResult()
+    result.refused = dialect_problem(journal, settings)
+    if result.refused:
+        return result
+    if not journal.entries:
+        result.refused = f"{relative(folder.journal_path)} lists no migration: nothing to drop"
+        return result
+    last = journal.entries[-1]
+    result.tag = last.tag
+    if Journal(journal.dialect, journal.entries[:-1]).chain_breaks():
+        result.refused = (f"{relative(folder.journal_path)}: the hash chain is broken before {last.tag}; sort "
+                          "out the history first (`schemalens status`), then `schemalens rehash`")
+        return result
+    applied, result.checked = _where_applied(settings, last.tag)
+    risk = (f"if {last.tag} is applied there, its changes stay in that database while the folder forgets "
+            "them: `schemalens status` will report it missing, and the next migration generated may repeat them")
+    if applied is None and not force:
+        result.refused = (f"{result.checked}: cannot tell whether {last.tag} is applied there; nothing was "
+                          f"dropped. --force drops it anyway, at a risk: {risk}")
+        return result
+    if applied:
+        result.refused = (f"{last.tag} is applied to {mask_url(settings.database_url)} ({applied}): dropping it "
+                          "would leave that database with changes no migration describes; undo it first "
+                          "(`schemalens rollback`), then drop it. Nothing was dropped")
+        return result
+    if applied is None:
+        result.risk = risk
+    result.files = folder.files_of(last)
+    result.journal = folder.journal_path
+    if not confirm(result):
+        return result
+    folder.discard_last(journal)
+    result.dropped = True
+    return result
+
+
+def _where_applied(settings: Settings, tag: str) -> tuple[str | None, str]:
+    """Whether the database records `tag` ("" no, the record's text yes, None: it could
+    not be read), and a sentence saying what was checked."""
+    where = mask_url(settings.database_url)
+    if database_missing(settings):
+        return "", f"checked {where}: it does not exist yet, so nothing is applied there"
+    try:
+        with open_database(settings, create=False) as db:
+            records = guarded(db, read_applied)
+    except WorkflowError as e:
+        return None, f"could not read {MIGRATIONS_TABLE} in {where} ({e})"
+    record = next((r for r in records if r.name == tag), None)
+    if record is not None:
+        return f"recorded in {MIGRATIONS_TABLE} at {record.applied_at}", f"checked {MIGRATIONS_TABLE} in {where}"
+    return "", (f"checked {MIGRATIONS_TABLE} in {where}: {len(records)} migration(s) recorded, "
+                f"{tag} not among them")
 
 
 # --- generate ---------------------------------------------------------------------------------
@@ -109,14 +202,15 @@ def generate(settings: Settings, renames: Renames, *, name: str | None = None, c
         result.changes = []
     else:
         desired = load_desired(settings, default_schema(settings), overlays).schema
-        check_renames(previous, desired, renames, "the last migration")
+        built = as_built(previous)
+        check_renames(built, desired, renames, "the last migration")
         with rows_counted_in(settings) as count:
-            settled = settle_renames(renames, lambda r: diff(previous, desired, r), lambda changes: changes,
+            settled = settle_renames(renames, lambda r: diff(built, desired, r), lambda changes: changes,
                                      ask_renames, count)
         result.changes, result.renamed, result.unanswered = settled.plan, settled.renamed, settled.unanswered
         if not result.changes or result.unanswered:
             return result
-        result.statements = _render(result.changes, previous, desired, settings.online_for(True))
+        result.statements = _render(result.changes, built, desired, settings.online_for(True))
         result.warnings = [not_null_finding(c, desired) for c in result.changes if fills_no_rows(c)]
     idx = _next_idx(folder, journal)
     tag = f"{idx:04d}_{slugify(name or _default_name(result.changes))}"
@@ -153,7 +247,10 @@ def _default_name(changes: list[Change]) -> str:
     if not changes:
         return "custom"
     first = changes[0].description or changes[0].kind
-    return first if len(changes) == 1 else f"{first} and {len(changes) - 1} more"
+    if len(changes) == 1:
+        return first
+    more = slugify(f"and {len(changes) - 1} more")
+    return f"{slugify(first, SLUG_LENGTH - len(more) - 1)}_{more}"  # the count survives the cut
 
 
 _ADD_VALUE = re.compile(r"^(ALTER\s+TYPE\s+.+?\s+ADD\s+VALUE\s+)(?!IF\s+NOT\s+EXISTS)", re.I | re.S)
@@ -221,6 +318,45 @@ def _reverse_renames(changes: list[Change]) -> Renames:
     return Renames(tables, columns)
 
 
+def as_built(schema: Schema, chosen: dict[int, str] | None = None) -> Schema:
+    """`schema` as the database holds it: every constraint and index a file leaves unnamed
+    has the name the database gave it, the one a migration wrote (`chosen`, by object),
+    else the dialect's choice. Snapshots keep them unnamed (the files do), but a migration
+    that drops one must name it: without this, dropping an unnamed unique could not be
+    written and the down file of "add foreign key + index" came out empty."""
+    chosen = chosen or {}
+    default_name = dialects.get(schema.dialect).default_constraint_name
+
+    def table(t: Table) -> Table:
+        pk = [t.primary_key] if t.primary_key is not None else []
+        if all(o.name for o in [*pk, *t.uniques, *t.foreign_keys, *t.checks, *t.indexes]):
+            return t
+        taken = {o.name for o in [*pk, *t.uniques, *t.foreign_keys, *t.checks, *t.indexes] if o.name}
+        taken |= set(chosen.values())
+
+        def named(objects: list[Any]) -> list[Any]:
+            out = []
+            for o in objects:
+                if o.name is None:
+                    name = chosen.get(id(o)) or default_name(t, o, taken)
+                    taken.add(name)
+                    o = dataclasses.replace(o, name=name)
+                out.append(o)
+            return out
+
+        return dataclasses.replace(t, primary_key=named(pk)[0] if pk else None, uniques=named(t.uniques),
+                                   foreign_keys=named(t.foreign_keys), checks=named(t.checks),
+                                   indexes=named(t.indexes))
+
+    return dataclasses.replace(schema, tables=[table(t) for t in schema.tables])
+
+
+def _chosen_names(changes: list[Change]) -> dict[int, str]:
+    """The names the up migration gave the constraints and indexes it adds unnamed."""
+    return {id(c.after): c.name for c in changes
+            if c.kind in ("add_constraint", "create_index") and c.after is not None and c.after.name is None}
+
+
 def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, desired: Schema,
                custom: bool) -> tuple[str, list[str]]:
     """The reverse migration, and what it cannot bring back."""
@@ -230,18 +366,13 @@ def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, 
                   SEPARATOR, ""]
         return "\n".join(lines) + "\n", ["custom migration"]
     losses = [c.data_loss for c in changes if c.data_loss]
-    reverse = diff(desired, previous, _reverse_renames(changes))
+    migrated = as_built(desired, _chosen_names(changes))
+    reverse = diff(migrated, previous, _reverse_renames(changes))
     try:
-        statements = dialects.get(previous.dialect).render(reverse, desired, previous)
+        statements = dialects.get(previous.dialect).render(reverse, migrated, previous)
     except RenderError as e:
         losses.append(f"the reverse cannot be written: {e}")
         statements = []
-    nameless = {c.id: c for c in reverse if c.kind in ("drop_index", "drop_constraint")
-                and getattr(c.before, "name", "") is None}
-    for change in nameless.values():
-        losses.append(f"{change.description}: the schema file does not name it, so the database chose its "
-                      "name; name it in the schema file to make the down migration exact")
-    statements = [s for s in statements if not set(s.change_ids) & set(nameless)]
     if losses:
         lines.append(f"{IRREVERSIBLE} this file cannot undo everything the up migration does")
         lines += [f"--   cannot undo: {loss}" for loss in losses]

@@ -85,9 +85,17 @@ def checksum_text(text: str) -> str:
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
-def slugify(name: str) -> str:
+SLUG_LENGTH = 60
+
+
+def slugify(name: str, limit: int = SLUG_LENGTH) -> str:
+    """A file-name part of at most `limit` characters, cut between words (a word cut in
+    half, `..._and_1_m`, reads as a typo in every listing)."""
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return slug[:60].rstrip("_") or "migration"
+    if len(slug) > limit:
+        boundary = slug.rfind("_", 0, limit + 1)
+        slug = slug[:boundary] if boundary > 0 else slug[:limit]
+    return slug or "migration"
 
 
 def now_iso() -> str:
@@ -154,6 +162,23 @@ class Folder:
                          "hash": e.hash} for e in journal.entries],
         }
         _write_atomic(self.journal_path, json.dumps(data, indent=2) + "\n")
+
+    def files_of(self, entry: Entry) -> list[Path]:
+        """The files of one migration that are present: up, down, snapshot."""
+        return [p for p in (self.up_path(entry.tag), self.down_path(entry.tag), self.snapshot_path(entry.idx))
+                if p.is_file()]
+
+    def discard_last(self, journal: Journal) -> Journal:
+        """Forget the last migration. The journal is rewritten first (its head then follows
+        the entry before): a failure half way leaves a file that status reports as
+        unjournaled, never an entry whose file is gone."""
+        last = journal.entries[-1]
+        kept = Journal(journal.dialect, journal.entries[:-1], journal.version)
+        files = self.files_of(last)
+        self.write_journal(kept)
+        for path in files:
+            path.unlink()
+        return kept
 
     def read_snapshot(self, idx: int) -> Schema | None:
         path = self.snapshot_path(idx)

@@ -119,6 +119,11 @@ class PostgreSQL(Dialect):
     def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:
         return actual  # names are compared exactly: quoting decides their case
 
+    def written_type(self, type_: str) -> str:
+        from schemalens.dialects.postgresql.render import written_type
+
+        return written_type(type_)
+
     def same_type(self, old: str, new: str, enums: set[tuple[str, str]]) -> bool:
         return old == new or self._types.same_unmanaged_type(old, new, enums)
 

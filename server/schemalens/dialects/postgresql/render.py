@@ -12,12 +12,13 @@ PostgreSQL cannot use them before a commit.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
-from schemalens.dialects.postgresql.types import type_change_rewrites
+from schemalens.dialects.postgresql.types import parse_type, type_change_rewrites
 from schemalens.model import (
     Check,
     Column,
@@ -38,6 +39,19 @@ from schemalens.dialects.postgresql.names import quote_ident as q
 
 _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _OLD_ENUM_SUFFIX = "_schemalens_old"
+
+
+_SHORT_NAMES = {"character varying": "varchar", "character": "char", "bit varying": "varbit"}
+
+
+def written_type(type_: str) -> str:
+    """format_type()'s spelling (`character varying(20)`, `timestamp(3) with time zone`)
+    as people write it (`varchar(20)`, `timestamptz(3)`): for files pull writes."""
+    base, args, zone, depth = parse_type(type_)
+    short = f"{base}tz" if zone == "with time zone" else base if zone else _SHORT_NAMES.get(base)
+    if short is None:
+        return type_
+    return short + (f"({','.join(args)})" if args else "") + "[]" * depth
 
 
 def column_list(names: list[str]) -> str:
@@ -454,6 +468,10 @@ class _Renderer:
         key = (change.schema, change.table, frozenset(index.columns))
         concurrently = (self.online and (change.schema, change.table) not in self.created
                         and not (index.unique and key in self.referenced))
+        if concurrently and index.name is None:
+            # named as the database would name it: it runs outside the transaction (told by
+            # its text), and an INVALID index a failure leaves must be named
+            index = dataclasses.replace(index, name=change.name)
         yield index_definition(index, change.schema, change.table, table, concurrently)
 
     def drop_index(self, change: Change) -> Iterator[str]:

@@ -118,6 +118,15 @@ def test_online_builds_indexes_on_existing_tables_concurrently_after_the_commit(
     assert "CREATE INDEX t_e ON public.t USING btree (e)" in sql(a, b)  # not online: in the batch
 
 
+def test_online_names_an_unnamed_index_so_it_runs_outside_the_transaction() -> None:
+    cols = [Column("id", "integer", False), Column("e", "text")]
+    a = pg(t("t", *cols))
+    b = pg(t("t", *cols, indexes=[Index(None, ["e"])]))
+    [statement] = PG.render(diff(a, b), a, b, online=True)
+    assert statement.sql == "CREATE INDEX CONCURRENTLY t_e_idx ON public.t USING btree (e)"
+    assert (statement.transactional, statement.after_commit) == (False, True)
+
+
 def test_online_keeps_a_unique_index_a_new_foreign_key_references_in_the_batch() -> None:
     cols = [Column("id", "integer", False), Column("e", "text")]
     a = pg(t("t", *cols), t("r", Column("e", "text")))
