@@ -526,22 +526,12 @@ def check(settings: Settings, renames: Renames) -> Plan:
         return make_plan(settings, db, renames)
 
 
-def user_schemas(db: Database) -> list[str]:
-    """Every schema a user made (pull takes them all when none is configured)."""
-    rows = db.conn.execute(
-        "SELECT nspname FROM pg_catalog.pg_namespace n WHERE nspname !~ '^pg_' "
-        "AND nspname <> 'information_schema' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
-        "WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') "
-        "ORDER BY 1").fetchall()
-    db.conn.rollback()
-    return [r[0] for r in rows]
-
-
 def pull(settings: Settings) -> str:
     """A schema file that recreates the database's managed objects (round-trips with check)."""
     with open_database(settings, create=False) as db:
-        if dialects.get(db.dialect).has_namespaces and not settings.schemas:
-            settings = dataclasses.replace(settings, schemas=user_schemas(db))
+        found = dialects.get(db.dialect).runtime.user_schemas(db.conn)
+        if found is not None and not settings.schemas:
+            settings = dataclasses.replace(settings, schemas=found)
         actual = read_database(db, settings, None)
     return schema_file(actual, f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n")
 

@@ -4,7 +4,6 @@ last one, when nothing has it applied) and rehash."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,9 +252,6 @@ def _default_name(changes: list[Change]) -> str:
     return f"{slugify(first, SLUG_LENGTH - len(more) - 1)}_{more}"  # the count survives the cut
 
 
-_ADD_VALUE = re.compile(r"^(ALTER\s+TYPE\s+.+?\s+ADD\s+VALUE\s+)(?!IF\s+NOT\s+EXISTS)", re.I | re.S)
-
-
 def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: str) -> str:
     lines = [SEPARATOR]
     for change_id in statement.change_ids:
@@ -269,9 +265,6 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
         lines.append(OWN_TRANSACTION)
     if not statement.transactional:
         lines.append(NO_TRANSACTION)
-        # It commits on its own before the rest: IF NOT EXISTS keeps a rerun after a
-        # later failure from stumbling over it.
-        sql = _ADD_VALUE.sub(r"\1IF NOT EXISTS ", sql)
     if statement.needs_foreign_keys_off:
         lines.append(FOREIGN_KEYS_OFF)
     lines.append(sql + ";")

@@ -253,7 +253,10 @@ class _Renderer:
             position = f" AFTER {literal(values[i - 1])}"
         elif old:
             position = f" BEFORE {literal(old[0])}"
-        yield f"ALTER TYPE {qn(change.after.schema, change.after.name)} ADD VALUE {literal(change.name)}{position}"
+        # It commits on its own before the rest (a value is usable only after a commit):
+        # IF NOT EXISTS keeps a rerun of a migration after a later failure from stumbling over it.
+        yield (f"ALTER TYPE {qn(change.after.schema, change.after.name)} ADD VALUE IF NOT EXISTS "
+               f"{literal(change.name)}{position}")
 
     def drop_enum(self, change: Change) -> Iterator[str]:
         yield f"DROP TYPE {qn(change.schema, change.name)}"

@@ -226,8 +226,8 @@ def test_enums() -> None:
            enums=[Enum("public", "mood", ["z", "a", "it's", "b"])])
     statements = PG.render(diff(a, b), a, b)
     assert [(s.sql, s.transactional) for s in statements] == [
-        ("ALTER TYPE public.mood ADD VALUE 'z' BEFORE 'a'", False),
-        ("ALTER TYPE public.mood ADD VALUE 'it''s' AFTER 'a'", False)]
+        ("ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'z' BEFORE 'a'", False),
+        ("ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'it''s' AFTER 'a'", False)]
     c = pg(t("t", Column("m", "public.mood", default="'a'::public.mood")), enums=[Enum("public", "mood", ["b", "a"])])
     assert sql(a, c) == [
         "ALTER TYPE public.mood RENAME TO mood_schemalens_old",
