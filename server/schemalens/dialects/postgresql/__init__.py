@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from schemalens.model import SourceResult
 
 _REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
+# Rows counted, where the catalog has no estimate, before a count is too slow to be a courtesy.
+_COUNT_BOUND = 10_000
 
 
 def _validated(table: str) -> str:
@@ -235,11 +237,21 @@ class PostgreSQL(Dialect):
         return row[0] or self.default_schema, row[1]
 
     def estimated_rows(self, conn: Any, schema: str, table: str) -> int | None:
-        """The planner's estimate: free, where counting a big table is not."""
-        row = conn.execute("SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)",
-                           (self.qualified(schema, table),)).fetchone()
-        conn.rollback()
-        return max(int(row[0]), 0) if row and row[0] is not None else None
+        """The planner's estimate: free, where counting a big table is not. A table never
+        vacuumed or analysed has none (reltuples -1, not 0): it is counted, up to a bound
+        (None beyond it: unknown, and too big to count on a hover)."""
+        name = self.qualified(schema, table)
+        try:
+            row = conn.execute("SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)",
+                               (name,)).fetchone()
+            if row is None or row[0] is None:
+                return None
+            if row[0] >= 0:
+                return int(row[0])
+            counted = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT {_COUNT_BOUND + 1}) s").fetchone()[0]
+            return int(counted) if counted <= _COUNT_BOUND else None
+        finally:
+            conn.rollback()
 
     def parses(self, sql: str) -> bool:
         import pglast

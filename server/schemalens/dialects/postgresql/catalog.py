@@ -221,22 +221,6 @@ def introspect_postgresql(
         raise CatalogError(f"could not read the database catalog: {exc}") from exc
 
 
-def estimate_rows(conn: psycopg.Connection, tables: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
-    """Planner row estimates (reltuples): cheap, and good enough to say how much data a
-    destructive change would touch. None where the table was never analyzed."""
-    if not tables:
-        return {}
-    rows = conn.execute(
-        """SELECT n.nspname, c.relname, c.reltuples::bigint
-           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           JOIN ROWS FROM (pg_catalog.unnest(%s::text[]), pg_catalog.unnest(%s::text[])) AS want(s, t) ON want.s = n.nspname AND want.t = c.relname
-           WHERE c.relkind IN ('r', 'p')""",
-        ([s for s, _ in tables], [t for _, t in tables]),
-    ).fetchall()
-    found = {(s, t): (None if n < 0 else int(n)) for s, t, n in rows}
-    return {key: found.get(key) for key in tables}
-
-
 # Settings for the catalog queries, put back afterwards. An empty search_path makes
 # every printed name qualified; JIT compilation costs more (~0.1 s) than these queries.
 _SETTINGS = {"search_path": "", "jit": "off"}

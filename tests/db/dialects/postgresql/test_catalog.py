@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from schemalens.dialects.postgresql.catalog import estimate_rows, introspect_postgresql
+from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import Check, ForeignKey, Identity, Index, PrimaryKey, Sequence, Unique
 
 pytestmark = pytest.mark.db
@@ -160,16 +160,6 @@ def test_enums_namespaces_extensions_and_what_is_left_out(conn: psycopg.Connecti
     assert introspect_postgresql(conn, ["public"], exclude=["public.base"]).table("public", "base") is None
 
 
-def test_estimate_rows(conn: psycopg.Connection) -> None:
-    conn.execute("CREATE TABLE big (id int); CREATE TABLE fresh (id int)")
-    conn.execute("INSERT INTO big SELECT generate_series(1, 500)")
-    conn.execute("ANALYZE big")
-    assert estimate_rows(conn, [("public", "big"), ("public", "fresh"), ("public", "missing")]) == {
-        ("public", "big"): 500, ("public", "fresh"): None, ("public", "missing"): None,
-    }
-    assert estimate_rows(conn, []) == {}
-
-
 def large_schema_ddl(tables: int) -> str:
     """A 1,000-table schema like the benchmark's: 14 columns, constraints and indexes."""
     parts = ["CREATE TYPE status AS ENUM ('new', 'active', 'gone');"]
@@ -224,3 +214,23 @@ def test_unreadable_database_is_a_clear_error(pg_url: str) -> None:
     conn.close()
     with pytest.raises(CatalogError, match="could not read the database catalog"):
         introspect_postgresql(conn)
+
+
+def test_a_never_analysed_table_is_counted_not_reported_empty(pg_url: str) -> None:
+    """reltuples is -1 until the first VACUUM or ANALYZE (PostgreSQL 14+): that is no
+    estimate, not 0 rows (the editor's hover said "rows: about 0")."""
+    from schemalens import dialects
+
+    pg = dialects.get("postgresql")
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE fresh (id int)")
+        conn.execute("INSERT INTO fresh SELECT generate_series(1, 3)")
+        conn.commit()
+        assert pg.estimated_rows(conn, "public", "fresh") == 3
+        conn.execute("INSERT INTO fresh SELECT generate_series(1, 10001)")
+        conn.commit()
+        assert pg.estimated_rows(conn, "public", "fresh") is None  # too many to count on a hover
+        conn.autocommit = True
+        conn.execute("ANALYZE fresh")
+        assert pg.estimated_rows(conn, "public", "fresh") == 10004
+        assert pg.estimated_rows(conn, "public", "missing") is None
