@@ -65,6 +65,17 @@ def test_table_describes_columns_keys_and_relations(studio: Running) -> None:
     assert any(u["columns"] == ["email"] for u in users["uniques"])
 
 
+def test_a_key_that_cannot_hold_null_is_not_offered_null(studio: Running) -> None:
+    """SQLite's INTEGER PRIMARY KEY is the rowid (a NULL becomes the next rowid), though its
+    catalog says nullable; a TEXT primary key really can hold NULL there (SQLite's legacy)."""
+    with studio.client() as c:
+        users = c.get("/api/table", params={"schema": studio.schema, "table": "users"}).json()
+        odd = c.get("/api/table", params={"schema": studio.schema, "table": 'odd "name"'}).json()
+    nullable = {col["name"]: col["nullable"] for col in users["columns"] + odd["columns"]}
+    assert nullable["id"] is False and nullable["email"] is False and nullable["name"] is True
+    assert nullable["we;ird"] is (studio.dialect == "sqlite")
+
+
 def test_keyset_pages_cover_every_row_once_in_key_order(studio: Running) -> None:
     values = walk(studio, limit=7)
     assert [int(v[0]) for v in values] == list(range(1, USERS + 1))

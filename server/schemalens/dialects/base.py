@@ -428,6 +428,11 @@ class Runtime(ABC):
     def bind(self, column_type: str, text: str) -> Any:
         """The parameter for a value the page sends as text."""
 
+    def can_be_null(self, column: Column, table: Table) -> bool:
+        """Whether the column can hold NULL (what an editing page offers), which the
+        declared nullability does not always say."""
+        return column.nullable
+
     @abstractmethod
     def column_kind(self, column_type: str) -> str:
         """How a page shows the values: number, bool, json, array, bytes, text."""

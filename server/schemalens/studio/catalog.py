@@ -97,7 +97,7 @@ def table_json(db: Database, catalog: Catalog, table: Table, read_only: bool) ->
         fk = fk_by_column.get(c.name)
         columns.append({
             "name": c.name, "type": c.type, "kind": runtime.column_kind(c.type),
-            "nullable": c.nullable, "default": c.default, "pk": c.name in pk,
+            "nullable": runtime.can_be_null(c, table), "default": c.default, "pk": c.name in pk,
             "generated": c.generated is not None, "identity": c.identity is not None,
             "comment": c.comment,
             "fk": None if fk is None else {"schema": fk.ref_schema, "table": fk.ref_table,

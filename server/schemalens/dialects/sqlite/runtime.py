@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalens.dialects.base import ForeignKeyViolation, Runtime, StatementDenied, WriteRefused
+from schemalens.model import Column, Table
 from schemalens.urls import ConnectError, sqlite_path
 
 # Files this small are counted exactly; bigger ones show max(rowid), an upper bound.
@@ -286,6 +287,13 @@ class SQLiteRuntime(Runtime):
             except ValueError:
                 return text
         return text
+
+    def can_be_null(self, column: Column, table: Table) -> bool:
+        """An INTEGER PRIMARY KEY is the rowid: a NULL written there becomes the next
+        rowid, though the catalog calls the column nullable."""
+        key = table.primary_key.columns if table.primary_key else []
+        rowid = not table.without_rowid and key == [column.name] and column.type.upper() == "INTEGER"
+        return column.nullable and not rowid
 
     def column_kind(self, column_type: str) -> str:
         t = column_type.lower()
