@@ -38,6 +38,13 @@ from schemalens.workflows import WorkflowError, open_database, read_database
 Progress = Callable[[str, int, int, int | None], None]  # tag, number (1-based), total, ms when done
 
 
+def _exit_code(refused: object, failure: object, done: int = 0) -> int:
+    """The migration commands' codes: 1 refused (nothing changed), 3 a statement failed."""
+    if refused:
+        return 1
+    return 3 if failure else done
+
+
 @dataclass
 class MigrateResult:
     database: str
@@ -51,11 +58,7 @@ class MigrateResult:
 
     @property
     def exit_code(self) -> int:
-        if self.refused:
-            return 1
-        if self.failure:
-            return 3
-        return 0
+        return _exit_code(self.refused, self.failure)
 
 
 def migrate(settings: Settings, *, out_of_order: bool = False, dry_run: bool = False,
@@ -296,7 +299,7 @@ class RollbackResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.refused else 3 if self.failure else 0
+        return _exit_code(self.refused, self.failure)
 
 
 def rollback(settings: Settings) -> RollbackResult:
@@ -350,11 +353,7 @@ class ResetResult:
 
     @property
     def exit_code(self) -> int:
-        if self.refused:
-            return 1
-        if self.failure:
-            return 3
-        return self.migrate.exit_code if self.migrate else 0
+        return _exit_code(self.refused, self.failure, self.migrate.exit_code if self.migrate else 0)
 
 
 def reset(settings: Settings, *, force: bool, progress: Progress | None = None) -> ResetResult:
