@@ -4,6 +4,12 @@ A case passes when a database built from `current`, after push --force of `desir
 (1) has nothing left to change (check is clean), and (2) has the same managed objects as a
 database built from `desired` directly, and (3) that directly built database shows no
 drift against the file either (no false drift).
+
+`run_strict` is the oracle's stricter judgement of the same case: an empty database after
+push of `desired` must dump (pg_dump --schema-only; sqlite_master and pragmas) exactly as
+the database `psql -f desired` / `sqlite3` makes, defaults and expressions spelled as the
+file wrote them; and the database pushed from `current` must dump the same, except for the
+order of its columns (ADD COLUMN appends: push never rebuilds a table to reorder it).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from schemalens.config import load_settings
 from schemalens.connect import connect
 from schemalens.diff import diff
 from schemalens.model import Schema
+from tests import oracle
 from tests.data import CORPUS
 
 OUT_OF_SCOPE = {
@@ -152,3 +159,46 @@ def run_case(case: Case, server_url: str, tmp: Path) -> str | None:
         run_script(pushed, case.current)
         run_script(direct, case.desired)
         return compare(case, pushed, direct, schema_file)
+
+
+def _push(url: str, schema_file: Path, dialect: str) -> str | None:
+    settings = load_settings({"database_url": url, "schema": [str(schema_file)], "dialect": dialect},
+                             start=schema_file.parent, environ={})
+    result = workflows.push(settings, Renames({}, {}), confirm=lambda losses: True, force=True)
+    if result.failure:
+        return f"push failed: {result.failure}"
+    return f"push refused: {result.refused}" if result.refused else None
+
+
+def run_strict(case: Case, server_url: str, tmp: Path) -> str | None:
+    """None when push makes the file's own database from empty and from `current`."""
+    schema_file = tmp / "schema.sql"
+    schema_file.write_text(case.desired, encoding="utf-8")
+    if case.dialect == "sqlite":
+        urls = []
+        for name in ("direct.db", "empty.db", "pushed.db"):
+            (tmp / name).unlink(missing_ok=True)
+            sqlite3.connect(tmp / name).close()
+            urls.append(f"sqlite:///{tmp / name}")
+        return _strict(case, *urls, schema_file)
+    setup = case.meta.get("setup")
+    with pg_database(server_url, setup) as direct, pg_database(server_url, setup) as empty, \
+            pg_database(server_url, setup) as pushed:
+        return _strict(case, direct, empty, pushed, schema_file)
+
+
+def _strict(case: Case, direct: str, empty: str, pushed: str, schema_file: Path) -> str | None:
+    run_script(direct, case.desired)
+    run_script(pushed, case.current)
+    expected = oracle.dump(direct)
+    failed = _push(empty, schema_file, case.dialect)
+    if failed:
+        return "from empty: " + failed
+    different = oracle.difference(expected, oracle.dump(empty))
+    if different:
+        return "from empty:\n" + different
+    failed = _push(pushed, schema_file, case.dialect)
+    if failed:
+        return "from current: " + failed
+    different = oracle.difference(oracle.columns_sorted(expected), oracle.columns_sorted(oracle.dump(pushed)))
+    return "from current:\n" + different if different else None
