@@ -48,7 +48,13 @@ HazardKind = Literal[
     "share-lock",             # writes are blocked while an index builds
     "validation-scan",        # rows scanned by VALIDATE CONSTRAINT in a transaction of its own: writes continue
     "index-build",            # indexes are built or rebuilt under an ACCESS EXCLUSIVE lock
+    "needs-using",            # no cast converts the column's type: the file must say how (`@using:`)
 ]
+
+# What generate writes where a type change needs a USING expression it cannot know: a
+# call of a function that does not exist, so that it fails if it ever runs, and a name
+# the migration runner and lint look for to refuse it first.
+USING_PLACEHOLDER = "schemalens_write_the_using_expression"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,11 @@ class Change:
     # For a drop/add pair that looks like a rename: the name on the other side.
     rename_candidate: str | None = None
     description: str = ""
+    # A type change: how the database converts the values ("assignment", "explicit",
+    # "none"; see dialects/postgresql/casts.py), and the SQL condition selecting the rows
+    # whose values would not be kept exactly (counted before asking, refused before running).
+    conversion: str | None = None
+    unfit: str | None = None
 
     @property
     def id(self) -> str:
@@ -96,7 +107,12 @@ class Change:
     @property
     def lock(self) -> str | None:
         """The locks it takes and what they block (every other hazard's detail), None when harmless."""
-        return "; ".join(h.detail for h in self.hazards if not h.loses_data) or None
+        return "; ".join(h.detail for h in self.hazards if h.kind not in ("data-loss", "needs-using")) or None
+
+    @property
+    def needs_using(self) -> str | None:
+        """Why the change cannot run until the file gives it a USING expression, None when it can."""
+        return "; ".join(h.detail for h in self.hazards if h.kind == "needs-using") or None
 
     @property
     def span(self) -> Any:
@@ -122,8 +138,10 @@ def describe_constraint(obj: Any) -> str:
 
 def data_loss_line(change: Change, rows: int | None) -> str:
     """A change's data loss as the confirmation question lists it (terminal and editor),
-    with how many rows hold the data when that was counted."""
-    count = f" ({rows:,} row{'s' if rows != 1 else ''} hold data)" if rows is not None else ""
+    with how many rows hold the data (a type change: hold values that do not fit) when
+    that was counted."""
+    what = ("does not fit" if rows == 1 else "do not fit") if change.unfit is not None else "hold data"
+    count = f" ({rows:,} row{'s' if rows != 1 else ''} {what})" if rows is not None else ""
     return f"{change.data_loss}{count}"
 
 
@@ -134,6 +152,9 @@ def hazard_comments(change: Change) -> list[str]:
         lines.append(f"-- WARNING data loss: {change.data_loss}")
     if change.lock:
         lines.append(f"-- WARNING lock: {change.lock}")
+    if change.needs_using:
+        lines.append(f"-- EDIT before running: {change.needs_using}; in the statement below, replace the "
+                     f"placeholder {USING_PLACEHOLDER} (with its parentheses) by that expression")
     return lines
 
 

@@ -1,5 +1,6 @@
-"""The `@renamed` directive: how a schema file says an object used to have another name, so
-that push renames it instead of dropping it with its data.
+"""The directives a schema file writes in comments: `@renamed` (an object used to have
+another name, so push renames it instead of dropping it with its data) and `@using` (how
+a column's values convert when its type changes and no cast does it, bigint -> timestamp).
 
 One grammar for every reader (PostgreSQL and SQLite files in `--` or `/* */` comments,
 SQLAlchemy models in `#` comments), so that the same comment means the same everywhere:
@@ -16,6 +17,9 @@ SQLAlchemy models in `#` comments), so that the same comment means the same ever
 - the returned name is unquoted. A bare name is as written; a reader whose database folds
   unquoted identifiers (PostgreSQL: to lower case) folds it, which `quoted` tells apart.
 
+`@using: <expression>` runs to the end of its line (or of its `/* */` comment): the
+expression, SQL of the file's dialect, becomes the type change's USING clause.
+
 `declare` writes a directive that every reader reads back as the given name (the editor's
 "Treat as rename" quick fix).
 """
@@ -30,6 +34,7 @@ _DIRECTIVE = re.compile(
     r"""|\[([^\]]*)\]|([^\s"'`\[*,;()][^\s*,;)]*))"""
 )
 _QUOTES = ('"', "'", "`")
+_USING = re.compile(r"@using[ \t]*:[ \t]*(?P<expr>(?:(?!\*/)[^\n])*)")
 # A name every reader reads back bare as written: PostgreSQL's folding leaves it alone.
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
@@ -69,3 +74,21 @@ def _renamed(m: re.Match[str]) -> Renamed:
     if m.group(4) is not None:
         return Renamed(m.start(), m.group(4), True)
     return Renamed(m.start(), m.group(5), False)
+
+
+@dataclass(frozen=True)
+class Using:
+    start: int       # where `@using` starts in the text searched
+    expression: str  # the USING expression, stripped ("" when the directive has none)
+
+
+def find_all_using(text: str) -> list[Using]:
+    """Every `@using:` directive in the text, in order (the caller decides which are in comments)."""
+    if "@using" not in text:
+        return []
+    return [Using(m.start(), m["expr"].strip()) for m in _USING.finditer(text)]
+
+
+def declare_using(expression: str) -> str:
+    """The directive that gives a type change its USING expression."""
+    return f"@using: {expression}"

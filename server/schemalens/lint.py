@@ -46,6 +46,9 @@ def change_findings(change: Change, desired: Schema | None = None) -> list[Findi
         found.append(Finding("data-loss", "warning", f"push would lose data: {change.data_loss}", span, change.id))
     if change.lock:
         found.append(Finding("blocking-lock", "warning", f"push would lock: {change.lock}", span, change.id))
+    if change.needs_using:
+        found.append(Finding("needs-using", "warning", f"push cannot run this: {change.needs_using}", span,
+                             change.id))
     if fills_no_rows(change):
         found.append(not_null_finding(change, desired))
     return found

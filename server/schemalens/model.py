@@ -123,6 +123,8 @@ class Column:
     comment: str | None = None
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    # The file's `@using:` expression: how the values convert when the type changes.
+    using: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -305,7 +307,7 @@ class Schema:
 # part of a table's definition even though diff does not act on it). Spans and declared
 # renames are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from"}
+_NOT_CONTENT = {"span", "renamed_from", "using"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

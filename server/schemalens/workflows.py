@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
@@ -77,16 +77,17 @@ class Comparison:
     findings: list[Finding]
 
 
-def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES) -> Comparison:
+def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES, casts: Any = None) -> Comparison:
     """The heart of every check (CLI, editor, studio): what differs, and what lint says
     about it. `actual` None: the database could not be read, so only the schema is linted.
-    Diff replays the changes of table pairs it compared last time."""
-    changes = changes_between(actual, desired, renames) if actual is not None else []
+    Diff replays the changes of table pairs it compared last time. `casts`: the database's
+    judgement of type conversions (Dialect.cast_judge), when connected."""
+    changes = changes_between(actual, desired, renames, casts) if actual is not None else []
     return Comparison(changes, lint(changes, desired))
 
 
-def changes_between(actual: Schema, desired: Schema, renames: Renames = NO_RENAMES) -> list[Change]:
-    return diff(actual, desired, renames)
+def changes_between(actual: Schema, desired: Schema, renames: Renames = NO_RENAMES, casts: Any = None) -> list[Change]:
+    return diff(actual, desired, renames, casts)
 
 
 def creation(desired: Schema) -> tuple[list[Change], list[Statement]]:
@@ -230,7 +231,7 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
     check_renames(actual, desired.schema, renames, "the database")
-    compared = compare(actual, desired.schema, renames)
+    compared = compare(actual, desired.schema, renames, dialects.get(db.dialect).cast_judge(db.conn))
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
                                                      online=settings.online_for(False))
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
@@ -288,14 +289,17 @@ def affected_rows(db: Database, change: Change) -> int | None:
         return count_rows(db, change.schema, change.name)
     if change.table is None or change.kind not in ("drop_column", "alter_column"):
         return None
-    return count_rows(db, change.schema, change.table, change.name)
+    return count_rows(db, change.schema, change.table, change.name, change.unfit)
 
 
-def count_rows(db: Database, schema: str, table: str, holding: str | None = None) -> int | None:
-    """The table's rows (those where column `holding` is not NULL); None when they cannot be
-    counted: the count is a courtesy, and the question or warning goes on without it."""
+def count_rows(db: Database, schema: str, table: str, holding: str | None = None,
+               unfit: str | None = None) -> int | None:
+    """The table's rows (those where column `holding` is not NULL; those `unfit` selects,
+    a type change's rows that would not be kept); None when they cannot be counted: the
+    count is a courtesy, and the question or warning goes on without it."""
     dialect = dialects.get(db.dialect)
     where = f" WHERE {dialect.quote_ident(holding)} IS NOT NULL" if holding is not None else ""
+    where = f" WHERE {unfit}" if unfit is not None else where
     try:
         count = db.conn.execute(f"SELECT count(*) FROM {dialect.qualified(schema, table)}{where}").fetchone()[0]
     except Exception:
@@ -492,6 +496,10 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
             return result
         if result.blocked:
             result.refused = "NOT NULL columns without a default cannot fill the rows their tables hold"
+            return result
+        unconvertible = [c.needs_using for c in result.changes if c.needs_using]
+        if unconvertible:
+            result.refused = "; ".join(unconvertible)
             return result
         losses = [c for c in result.changes if c.data_loss]
         if losses and not force:

@@ -137,6 +137,8 @@ def change_table(changes: list[Any]) -> RichTable:
             risk.append(f"[red]data loss: {esc(change.data_loss)}[/red]")
         if change.lock:
             risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
+        if change.needs_using:
+            risk.append(f"[red]cannot run: {esc(change.needs_using)}[/red]")
         if change.rename_candidate:
             risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
         if fills_no_rows(change):

@@ -157,6 +157,22 @@ class Dialect(ABC):
         """What changing a column's type from `old` to `new` does to values that do not
         fit (a clause for the data-loss warning), or None when every value survives."""
 
+    def type_conversion(self, old: str, new: str, enums: set[tuple[str, str]], judge: Any) -> str | None:
+        """How the database converts a column's values from type `old` to `new` in place:
+        "assignment" (no USING needed), "explicit" (USING with a cast), "none" (the file must
+        say how). `judge`: cast_judge's, None without a database. None: the dialect does
+        not convert in place (SQLite rebuilds the table and keeps every value as it is)."""
+        return None
+
+    def cast_judge(self, conn: Any) -> Any:
+        """The database's own judgement of type conversions, for type_conversion (None: none)."""
+        return None
+
+    def unfit_condition(self, column: str, old: str, new: str) -> str | None:
+        """SQL selecting the rows whose value of `column` (quoted) changing the type from
+        `old` to `new` would not keep exactly (None: no such test)."""
+        return None
+
     @abstractmethod
     def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
         """The expression as the database holds it after RENAME COLUMN (old -> new)."""

@@ -16,6 +16,8 @@ of table pairs unchanged since the last diff; run holds the state they share.
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemalens import dialects
 from schemalens.changes import Change, Renames
 from schemalens.diff.reuse import compare_tables
@@ -26,10 +28,11 @@ from schemalens.diff.tables import (
 )
 from schemalens.model import Schema
 
-def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {})) -> list[Change]:
-    """Changes that turn `actual` into `desired`, in the order they must run."""
+def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {}), casts: Any = None) -> list[Change]:
+    """Changes that turn `actual` into `desired`, in the order they must run. `casts`: the
+    database's judgement of type conversions (Dialect.cast_judge), None: the dialect's rules."""
     actual = dialects.get(desired.dialect).adopt_spelling(actual, desired)
-    run = Run(actual, desired, renames)
+    run = Run(actual, desired, renames, casts)
     namespaces(run)
     extensions(run)
     enums(run)

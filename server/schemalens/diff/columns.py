@@ -64,11 +64,19 @@ def alter_column(run: Run, table: Table, old: Column, new: Column) -> None:
     parts: list[str] = []
     losses: list[Hazard] = []
     type_differs = not run.dialect.same_type(old.type, new.type, run.enums_managed())
+    conversion = unfit = None
     if type_differs or old.collation != new.collation:
         parts.append(f"type {old.type} -> {new.type}" if type_differs else f"collation -> {new.collation}")
         loss = run.dialect.type_change_loss(old.type, new.type) if type_differs else None
         if loss is not None:
             losses.append(Hazard("data-loss", label, f"changes type of {label} from {old.type} to {new.type}: {loss}"))
+            unfit = run.dialect.unfit_condition(run.dialect.quote_ident(new.name), old.type, new.type)
+        if type_differs:
+            conversion = run.dialect.type_conversion(old.type, new.type, run.enums_managed(), run.casts)
+        if conversion == "none" and new.using is None:
+            losses.append(Hazard("needs-using", label, f"no cast converts {label} from {old.type} to {new.type}: "
+                                 f"say how in the schema file, as `-- @using: <an expression of {new.name} "
+                                 f"giving {new.type}>` on the column's line"))
     if old.nullable != new.nullable:
         parts.append("drop not null" if new.nullable else "set not null")
     if not run.dialect.same_default(old, run.actual, new, run.desired, table.schema):
@@ -83,7 +91,7 @@ def alter_column(run: Run, table: Table, old: Column, new: Column) -> None:
         run.emit("alter_column", Change(
             "alter_column", table.schema, table.name, new.name, before=old, after=new,
             hazards=(*losses, *run.dialect.alter_column_hazards(table, old, new, type_differs)),
-            description=f"alter column {label}: {', '.join(parts)}"))
+            description=f"alter column {label}: {', '.join(parts)}", conversion=conversion, unfit=unfit))
     if old.comment != new.comment:
         run.emit("comment", Change("set_comment", table.schema, table.name, new.name, before=old, after=new,
                                    description=f"set comment on column {label}"))

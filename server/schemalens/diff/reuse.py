@@ -47,7 +47,8 @@ def compare_tables(run: Run, pairs: list[tuple[Table, Table]]) -> None:
     """compare_columns() of every pair, then compare_table() of every pair (it needs all column
     renames), each replayed from the last diffs where both tables are the same objects
     as then and nothing is renamed."""
-    reuse = not run.renames.tables and not run.renames.columns and not run.table_renames
+    # (a database's cast judgement is asked per diff: its answers are not replayed)
+    reuse = not run.renames.tables and not run.renames.columns and not run.table_renames and run.casts is None
     context = pair_context(run) if reuse else None
     with _PAIRS_LOCK:
         older, newer = _PAIRS

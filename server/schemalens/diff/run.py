@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change, Renames
@@ -28,10 +29,11 @@ PHASES = (
 class Run:
     """One diff: both schemas, the dialect, what has been matched so far, and the changes by phase."""
 
-    def __init__(self, actual: Schema, desired: Schema, renames: Renames) -> None:
+    def __init__(self, actual: Schema, desired: Schema, renames: Renames, casts: Any = None) -> None:
         self.actual = actual
         self.desired = desired
         self.renames = renames
+        self.casts = casts  # the database's judgement of type conversions, if connected
         self.dialect = dialects.get(desired.dialect)
         self.phases: dict[str, list[Change]] = {p: [] for p in PHASES}
         # desired table key -> actual table (same name, or the source of a rename)

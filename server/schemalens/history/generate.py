@@ -278,6 +278,7 @@ def _header(tag: str, dialect: str, title: str, changes: list[Change], runner: s
         for i, change in enumerate(changes, 1):
             flags = " [DATA LOSS]" if change.data_loss else ""
             flags += " [LOCKS]" if change.lock else ""
+            flags += " [EDIT THE USING EXPRESSION]" if change.needs_using else ""
             lines.append(f"--   {i}. {change.description}{flags}")
     lines += [
         f"-- Statements are separated by `{SEPARATOR}` lines; `schemalens {runner}` runs them in order",

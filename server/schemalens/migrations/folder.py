@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from schemalens import dialects
+from schemalens.changes import USING_PLACEHOLDER
 from schemalens.dialects.base import SplitError
 from schemalens.model import Schema, from_json, to_json
 
@@ -288,6 +289,11 @@ def parse_migration(text: str, path: Path, dialect: str) -> Migration:
                 migration.foreign_keys_off |= not switch
                 continue
             line, col = line_col(text, absolute)
+            if f"{USING_PLACEHOLDER}(" in sql:
+                raise MigrationsError(f"{path}:{line}:{col}: a type change's USING expression is still the "
+                                      f"placeholder {USING_PLACEHOLDER}(...): write the expression that "
+                                      "converts the column's values (the comment above it says which), then "
+                                      "`schemalens rehash`")
             if _TX_CONTROL.match(sql):
                 raise MigrationsError(f"{path}:{line}:{col}: transaction control ({sql.split()[0]}) is not "
                                       "allowed in a migration: each migration already runs in one "

@@ -137,7 +137,27 @@ class PostgreSQL(Dialect):
     def type_change_loss(self, old: str, new: str) -> str | None:
         if self._types.type_change_is_safe(old, new):
             return None
-        return "values that do not fit fail the change or are cut"
+        if self._casts.unfit_condition("c", old, new) is not None:
+            return "if any value would be cut or rounded, the change is refused before anything changes"
+        return "values that do not convert fail the change"
+
+    @cached_property
+    def _casts(self) -> ModuleType:
+        from schemalens.dialects.postgresql import casts
+
+        return casts
+
+    def type_conversion(self, old: str, new: str, enums: set[tuple[str, str]], judge: Any) -> str | None:
+        judged = judge(old, new) if judge is not None else None
+        if judged is not None:
+            return judged
+        return self._casts.rule_conversion(old, new, lambda t: self._types.names_enum(t, enums))
+
+    def cast_judge(self, conn: Any) -> Any:
+        return self._casts.DatabaseCasts(conn)
+
+    def unfit_condition(self, column: str, old: str, new: str) -> str | None:
+        return self._casts.unfit_condition(column, old, new)
 
     def rename_columns(self, expression: str, renamed: dict[str, str]) -> str:
         return self._expressions.rename_columns(expression, renamed)

@@ -16,9 +16,10 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from schemalens.changes import Change, RenderError, Statement
+from schemalens.changes import USING_PLACEHOLDER, Change, RenderError, Statement
+from schemalens.dialects.postgresql.casts import unmodified_type
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
-from schemalens.dialects.postgresql.types import parse_type, type_change_rewrites
+from schemalens.dialects.postgresql.types import parse_type
 from schemalens.model import (
     Check,
     Column,
@@ -383,17 +384,13 @@ class _Renderer:
         type_changes = old.type != new.type or old.collation != new.collation
         # A default is bound to the old type: drop it around a type change, set it again.
         reset_default = not same_default or (type_changes and old.default is not None and not old_serial)
+        if type_changes and change.unfit is not None and new.using is None:
+            yield self.unfit_guard(change)
         if reset_default and old.default is not None:
             yield f"{alter} DROP DEFAULT"
         if type_changes:
             collate = f" COLLATE {new.collation}" if new.collation else ""
-            using = ""
-            if type_change_rewrites(old.type, new.type):
-                # Enums cast only to and from text: go through it when either side is one.
-                via = "text" + "[]" * old.type.count("[]") if self.is_enum(old.type, self.actual) or \
-                    self.is_enum(new.type, self.desired) else None
-                using = f" USING {q(new.name)}::{via + '::' if via else ''}{new.type}"
-            yield f"{alter} TYPE {new.type}{collate}{using}"
+            yield f"{alter} TYPE {new.type}{collate}{self.using(change)}"
         if old.nullable != new.nullable:
             yield f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL"
         if reset_default and new.default is not None:
@@ -407,6 +404,39 @@ class _Renderer:
             seq = nextval_sequence(old.default)
             assert seq is not None
             yield f"DROP SEQUENCE IF EXISTS {qn(seq[0] or change.schema, seq[1])}"
+
+    def using(self, change: Change) -> str:
+        """The USING clause of a type change: the file's, else a cast only where no
+        assignment cast converts (an explicit cast to a modified type cuts what does not
+        fit: it goes to the unmodified type, and the column's assignment applies the
+        modifier, refusing what does not fit), else a placeholder generate asks to edit."""
+        old: Column = change.before
+        new: Column = change.after
+        if new.using is not None:
+            return f" USING {new.using}"
+        if change.conversion == "none":
+            return f" USING {USING_PLACEHOLDER}({q(new.name)})"
+        if change.conversion != "explicit":
+            return ""
+        # Enums cast only to and from text: go through it when either side is one.
+        via = "text" + "[]" * old.type.count("[]") if self.is_enum(old.type, self.actual) or \
+            self.is_enum(new.type, self.desired) else None
+        return f" USING {q(new.name)}::{via + '::' if via else ''}{unmodified_type(new.type)}"
+
+    def unfit_guard(self, change: Change) -> str:
+        """Refuses the type change, before anything else of it runs, when a row holds a
+        value it would cut or round (an assignment cast rounds numeric scale and time
+        precision and cuts trailing spaces without a word): the transaction then fails with
+        nothing changed. The table is locked first, so no row slips in between."""
+        table = self.table_name(change)
+        label = f"{change.schema}.{change.table}.{change.name}".replace("%", "%%")
+        message = literal(f"schemalens: % row(s) of {label} hold values that {change.after.type} would not keep "
+                          "exactly (cut or rounded): change those values first, or say how to convert them "
+                          "with -- @using: <expression> on the column's line")
+        count = "schemalens_unfit_rows"  # a variable no column is named: plpgsql refuses the ambiguity
+        return (f"DO $schemalens$ DECLARE {count} bigint; BEGIN LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; "
+                f"SELECT count(*) INTO {count} FROM {table} WHERE {change.unfit}; "
+                f"IF {count} > 0 THEN RAISE EXCEPTION {message}, {count}; END IF; END $schemalens$")
 
     @staticmethod
     def is_enum(type_: str, schema: Schema) -> bool:

@@ -295,3 +295,9 @@ def _unquoted_pair(match: re.Match[str]) -> tuple[str, str]:
     def unquote(name: str) -> str:
         return name[1:-1].replace('""', '"') if name.startswith('"') else name
     return unquote(match.group("schema") or DEFAULT_USER_SCHEMA), unquote(match.group("name"))
+
+
+def names_enum(type_: str, enums: set[tuple[str, str]]) -> bool:
+    """Whether a canonical type (or an array of it) is one of `enums` ((schema, name))."""
+    m = _QUALIFIED_TYPE.match(type_.replace("[]", ""))
+    return m is not None and m.group("rest") == m.group("name") and _unquoted_pair(m) in enums

@@ -31,7 +31,7 @@ from schemalens.dialects.postgresql.files.finish import Finish
 from schemalens.dialects.postgresql.files.indexes import Indexes
 from schemalens.dialects.postgresql.files.objects import Objects
 from schemalens.dialects.postgresql.files.positions import File
-from schemalens.dialects.postgresql.files.renamed import find_directives
+from schemalens.dialects.postgresql.files.renamed import find_directives, find_using
 from schemalens.dialects.postgresql.files.renames import Renames
 from schemalens.dialects.postgresql.files.reuse import Entry, Reuse, Stale, find_groups
 from schemalens.dialects.postgresql.files.statements import Stmt, parse_file
@@ -79,6 +79,7 @@ def _build(parsed: list[tuple[File, list[Stmt], list[Problem]]], default_schema:
         b.f = f
         b.problems.extend(problems)
         b.directives = find_directives(f.text)
+        b.using_directives = find_using(f.text)
         for stmt in stmts:
             b.apply(stmt)
     b.finish()

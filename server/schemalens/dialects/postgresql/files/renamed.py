@@ -1,7 +1,7 @@
 """Where a `@renamed` comment of a PostgreSQL file belongs: to the table on whose CREATE line
 or head it is, to the column it is in or follows on that column's last line, to the index
-statement it is in or follows on the same line. The comment's own grammar is in
-schemalens/directives.py.
+statement it is in or follows on the same line. A `@using:` comment belongs to a column
+as a `@renamed` one does. The comments' own grammar is in schemalens/directives.py.
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from schemalens import directives
 def find_directives(text: str) -> list[tuple[int, str]]:
     """(place, old name) of the `@renamed` directives in comments; a bare name folds to
     lower case as PostgreSQL folds an unquoted identifier."""
-    out = []
-    for d in directives.find_all(text):
-        line_start = text.rfind("\n", 0, d.start) + 1
-        before = text[line_start:d.start]
-        if "--" in before or "/*" in before or text.rfind("/*", 0, d.start) > text.rfind("*/", 0, d.start):
-            out.append((d.start, d.old if d.quoted else d.old.lower()))
-    return out
+    return [(d.start, d.old if d.quoted else d.old.lower()) for d in directives.find_all(text)
+            if _in_comment(text, d.start)]
+
+
+def find_using(text: str) -> list[tuple[int, str]]:
+    """(place, expression) of the `@using:` directives in comments."""
+    return [(d.start, d.expression) for d in directives.find_all_using(text) if _in_comment(text, d.start)]
+
+
+def _in_comment(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return "--" in before or "/*" in before or text.rfind("/*", 0, pos) > text.rfind("*/", 0, pos)
 
 
 class Directives(State):
@@ -45,24 +51,29 @@ class Directives(State):
         found = self.directives_in(stmt.start, line_end)
         return found[0][1] if found else None
 
-    def directives_in(self, start: int, end: int) -> list[tuple[int, str]]:
-        if not self.directives:
+    def directives_in(self, start: int, end: int, found: list[tuple[int, str]] | None = None
+                      ) -> list[tuple[int, str]]:
+        """The directives (`found`; the `@renamed` ones unless given) between start and end."""
+        found = self.directives if found is None else found
+        if not found:
             return []
-        i = bisect_right(self.directives, (start, ""))
+        i = bisect_right(found, (start, ""))
         out = []
-        while i < len(self.directives) and self.directives[i][0] < end:
-            out.append(self.directives[i])
+        while i < len(found) and found[i][0] < end:
+            out.append(found[i])
             i += 1
         return out
 
-    def column_directive(self, start: int, end: int, limit: int) -> str | None:
-        """A `-- @renamed from=x` within a column definition or after it on its last line,
-        before the next element starts."""
-        if not self.directives:
+    def column_directive(self, start: int, end: int, limit: int,
+                         found: list[tuple[int, str]] | None = None) -> str | None:
+        """A `-- @renamed from=x` (or one of `found`: `-- @using: expr`) within a column
+        definition or after it on its last line, before the next element starts."""
+        found = self.directives if found is None else found
+        if not found:
             return None
         last_line = self.f.line(end)
         line_end = (self.f.line_starts[last_line + 1] if last_line + 1 < len(self.f.line_starts)
                     else len(self.f.text))
-        for _, old in self.directives_in(start, min(line_end, limit)):
-            return old
+        for _, value in self.directives_in(start, min(line_end, limit), found):
+            return value
         return None

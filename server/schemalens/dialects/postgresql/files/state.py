@@ -53,6 +53,7 @@ class State:
         self.fk_ref_spans: dict[int, Span] = {}
         self.f: File = File("", "")
         self.directives: list[tuple[int, str]] = []
+        self.using_directives: list[tuple[int, str]] = []
         # While a table group's statement is applied: what it read of, and wrote to, the
         # state other statements share (see Group), so that a later parse can check the
         # reads and redo the writes instead of building the table again.

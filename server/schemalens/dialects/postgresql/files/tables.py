@@ -69,6 +69,7 @@ class Tables(Constraints, Directives):
             return None
         column = Column(name, "", span=span)
         column.renamed_from = self.column_directive(start, end, limit)
+        column.using = self.column_directive(start, end, limit, self.using_directives) or None
         serial = self.set_type(stmt, table, column, node["typeName"], span)
         if node.get("collClause"):
             column.collation = ".".join(quote_ident(n) for n in names_of(node["collClause"]["collname"]))
