@@ -26,7 +26,8 @@ beyond n; bit(n) raises on any other length, varbit(n) on a longer one; numeric(
 raises `numeric field overflow` on too many integer digits but rounds to the new scale;
 numeric and float to an integer type round (2.5 -> 3), out of range raises; double
 precision -> real rounds; time, timestamp and interval precision narrowing rounds;
-timestamp -> date drops the time of day. Each of those silent changes is caught before
+timestamp -> date drops the time of day; the explicit integer -> boolean makes every
+non-zero value true. Each of those silent changes is caught before
 the ALTER runs by counting the rows `unfit_condition` selects.
 """
 
@@ -214,6 +215,8 @@ def unfit_condition(column: str, old: str, new: str) -> str | None:
         return f"length({column}) > {length}" if na else None
     if o not in _NUMBERS - {"money"} and o not in _DATETIMES | _TIMES:
         return None
+    if n == "boolean" and o in _INTEGERS:
+        return f"{column} NOT IN (0, 1)"  # the explicit cast makes every other number true
     if n == "numeric" and na and o in _NUMBERS:
         precision, scale = int(na[0]), int(na[1]) if len(na) > 1 else 0
         rounded = f"round({column}::numeric, {scale})"
