@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from schemalens import history, workflows
-from schemalens.changes import USING_PLACEHOLDER, Renames
+from schemalens.changes import USING_PLACEHOLDER, Renames, data_loss_line
 from schemalens.config import Settings, load_settings
 from schemalens.dialects.postgresql.casts import DatabaseCasts, rule_conversion
 from tests import oracle
@@ -112,9 +112,10 @@ def ground_truth(conn: psycopg.Connection[Any], old: str, new: str) -> str:
     return "none"
 
 
-def test_the_database_judges_every_pair_as_alter_table_does(server: str) -> None:
+def test_the_database_judges_every_pair_as_alter_table_does(pg_url: str) -> None:
     """The cast-catalog judgement, and the offline rules, against the ALTER itself, for every
     pair of the common built-in types and an enum, a domain and an extension's type."""
+    server = pg_url
     execute(server, "CREATE EXTENSION IF NOT EXISTS citext", "CREATE TYPE mood AS ENUM ('1', 'ab')",
             "CREATE DOMAIN short_text AS varchar(5)", "CREATE DOMAIN positive AS integer CHECK (VALUE > 0)")
     extra = ["citext", "mood", "short_text", "positive", "text[]", "integer[]", "bigint[]"]
@@ -180,6 +181,7 @@ def test_narrowing_text_counts_the_values_that_do_not_fit_and_cuts_none_under_fo
     result = workflows.push(settings, NO_RENAMES,
                             confirm=lambda losses: asked.append([(c.id, n) for c, n in losses]) or True)
     assert asked == [[(change.id, 400)]]
+    assert data_loss_line(change, 400).endswith("(400 rows do not fit)")  # as the question lists it
     before = oracle.dump(server)
     assert result.failure is not None and "400 row(s) of public.t.v" in result.failure.message
     forced = workflows.push(settings, NO_RENAMES, confirm=lambda losses: False, force=True)
