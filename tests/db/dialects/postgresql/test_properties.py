@@ -7,8 +7,7 @@ nothing; and from F1, push F2 makes what `psql -f F2` makes."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pglast
@@ -21,6 +20,7 @@ from schemalens.changes import Renames
 from schemalens.config import load_settings
 from schemalens.dialects.postgresql.names import quote_ident, quote_literal
 from tests import oracle
+from tests.db.corpus import pg_database
 
 # Options in one fixed order (pg_dump prints them in the order they are kept: a file that
 # only reorders them is the same schema, which the oracle would not see as such).
@@ -93,18 +93,6 @@ def schema_files(draw: st.DrawFn) -> str:
     return sql
 
 
-@contextmanager
-def _database(server_url: str) -> Iterator[str]:
-    name = "p_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
-    try:
-        yield f"{server_url.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _run(url: str, sql: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for statement in pglast.split(sql, with_parser=False):
@@ -140,7 +128,7 @@ _SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCh
 @given(sql=schema_files())
 def test_push_from_empty_makes_the_files_database(pg_server_url: str, tmp_path: Path, sql: str) -> None:
     with ExitStack() as stack:
-        direct, pushed = (stack.enter_context(_database(pg_server_url)) for _ in range(2))
+        direct, pushed = (stack.enter_context(pg_database(pg_server_url, None)) for _ in range(2))
         _run(direct, sql)
         _push(pushed, sql, tmp_path)
         _assert_same_as_file(sql, direct, pushed, tmp_path)
@@ -151,7 +139,7 @@ def test_push_from_empty_makes_the_files_database(pg_server_url: str, tmp_path: 
 def test_push_from_another_schema_makes_the_files_database(pg_server_url: str, tmp_path: Path, before: str,
                                                            after: str) -> None:
     with ExitStack() as stack:
-        direct, pushed = (stack.enter_context(_database(pg_server_url)) for _ in range(2))
+        direct, pushed = (stack.enter_context(pg_database(pg_server_url, None)) for _ in range(2))
         _run(direct, after)
         _run(pushed, before)
         _push(pushed, after, tmp_path)
