@@ -132,6 +132,9 @@ class PrimaryKey:
     name: str | None
     columns: list[str]
     span: Span | None = _span()
+    comment: str | None = None  # COMMENT ON CONSTRAINT (PostgreSQL)
+    # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
+    storage: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,6 +145,9 @@ class Unique:
     deferrable: bool = False
     initially_deferred: bool = False
     span: Span | None = _span()
+    comment: str | None = None  # COMMENT ON CONSTRAINT (PostgreSQL)
+    # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
+    storage: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -158,6 +164,7 @@ class ForeignKey:
     initially_deferred: bool = False
     valid: bool = True  # False: added NOT VALID, the rows there were are not checked yet
     span: Span | None = _span()
+    comment: str | None = None  # COMMENT ON CONSTRAINT (PostgreSQL)
 
 
 @dataclass
@@ -167,6 +174,7 @@ class Check:
     no_inherit: bool = False
     valid: bool = True  # as ForeignKey.valid
     span: Span | None = _span()
+    comment: str | None = None  # COMMENT ON CONSTRAINT (PostgreSQL)
 
 
 @dataclass
@@ -187,6 +195,9 @@ class Index:
     valid: bool = True  # False: a CREATE INDEX CONCURRENTLY failed; the index is not used
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    comment: str | None = None  # COMMENT ON INDEX (PostgreSQL)
+    # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
+    storage: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,6 +217,15 @@ class Table:
     strict: bool = False
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    # PostgreSQL table properties: storage parameters (`toast.` names those of its TOAST
+    # table), UNLOGGED, REPLICA IDENTITY ("default", "full", "nothing", or "index" with the
+    # index's name) and ROW LEVEL SECURITY (enabled, forced).
+    storage: dict[str, str] = field(default_factory=dict)
+    unlogged: bool = False
+    replica_identity: str = "default"
+    replica_index: str | None = None
+    row_security: bool = False
+    force_row_security: bool = False
 
     @property
     def key(self) -> tuple[str, str]:

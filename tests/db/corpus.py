@@ -37,9 +37,9 @@ from tests import oracle
 from tests.data import CORPUS
 
 OUT_OF_SCOPE = {
-    "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
+    "view", "materialized_view", "function", "procedure", "trigger", "policy",
     "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
-    "exclusion_constraint", "unlogged",
+    "exclusion_constraint",
 }
 
 

@@ -72,7 +72,7 @@ def test_push_makes_the_files_own_database(dialect: str, pg_server_url: str, tmp
 _UNMANAGED_SQL = re.compile(
     r"\bCREATE\s+(OR\s+REPLACE\s+)?(VIEW|MATERIALIZED|FUNCTION|PROCEDURE|TRIGGER|POLICY|DOMAIN|COLLATION|"
     r"RULE|AGGREGATE)\b|\bGRANT\b|\bREVOKE\b|\bOWNER\s+TO\b|\bPARTITION\s+(BY|OF)\b|\bINHERITS\b|"
-    r"\bEXCLUDE\b|\bUNLOGGED\b|\bROW\s+LEVEL\s+SECURITY\b", re.I)
+    r"\bEXCLUDE\b", re.I)
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])

@@ -401,3 +401,15 @@ def test_unnamed_constraints_only_in_the_database_have_ids_of_their_own() -> Non
     assert [c.kind for c in changes] == ["drop_constraint"] * 3
     assert len({c.id for c in changes}) == 3
     assert changes[0].id == "drop_constraint:main.t.check (price > 0)"
+
+
+def test_a_comment_or_storage_change_on_an_index_or_constraint_is_made_in_place() -> None:
+    def schema(comment: str | None, storage: dict[str, str]) -> Schema:
+        return pg(table("t", ident(), checks=[Check("c", "(id > 0)", comment=comment)],
+                        uniques=[Unique("u", ["id"], storage=storage)],
+                        indexes=[Index("i", ["id"], comment=comment, storage=storage)]))
+
+    changes = diff(schema(None, {}), schema("x", {"fillfactor": "70"}))
+    assert sorted(kinds(changes)) == ["set_comment", "set_comment", "set_storage", "set_storage"]
+    assert {c.name for c in changes} == {"c", "i", "u"}
+    assert diff(schema("x", {"fillfactor": "70"}), schema("x", {"fillfactor": "70"})) == []

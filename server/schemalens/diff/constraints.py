@@ -14,14 +14,20 @@ from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Table, Unique
 
 
 def _same_shape(a: Any, b: Any) -> bool:
-    return dataclasses.replace(_as_valid(a), name=None) == dataclasses.replace(_as_valid(b), name=None)
+    return dataclasses.replace(_definition(a), name=None) == dataclasses.replace(_definition(b), name=None)
 
 
-def _as_valid(obj: Any) -> Any:
-    """A constraint held NOT VALID is the file's constraint with old rows left to check:
-    VALIDATE makes it whole, so matching ignores `valid`. (An invalid index is broken, not
-    pending: it stays different, and is dropped and built again.)"""
-    return dataclasses.replace(obj, valid=True) if isinstance(obj, (Check, ForeignKey)) and not obj.valid else obj
+def _definition(obj: Any) -> Any:
+    """What only a drop and add can change. A constraint held NOT VALID is the file's
+    constraint with old rows left to check: VALIDATE makes it whole, so matching ignores
+    `valid`. (An invalid index is broken, not pending: it stays different, and is dropped
+    and built again.) A comment and storage parameters are set in place (properties)."""
+    changes: dict[str, Any] = {"comment": None}
+    if isinstance(obj, (Check, ForeignKey)) and not obj.valid:
+        changes["valid"] = True
+    if isinstance(obj, (Index, PrimaryKey, Unique)):
+        changes["storage"] = {}
+    return dataclasses.replace(obj, **changes)
 
 
 def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
@@ -49,7 +55,7 @@ def match_objects(actual: list[Any], desired: list[Any]) -> tuple[list[tuple[Any
             same = take(lambda a: a.name is None and _same_shape(a, obj))
         if same is None:
             fresh.append(obj)
-        elif same.name is not None and _as_valid(same) != _as_valid(obj):  # found by name: the names are equal
+        elif same.name is not None and _definition(same) != _definition(obj):  # found by name: the names are equal
             gone.append(same)
             fresh.append(obj)
         else:
@@ -71,6 +77,7 @@ def primary_key(run: Run, old: Table, new: Table, taken: set[str]) -> None:
     if a is None and d is None:
         return
     if a is not None and d is not None and a.columns == d.columns and (d.name is None or d.name == a.name):
+        properties(run, new, [(a, d)])
         return
     if a is not None:
         drop_constraint(run, new, a)
@@ -95,6 +102,8 @@ def add_constraint(run: Run, table: Table, obj: Any, taken: set[str], new_table:
     hazards = () if new_table else run.dialect.add_constraint_hazards(table, obj)
     run.emit(phase, Change("add_constraint", table.schema, table.name, name, after=obj, hazards=hazards,
                            description=f"add {describe_constraint(obj)} on {label}"))
+    if obj.comment is not None:
+        comment(run, table, name, None, obj)
 
 
 def validate_constraints(run: Run, table: Table, pairs: list[tuple[Any, Any]]) -> None:
@@ -127,3 +136,25 @@ def create_index(run: Run, table: Table, index: Index, taken: set[str], new_tabl
     run.emit("create_index", Change(
         "create_index", table.schema, table.name, name, after=index, hazards=hazards,
         description=f"create {what}{named} on {label} ({', '.join(index.columns)})"))
+    if index.comment is not None:
+        comment(run, table, name, None, index)
+
+
+def properties(run: Run, table: Table, pairs: list[tuple[Any, Any]]) -> None:
+    """What matched constraints and indexes change in place: their comment, and the storage
+    parameters of an index (a key's is its index's)."""
+    for old, new in pairs:
+        if old.comment != new.comment:
+            comment(run, table, old.name, old, new)
+        if getattr(old, "storage", None) != getattr(new, "storage", None):
+            label = f"{'index' if isinstance(new, Index) else describe_constraint(new)} {old.name}"
+            run.emit("alter_column", Change(
+                "set_storage", table.schema, table.name, old.name, before=old, after=new,
+                description=f"set storage parameters of {label} on {qualified(table.schema, table.name)}"))
+
+
+def comment(run: Run, table: Table, name: str, old: Any, new: Any) -> None:
+    """COMMENT ON INDEX / CONSTRAINT `name` (as the database names it)."""
+    what = "index" if isinstance(new, Index) else "constraint"
+    run.emit("comment", Change("set_comment", table.schema, table.name, name, before=old, after=new,
+                               description=f"set comment on {what} {name} on {qualified(table.schema, table.name)}"))

@@ -8,7 +8,8 @@ import re
 
 from schemalens.changes import Change, Hazard, describe_constraint, qualified
 from schemalens.diff.constraints import (
-    add_constraint, create_index, drop_constraint, drop_index, match_objects, primary_key, validate_constraints,
+    add_constraint, comment, create_index, drop_constraint, drop_index, match_objects, primary_key, properties,
+    validate_constraints,
 )
 from schemalens.diff.run import Run
 from schemalens.model import ForeignKey, PrimaryKey, Table, Unique
@@ -75,6 +76,10 @@ def create_tables(run: Run) -> None:
                 add_constraint(run, table, fk, taken, new_table=True)
         for index in table.indexes:
             create_index(run, table, index, taken, new_table=True)
+        for obj in (table.primary_key, *table.uniques, *table.checks, *table.foreign_keys):
+            if obj is not None and obj.comment is not None and obj.name:
+                comment(run, table, obj.name, None, obj)
+        table_properties(run, None, table)
         if table.comment is not None:
             run.emit("comment", Change("set_comment", table.schema, table.name, "", after=table,
                                        description=f"set comment on table {label}"))
@@ -244,7 +249,9 @@ def compare_table(run: Run, old: Table, new: Table) -> None:
         for obj in fresh:
             add_constraint(run, new, obj, taken, new_table=False)
         validate_constraints(run, new, pairs)
-    _, gone, fresh = matched["indexes"]
+        properties(run, new, pairs)
+    pairs, gone, fresh = matched["indexes"]
+    properties(run, new, pairs)
     for index in gone:
         drop_index(run, new, index)
     for index in fresh:
@@ -252,9 +259,41 @@ def compare_table(run: Run, old: Table, new: Table) -> None:
     if old.comment != new.comment:
         run.emit("comment", Change("set_comment", new.schema, new.name, "", before=old, after=new,
                                    description=f"set comment on table {label}"))
+    table_properties(run, old, new)
     options = [(name, getattr(new, attr)) for name, attr in run.dialect.table_options
                if getattr(old, attr) != getattr(new, attr)]
     if options:
         what = ", ".join(f"{'set' if on else 'drop'} {name}" for name, on in options)
         run.emit("alter_column", Change("alter_table", new.schema, new.name, "", before=old, after=new,
                                         description=f"alter table {label}: {what} (rebuilds the table)"))
+
+
+def table_properties(run: Run, old: Table | None, new: Table) -> None:
+    """PostgreSQL's table properties, changed in place (a new table is created UNLOGGED and
+    WITH its storage parameters). REPLICA IDENTITY USING INDEX is set again when this diff
+    builds that index again."""
+    label = qualified(new.schema, new.name)
+    if old is not None and old.storage != new.storage:
+        run.emit("alter_column", Change("set_storage", new.schema, new.name, "", before=old, after=new,
+                                        description=f"set storage parameters of table {label}"))
+    if old is not None and old.unlogged != new.unlogged:
+        run.emit("alter_column", Change(
+            "set_persistence", new.schema, new.name, "", before=old, after=new,
+            hazards=(Hazard("rewrite", label, f"rewrites table {label} under an ACCESS EXCLUSIVE lock"),),
+            description=f"make table {label} {'unlogged' if new.unlogged else 'logged'}"))
+    was = (old.row_security, old.force_row_security) if old is not None else (False, False)
+    if was != (new.row_security, new.force_row_security):
+        run.emit("alter_column", Change(
+            "set_row_security", new.schema, new.name, "", before=old, after=new,
+            description=f"set row level security of table {label}: "
+                        f"{'enabled' if new.row_security else 'disabled'}, "
+                        f"{'forced' if new.force_row_security else 'not forced'}"))
+    identity = (new.replica_identity, new.replica_index)
+    if identity != ((old.replica_identity, old.replica_index) if old is not None else ("default", None)) or (
+            new.replica_identity == "index" and any(
+                (c.schema, c.table, c.name) == (new.schema, new.name, new.replica_index)
+                for phase in ("add_key", "create_index") for c in run.phases[phase])):
+        run.emit("comment", Change(
+            "set_replica_identity", new.schema, new.name, "", before=old, after=new,
+            description=f"set replica identity of table {label} to {new.replica_identity}"
+                        + (f" (index {new.replica_index})" if new.replica_index else "")))

@@ -18,7 +18,7 @@ from schemalens.changes import Change
 from schemalens.lsp.analysis import CheckResult
 from schemalens.lsp.file_text import FileText, text_of
 from schemalens.lsp.table_elements import Piece, statement_deletion
-from schemalens.model import Table
+from schemalens.model import Column, Table
 
 _COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(?:TABLE|COLUMN)\b", re.IGNORECASE)
 # The literal a COMMENT ON statement ends with (comments may follow it before the `;`).
@@ -77,6 +77,8 @@ def comment_fix(result: CheckResult, change: Change, have: Table, want: Table) -
     statement cannot be edited safely."""
     if not dialects.get(result.desired.dialect).comment_statements:
         return None
+    if not isinstance(change.after if change.after is not None else change.before, (Table, Column)):
+        return None  # an index's or a constraint's comment: no quick fix writes those
     if change.name:
         column = have.column(change.name)
         if column is None or want.column(change.name) is None:

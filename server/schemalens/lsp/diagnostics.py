@@ -48,6 +48,8 @@ DRIFT_CODES = {
     "drop_sequence": "extra-object", "alter_sequence": "object-differs",
     "set_comment": "comment-differs",
     "drop_schema": "extra-object", "alter_extension": "object-differs", "alter_table": "table-differs",
+    "set_storage": "table-differs", "set_persistence": "table-differs", "set_row_security": "table-differs",
+    "set_replica_identity": "table-differs",
 }
 
 

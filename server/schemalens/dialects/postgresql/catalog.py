@@ -51,8 +51,20 @@ _TYPE_RANGES = {
 _NOT_EXTENSION_MEMBER = """NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
     WHERE dep.classid = '{catalog}'::pg_catalog.regclass AND dep.objid = {oid} AND dep.deptype = 'e')"""
 
+# A table's properties (see _table_properties): its storage parameters with those of its
+# TOAST table (as `toast.name=value`), persistence, replica identity (and its index), and
+# the row level security flags.
+_PROPERTIES = """c.reloptions,
+       ARRAY(SELECT 'toast.' || o FROM pg_catalog.pg_class tc, pg_catalog.unnest(tc.reloptions) o
+             WHERE tc.oid = c.reltoastrelid) AS toast_options,
+       c.relpersistence, c.relreplident,
+       (SELECT ri.relname FROM pg_catalog.pg_index rx JOIN pg_catalog.pg_class ri ON ri.oid = rx.indexrelid
+        WHERE rx.indrelid = c.oid AND rx.indisreplident) AS replica_index,
+       c.relrowsecurity, c.relforcerowsecurity"""
+
 _TABLES = f"""
-SELECT c.oid, n.nspname, c.relname, d.description
+SELECT c.oid, n.nspname, c.relname, d.description,
+       {_PROPERTIES}
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
@@ -117,8 +129,12 @@ SELECT con.conrelid, con.conname, con.contype, con.condeferrable, con.condeferre
        con.connoinherit, con.confupdtype, con.confdeltype, con.confmatchtype,
        con.conkey, con.confrelid, rn.nspname AS ref_schema, rc.relname AS ref_table, con.confkey,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
-       {nulls_not_distinct} AS nulls_not_distinct, con.convalidated
+       {nulls_not_distinct} AS nulls_not_distinct, con.convalidated,
+       cd.description, CASE WHEN con.contype IN ('p', 'u') THEN ci.reloptions END AS index_options
 FROM pg_catalog.pg_constraint con
+LEFT JOIN pg_catalog.pg_description cd
+  ON cd.objoid = con.oid AND cd.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
+LEFT JOIN pg_catalog.pg_class ci ON ci.oid = con.conindid
 LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
@@ -141,9 +157,11 @@ SELECT ix.indrelid, ic.relname, ix.indisunique, am.amname, ix.indoption::int2[] 
              WHERE k.ord > ix.indnkeyatts ORDER BY k.ord) AS include,
        ix.indkey::int2[] AS indkey, ix.indclass::oid[] AS opclasses, ix.indcollation::oid[] AS collations,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
-       {nulls_not_distinct} AS nulls_not_distinct, ix.indisvalid
+       {nulls_not_distinct} AS nulls_not_distinct, ix.indisvalid, ic.reloptions, d.description
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
+LEFT JOIN pg_catalog.pg_description d
+  ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 WHERE ix.indrelid = ANY(%(tables)s)
   AND ic.relname NOT LIKE '%%schemalens%%'
@@ -257,10 +275,10 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
     params: dict[str, Any] = {"schemas": schemas}
 
     tables: dict[int, Table] = {}
-    for oid, nspname, relname, comment in conn.execute(_TABLES, params).fetchall():
+    for oid, nspname, relname, comment, *properties in conn.execute(_TABLES, params).fetchall():
         if _excluded(nspname, relname, patterns):
             continue
-        tables[oid] = Table(schema=nspname, name=relname, comment=comment)
+        tables[oid] = Table(schema=nspname, name=relname, comment=comment, **_table_properties(*properties))
     params["tables"] = list(tables)
 
     # One pipeline: the server runs the queries back to back while Python turns the
@@ -295,6 +313,19 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
         sequences=sequences,
         tables=list(tables.values()),
     )
+
+
+def _table_properties(options: list[str] | None, toast_options: list[str], persistence: str, replident: str,
+                      replica_index: str | None, row_security: bool, force_row_security: bool) -> dict[str, Any]:
+    identity = {"d": "default", "f": "full", "n": "nothing", "i": "index"}[replident]
+    return {"storage": storage(options) | storage(toast_options), "unlogged": persistence == "u",
+            "replica_identity": identity, "replica_index": replica_index if identity == "index" else None,
+            "row_security": row_security, "force_row_security": force_row_security}
+
+
+def storage(reloptions: list[str] | None) -> dict[str, str]:
+    """`reloptions` (`name=value` texts) as a dict, in their order."""
+    return dict(o.partition("=")[::2] for o in reloptions or ())
 
 
 def _excluded(schema: str, table: str, patterns: list[str]) -> bool:
@@ -381,25 +412,29 @@ def _read_constraints(
         for relid, num, attname in conn.execute(_ATTRIBUTE_NAMES, (outside,)).fetchall():
             names[relid, num] = attname
     for (relid, name, kind, deferrable, deferred, noinherit, upd, dele, match, conkey,
-         ref_oid, ref_schema, ref_table, confkey, check_expr, nnd, valid) in rows:
+         ref_oid, ref_schema, ref_table, confkey, check_expr, nnd, valid, comment, index_options) in rows:
         table = tables[relid]
         columns = [names[relid, n] for n in conkey or ()]
         ref_columns = [names[ref_oid, n] for n in confkey or ()]
         if kind == "p":
-            table.primary_key = PrimaryKey(name=name, columns=columns)
+            table.primary_key = PrimaryKey(name=name, columns=columns, comment=comment,
+                                           storage=storage(index_options))
         elif kind == "u":
             table.uniques.append(Unique(
                 name=name, columns=columns, nulls_not_distinct=bool(nnd),
-                deferrable=deferrable, initially_deferred=deferred,
+                deferrable=deferrable, initially_deferred=deferred, comment=comment,
+                storage=storage(index_options),
             ))
         elif kind == "f":
             table.foreign_keys.append(ForeignKey(
                 name=name, columns=columns, ref_schema=ref_schema, ref_table=ref_table,
                 ref_columns=ref_columns, on_delete=_FK_ACTIONS[dele], on_update=_FK_ACTIONS[upd],
                 match=_FK_MATCH[match], deferrable=deferrable, initially_deferred=deferred, valid=valid,
+                comment=comment,
             ))
         else:
-            table.checks.append(Check(name=name, expression=check_expr, no_inherit=noinherit, valid=valid))
+            table.checks.append(Check(name=name, expression=check_expr, no_inherit=noinherit, valid=valid,
+                                      comment=comment))
 
 
 def _read_indexes(
@@ -420,7 +455,7 @@ def _read_indexes(
     )
     for row in rows:
         (relid, name, unique, method, options, elements, include, _indkey, opclasses, _collations,
-         predicate, nnd, valid) = row
+         predicate, nnd, valid, reloptions, comment) = row
         keys = [
             _index_element(
                 element,
@@ -433,6 +468,7 @@ def _read_indexes(
         tables[relid].indexes.append(Index(
             name=name, columns=keys, unique=unique, method=method, where=predicate,
             include=list(include), nulls_not_distinct=bool(nnd), valid=valid,
+            storage=storage(reloptions), comment=comment,
         ))
 
 

@@ -145,10 +145,10 @@ def column_definition(column: Column, schema: Schema, table_schema: str) -> str:
 def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check, with_name: bool = True) -> str:
     prefix = f"CONSTRAINT {q(obj.name)} " if with_name and obj.name else ""
     if isinstance(obj, PrimaryKey):
-        return f"{prefix}PRIMARY KEY ({column_list(obj.columns)})"
+        return f"{prefix}PRIMARY KEY ({column_list(obj.columns)}){with_storage(obj.storage)}"
     if isinstance(obj, Unique):
         nnd = " NULLS NOT DISTINCT" if obj.nulls_not_distinct else ""
-        return f"{prefix}UNIQUE{nnd} ({column_list(obj.columns)}){deferrable(obj)}"
+        return f"{prefix}UNIQUE{nnd} ({column_list(obj.columns)}){with_storage(obj.storage)}{deferrable(obj)}"
     if isinstance(obj, Check):
         return f"{prefix}CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "")
     sql = (f"{prefix}FOREIGN KEY ({column_list(obj.columns)}) REFERENCES {qn(obj.ref_schema, obj.ref_table)} "
@@ -187,9 +187,33 @@ def index_definition(index: Index, schema: str, table_name: str, table: Table | 
         sql += f" INCLUDE ({', '.join(index_element(e, table) for e in index.include)})"
     if index.nulls_not_distinct:
         sql += " NULLS NOT DISTINCT"
+    sql += with_storage(index.storage)
     if index.where:
         sql += f" WHERE {index.where}"
     return sql
+
+
+def storage_list(storage: dict[str, str]) -> str:
+    """`name='value', ...`: a value quoted is stored as written (pg_dump quotes them too)."""
+    return ", ".join(f"{'.'.join(q(part) for part in name.split('.'))}={literal(value)}"
+                     for name, value in storage.items())
+
+
+def with_storage(storage: dict[str, str]) -> str:
+    return f" WITH ({storage_list(storage)})" if storage else ""
+
+
+def storage_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """SET and RESET clauses that make `old` into `new`. Every option of `new` is set when
+    any is: PostgreSQL moves a set option to the end of its list, so the list ends up in the
+    file's order (as pg_dump prints it)."""
+    parts = []
+    gone = [name for name in old if name not in new]
+    if gone:
+        parts.append(f"RESET ({', '.join('.'.join(q(p) for p in n.split('.')) for n in gone)})")
+    if any(old.get(name) != value for name, value in new.items()):
+        parts.append(f"SET ({storage_list(new)})")
+    return parts
 
 
 def type_refers_to(type_: str, enum: Enum) -> bool:
@@ -344,7 +368,8 @@ class _Renderer:
         lines += [constraint_definition(c) for c in inline if c.valid]
         body = ",\n".join(f"    {line}" for line in lines)
         name = qn(table.schema, table.name)
-        yield f"CREATE TABLE {name} (\n{body}\n)"
+        unlogged = "UNLOGGED " if table.unlogged else ""
+        yield f"CREATE {unlogged}TABLE {name} (\n{body}\n){with_storage(table.storage)}"
         for obj in inline:
             if not obj.valid:
                 yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
@@ -519,9 +544,39 @@ class _Renderer:
             target = f"TYPE {qn(obj.schema, obj.name)}"
         elif isinstance(obj, Table):
             target = f"TABLE {qn(obj.schema, obj.name)}"
+        elif isinstance(obj, Index):
+            target = f"INDEX {qn(change.schema, change.name)}"
+        elif isinstance(obj, (PrimaryKey, Unique, ForeignKey, Check)):
+            target = f"CONSTRAINT {q(change.name)} ON {self.table_name(change)}"
         else:
             target = f"COLUMN {self.table_name(change)}.{q(obj.name)}"
         yield f"COMMENT ON {target} IS {text}"
+
+
+    def set_storage(self, change: Change) -> Iterator[str]:
+        """Storage parameters of a table (change.name "") or of an index or a key's index."""
+        old, new = change.before.storage, change.after.storage
+        target = f"TABLE {self.table_name(change)}" if not change.name else f"INDEX {qn(change.schema, change.name)}"
+        yield f"ALTER {target} {', '.join(storage_changes(old, new))}"
+
+    def set_persistence(self, change: Change) -> Iterator[str]:
+        yield f"ALTER TABLE {self.table_name(change)} SET {'UNLOGGED' if change.after.unlogged else 'LOGGED'}"
+
+    def set_row_security(self, change: Change) -> Iterator[str]:
+        old: Table | None = change.before
+        new: Table = change.after
+        parts = []
+        if (old.row_security if old else False) != new.row_security:
+            parts.append(f"{'ENABLE' if new.row_security else 'DISABLE'} ROW LEVEL SECURITY")
+        if (old.force_row_security if old else False) != new.force_row_security:
+            parts.append(f"{'FORCE' if new.force_row_security else 'NO FORCE'} ROW LEVEL SECURITY")
+        yield f"ALTER TABLE {self.table_name(change)} {', '.join(parts)}"
+
+    def set_replica_identity(self, change: Change) -> Iterator[str]:
+        new: Table = change.after
+        how = f"USING INDEX {q(new.replica_index or '')}" if new.replica_identity == "index" else \
+            new.replica_identity.upper()
+        yield f"ALTER TABLE {self.table_name(change)} REPLICA IDENTITY {how}"
 
 
 _TYPE_RANGE = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}

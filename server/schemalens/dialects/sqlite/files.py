@@ -333,6 +333,7 @@ class _Reader:
             return
         if not self._execute(f, stmt) or tdef is None:
             return
+        self._note_conflict_clauses(f, stmt, tdef.name)
         self.known["CREATE TABLE " + f.text[tdef.name_start : stmt.end]] = tdef
         key = tdef.name.lower()
         self.tables[key] = located = _Located(f.span(tdef.name_start, tdef.name_end))
@@ -395,6 +396,17 @@ class _Reader:
             f"{kind} {name_tok.name} is not managed by schemalens: push neither creates nor changes it{detail}",
             span,
         ))
+
+    def _note_conflict_clauses(self, f: _File, stmt: Statement, table: str) -> None:
+        """ON CONFLICT on a table's constraints: SQLite keeps it, the model does not, so a
+        difference in it would pass unseen. Said at each clause, never passed over."""
+        toks = [t for t in stmt.tokens if t.kind != "comment"]
+        for i, tok in enumerate(toks[:-1]):
+            if tok.word == "ON" and toks[i + 1].word == "CONFLICT":
+                self.problems.append(Problem(
+                    "warning", "unmanaged",
+                    f"ON CONFLICT clause on table {table} is not managed by schemalens: a difference in it "
+                    "is not seen", f.span(tok.start, toks[i + 2].end if i + 2 < len(toks) else toks[i + 1].end)))
 
     def _duplicate(self, f: _File, kind: str, name: str, start: int, end: int) -> None:
         self.problems.append(Problem(

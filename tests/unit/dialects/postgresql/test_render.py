@@ -308,3 +308,53 @@ def test_identity_bounds_that_may_leave_out_the_current_value() -> None:
     # wider bounds keep every value: one statement
     assert sql(b, a) == ["ALTER TABLE public.v ALTER COLUMN volt SET INCREMENT BY 10 SET MINVALUE -200 "
                          "SET MAXVALUE 200 SET START WITH -200"]
+
+
+def _props(**kw: object) -> Schema:
+    return pg(t("t", Column("id", "integer", nullable=False), Column("a", "text"),
+                primary_key=PrimaryKey("t_pk", ["id"], storage=kw.pop("pk_storage", {})),  # type: ignore[arg-type]
+                indexes=[Index("t_a", ["a"], storage=kw.pop("index_storage", {}),  # type: ignore[arg-type]
+                               comment=kw.pop("index_comment", None))], **kw))  # type: ignore[arg-type]
+
+
+def test_a_new_table_is_written_with_its_properties() -> None:
+    want = _props(unlogged=True, storage={"fillfactor": "70", "toast.autovacuum_enabled": "false"},
+                  pk_storage={"fillfactor": "80"}, index_storage={"deduplicate_items": "on"},
+                  index_comment="it's", replica_identity="index", replica_index="t_pk", row_security=True)
+    assert sql(pg(), want) == [
+        'CREATE UNLOGGED TABLE public.t (\n    id integer NOT NULL,\n    a text,\n'
+        "    CONSTRAINT t_pk PRIMARY KEY (id) WITH (fillfactor='80')\n)"
+        " WITH (fillfactor='70', toast.autovacuum_enabled='false')",
+        "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY",
+        "CREATE INDEX t_a ON public.t USING btree (a) WITH (deduplicate_items='on')",
+        "COMMENT ON INDEX public.t_a IS 'it''s'",
+        "ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_pk",
+    ]
+
+
+def test_properties_change_in_place() -> None:
+    have = _props(storage={"fillfactor": "70", "parallel_workers": "2"}, pk_storage={"fillfactor": "80"})
+    want = _props(storage={"autovacuum_enabled": "off", "fillfactor": "70"}, unlogged=True,
+                  index_comment="new", replica_identity="full", row_security=True, force_row_security=True)
+    assert sql(have, want) == [
+        "ALTER INDEX public.t_pk RESET (fillfactor)",
+        "ALTER TABLE public.t RESET (parallel_workers), SET (autovacuum_enabled='off', fillfactor='70')",
+        "ALTER TABLE public.t SET UNLOGGED",
+        "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
+        "COMMENT ON INDEX public.t_a IS 'new'",
+        "ALTER TABLE public.t REPLICA IDENTITY FULL",
+    ]
+    assert sql(want, have)[-1] == "ALTER TABLE public.t REPLICA IDENTITY DEFAULT"
+
+
+def test_a_constraint_built_again_gets_its_comment_and_replica_identity_again() -> None:
+    have = pg(t("t", Column("id", "integer", nullable=False), primary_key=PrimaryKey("t_pk", ["id"], comment="c"),
+                replica_identity="index", replica_index="t_pk"))
+    want = pg(t("t", Column("id", "integer", nullable=False), Column("b", "integer", nullable=False),
+                primary_key=PrimaryKey("t_pk", ["id", "b"], comment="c"), replica_identity="index",
+                replica_index="t_pk"))
+    assert sql(have, want)[-3:] == [
+        "ALTER TABLE public.t ADD CONSTRAINT t_pk PRIMARY KEY (id, b)",
+        "COMMENT ON CONSTRAINT t_pk ON public.t IS 'c'",
+        "ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_pk",
+    ]

@@ -410,3 +410,14 @@ def test_unterminated_comment_swallowing_the_rest_is_a_warning() -> None:
         ("warning", "unterminated-comment", Span("s.sql", 1, 0, 1, 2)),
     ]
     assert [t.name for t in result.schema.tables] == ["t"]
+
+
+def test_on_conflict_clauses_are_reported_not_passed_over() -> None:
+    from schemalens import dialects
+
+    result = dialects.get("sqlite").read_files(
+        [("f.sql", "CREATE TABLE t (a INTEGER PRIMARY KEY ON CONFLICT REPLACE, b TEXT UNIQUE ON CONFLICT IGNORE);")],
+        "main")
+    found = [(p.code, p.span.start_col) for p in result.problems]
+    assert found == [("unmanaged", 38), ("unmanaged", 73)]
+    assert result.schema.tables[0].name == "t"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.drops import Drops
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
+from schemalens.dialects.postgresql.files.properties import TABLE_PROPERTY_CMDS, Properties
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.files.tables import Tables
 from schemalens.dialects.postgresql.names import quote_ident
@@ -16,7 +17,7 @@ _COLUMN_CMDS = {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_DropC
                 "AT_SetExpression", "AT_DropExpression"}
 
 
-class AlterTable(Tables, Drops):
+class AlterTable(Tables, Drops, Properties):
     """ALTER TABLE."""
 
     def _AlterTableStmt(self, stmt: Stmt, body: Json) -> None:
@@ -26,6 +27,8 @@ class AlterTable(Tables, Drops):
         if any(c["subtype"] == "AT_ChangeOwner" for c in cmds):
             self.skipped(stmt, "OWNER TO (ownership is not managed)")
         if all(c["subtype"] == "AT_ChangeOwner" for c in cmds):
+            return
+        if objtype == "OBJECT_INDEX" and self.alter_index(stmt, body):
             return
         if objtype != "OBJECT_TABLE":
             self.unmanaged_stmt(stmt)
@@ -64,6 +67,9 @@ class AlterTable(Tables, Drops):
             return
         if sub == "AT_DropConstraint":
             self.drop_constraint(table, cmd, span)
+            return
+        if sub in TABLE_PROPERTY_CMDS:
+            self.table_property(table, cmd, span)
             return
         if sub == "AT_ValidateConstraint":
             self.validate_constraint(table, cmd["name"], span)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemalens.dialects.postgresql.files.nodes import Json, int_arg, names_of
+from schemalens.dialects.postgresql.files.properties import storage_options
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.model import Check, Column, ForeignKey, Identity, PrimaryKey, Span, Table, Unique
@@ -86,19 +87,22 @@ class Constraints(State):
             return
         if name and not self.register(table.schema, name, "constraint-index", None, table, span):
             return
+        storage = storage_options(c.get("options", []), table=False)
+        if c.get("indexspace"):
+            self.not_managed("USING INDEX TABLESPACE of constraint", name or "(unnamed)", span)
         if primary:
             if table.primary_key is not None:
                 self.error("duplicate-constraint",
                            f'multiple primary keys for table "{table.name}" are not allowed', span)
                 return
-            table.primary_key = PrimaryKey(name, keys, span=span)
+            table.primary_key = PrimaryKey(name, keys, storage=storage, span=span)
             for key in keys:
                 self.col(table, key).nullable = False  # type: ignore[union-attr]
             self.extra[id(table)].last_constraint = table.primary_key
             return
         unique = Unique(name, keys, nulls_not_distinct=bool(c.get("nulls_not_distinct")),
                         deferrable=bool(c.get("deferrable")),
-                        initially_deferred=bool(c.get("initdeferred")), span=span)
+                        initially_deferred=bool(c.get("initdeferred")), storage=storage, span=span)
         table.uniques.append(unique)
         self.extra[id(table)].last_constraint = unique
         if c.get("including"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.deparse import deparse
 from schemalens.dialects.postgresql.files.nodes import Json, column_refs, names_of
+from schemalens.dialects.postgresql.files.properties import storage_options
 from schemalens.dialects.postgresql.files.renamed import Directives
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.names import quote_ident
@@ -53,8 +54,9 @@ class Indexes(Directives):
             index.where = ""
             deferred[(id(index), "where")] = (index, "where", body["whereClause"])
         table.indexes.append(index)
-        if body.get("options") or body.get("tableSpace"):
-            self.not_managed("storage options of index", name or "(unnamed)", span)
+        index.storage = storage_options(body.get("options", []), table=False)
+        if body.get("tableSpace"):
+            self.not_managed("tablespace of index", name or "(unnamed)", span)
 
 
 def index_element(elem: Json) -> str:

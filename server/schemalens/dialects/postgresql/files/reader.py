@@ -11,7 +11,7 @@ Expressions are rendered to SQL text once, after all statements are applied (ren
 rewrite the tree first: finish, deparse).
 
 What is not modeled is never half-modeled: a table with INHERITS, PARTITION BY,
-PARTITION OF, OF type, LIKE, UNLOGGED or TEMP is left out of the model entirely (pushing
+PARTITION OF, OF type, LIKE or TEMP is left out of the model entirely (pushing
 a plain table in its place would be wrong) and reported as unmanaged. An EXCLUDE
 constraint is reported as unmanaged while its table stays modeled: dropping the whole
 table from the model would make push try to drop it, the constraint alone is harmless to

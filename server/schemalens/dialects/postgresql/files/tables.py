@@ -12,6 +12,7 @@ from schemalens.dialects.postgresql.files.deparse import (
     quote_literal,
 )
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
+from schemalens.dialects.postgresql.files.properties import storage_options
 from schemalens.dialects.postgresql.files.renamed import Directives
 from schemalens.dialects.postgresql.files.split import element_end
 from schemalens.dialects.postgresql.files.state import TableExtra
@@ -58,8 +59,10 @@ class Tables(Constraints, Directives):
                 self.add_column(stmt, table, node, espan, starts[i], end, limit)
             elif kind == "Constraint":
                 self.add_constraint(stmt, table, node, None, (starts[i], end))
-        if body.get("options") or body.get("tablespacename") or body.get("accessMethod"):
-            self.not_managed("storage options of table", f"{schema}.{name}", span)
+        table.storage = storage_options(body.get("options", []), table=True)
+        table.unlogged = rv.get("relpersistence") == "u"
+        if body.get("tablespacename") or body.get("accessMethod"):
+            self.not_managed("tablespace or access method of table", f"{schema}.{name}", span)
 
     def add_column(self, stmt: Stmt, table: Table, node: Json, span: Span,
                    start: int, end: int, limit: int) -> Column | None:

@@ -31,10 +31,7 @@ def unmanaged_table_reason(body: Json) -> str:
         return "PARTITION OF"
     if body.get("ofTypename"):
         return "OF type"
-    persistence = body["relation"].get("relpersistence", "p")
-    if persistence == "u":
-        return "UNLOGGED"
-    if persistence == "t":
+    if body["relation"].get("relpersistence", "p") == "t":
         return "TEMPORARY"
     if any("TableLikeClause" in e for e in body.get("tableElts", ())):
         return "LIKE"

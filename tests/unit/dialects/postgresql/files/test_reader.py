@@ -19,8 +19,8 @@ from tests.data import CORPUS as CORPUS_FOLDER
 ROOT = Path(__file__).resolve().parents[5]
 CORPUS = CORPUS_FOLDER / "sqldef-postgresql.jsonl"
 OUT_OF_SCOPE = {"view", "materialized_view", "function", "procedure", "trigger", "policy",
-                "row_level_security", "privilege", "grant", "ownership", "domain", "collation",
-                "partition", "inheritance", "session_set", "exclusion_constraint", "unlogged"}
+                "privilege", "grant", "ownership", "domain", "collation",
+                "partition", "inheritance", "session_set", "exclusion_constraint"}
 
 
 def test_files_apply_in_order_and_keep_their_own_spans() -> None:
