@@ -349,6 +349,9 @@ class Unmanaged:
     kind: str   # "view", "function", "trigger", ...
     name: str   # qualified where the statement qualified it, else as written
     span: Span | None = None
+    # (schema, name) of the relation it defines, placed as the database places it: the
+    # database's relation of that name is the file's, so the plan never drops or alters it.
+    key: tuple[str, str] | None = None
 
 
 @dataclass

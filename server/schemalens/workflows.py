@@ -8,7 +8,7 @@ prompt and the editor can send `window/showMessageRequest`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +22,10 @@ from schemalens.config import Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
+from schemalens.left_alone import left_alone
 from schemalens.lint import Finding, fills_no_rows, lint, not_null_finding
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
-from schemalens.model import Problem, Schema, SourceResult, Span
+from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.schema_file import schema_file
@@ -77,12 +78,18 @@ class Comparison:
     findings: list[Finding]
 
 
-def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES) -> Comparison:
-    """The heart of every check (CLI, editor, studio): what differs, and what lint says
-    about it. `actual` None: the database could not be read, so only the schema is linted.
-    Diff replays the changes of table pairs it compared last time."""
-    changes = changes_between(actual, desired, renames) if actual is not None else []
-    return Comparison(changes, lint(changes, desired))
+def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES,
+            unmanaged: Iterable[Unmanaged] = ()) -> Comparison:
+    """The heart of every check and plan (CLI, editor, studio): what differs, and what lint
+    says about it. What the files define without managing (`unmanaged`) and other tools'
+    bookkeeping tables are left alone (see left_alone). `actual` None: the database could
+    not be read, so only the schema is linted. Diff replays the changes of table pairs it
+    compared last time."""
+    if actual is None:
+        return Comparison([], lint([], desired))
+    actual, seen = left_alone(actual, desired, unmanaged)
+    changes = changes_between(actual, desired, renames)
+    return Comparison(changes, seen + lint(changes, desired))
 
 
 def changes_between(actual: Schema, desired: Schema, renames: Renames = NO_RENAMES) -> list[Change]:
@@ -230,7 +237,7 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
     check_renames(actual, desired.schema, renames, "the database")
-    compared = compare(actual, desired.schema, renames)
+    compared = compare(actual, desired.schema, renames, desired.source.unmanaged)
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
                                                      online=settings.online_for(False))
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)

@@ -118,7 +118,7 @@ def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
             for finding in by_change.get(change.id, []):
                 add(placed, lint_diagnostic(finding, placed.range))
     for finding in by_change.get(None, []):
-        placed = locate.at(finding.span)
+        placed = locate.at(finding.span) if finding.span is not None else locate.top()  # file-wide: on top
         if placed is not None:
             add(placed, lint_diagnostic(finding, placed.range))
     return out

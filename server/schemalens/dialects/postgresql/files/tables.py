@@ -33,7 +33,7 @@ class Tables(Constraints, Directives):
         if why:
             self.unmanaged_relations.add((schema, name))
             written = ".".join(n for n in (rv.get("schemaname"), name) if n)
-            self.not_managed("table", written, span, why)
+            self.not_managed("table", written, span, why, key=(schema, name))
             return
         if body.get("if_not_exists") and self.has_relation((schema, name)):
             return
