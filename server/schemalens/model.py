@@ -254,6 +254,16 @@ class Extension:
     name: str
     schema: str | None = None
     span: Span | None = _span()
+    version: str | None = None  # the file's VERSION (None: whichever is installed)
+    # Read from the catalog, facts of one database rather than of a schema: the version
+    # installed, and whether a column has one of its types (dropping the extension would
+    # fail, no CASCADE, or take the column's values with it).
+    installed: str | None = None
+    in_use: bool = False
+
+    @property
+    def current_version(self) -> str | None:
+        return self.installed or self.version
 
 
 @dataclass
@@ -305,7 +315,7 @@ class Schema:
 # part of a table's definition even though diff does not act on it). Spans and declared
 # renames are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from"}
+_NOT_CONTENT = {"span", "renamed_from", "installed", "in_use"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

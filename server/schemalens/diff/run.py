@@ -21,7 +21,7 @@ PHASES = (
     "create_table", "add_column", "alter_column",
     "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
     "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
-    "drop_schema",
+    "drop_extension", "drop_schema",
 )
 
 

@@ -47,7 +47,7 @@ DRIFT_CODES = {
     "create_sequence": "missing-object",
     "drop_sequence": "extra-object", "alter_sequence": "object-differs",
     "set_comment": "comment-differs",
-    "drop_schema": "extra-object", "alter_extension": "object-differs", "alter_table": "table-differs",
+    "drop_schema": "extra-object", "alter_extension": "object-differs", "drop_extension": "extra-object", "alter_table": "table-differs",
 }
 
 
