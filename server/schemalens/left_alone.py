@@ -40,8 +40,11 @@ def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged]) 
     if not gone:
         return actual, findings
     wanted = {s.key for s in desired.sequences}
+    # A schema to drop that holds a table left alone is refused, naming it (see Namespace.holds).
+    namespaces = [dataclasses.replace(n, holds=n.holds + tuple(f"table {name}" for s, name in sorted(gone)
+                                                             if s == n.name)) for n in actual.namespaces]
     kept = dataclasses.replace(
-        actual, tables=[t for t in actual.tables if t.key not in gone],
+        actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone],
         sequences=[s for s in actual.sequences
                    if s.owned_by is None or s.owned_by[:2] not in gone or s.key in wanted])
     return kept, findings

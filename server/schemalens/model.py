@@ -273,6 +273,9 @@ class Namespace:
     name: str
     comment: str | None = None
     span: Span | None = _span()
+    # Read from the catalog: what it holds that schemalens does not manage ("view app.v",
+    # "function app.f"): DROP SCHEMA (never CASCADE) fails while they are there.
+    holds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -315,7 +318,7 @@ class Schema:
 # part of a table's definition even though diff does not act on it). Spans and declared
 # renames are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from", "installed", "in_use"}
+_NOT_CONTENT = {"span", "renamed_from", "installed", "in_use", "holds"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

@@ -23,7 +23,9 @@ from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.left_alone import left_alone
-from schemalens.lint import Finding, fills_no_rows, lint, not_null_finding
+from schemalens.lint import (
+    Finding, fills_no_rows, lint, not_null_finding, schema_not_empty, schema_not_empty_finding,
+)
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
 from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
@@ -462,6 +464,11 @@ class PushResult:
     blocked: list[Finding] = field(default_factory=list)             # refused: these would fail on the rows
 
 
+# Why push refuses, by the code of the blocking finding: the change would fail on what the database holds.
+_BLOCKED = {"not-null-without-default": "NOT NULL columns without a default cannot fill the rows their tables hold",
+            "schema-not-empty": "a schema to drop holds objects schemalens does not manage"}
+
+
 Confirm = Callable[[list[tuple[Change, int | None]]], bool]
 Show = Callable[[PushResult], None]
 
@@ -486,7 +493,8 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
             return result
         if not result.changes:
             return result
-        result.blocked = not_null_blockers(db, result.changes, plan.desired)
+        result.blocked = not_null_blockers(db, result.changes, plan.desired) + [
+            schema_not_empty_finding(c) for c in result.changes if schema_not_empty(c)]
         if result.statements and not dry_run and has_migrations_table(db):
             warning = (f"this database's history is kept by migrations ({MIGRATIONS_TABLE}): "
                        "push would desync it; generate a migration and run it instead")
@@ -498,7 +506,7 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
         if not result.statements or dry_run or result.refused:
             return result
         if result.blocked:
-            result.refused = "NOT NULL columns without a default cannot fill the rows their tables hold"
+            result.refused = "; ".join(dict.fromkeys(_BLOCKED[f.code] for f in result.blocked))
             return result
         losses = [c for c in result.changes if c.data_loss]
         if losses and not force:
