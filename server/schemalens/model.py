@@ -204,6 +204,8 @@ class Table:
     strict: bool = False
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
+    renamed_from_schema: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -318,7 +320,7 @@ class Schema:
 # part of a table's definition even though diff does not act on it). Spans and declared
 # renames are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from", "installed", "in_use", "holds"}
+_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "installed", "in_use", "holds"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

@@ -144,3 +144,30 @@ def test_a_schema_that_holds_unmanaged_objects_is_refused_not_dropped(pg_url: st
     assert "schema audit" in blocker.message and "view recent" in blocker.message and "function f" in blocker.message
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("key", ["id serial PRIMARY KEY", "id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                                 "id int PRIMARY KEY"])
+def test_a_table_renamed_from_another_schema_moves_with_its_rows(pg_server_url: str, tmp_path: Path,
+                                                                  key: str) -> None:
+    before = (f"CREATE SCHEMA app;\nCREATE TABLE public.orders ({key}, v text UNIQUE);\n"
+              "CREATE TABLE public.lines (id int PRIMARY KEY, order_id int REFERENCES public.orders (id));\n")
+    after = (f"CREATE SCHEMA app;\nCREATE TABLE app.purchases ( -- @renamed from=public.orders\n  {key}, v text UNIQUE);\n"
+             "CREATE TABLE public.lines (id int PRIMARY KEY, order_id int REFERENCES app.purchases (id));\n")
+    file = tmp_path / "schema.sql"
+    file.write_text(after, encoding="utf-8")
+    with pg_database(pg_server_url, None) as url, pg_database(pg_server_url, None) as direct:
+        run_script(url, before)
+        run_script(url, "INSERT INTO public.orders (id, v) OVERRIDING SYSTEM VALUE VALUES (1, 'kept')")
+        plan = workflows.check(settings_for(url, file), NO_RENAMES)
+        assert [c.description for c in plan.changes] == [
+            "move table public.orders to schema app, rename table app.orders to purchases"]
+        assert [s.sql for s in plan.statements] == ["ALTER TABLE public.orders SET SCHEMA app",
+                                                    "ALTER TABLE app.orders RENAME TO purchases"]
+        result = push(url, file)
+        assert result.failure is None and result.refused is None
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT v FROM app.purchases").fetchall() == [("kept",)]
+        assert workflows.check(settings_for(url, file), NO_RENAMES).changes == []
+        run_script(direct, after)
+        assert workflows.check(settings_for(direct, file), NO_RENAMES).changes == []

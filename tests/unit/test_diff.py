@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -419,3 +420,13 @@ def test_unnamed_constraints_only_in_the_database_have_ids_of_their_own() -> Non
     assert [c.kind for c in changes] == ["drop_constraint"] * 3
     assert len({c.id for c in changes}) == 3
     assert changes[0].id == "drop_constraint:main.t.check (price > 0)"
+
+
+def test_a_table_renamed_from_another_schema_is_moved_not_dropped() -> None:
+    old = table("orders", ident())
+    new = dataclasses.replace(table("purchases", ident()), schema="app", renamed_from="orders",
+                              renamed_from_schema="public")
+    changes = diff(pg(old), pg(new, namespaces=[Namespace("app")]))
+    assert [(c.kind, c.description) for c in changes] == [
+        ("create_schema", "create schema app"),
+        ("rename_table", "move table public.orders to schema app, rename table app.orders to purchases")]

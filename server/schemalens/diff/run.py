@@ -37,7 +37,7 @@ class Run:
         # desired table key -> actual table (same name, or the source of a rename)
         self.matched: dict[tuple[str, str], Table] = {}
         self.created: list[Table] = []
-        self.table_renames: dict[tuple[str, str], str] = {}          # (schema, old) -> new name
+        self.table_renames: dict[tuple[str, str], tuple[str, str]] = {}  # old key -> new key
         self.column_renames: dict[tuple[str, str], dict[str, str]] = {}  # new table key -> old -> new
         self.dropped: list[Table] = []
         # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged

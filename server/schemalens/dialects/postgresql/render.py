@@ -361,7 +361,11 @@ class _Renderer:
         yield f"DROP TABLE {qn(change.schema, change.name)}"
 
     def rename_table(self, change: Change) -> Iterator[str]:
-        yield f"ALTER TABLE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.after.name)}"
+        old, new = change.before, change.after
+        if old.schema != new.schema:  # its indexes, constraints and owned sequences move with it
+            yield f"ALTER TABLE {qn(old.schema, old.name)} SET SCHEMA {q(new.schema)}"
+        if old.name != new.name:
+            yield f"ALTER TABLE {qn(new.schema, old.name)} RENAME TO {q(new.name)}"
 
     def add_column(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, change.schema)}"

@@ -14,26 +14,29 @@ from schemalens.model import Span
 from schemalens import directives
 
 
-def find_directives(text: str) -> list[tuple[int, str]]:
-    """(place, old name) of the `@renamed` directives in comments; a bare name folds to
-    lower case as PostgreSQL folds an unquoted identifier."""
+def find_directives(text: str) -> list[tuple[int, str, bool]]:
+    """(place, old name, quoted) of the `@renamed` directives in comments; a bare name folds
+    to lower case as PostgreSQL folds an unquoted identifier."""
     out = []
     for d in directives.find_all(text):
         line_start = text.rfind("\n", 0, d.start) + 1
         before = text[line_start:d.start]
         if "--" in before or "/*" in before or text.rfind("/*", 0, d.start) > text.rfind("*/", 0, d.start):
-            out.append((d.start, d.old if d.quoted else d.old.lower()))
+            out.append((d.start, d.old if d.quoted else d.old.lower(), d.quoted))
     return out
 
 
 class Directives(State):
     """The directive that belongs to an object, if any."""
 
-    def table_directive(self, stmt: Stmt, first_element: int, name_span: Span) -> str | None:
-        for pos, old in self.directives_in(stmt.start, stmt.end):
+    def table_directive(self, stmt: Stmt, first_element: int, name_span: Span) -> tuple[str | None, str | None]:
+        """(schema, old name): a bare `schema.old` (no unquoted PostgreSQL name holds a dot)
+        says the table moves from that schema; else the schema is None (the table's own)."""
+        for pos, old, quoted in self.directives_in(stmt.start, stmt.end):
             if pos < first_element or self.f.line(pos) == name_span.start_line:
-                return old
-        return None
+                schema, dot, name = old.partition(".")
+                return (schema, name) if dot and not quoted and name and "." not in name else (None, old)
+        return None, None
 
     def statement_directive(self, stmt: Stmt) -> str | None:
         """A `@renamed from=x` comment inside the statement or after it on its last line."""
@@ -45,10 +48,10 @@ class Directives(State):
         found = self.directives_in(stmt.start, line_end)
         return found[0][1] if found else None
 
-    def directives_in(self, start: int, end: int) -> list[tuple[int, str]]:
+    def directives_in(self, start: int, end: int) -> list[tuple[int, str, bool]]:
         if not self.directives:
             return []
-        i = bisect_right(self.directives, (start, ""))
+        i = bisect_right(self.directives, (start, "", False))
         out = []
         while i < len(self.directives) and self.directives[i][0] < end:
             out.append(self.directives[i])
@@ -63,6 +66,6 @@ class Directives(State):
         last_line = self.f.line(end)
         line_end = (self.f.line_starts[last_line + 1] if last_line + 1 < len(self.f.line_starts)
                     else len(self.f.text))
-        for _, old in self.directives_in(start, min(line_end, limit)):
+        for _, old, _ in self.directives_in(start, min(line_end, limit)):
             return old
         return None

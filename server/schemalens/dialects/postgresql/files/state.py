@@ -52,7 +52,7 @@ class State:
         self.pending_types: list[tuple[Table, Column, Json, list[str], Span]] = []
         self.fk_ref_spans: dict[int, Span] = {}
         self.f: File = File("", "")
-        self.directives: list[tuple[int, str]] = []
+        self.directives: list[tuple[int, str, bool]] = []
         # While a table group's statement is applied: what it read of, and wrote to, the
         # state other statements share (see Group), so that a later parse can check the
         # reads and redo the writes instead of building the table again.
