@@ -16,7 +16,8 @@ ChangeKind = Literal[
     "create_schema",
     "drop_schema",         # only when the file manages namespaces (has CREATE SCHEMA)
     "create_extension",
-    "alter_extension",     # before/after: Extension; moved to another schema
+    "alter_extension",     # before/after: Extension; moved to another schema, or updated to the file's version
+    "drop_extension",      # only when the files manage extensions (have CREATE EXTENSION)
     "create_enum",
     "add_enum_value",      # after: Enum (new value list); name: the value added
     "drop_enum",

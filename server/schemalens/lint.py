@@ -51,7 +51,24 @@ def change_findings(change: Change, desired: Schema | None = None) -> list[Findi
                              change.id))
     if fills_no_rows(change):
         found.append(not_null_finding(change, desired))
+    if schema_not_empty(change):
+        found.append(schema_not_empty_finding(change, span))
     return found
+
+
+def schema_not_empty(change: Change) -> bool:
+    """A schema to drop that holds objects schemalens does not manage: DROP SCHEMA (never
+    CASCADE) fails, so push refuses it before running anything."""
+    return change.kind == "drop_schema" and bool(change.before.holds)
+
+
+def schema_not_empty_finding(change: Change, span: Span | None = None) -> Finding:
+    holds: tuple[str, ...] = change.before.holds
+    listed = ", ".join(holds[:5]) + (f" and {len(holds) - 5} more" if len(holds) > 5 else "")
+    return Finding("schema-not-empty", "warning",
+                   f"schema {change.name} is no longer in the schema files, but it holds objects schemalens "
+                   f"does not manage ({listed}): it is not dropped (never CASCADE); drop or move them "
+                   f"first, or keep CREATE SCHEMA {change.name} in the files", span, change.id)
 
 
 def fills_no_rows(change: Change) -> bool:

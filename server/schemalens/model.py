@@ -226,6 +226,8 @@ class Table:
     replica_index: str | None = None
     row_security: bool = False
     force_row_security: bool = False
+    # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
+    renamed_from_schema: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -276,6 +278,16 @@ class Extension:
     name: str
     schema: str | None = None
     span: Span | None = _span()
+    version: str | None = None  # the file's VERSION (None: whichever is installed)
+    # Read from the catalog, facts of one database rather than of a schema: the version
+    # installed, and whether a column has one of its types (dropping the extension would
+    # fail, no CASCADE, or take the column's values with it).
+    installed: str | None = None
+    in_use: bool = False
+
+    @property
+    def current_version(self) -> str | None:
+        return self.installed or self.version
 
 
 @dataclass
@@ -285,6 +297,9 @@ class Namespace:
     name: str
     comment: str | None = None
     span: Span | None = _span()
+    # Read from the catalog: what it holds that schemalens does not manage ("view app.v",
+    # "function app.f"): DROP SCHEMA (never CASCADE) fails while they are there.
+    holds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -327,7 +342,7 @@ class Schema:
 # part of a table's definition even though diff does not act on it). Spans and declared
 # renames are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from", "using"}
+_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],
@@ -371,6 +386,9 @@ class Unmanaged:
     kind: str   # "view", "function", "trigger", ...
     name: str   # qualified where the statement qualified it, else as written
     span: Span | None = None
+    # (schema, name) of the relation it defines, placed as the database places it: the
+    # database's relation of that name is the file's, so the plan never drops or alters it.
+    key: tuple[str, str] | None = None
 
 
 @dataclass

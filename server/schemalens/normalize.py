@@ -40,7 +40,7 @@ def normalize_schema(schema: Schema) -> Schema:
         namespaces=[_clone(n) for n in schema.namespaces],
         extensions=[
             _clone(e, schema=None if e.schema == dialect.default_schema else e.schema)
-            for e in schema.extensions
+            for e in schema.extensions if e.name not in dialect.always_present_extensions
         ],
         enums=[_clone(e, values=list(e.values)) for e in schema.enums],
         sequences=[_clone(s, data_type=dialect.canonical_type(s.data_type, types)) for s in schema.sequences],

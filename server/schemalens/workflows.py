@@ -8,7 +8,7 @@ prompt and the editor can send `window/showMessageRequest`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +22,12 @@ from schemalens.config import Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
-from schemalens.lint import Finding, fills_no_rows, lint, not_null_finding
+from schemalens.left_alone import left_alone
+from schemalens.lint import (
+    Finding, fills_no_rows, lint, not_null_finding, schema_not_empty, schema_not_empty_finding,
+)
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
-from schemalens.model import Problem, Schema, SourceResult, Span
+from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.schema_file import schema_file
@@ -77,13 +80,19 @@ class Comparison:
     findings: list[Finding]
 
 
-def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES, casts: Any = None) -> Comparison:
-    """The heart of every check (CLI, editor, studio): what differs, and what lint says
-    about it. `actual` None: the database could not be read, so only the schema is linted.
-    Diff replays the changes of table pairs it compared last time. `casts`: the database's
-    judgement of type conversions (Dialect.cast_judge), when connected."""
-    changes = changes_between(actual, desired, renames, casts) if actual is not None else []
-    return Comparison(changes, lint(changes, desired))
+def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES,
+            unmanaged: Iterable[Unmanaged] = (), casts: Any = None) -> Comparison:
+    """The heart of every check and plan (CLI, editor, studio): what differs, and what lint
+    says about it. What the files define without managing (`unmanaged`) and other tools'
+    bookkeeping tables are left alone (see left_alone). `actual` None: the database could
+    not be read, so only the schema is linted. Diff replays the changes of table pairs it
+    compared last time. `casts`: the database's judgement of type conversions
+    (Dialect.cast_judge), when connected."""
+    if actual is None:
+        return Comparison([], lint([], desired))
+    actual, seen = left_alone(actual, desired, unmanaged)
+    changes = changes_between(actual, desired, renames, casts)
+    return Comparison(changes, seen + lint(changes, desired))
 
 
 def changes_between(actual: Schema, desired: Schema, renames: Renames = NO_RENAMES, casts: Any = None) -> list[Change]:
@@ -231,7 +240,8 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     desired = load_desired(settings, current_schema(db), overlays)
     actual = read_database(db, settings, desired.schema)
     check_renames(actual, desired.schema, renames, "the database")
-    compared = compare(actual, desired.schema, renames, dialects.get(db.dialect).cast_judge(db.conn))
+    compared = compare(actual, desired.schema, renames, desired.source.unmanaged,
+                       dialects.get(db.dialect).cast_judge(db.conn))
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
                                                      online=settings.online_for(False))
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
@@ -459,6 +469,11 @@ class PushResult:
     blocked: list[Finding] = field(default_factory=list)             # refused: these would fail on the rows
 
 
+# Why push refuses, by the code of the blocking finding: the change would fail on what the database holds.
+_BLOCKED = {"not-null-without-default": "NOT NULL columns without a default cannot fill the rows their tables hold",
+            "schema-not-empty": "a schema to drop holds objects schemalens does not manage"}
+
+
 Confirm = Callable[[list[tuple[Change, int | None]]], bool]
 Show = Callable[[PushResult], None]
 
@@ -483,7 +498,8 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
             return result
         if not result.changes:
             return result
-        result.blocked = not_null_blockers(db, result.changes, plan.desired)
+        result.blocked = not_null_blockers(db, result.changes, plan.desired) + [
+            schema_not_empty_finding(c) for c in result.changes if schema_not_empty(c)]
         if result.statements and not dry_run and has_migrations_table(db):
             warning = (f"this database's history is kept by migrations ({MIGRATIONS_TABLE}): "
                        "push would desync it; generate a migration and run it instead")
@@ -495,7 +511,7 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
         if not result.statements or dry_run or result.refused:
             return result
         if result.blocked:
-            result.refused = "NOT NULL columns without a default cannot fill the rows their tables hold"
+            result.refused = "; ".join(dict.fromkeys(_BLOCKED[f.code] for f in result.blocked))
             return result
         unconvertible = [c.needs_using for c in result.changes if c.needs_using]
         if unconvertible:

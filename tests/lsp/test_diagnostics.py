@@ -140,3 +140,18 @@ async def test_unreachable_database_one_diagnostic_then_drift_when_back(client, 
     assert differs.range.start == lsp.Position(line=2, character=2)
     assert "database has `text`, schema says `character varying(255)`" in differs.message
     assert "database allows NULL, schema says NOT NULL" in differs.message
+
+
+async def test_another_tools_migration_table_is_seen_not_drift(client, project: Path) -> None:
+    db = project / "app.db"
+    make_sqlite(db, USERS + "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);")
+    write_config(project, database_url=f"sqlite:///{db}")
+    await start(client, project)
+    schema = project / "schema.sql"
+    status = await open_file(client, schema, USERS)
+
+    assert status.state == "in-sync"
+    [seen] = diagnostics(client, schema)
+    assert seen.code == "unmanaged" and seen.severity == lsp.DiagnosticSeverity.Information
+    assert seen.message == "not managed: Alembic's migration table main.alembic_version"
+    assert seen.range.start.line == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -59,10 +60,28 @@ def test_schema_level_objects() -> None:
            enums=[Enum("app", "mood", ["a", "b"])], sequences=[Sequence("app", "seq", start=5)])
     changes = diff(a, b)
     assert kinds(changes) == ["create_schema", "create_extension", "create_enum", "create_sequence",
-                              "set_comment", "drop_enum", "drop_sequence"]
+                              "set_comment", "drop_enum", "drop_sequence", "drop_extension"]
     assert one(changes, "create_enum").description == "create enum app.mood ('a', 'b')"
-    # hstore is only in the database: extensions are never dropped
-    assert "hstore" not in {c.name for c in changes}
+    # hstore is only in the database, and the files manage extensions (they name citext)
+    assert one(changes, "drop_extension").name == "hstore" and one(changes, "drop_extension").data_loss
+
+
+def test_extensions_are_dropped_only_when_the_files_manage_them() -> None:
+    installed = [Extension("hstore"), Extension("citext", in_use=True), Extension("pg_graphql", "graphql"),
+                 Extension("plpgsql", "pg_catalog")]
+    # a file that names no extension leaves the database's alone
+    assert diff(pg(extensions=installed), pg()) == []
+    # else: not one a column uses, nor one in a schema the files do not use (the platform's)
+    changes = diff(pg(extensions=installed), pg(extensions=[Extension("pgcrypto")]))
+    assert [(c.kind, c.name) for c in changes] == [("create_extension", "pgcrypto"), ("drop_extension", "hstore")]
+
+
+def test_an_extension_is_updated_to_the_version_the_file_names() -> None:
+    db = pg(extensions=[Extension("hstore", installed="1.4")])
+    assert diff(db, pg(extensions=[Extension("hstore")])) == []
+    [update] = diff(db, pg(extensions=[Extension("hstore", version="1.8")]))
+    assert update.kind == "alter_extension"
+    assert update.description == "alter extension hstore: update it from version 1.4 to 1.8"
 
 
 def test_alter_sequence_and_owner_after_table() -> None:
@@ -413,3 +432,13 @@ def test_a_comment_or_storage_change_on_an_index_or_constraint_is_made_in_place(
     assert sorted(kinds(changes)) == ["set_comment", "set_comment", "set_storage", "set_storage"]
     assert {c.name for c in changes} == {"c", "i", "u"}
     assert diff(schema("x", {"fillfactor": "70"}), schema("x", {"fillfactor": "70"})) == []
+
+
+def test_a_table_renamed_from_another_schema_is_moved_not_dropped() -> None:
+    old = table("orders", ident())
+    new = dataclasses.replace(table("purchases", ident()), schema="app", renamed_from="orders",
+                              renamed_from_schema="public")
+    changes = diff(pg(old), pg(new, namespaces=[Namespace("app")]))
+    assert [(c.kind, c.description) for c in changes] == [
+        ("create_schema", "create schema app"),
+        ("rename_table", "move table public.orders to schema app, rename table app.orders to purchases")]

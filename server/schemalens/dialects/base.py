@@ -63,6 +63,9 @@ class Dialect(ABC):
     # key to exist, and a table or key a foreign key uses cannot be dropped before it.
     # SQLite checks foreign keys only when rows change.
     ddl_checks_foreign_keys: bool = False
+    # Extensions every database of this kind has (PostgreSQL's plpgsql): never created,
+    # dropped or compared, whether a file names them or not.
+    always_present_extensions: frozenset[str] = frozenset()
 
     @abstractmethod
     def quote_ident(self, name: str) -> str:

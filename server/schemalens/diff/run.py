@@ -22,7 +22,7 @@ PHASES = (
     "create_table", "add_column", "alter_column",
     "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
     "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
-    "drop_schema",
+    "drop_extension", "drop_schema",
 )
 
 
@@ -39,7 +39,7 @@ class Run:
         # desired table key -> actual table (same name, or the source of a rename)
         self.matched: dict[tuple[str, str], Table] = {}
         self.created: list[Table] = []
-        self.table_renames: dict[tuple[str, str], str] = {}          # (schema, old) -> new name
+        self.table_renames: dict[tuple[str, str], tuple[str, str]] = {}  # old key -> new key
         self.column_renames: dict[tuple[str, str], dict[str, str]] = {}  # new table key -> old -> new
         self.dropped: list[Table] = []
         # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged

@@ -31,9 +31,12 @@ def namespaces(run: Run) -> None:
 
 
 def extensions(run: Run) -> None:
-    """Create and move what the file names; never drop. Hosted PostgreSQL installs
-    extensions of its own (Supabase: pg_graphql, pgcrypto, ...), a file rarely lists
-    them, and dropping one drops every column of its types with their data."""
+    """Create, move and update what the files name. Drop only when the files manage
+    extensions (name at least one) and only those installed in a schema the files use:
+    hosted PostgreSQL installs extensions of its own in schemas of its own (Supabase:
+    `extensions`, `graphql`), and a file that lists none leaves every one alone. An
+    extension whose types a column of the database uses is kept: DROP EXTENSION (never
+    CASCADE) would fail, and the column's values would go with it."""
     have = {e.name: e for e in run.actual.extensions}
     for ext in run.desired.extensions:
         old = have.get(ext.name)
@@ -41,11 +44,26 @@ def extensions(run: Run) -> None:
             run.emit("create_extension", Change(
                 "create_extension", ext.schema or "", None, ext.name, after=ext,
                 description=f"create extension {ext.name}"))
-        elif ext.schema is not None and ext.schema != old.schema:
-            # A file that names no schema accepts the extension wherever it is.
+            continue
+        # A file that names no schema (no version) accepts the extension wherever it is (any version).
+        what = [f"move it to schema {ext.schema}"] if ext.schema is not None and ext.schema != old.schema else []
+        if ext.version is not None and ext.version != old.current_version:
+            what.append(f"update it from version {old.current_version} to {ext.version}")
+        if what:
             run.emit("create_extension", Change(
-                "alter_extension", ext.schema, None, ext.name, before=old, after=ext,
-                description=f"move extension {ext.name} to schema {ext.schema}"))
+                "alter_extension", ext.schema or old.schema or "", None, ext.name, before=old, after=ext,
+                description=f"alter extension {ext.name}: {', '.join(what)}"))
+    if not run.desired.extensions:
+        return
+    wanted = {e.name for e in run.desired.extensions}
+    used = {None} | {n.name for n in run.desired.namespaces} | {t.schema for t in run.desired.tables}
+    for old in run.actual.extensions:
+        if old.name in wanted or old.in_use or old.schema not in used:
+            continue
+        loss = Hazard("data-loss", old.name, f"drops extension {old.name} with everything it installed "
+                      "(types, functions, operators, its own tables and their rows)")
+        run.emit("drop_extension", Change("drop_extension", old.schema or "", None, old.name, before=old,
+                                          hazards=(loss,), description=f"drop extension {old.name}"))
 
 
 def enums(run: Run) -> None:

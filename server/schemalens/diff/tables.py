@@ -48,14 +48,17 @@ def match_tables(run: Run) -> None:
             run.matched[table.key] = same
             continue
         source = stated_table_source(run, table)
-        old = actual.get((table.schema, source)) if source else None
+        old = actual.get((table.renamed_from_schema or table.schema, source)) if source else None
         if old is not None and old.key not in claimed and old.key not in desired:
             claimed.add(old.key)
             run.matched[table.key] = old
-            run.table_renames[old.key] = table.name
-            run.emit("rename", Change(
-                "rename_table", table.schema, None, table.name, before=old, after=table,
-                description=f"rename table {qualified(old.schema, old.name)} to {table.name}"))
+            run.table_renames[old.key] = table.key
+            what = [f"move table {qualified(old.schema, old.name)} to schema {table.schema}"] \
+                if old.schema != table.schema else []
+            if old.name != table.name:
+                what.append(f"rename table {qualified(table.schema, old.name)} to {table.name}")
+            run.emit("rename", Change("rename_table", table.schema, None, table.name, before=old, after=table,
+                                      description=", ".join(what)))
         else:
             run.created.append(table)
     run.dropped = [t for t in run.actual.tables if t.key not in claimed]
@@ -153,7 +156,7 @@ def refresh_dependent_fks(run: Run) -> None:
 
 def depends_on_dropped_key(run: Run, fk: ForeignKey, keys: set[tuple[str, str, frozenset[str]]]) -> bool:
     """For a foreign key of a table this diff drops (named as the database has it)."""
-    target = (fk.ref_schema, run.table_renames.get((fk.ref_schema, fk.ref_table), fk.ref_table))
+    target = run.table_renames.get((fk.ref_schema, fk.ref_table), (fk.ref_schema, fk.ref_table))
     renamed = run.column_renames.get(target, {})
     return (*target, frozenset(renamed.get(c, c) for c in fk.ref_columns)) in keys
 
@@ -200,8 +203,8 @@ def as_renamed(run: Run, old: Table, new: Table) -> Table:
         return [renamed.get(n, n) for n in names]
 
     def fk(f: ForeignKey) -> ForeignKey:
-        target = (f.ref_schema, run.table_renames.get((f.ref_schema, f.ref_table), f.ref_table))
-        return dataclasses.replace(f, columns=cols(f.columns), ref_table=target[1],
+        target = run.table_renames.get((f.ref_schema, f.ref_table), (f.ref_schema, f.ref_table))
+        return dataclasses.replace(f, columns=cols(f.columns), ref_schema=target[0], ref_table=target[1],
                                    ref_columns=cols(f.ref_columns, run.column_renames.get(target, {})))
 
     def element(text: str) -> str:
@@ -219,7 +222,7 @@ def as_renamed(run: Run, old: Table, new: Table) -> Table:
 
     pk = old.primary_key
     return dataclasses.replace(
-        old, name=new.name,
+        old, schema=new.schema, name=new.name,
         primary_key=dataclasses.replace(pk, columns=cols(pk.columns)) if pk else None,
         uniques=[dataclasses.replace(u, columns=cols(u.columns)) for u in old.uniques],
         foreign_keys=[fk(f) for f in old.foreign_keys],

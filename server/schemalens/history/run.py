@@ -15,6 +15,7 @@ from schemalens.config import Settings
 from schemalens.connect import Database
 from schemalens.urls import mask_url
 from schemalens.diff import diff
+from schemalens.left_alone import left_alone
 from schemalens.history.state import (
     APPLIED,
     MIGRATIONS_PROBLEM,
@@ -369,8 +370,8 @@ def reset(settings: Settings, *, force: bool, progress: Progress | None = None) 
         return result
     with open_database(settings) as db:
         with migration_lock(db):
-            live = read_database(db, settings, folder.last_snapshot(journal))
             empty = Schema(dialect=db.dialect)
+            live, _ = left_alone(read_database(db, settings, folder.last_snapshot(journal)), empty, ())
             statements = dialects.get(live.dialect).render(diff(live, empty), live, empty)
             statements.append(Statement(f"DROP TABLE IF EXISTS {dialects.get(db.dialect).quote_ident(MIGRATIONS_TABLE)}"))
             try:

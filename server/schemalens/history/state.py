@@ -16,6 +16,7 @@ from schemalens.urls import mask_text, mask_url
 from schemalens.diff import diff
 from schemalens.migrations.folder import Entry, Folder, Journal, MigrationsError
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, Applied, read_applied
+from schemalens.left_alone import left_alone
 from schemalens.lint import Finding
 from schemalens.model import Problem, Schema
 from schemalens.workflows import WorkflowError, check_renames, compare, load_desired, open_database, read_database
@@ -210,7 +211,7 @@ def snapshots_along(folder: Folder, journal: Journal) -> dict[str, tuple[Schema 
 
 
 def differences(db: Database, settings: Settings, expected: Schema) -> list[Change]:
-    actual = read_database(db, settings, expected)
+    actual, _ = left_alone(read_database(db, settings, expected), expected, ())
     return diff(actual, expected)
 
 

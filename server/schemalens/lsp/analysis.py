@@ -117,7 +117,7 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
                 result.database, result.database_message = "error", str(e)
         elif result.database == "no-database":
             result.actual = Schema(dialect=settings.dialect)
-        compared = workflows.compare(result.actual, result.desired)
+        compared = workflows.compare(result.actual, result.desired, unmanaged=result.source.unmanaged)
         result.changes, result.findings = compared.changes, compared.findings
     return result
 

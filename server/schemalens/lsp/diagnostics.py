@@ -47,9 +47,9 @@ DRIFT_CODES = {
     "create_sequence": "missing-object",
     "drop_sequence": "extra-object", "alter_sequence": "object-differs",
     "set_comment": "comment-differs",
-    "drop_schema": "extra-object", "alter_extension": "object-differs", "alter_table": "table-differs",
-    "set_storage": "table-differs", "set_persistence": "table-differs", "set_row_security": "table-differs",
-    "set_replica_identity": "table-differs",
+    "drop_schema": "extra-object", "alter_extension": "object-differs", "drop_extension": "extra-object",
+    "alter_table": "table-differs", "set_storage": "table-differs", "set_persistence": "table-differs",
+    "set_row_security": "table-differs", "set_replica_identity": "table-differs",
 }
 
 
@@ -120,7 +120,7 @@ def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
             for finding in by_change.get(change.id, []):
                 add(placed, lint_diagnostic(finding, placed.range))
     for finding in by_change.get(None, []):
-        placed = locate.at(finding.span)
+        placed = locate.at(finding.span) if finding.span is not None else locate.top()  # file-wide: on top
         if placed is not None:
             add(placed, lint_diagnostic(finding, placed.range))
     return out

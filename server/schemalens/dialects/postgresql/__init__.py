@@ -40,6 +40,7 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     default_schema = "public"
     ddl_checks_foreign_keys = True
+    always_present_extensions = frozenset({"plpgsql"})
     # PostgreSQL 10-17 as a connected dialect sees it: Computed() without persisted= is
     # STORED there (VIRTUAL only from 18).
     sqlalchemy_engine = {"url": "postgresql://", "connected": {

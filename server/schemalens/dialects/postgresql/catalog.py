@@ -33,10 +33,6 @@ from schemalens.model import (
     Unique,
 )
 
-# Extensions every database has: listing them would make a schema file that does not
-# mention them look like it wants them dropped.
-_IMPLICIT_EXTENSIONS = frozenset({"plpgsql"})
-
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 
@@ -207,8 +203,25 @@ WHERE t.typtype = 'e' AND n.nspname = ANY(%(schemas)s)
 ORDER BY n.nspname, t.typname
 """
 
+# holds: what the schema holds beyond the tables, sequences and enums read here
+# (DROP SCHEMA fails while it is there): views, tables left out, functions, other types.
 _NAMESPACES = f"""
-SELECT n.nspname, d.description
+SELECT n.nspname, d.description,
+       ARRAY(SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '
+                                   WHEN 'f' THEN 'foreign table ' WHEN 'c' THEN 'type ' ELSE 'table ' END
+                    || c.relname
+             FROM pg_catalog.pg_class c
+             WHERE c.relnamespace = n.oid AND (c.relkind IN ('v', 'm', 'f', 'c') OR (c.relkind IN ('r', 'p')
+                   AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
+                        OR NOT {_NOT_EXTENSION_MEMBER.format(catalog='pg_catalog.pg_class', oid='c.oid')})))
+             UNION ALL
+             SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
+                    || p.proname
+             FROM pg_catalog.pg_proc p WHERE p.pronamespace = n.oid
+             UNION ALL
+             SELECT 'type ' || t.typname FROM pg_catalog.pg_type t
+             WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'd', 'r', 'm') AND t.typelem = 0
+             ORDER BY 1) AS holds
 FROM pg_catalog.pg_namespace n
 LEFT JOIN pg_catalog.pg_description d
   ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
@@ -217,8 +230,16 @@ WHERE n.nspname = ANY(%(schemas)s) AND n.nspname <> 'public'
 ORDER BY n.nspname
 """
 
-_EXTENSIONS = """
-SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e
+# in_use: a column of a table (not the extension's own) has one of its types.
+_EXTENSIONS = f"""
+SELECT e.extname, n.nspname, e.extversion,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+               JOIN pg_catalog.pg_attribute a ON a.atttypid = dep.objid AND NOT a.attisdropped AND a.attnum > 0
+               JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+               WHERE dep.refobjid = e.oid AND dep.deptype = 'e'
+                 AND dep.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                 AND {_NOT_EXTENSION_MEMBER.format(catalog='pg_catalog.pg_class', oid='c.oid')}) AS in_use
+FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 ORDER BY e.extname
 """
@@ -299,12 +320,9 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
         _read_constraints(conn, pending["constraints"].fetchall(), tables, attributes)
         _read_indexes(conn, pending["indexes"].fetchall(), dict(pending["opclasses"].fetchall()), tables, attributes)
         enums = [Enum(schema=s, name=n, values=list(v), comment=c) for s, n, v, c in pending["enums"].fetchall()]
-        namespaces = [Namespace(name=n, comment=c) for n, c in pending["namespaces"].fetchall()]
-        extensions = [
-            Extension(name=name, schema=nsp)
-            for name, nsp in pending["extensions"].fetchall()
-            if name not in _IMPLICIT_EXTENSIONS
-        ]
+        namespaces = [Namespace(name=n, comment=c, holds=tuple(h)) for n, c, h in pending["namespaces"].fetchall()]
+        extensions = [Extension(name=name, schema=nsp, installed=version, in_use=in_use)
+                      for name, nsp, version, in_use in pending["extensions"].fetchall()]
     return Schema(
         dialect="postgresql",
         namespaces=namespaces,

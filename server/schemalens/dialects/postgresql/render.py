@@ -256,14 +256,23 @@ class _Renderer:
 
     def create_extension(self, change: Change) -> Iterator[str]:
         schema = f" SCHEMA {q(change.after.schema)}" if change.after.schema else ""
-        yield f"CREATE EXTENSION IF NOT EXISTS {q(change.name)}{schema}"
+        version = f" VERSION {literal(change.after.version)}" if change.after.version else ""
+        yield f"CREATE EXTENSION IF NOT EXISTS {q(change.name)}{schema}{version}"
+
+    def drop_extension(self, change: Change) -> Iterator[str]:
+        # No CASCADE: an object outside the extension that uses it makes this fail.
+        yield f"DROP EXTENSION {q(change.name)}"
 
     def drop_schema(self, change: Change) -> Iterator[str]:
         # No CASCADE: what the file does not manage (views, functions) makes this fail.
         yield f"DROP SCHEMA {q(change.name)}"
 
     def alter_extension(self, change: Change) -> Iterator[str]:
-        yield f"ALTER EXTENSION {q(change.name)} SET SCHEMA {q(change.after.schema)}"
+        old, new = change.before, change.after
+        if new.schema is not None and new.schema != old.schema:
+            yield f"ALTER EXTENSION {q(change.name)} SET SCHEMA {q(new.schema)}"
+        if new.version is not None and new.version != old.current_version:
+            yield f"ALTER EXTENSION {q(change.name)} UPDATE TO {literal(new.version)}"
 
     def create_enum(self, change: Change) -> Iterator[str]:
         values = ", ".join(literal(v) for v in change.after.values)
@@ -378,7 +387,11 @@ class _Renderer:
         yield f"DROP TABLE {qn(change.schema, change.name)}"
 
     def rename_table(self, change: Change) -> Iterator[str]:
-        yield f"ALTER TABLE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.after.name)}"
+        old, new = change.before, change.after
+        if old.schema != new.schema:  # its indexes, constraints and owned sequences move with it
+            yield f"ALTER TABLE {qn(old.schema, old.name)} SET SCHEMA {q(new.schema)}"
+        if old.name != new.name:
+            yield f"ALTER TABLE {qn(new.schema, old.name)} RENAME TO {q(new.name)}"
 
     def add_column(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, change.schema)}"

@@ -388,9 +388,10 @@ class _Reader:
             self.indexes.pop(name, None)
 
     def _note_unmanaged(self, f: _File, stmt: Statement, kind: str, detail: str) -> None:
-        _, name_tok, _ = _name_at(stmt.tokens, _name_index(stmt.tokens))
+        qualifier, name_tok, _ = _name_at(stmt.tokens, _name_index(stmt.tokens))
         span = f.span(name_tok.start, name_tok.end)
-        self.unmanaged.append(Unmanaged(kind, name_tok.name, span))
+        key = None if kind == "trigger" else (qualifier.name if qualifier else "main", name_tok.name)
+        self.unmanaged.append(Unmanaged(kind, name_tok.name, span, key))
         self.problems.append(Problem(
             "warning", "unmanaged",
             f"{kind} {name_tok.name} is not managed by schemalens: push neither creates nor changes it{detail}",

@@ -9,6 +9,7 @@ import pytest
 
 from schemalens.dialects.postgresql.catalog import introspect_postgresql
 from schemalens.model import Check, ForeignKey, Identity, Index, PrimaryKey, Sequence, Unique
+from schemalens.normalize import normalize_schema
 
 pytestmark = pytest.mark.db
 
@@ -151,7 +152,10 @@ def test_enums_namespaces_extensions_and_what_is_left_out(conn: psycopg.Connecti
     """)
     schema = introspect_postgresql(conn, ["public", "app"], exclude=["excluded_*", "app.nothing"])
     assert [n.name for n in schema.namespaces] == ["app"] and schema.namespaces[0].comment == "the app"
-    assert [(e.name, e.schema) for e in schema.extensions] == [("citext", "public"), ("cube", "public")]
+    assert [(e.name, e.schema) for e in schema.extensions] == [
+        ("citext", "public"), ("cube", "public"), ("plpgsql", "pg_catalog")]
+    # plpgsql is in every database: normalize leaves it out of both sides of every comparison
+    assert [e.name for e in normalize_schema(schema).extensions] == ["citext", "cube"]
     assert [(e.schema, e.name, e.values, e.comment) for e in schema.enums] == [
         ("app", "size", ["xs", "s", "m", "l"], "sizes"),
     ]

@@ -150,7 +150,7 @@ CREATE TABLE later (x int);"""
     result = parse(text)
     assert errors(result) == []
     assert result.unmanaged == [
-        Unmanaged("view", "adults", Span("s.sql", 2, 12, 2, 18)),
+        Unmanaged("view", "adults", Span("s.sql", 2, 12, 2, 18), ("main", "adults")),
         Unmanaged("trigger", "users_log", Span("s.sql", 3, 15, 3, 24)),
     ]
     warnings = [p for p in result.problems if p.severity == "warning"]
@@ -393,7 +393,7 @@ def test_nul_character_is_an_error_not_a_crash() -> None:
 def test_virtual_tables_are_unmanaged_and_their_shadow_tables_hidden() -> None:
     result = parse("CREATE TABLE t (a int);\nCREATE VIRTUAL TABLE docs USING fts5(body);")
     assert [t.name for t in result.schema.tables] == ["t"]
-    assert result.unmanaged == [Unmanaged("virtual table", "docs", Span("s.sql", 1, 21, 1, 25))]
+    assert result.unmanaged == [Unmanaged("virtual table", "docs", Span("s.sql", 1, 21, 1, 25), ("main", "docs"))]
     assert errors(result) == []
 
 

@@ -66,12 +66,10 @@ class Objects(State):
             if not body.get("if_not_exists"):
                 self.error("duplicate-name", f"extension {name} already exists", self.stmt_span(stmt))
             return
-        schema = None
-        for opt in body.get("options", ()):
-            d = opt["DefElem"]
-            if d["defname"] == "schema":
-                schema = d["arg"]["String"]["sval"]
-        self.schema.extensions.append(Extension(name, schema, span=self.stmt_span(stmt)))
+        options = {o["DefElem"]["defname"]: o["DefElem"].get("arg", {}).get("String", {}).get("sval")
+                   for o in body.get("options", ())}
+        self.schema.extensions.append(Extension(name, options.get("schema"), span=self.stmt_span(stmt),
+                                                version=options.get("new_version")))
 
     def _CreateEnumStmt(self, stmt: Stmt, body: Json) -> None:
         names = names_of(body["typeName"])

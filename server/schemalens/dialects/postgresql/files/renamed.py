@@ -14,10 +14,10 @@ from schemalens.model import Span
 from schemalens import directives
 
 
-def find_directives(text: str) -> list[tuple[int, str]]:
-    """(place, old name) of the `@renamed` directives in comments; a bare name folds to
-    lower case as PostgreSQL folds an unquoted identifier."""
-    return [(d.start, d.old if d.quoted else d.old.lower()) for d in directives.find_all(text)
+def find_directives(text: str) -> list[tuple[int, str, bool]]:
+    """(place, old name, quoted) of the `@renamed` directives in comments; a bare name folds
+    to lower case as PostgreSQL folds an unquoted identifier."""
+    return [(d.start, d.old if d.quoted else d.old.lower(), d.quoted) for d in directives.find_all(text)
             if _in_comment(text, d.start)]
 
 
@@ -35,11 +35,14 @@ def _in_comment(text: str, pos: int) -> bool:
 class Directives(State):
     """The directive that belongs to an object, if any."""
 
-    def table_directive(self, stmt: Stmt, first_element: int, name_span: Span) -> str | None:
-        for pos, old in self.directives_in(stmt.start, stmt.end):
+    def table_directive(self, stmt: Stmt, first_element: int, name_span: Span) -> tuple[str | None, str | None]:
+        """(schema, old name): a bare `schema.old` (no unquoted PostgreSQL name holds a dot)
+        says the table moves from that schema; else the schema is None (the table's own)."""
+        for pos, old, quoted in self.directives_in(stmt.start, stmt.end):
             if pos < first_element or self.f.line(pos) == name_span.start_line:
-                return old
-        return None
+                schema, dot, name = old.partition(".")
+                return (schema, name) if dot and not quoted and name and "." not in name else (None, old)
+        return None, None
 
     def statement_directive(self, stmt: Stmt) -> str | None:
         """A `@renamed from=x` comment inside the statement or after it on its last line."""
@@ -51,13 +54,13 @@ class Directives(State):
         found = self.directives_in(stmt.start, line_end)
         return found[0][1] if found else None
 
-    def directives_in(self, start: int, end: int, found: list[tuple[int, str]] | None = None
-                      ) -> list[tuple[int, str]]:
-        """The directives (`found`; the `@renamed` ones unless given) between start and end."""
+    def directives_in(self, start: int, end: int, found: list[tuple] | None = None) -> list[tuple]:
+        """The directives (`found`; the `@renamed` ones unless given) between start and end,
+        each a tuple whose first item is its place."""
         found = self.directives if found is None else found
         if not found:
             return []
-        i = bisect_right(found, (start, ""))
+        i = bisect_right(found, (start,))
         out = []
         while i < len(found) and found[i][0] < end:
             out.append(found[i])
@@ -74,6 +77,6 @@ class Directives(State):
         last_line = self.f.line(end)
         line_end = (self.f.line_starts[last_line + 1] if last_line + 1 < len(self.f.line_starts)
                     else len(self.f.text))
-        for _, value in self.directives_in(start, min(line_end, limit), found):
-            return value
+        for directive in self.directives_in(start, min(line_end, limit), found):
+            return directive[1]
         return None

@@ -117,8 +117,8 @@ class Reuse(Directives):
             line = self.f.line(stmt.end)
             line_end = (self.f.line_starts[line + 1] if line + 1 < len(self.f.line_starts)
                         else len(self.f.text))
-            directives = tuple((pos - stmt.start, old)
-                               for pos, old in self.directives_in(stmt.start, line_end))
+            directives = tuple((pos - stmt.start, old, quoted)
+                               for pos, old, quoted in self.directives_in(stmt.start, line_end))
             parts.append((self.f.text[stmt.start:line_end], self.f.line_col(stmt.start)[1], directives))
         return (self.f.path, self.default_schema, tuple(self.search_path), tuple(parts))
 

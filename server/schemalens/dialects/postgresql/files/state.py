@@ -52,7 +52,7 @@ class State:
         self.pending_types: list[tuple[Table, Column, Json, list[str], Span]] = []
         self.fk_ref_spans: dict[int, Span] = {}
         self.f: File = File("", "")
-        self.directives: list[tuple[int, str]] = []
+        self.directives: list[tuple[int, str, bool]] = []
         self.using_directives: list[tuple[int, str]] = []
         # While a table group's statement is applied: what it read of, and wrote to, the
         # state other statements share (see Group), so that a later parse can check the
@@ -73,8 +73,9 @@ class State:
     def warn(self, code: str, message: str, span: Span | None) -> None:
         self.problems.append(Problem("warning", code, message, span))
 
-    def not_managed(self, kind: str, name: str, span: Span, why: str = "") -> None:
-        self.unmanaged.append(Unmanaged(kind, name, span))
+    def not_managed(self, kind: str, name: str, span: Span, why: str = "",
+                    key: tuple[str, str] | None = None) -> None:
+        self.unmanaged.append(Unmanaged(kind, name, span, key))
         reason = f" ({why})" if why else ""
         self.warn("unmanaged", f"{kind} {name} is not managed by schemalens{reason}: it is left "
                   "as it is in the database", span)
@@ -197,13 +198,15 @@ class State:
         rv = stmt.body.get("view") or (stmt.body.get("into") or {}).get("rel")
         if stmt.kind == "CreateForeignTableStmt":
             rv = stmt.body["base"]["relation"]
+        key = None
         if stmt.kind in ("ViewStmt", "CreateTableAsStmt", "CreateForeignTableStmt") and rv:
-            self.unmanaged_relations.add(self.qualify(rv.get("schemaname"), rv["relname"]))
+            key = self.qualify(rv.get("schemaname"), rv["relname"])
+            self.unmanaged_relations.add(key)
         type_names = defined_type(stmt.kind, stmt.body)
         if type_names:
             self.unmanaged_types.add(self.qualify(type_names[-2] if len(type_names) > 1 else None,
                                                   type_names[-1]))
-        self.not_managed(kind, name, self.stmt_span(stmt))
+        self.not_managed(kind, name, self.stmt_span(stmt), key=key)
 
     def set_enum_type(self, column: Column, enum: Enum, suffix: str) -> None:
         column.type = f"{quote_ident(enum.schema)}.{quote_ident(enum.name)}{suffix}"

@@ -34,7 +34,7 @@ class Tables(Constraints, Directives):
         if why:
             self.unmanaged_relations.add((schema, name))
             written = ".".join(n for n in (rv.get("schemaname"), name) if n)
-            self.not_managed("table", written, span, why)
+            self.not_managed("table", written, span, why, key=(schema, name))
             return
         if body.get("if_not_exists") and self.has_relation((schema, name)):
             return
@@ -49,7 +49,8 @@ class Tables(Constraints, Directives):
         self.schema.tables.append(table)
         elements = body.get("tableElts", [])
         starts = [self.at(stmt, next(iter(e.values())).get("location")) for e in elements]
-        table.renamed_from = self.table_directive(stmt, starts[0] if starts else stmt.end, span)
+        table.renamed_from_schema, table.renamed_from = self.table_directive(
+            stmt, starts[0] if starts else stmt.end, span)
         for i, element in enumerate(elements):
             limit = starts[i + 1] if i + 1 < len(starts) else len(self.f.text)
             (kind, node), = element.items()

@@ -54,3 +54,15 @@ CREATE INDEX c_idx ON t (c);
 CREATE INDEX ON t (c) /* @renamed from=ignored_without_a_name */;""")
     assert [(i.name, i.renamed_from) for i in table(s, "t").indexes] == [
         ("new_a", "Old_A"), ("new_b", "old_b"), ("c_idx", None), (None, None)]
+
+
+def test_a_qualified_bare_name_says_the_table_moves_from_that_schema() -> None:
+    s = ok("""CREATE SCHEMA app;
+CREATE TABLE app.orders ( -- @renamed from=Public.Orders
+  id int);
+CREATE TABLE app."dotted" ( -- @renamed from="old.name"
+  id int);""")
+    moved = table(s, "orders", "app")
+    assert (moved.renamed_from_schema, moved.renamed_from) == ("public", "orders")
+    dotted = table(s, "dotted", "app")
+    assert (dotted.renamed_from_schema, dotted.renamed_from) == (None, "old.name")  # quoted: one name
