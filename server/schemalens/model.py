@@ -96,6 +96,14 @@ def _span() -> Any:
     return field(default=None, compare=False, repr=False)
 
 
+def _text() -> Any:
+    """SQLite keeps a table's or index's CREATE statement as written (sqlite_master.sql):
+    the text is what push writes, so that a database made by push is the one the file
+    makes. Two texts that mean the same are the same schema, so it takes no part in
+    equality; it describes how the object was written, so it stays out of the JSON form."""
+    return field(default=None, compare=False, repr=False)
+
+
 @dataclass
 class Identity:
     """GENERATED ... AS IDENTITY. Sequence options are None where they are the default."""
@@ -185,6 +193,7 @@ class Index:
     valid: bool = True  # False: a CREATE INDEX CONCURRENTLY failed; the index is not used
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    sql: str | None = _text()
 
 
 @dataclass
@@ -204,6 +213,7 @@ class Table:
     strict: bool = False
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    sql: str | None = _text()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -302,10 +312,10 @@ class Schema:
 # --- canonical JSON -------------------------------------------------------------------
 #
 # Stable ordering: objects sorted by key, columns kept in declaration order (order is
-# part of a table's definition even though diff does not act on it). Spans and declared
-# renames are left out: they describe a file, not a schema.
+# part of a table's definition even though diff does not act on it). Spans, declared
+# renames and statement texts are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from"}
+_NOT_CONTENT = {"span", "renamed_from", "sql"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

@@ -136,7 +136,7 @@ class _Catalog:
             schema="main",
             name=name,
             columns=columns,
-            primary_key=self._primary_key(name, parsed),
+            primary_key=self._primary_key(name),
             uniques=self._uniques(name, parsed),
             foreign_keys=self._foreign_keys(name, parsed),
             checks=[Check(c.name, c.expression) for c in parsed.checks],
@@ -144,6 +144,7 @@ class _Catalog:
             autoincrement=parsed.autoincrement,
             without_rowid=parsed.without_rowid,
             strict=parsed.strict,
+            sql=self.tables_sql[name],
         )
 
     @staticmethod
@@ -165,11 +166,12 @@ class _Catalog:
         keyed = [(row[4], row[0]) for row in self.columns.get(table, []) if row[4]]
         return [name for _, name in sorted(keyed)]
 
-    def _primary_key(self, name: str, parsed: TableDef) -> PrimaryKey | None:
+    def _primary_key(self, name: str) -> PrimaryKey | None:
+        """Unnamed: SQLite keeps no name for a primary key (no pragma tells it, its index is
+        sqlite_autoindex_*, no message quotes it); a name written in the table's text is that
+        text's spelling, and a name alone is no reason to rebuild a table."""
         columns = self._pk_columns(name)
-        if not columns:
-            return None
-        return PrimaryKey(parsed.primary_key.name if parsed.primary_key else None, columns)
+        return PrimaryKey(None, columns) if columns else None
 
     def _key_columns(self, index: str) -> list[str]:
         return [row[1] for row in self.index_columns.get(index, [])]
@@ -217,7 +219,7 @@ class _Catalog:
             if desc:
                 text += " DESC"
             columns.append(text)
-        return Index(name, columns, unique=unique, where=parsed.where if parsed else None)
+        return Index(name, columns, unique=unique, where=parsed.where if parsed else None, sql=sql or None)
 
     def _foreign_keys(self, name: str, parsed: TableDef) -> list[ForeignKey]:
         groups: dict[int, list[tuple[Any, ...]]] = defaultdict(list)

@@ -2,10 +2,16 @@
 
 SQLite's ALTER TABLE can add, drop and rename columns and rename tables, each only under
 conditions. Every other change to a table is done the way SQLite documents (the
-"12-step" procedure, section 7 of lang_altertable): create the desired table under a
-scratch name, copy the rows, drop the old table, rename the new one into place and
-recreate its indexes. All changes of a rebuilt table fold into that one rebuild. Types
-and defaults are written exactly as the model holds them: SQLite keeps them as declared.
+"12-step" procedure, section 7 of lang_altertable), in the order that keeps the file's
+own text: the old table is renamed away, the desired table is created under its own
+name, the rows are copied, the old table is dropped and the indexes are created again.
+All changes of a rebuilt table fold into that one rebuild.
+
+SQLite keeps a CREATE TABLE / CREATE INDEX as written (sqlite_master.sql), and that text
+is the schema the file makes: a table or index the file defines is created with the
+file's own statement (`Table.sql`, `Index.sql`), and only one without a text (a schema
+built in code) is written from the model. Types and defaults are then written exactly as
+the model holds them: SQLite keeps them as declared.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schem
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q
 
-REBUILD_PREFIX = "_schemalens_new_"
+REBUILD_PREFIX = "_schemalens_old_"
 
 
 def in_user_names(message: str) -> str:
     """A message about a rebuild's scratch table, about the user's table: the scratch
-    table becomes it when the rebuild commits, and a failing rebuild never does."""
+    name is the old table's for the length of the rebuild, and a failing rebuild rolls
+    the name back."""
     return message.replace(REBUILD_PREFIX, "")
 
 # A DEFAULT that needs no parentheses and that ALTER TABLE ADD COLUMN accepts.
@@ -109,7 +116,9 @@ def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check) -> str:
     return sql
 
 
-def create_table_sql(table: Table, name: str | None = None) -> str:
+def create_table_sql(table: Table) -> str:
+    if table.sql:
+        return table.sql
     lines = [column_definition(c, table) for c in table.columns]
     pk = table.primary_key
     if pk is not None and len(pk.columns) != 1:
@@ -119,11 +128,13 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
     lines += [constraint_definition(fk) for fk in table.foreign_keys]
     body = ",\n".join(f"    {line}" for line in lines)
     options = [o for o, on in (("WITHOUT ROWID", table.without_rowid), ("STRICT", table.strict)) if on]
-    return f"CREATE TABLE {qt(table.schema, name or table.name)} (\n{body}\n){' ' + ', '.join(options) if options else ''}"
+    return f"CREATE TABLE {qt(table.schema, table.name)} (\n{body}\n){' ' + ', '.join(options) if options else ''}"
 
 
 def index_sql(index: Index, table: Table, name: str | None = None) -> str:
     """SQLite requires a name: an unnamed index gets one in PostgreSQL's style."""
+    if index.sql and name in (None, index.name):
+        return index.sql
     name = name or index.name or default_constraint_name(table, index, {i.name for i in table.indexes if i.name})
     unique = "UNIQUE " if index.unique else ""
     elements = ", ".join(q(e) if table.column(e) is not None else e for e in index.columns)
@@ -270,6 +281,11 @@ class _Renderer:
         raise RenderError(f"cannot render {change.kind} for SQLite")
 
     def rebuild(self, key: tuple[str, str]) -> Iterator[str]:
+        """The old table is renamed away and the desired one created under its own name, so
+        that it keeps the file's text (a rename would rewrite the name in it). With
+        legacy_alter_table on and foreign keys off (outside the transaction, see
+        runtime.py), renaming rewrites no reference in other tables, views or triggers:
+        they name the table, and the table under that name is the new one."""
         new = self.desired.table(*key)
         old = self.old_table(key)
         assert new is not None and old is not None
@@ -289,11 +305,13 @@ class _Renderer:
             targets.append(q(column.name))
             sources.append(expr)
         yield (f"-- rebuild of {q(new.name)}: SQLite cannot make this change in place; "
-               f"triggers on the table are not recreated (unmanaged)\n" + create_table_sql(new, scratch))
+               f"triggers on the table are not recreated (unmanaged)\nPRAGMA legacy_alter_table = ON")
+        yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
+        yield create_table_sql(new)
         if targets:
-            yield (f"INSERT INTO {qt(new.schema, scratch)} ({', '.join(targets)}) "
-                   f"SELECT {', '.join(sources)} FROM {qt(old.schema, old.name)}")
-        yield f"DROP TABLE {qt(old.schema, old.name)}"
-        yield f"ALTER TABLE {qt(new.schema, scratch)} RENAME TO {q(new.name)}"
+            yield (f"INSERT INTO {qt(new.schema, new.name)} ({', '.join(targets)}) "
+                   f"SELECT {', '.join(sources)} FROM {qt(old.schema, scratch)}")
+        yield f"DROP TABLE {qt(old.schema, scratch)}"
+        yield "PRAGMA legacy_alter_table = OFF"
         for index in new.indexes:
             yield index_sql(index, new)

@@ -299,11 +299,12 @@ CREATE TABLE later (id int PRIMARY KEY);"""
     result = parse(text)
     got = [(p.code, span_text(text, p.span)) for p in errors(result)]
     assert got == [
-        ("fk-missing-table", "REFERENCES nowhere (id)"),
         ("fk-missing-column", "REFERENCES parent (nope)"),
         ("fk-mismatch", "REFERENCES parent (note)"),
         ("fk-mismatch", "REFERENCES keyless"),
     ]
+    assert [(p.severity, p.code, span_text(text, p.span)) for p in result.problems if p.code == "fk-missing-table"] == [
+        ("warning", "fk-missing-table", "REFERENCES nowhere (id)")]
     fks = result.schema.table("main", "child").foreign_keys
     assert [(fk.ref_table, fk.ref_columns) for fk in fks][4:] == [
         ("parent", ["id"]), ("parent", ["code"]), ("later", ["id"]),

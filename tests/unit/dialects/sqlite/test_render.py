@@ -70,7 +70,7 @@ def test_in_place_column_changes() -> None:
 
 
 def rebuilds(a: Schema, b: Schema) -> bool:
-    return any("_schemalens_new_" in s for s in sql(a, b))
+    return any("_schemalens_old_" in s for s in sql(a, b))
 
 
 def test_add_column_conditions() -> None:
@@ -109,15 +109,17 @@ def test_rebuild_copies_surviving_columns() -> None:
     assert len({s.change_ids for s in statements}) == 1 and len(statements[0].change_ids) > 4
     text = [s.sql.split("\n", 1)[1] if s.sql.startswith("--") else s.sql for s in statements]
     assert text == [
-        'CREATE TABLE _schemalens_new_people (\n'
+        "PRAGMA legacy_alter_table = ON",
+        "ALTER TABLE p RENAME TO _schemalens_old_people",
+        'CREATE TABLE people (\n'
         "    id INTEGER PRIMARY KEY NOT NULL,\n"
         '    "full" TEXT,\n'
         "    n INTEGER NOT NULL DEFAULT 0,\n"
         "    extra TEXT NOT NULL DEFAULT 'e',\n"
         "    FOREIGN KEY (n) REFERENCES parent (id)\n)",
-        'INSERT INTO _schemalens_new_people (id, "full", n) SELECT id, name, COALESCE(n, 0) FROM p',
-        "DROP TABLE p",
-        "ALTER TABLE _schemalens_new_people RENAME TO people",
+        'INSERT INTO people (id, "full", n) SELECT id, name, COALESCE(n, 0) FROM _schemalens_old_people',
+        "DROP TABLE _schemalens_old_people",
+        "PRAGMA legacy_alter_table = OFF",
         "CREATE INDEX p_n ON people (n)",
         'CREATE UNIQUE INDEX people_full_idx ON people ("full") WHERE n > 0',
     ]
