@@ -401,3 +401,12 @@ def test_unnamed_constraints_only_in_the_database_have_ids_of_their_own() -> Non
     assert [c.kind for c in changes] == ["drop_constraint"] * 3
     assert len({c.id for c in changes}) == 3
     assert changes[0].id == "drop_constraint:main.t.check (price > 0)"
+
+
+def test_an_index_name_a_dropped_table_had_is_freed_before_it_is_taken() -> None:
+    """Index names are the schema's, not the table's: the old index goes before the new one
+    (else "index ix already exists" when the table it was on is dropped after)."""
+    changes = diff(pg(table("gone", ident(), indexes=[Index("ix", ["id"])]), table("kept", ident())),
+                   pg(table("kept", ident(), indexes=[Index("ix", ["id"])])))
+    assert [(c.kind, c.table or c.name) for c in changes] == [
+        ("drop_index", "gone"), ("create_index", "kept"), ("drop_table", "gone")]

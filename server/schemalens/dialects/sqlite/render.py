@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.names import default_constraint_name
+from schemalens.dialects.sqlite.catalog import parse_table_sql
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q
@@ -91,6 +92,16 @@ def column_definition(column: Column, table: Table) -> str:
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) {'STORED' if column.generated_stored else 'VIRTUAL'}")
     return " ".join(parts)
+
+
+def added_column_sql(column: Column, table: Table) -> str:
+    """The column as the table's own text defines it: SQLite keeps the declared type and
+    the default as written (PRAGMA table_info shows them so), the file's spelling is
+    the file's database. Anything in that text ADD COLUMN cannot take (a key, a check, a
+    reference) is a change that rebuilds the table instead."""
+    parsed = parse_table_sql(table.sql) if table.sql else None
+    written = parsed.column(column.name) if parsed is not None else None
+    return table.sql[written.start : written.end] if written is not None and table.sql else column_definition(column, table)
 
 
 def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check) -> str:
@@ -240,7 +251,12 @@ class _Renderer:
     def run(self) -> list[Statement]:
         out: list[Statement] = []
         done: set[tuple[str, str]] = set()
-        for change in self.changes:
+        # Index names are the database's: a rebuild (run where its table's first change is)
+        # may create one under the name of an index dropped elsewhere. Nothing depends on an
+        # index, so the drops go first.
+        early = [c.kind == "drop_index" and self.owner(c) not in self.rebuilt for c in self.changes]
+        ordered = [c for c, e in zip(self.changes, early) if e] + [c for c, e in zip(self.changes, early) if not e]
+        for change in ordered:
             key = self.owner(change)
             if key in self.rebuilt:
                 if key not in done:
@@ -273,7 +289,7 @@ class _Renderer:
         if change.kind == "add_column":
             new = self.desired.table(*self.owner(change))
             assert new is not None
-            return [Statement(f"ALTER TABLE {table} ADD COLUMN {column_definition(change.after, new)}", ids)]
+            return [Statement(f"ALTER TABLE {table} ADD COLUMN {added_column_sql(change.after, new)}", ids)]
         if change.kind == "drop_column":
             return [Statement(f"ALTER TABLE {table} DROP COLUMN {q(change.name)}", ids)]
         if change.kind == "rename_column":
@@ -304,13 +320,16 @@ class _Renderer:
                 expr = f"COALESCE({expr}, {default_sql(column.default)})"
             targets.append(q(column.name))
             sources.append(expr)
-        yield (f"-- rebuild of {q(new.name)}: SQLite cannot make this change in place; "
+        named = q(new.name).replace("\r", "\\r").replace("\n", "\\n")  # a line break would end the comment
+        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; "
                f"triggers on the table are not recreated (unmanaged)\nPRAGMA legacy_alter_table = ON")
         yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
         yield create_table_sql(new)
-        if targets:
-            yield (f"INSERT INTO {qt(new.schema, new.name)} ({', '.join(targets)}) "
-                   f"SELECT {', '.join(sources)} FROM {qt(old.schema, scratch)}")
+        if not targets:  # no column survives: the rows do, with the new columns' defaults
+            first = next(c for c in new.columns if c.generated is None)
+            targets, sources = [q(first.name)], [default_sql(first.default) if first.default is not None else "NULL"]
+        yield (f"INSERT INTO {qt(new.schema, new.name)} ({', '.join(targets)}) "
+               f"SELECT {', '.join(sources)} FROM {qt(old.schema, scratch)}")
         yield f"DROP TABLE {qt(old.schema, scratch)}"
         yield "PRAGMA legacy_alter_table = OFF"
         for index in new.indexes:

@@ -201,14 +201,14 @@ def _create_table(w: _Writer, t: TableSpec) -> str:
 
 def _column_sql(w: _Writer, t: TableSpec, c: ColumnSpec) -> str:
     parts = [w.name(c.name, declared=True)]
-    if c.type:
-        parts.append(c.type if w.draw(st.booleans()) else c.type.swapcase())
+    if c.type:  # as declared: SQLite keeps the text (PRAGMA table_info shows it), case and all
+        parts.append(c.type)
     if c.generated:
         # SQLite cuts a trailing "GENERATED ALWAYS" off the declared type only after plain
-        # spaces: a comment there makes it part of the type, which STRICT refuses
+        # spaces: a comment there is part of the type (another schema; STRICT refuses it)
         first = t.columns[0].name
-        spaced = " ".join if t.strict else w.gap().join
-        return spaced([*parts, "GENERATED", "ALWAYS"]) + w.gap() + w.kw("AS") + f" ({w.ref(first)} + 1) " + w.kw(c.generated)
+        return (" ".join([*parts, w.kw("GENERATED"), w.kw("ALWAYS")]) + w.gap() + w.kw("AS")
+                + f" ({w.ref(first)} + 1) " + w.kw(c.generated))
     if t.pk_inline and t.pk == (c.name,):
         named = f"{w.kw('CONSTRAINT')} {w.name(t.pk_name)} " if t.pk_name else ""
         parts.append(named + w.kw("PRIMARY KEY") + (" " + w.kw("AUTOINCREMENT") if t.autoincrement else ""))

@@ -411,3 +411,18 @@ def test_unterminated_comment_swallowing_the_rest_is_a_warning() -> None:
         ("warning", "unterminated-comment", Span("s.sql", 1, 0, 1, 2)),
     ]
     assert [t.name for t in result.schema.tables] == ["t"]
+
+
+def test_statement_texts_are_what_sqlite_keeps_for_the_file() -> None:
+    """SQLite keeps an index's text up to its `;` (a trailing comment too) and a table's
+    from its name on: the model holds those texts, which push writes."""
+    text = ("create table if not exists main.t (\n  a int, -- note\n  b text\n) -- after\n;\n"
+            "create index i on t(a) -- by a\n  ;\ncreate unique index j on t (b)")
+    schema = parse(text).schema
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(text)
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master"))
+    [table] = schema.tables
+    assert table.sql == stored["t"] == "CREATE TABLE t (\n  a int, -- note\n  b text\n)"
+    assert {i.name: i.sql for i in table.indexes} == {"i": stored["i"], "j": stored["j"]}
+    assert stored["i"] == "CREATE INDEX i on t(a) -- by a\n  "
