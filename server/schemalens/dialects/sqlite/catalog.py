@@ -125,6 +125,10 @@ class _Catalog:
         self.index_sql = _pairs(conn, _INDEX_SQL, schemas)
         self.foreign_keys = _group(conn, _FOREIGN_KEYS_SQL, schemas)
         self.by_lower = {name.lower(): name for name in self.tables_sql}
+        # a parent table no table here is (SQLite takes such a reference), and its columns:
+        # one spelling for every reference, the first read, as SQLite compares them without case
+        self.undefined: dict[str, str] = {}
+        self.undefined_columns: dict[tuple[str, str], str] = {}
 
     def table(self, name: str) -> Table:
         sql = self.tables_sql[name] or ""
@@ -232,7 +236,7 @@ class _Catalog:
         for fk_id in sorted(groups, reverse=True):
             rows = groups[fk_id]
             ref_written = rows[0][0]
-            ref_table = self.by_lower.get(ref_written.lower(), ref_written)
+            ref_table = self.by_lower.get(ref_written.lower()) or self.undefined.setdefault(ref_written.lower(), ref_written)
             columns = [own.get(r[1].lower(), r[1]) for r in rows]
             ref_columns = self._ref_columns(ref_table, [r[2] for r in rows])
             key = ([c.lower() for c in columns], ref_table.lower())
@@ -263,5 +267,8 @@ class _Catalog:
         """Referenced columns by their declared names; none written means the parent's key."""
         if all(c is None for c in written):
             return self._pk_columns(ref_table)
-        parent = {row[0].lower(): row[0] for row in self.columns.get(ref_table, [])}
+        if ref_table not in self.columns:
+            spelled = self.undefined_columns
+            return [spelled.setdefault((ref_table.lower(), c.lower()), c) for c in written if c is not None]
+        parent = {row[0].lower(): row[0] for row in self.columns[ref_table]}
         return [parent.get(c.lower(), c) for c in written if c is not None]

@@ -96,9 +96,9 @@ def _table(draw: st.DrawFn, name: str, earlier: list[TableSpec]) -> TableSpec:
                                                              unique=True), max_size=1)))
     checks = tuple(draw(st.lists(st.tuples(st.none() | st.sampled_from(["chk", "Check Me"]), st.sampled_from(plain)),
                                  max_size=1)))
-    parents = [t for t in earlier if len(t.pk) == 1]
-    fks = tuple(draw(st.lists(st.tuples(st.sampled_from(plain), st.sampled_from([t.name for t in parents])),
-                              max_size=1))) if parents else ()
+    # a parent defined above (its key), or one the file does not define (SQLite takes it)
+    parents = [t.name for t in earlier if len(t.pk) == 1] + ["elsewhere"]
+    fks = tuple(draw(st.lists(st.tuples(st.sampled_from(plain), st.sampled_from(parents)), max_size=1)))
     return TableSpec(name, tuple(columns), pk, pk_inline, pk_name, autoincrement, uniques, checks, fks,
                      without_rowid, strict)
 

@@ -110,3 +110,13 @@ def test_a_foreign_key_to_an_undefined_table_is_a_warning_and_the_rest_is_compar
     assert plan.changes == []
     [problem] = [p for p in plan.source.problems if p.code == "fk-missing-table"]
     assert (problem.severity, problem.span.start_line) == ("warning", 2)
+
+
+def test_an_undefined_parent_spelled_in_other_letter_case_is_no_drift(tmp_path: Path) -> None:
+    """SQLite resolves the parent without case: ELSEWHERE(ID) in the database is elsewhere(id)
+    in the file, and two spellings within one file are one parent."""
+    db = tmp_path / "app.db"
+    sqlite3.connect(db).executescript("CREATE TABLE a (x INT REFERENCES ELSEWHERE (ID));"
+                                      "CREATE TABLE b (y INT REFERENCES Elsewhere (Id));")
+    file = "CREATE TABLE a (x INT REFERENCES elsewhere (id));\nCREATE TABLE b (y INT REFERENCES ELSEWHERE (ID));\n"
+    assert workflows.check(settings_for(tmp_path, db, file), NO_RENAMES).changes == []  # type: ignore[arg-type]
