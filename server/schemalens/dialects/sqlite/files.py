@@ -498,9 +498,8 @@ def _take(candidates: list[tuple[object, Span]], key: object) -> Span | None:
 
 def _foreign_key_problems(schema: Schema) -> list[Problem]:
     """SQLite accepts a foreign key to a missing table or column without a word, then
-    fails every write to the child table ("foreign key mismatch"): say so up front. A
-    missing table is a warning, not an error: the file is a valid SQLite schema (the table
-    may come from elsewhere, or the key is never enforced), so the rest is compared."""
+    fails writes to the child table: say so up front. A missing table only warns (a valid
+    SQLite schema: the table may come from elsewhere), so the rest is still compared."""
     by_lower = {t.name.lower(): t for t in schema.tables}
     problems = []
     for table in schema.tables:
@@ -518,8 +517,8 @@ def _foreign_key_fault(
     where = f"foreign key {table.name}({', '.join(columns)})"
     parent = by_lower.get(ref_table.lower())
     if parent is None:
-        return "fk-missing-table", (f"{where} references table {ref_table}, which is not defined: SQLite "
-                                    f"accepts it, but a write of a non-NULL key to {table.name} fails (no such table)")
+        return "fk-missing-table", f"{where} references table {ref_table}, which is not defined: SQLite accepts it, " \
+            f"but a write of a non-NULL key to {table.name} fails (no such table)"
     if not ref_columns:
         return "fk-mismatch", f"{where} references {parent.name} without columns, but {parent.name} has no primary key"
     missing = [c for c in ref_columns if parent.column(c) is None]
