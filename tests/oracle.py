@@ -37,15 +37,21 @@ def sqlite_dump(path: Path) -> str:
     try:
         rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
                             "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
-        lines = [f"{kind} {name} on {table}: {sql!r}" for kind, name, table, sql in rows]
+        lines = [f"{kind} {_line(name)} on {_line(table)}: {sql!r}" for kind, name, table, sql in rows]
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                      "AND name NOT LIKE 'sqlite_%' ORDER BY name"):
             quoted = '"' + table.replace('"', '""') + '"'
-            lines.append(f"columns {table}: {conn.execute(f'PRAGMA table_xinfo({quoted})').fetchall()}")
-            lines.append(f"foreign keys {table}: {conn.execute(f'PRAGMA foreign_key_list({quoted})').fetchall()}")
+            lines.append(f"columns {_line(table)}: {conn.execute(f'PRAGMA table_xinfo({quoted})').fetchall()}")
+            lines.append(f"foreign keys {_line(table)}: "
+                         f"{conn.execute(f'PRAGMA foreign_key_list({quoted})').fetchall()}")
         return "\n".join(lines) + "\n"
     finally:
         conn.close()
+
+
+def _line(name: str) -> str:
+    """A name on one dump line (a line break in a name would split it)."""
+    return name.replace("\\", "\\\\").replace("\n", "\\n")
 
 
 def dump(url: str) -> str:

@@ -190,6 +190,16 @@ class Statement:
     needs_foreign_keys_off: bool = False
     after_commit: bool = False
 
+    @property
+    def terminated(self) -> str:
+        """The statement as a script holds it, ending in `;`: on a line of its own after a
+        line comment (SQLite keeps an index's text up to its `;`, a file's trailing
+        comment with it), which would otherwise swallow it."""
+        sql = self.sql.strip()
+        if sql.endswith(";"):
+            return sql
+        return sql + ("\n;" if "--" in sql.rsplit("\n", 1)[-1] else ";")
+
 
 @dataclass(frozen=True)
 class Renames:

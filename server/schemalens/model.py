@@ -96,6 +96,14 @@ def _span() -> Any:
     return field(default=None, compare=False, repr=False)
 
 
+def _text() -> Any:
+    """SQLite keeps a table's or index's CREATE statement as written (sqlite_master.sql):
+    the text is what push writes, so that a database made by push is the one the file
+    makes. Two texts that mean the same are the same schema, so it takes no part in
+    equality; it describes how the object was written, so it stays out of the JSON form."""
+    return field(default=None, compare=False, repr=False)
+
+
 @dataclass
 class Identity:
     """GENERATED ... AS IDENTITY. Sequence options are None where they are the default."""
@@ -198,6 +206,7 @@ class Index:
     comment: str | None = None  # COMMENT ON INDEX (PostgreSQL)
     # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
     storage: dict[str, str] = field(default_factory=dict)
+    sql: str | None = _text()
 
 
 @dataclass
@@ -228,6 +237,7 @@ class Table:
     force_row_security: bool = False
     # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
     renamed_from_schema: str | None = field(default=None, compare=False)
+    sql: str | None = _text()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -339,10 +349,10 @@ class Schema:
 # --- canonical JSON -------------------------------------------------------------------
 #
 # Stable ordering: objects sorted by key, columns kept in declaration order (order is
-# part of a table's definition even though diff does not act on it). Spans and declared
-# renames are left out: they describe a file, not a schema.
+# part of a table's definition even though diff does not act on it). Spans, declared
+# renames and statement texts are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds"}
+_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds", "sql"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

@@ -38,12 +38,8 @@ def schema_file(schema: Schema, header: str) -> str:
     for group in creation_order(schema.tables):
         blocks += _table_blocks(group, schema)
     blocks += [[s] for s in statements if set(s.change_ids) & owners]
-    text = "\n\n".join("\n".join(_sql(s) for s in block) for block in blocks)
+    text = "\n\n".join("\n".join(s.terminated for s in block) for block in blocks)
     return header + text + "\n"
-
-
-def _sql(statement: Statement) -> str:
-    return statement.sql.rstrip().rstrip(";") + ";"
 
 
 def _as_written(schema: Schema) -> Schema:

@@ -115,7 +115,7 @@ def sql_between(before: Schema, after: Schema) -> str | None:
         statements = dialects.get(after.dialect).render(diff(before, after), before, after)
     except (RenderError, KeyError, ValueError):
         return None
-    return "\n\n".join(s.sql.strip().rstrip(";") + ";" for s in statements)
+    return "\n\n".join(s.terminated for s in statements)
 
 
 def load_desired(settings: Settings, default_schema: str,
@@ -281,8 +281,7 @@ def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:
             change = by_id.get(change_id)
             if change:
                 lines += hazard_comments(change)
-        sql = statement.sql.rstrip()
-        lines.append(sql if sql.endswith(";") else sql + ";")
+        lines.append(statement.terminated)
     return "\n".join(lines) if lines else "-- nothing to do: the database matches the schema files"
 
 

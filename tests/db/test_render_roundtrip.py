@@ -290,7 +290,7 @@ def test_sqlite_rebuild_keeps_rows_and_cascading_children(sqlite_path: Path) -> 
                     primary_key=PrimaryKey(None, ["id"]), checks=[Check(None, "length(name) > 0")])
 
     def rebuilds(statements: list[Statement]) -> None:
-        assert any("_schemalens_new_parent" in s.sql for s in statements)
+        assert any("_schemalens_old_parent" in s.sql for s in statements)
         assert all(s.needs_foreign_keys_off for s in statements)
 
     lite_push(conn, lite(parent_b, CHILD), check=rebuilds)

@@ -442,3 +442,12 @@ def test_a_table_renamed_from_another_schema_is_moved_not_dropped() -> None:
     assert [(c.kind, c.description) for c in changes] == [
         ("create_schema", "create schema app"),
         ("rename_table", "move table public.orders to schema app, rename table app.orders to purchases")]
+
+
+def test_an_index_name_a_dropped_table_had_is_freed_before_it_is_taken() -> None:
+    """Index names are the schema's, not the table's: the old index goes before the new one
+    (else "index ix already exists" when the table it was on is dropped after)."""
+    changes = diff(pg(table("gone", ident(), indexes=[Index("ix", ["id"])]), table("kept", ident())),
+                   pg(table("kept", ident(), indexes=[Index("ix", ["id"])])))
+    assert [(c.kind, c.table or c.name) for c in changes] == [
+        ("drop_index", "gone"), ("create_index", "kept"), ("drop_table", "gone")]

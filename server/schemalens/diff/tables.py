@@ -164,7 +164,12 @@ def depends_on_dropped_key(run: Run, fk: ForeignKey, keys: set[tuple[str, str, f
 def drop_tables(run: Run) -> None:
     order, cyclic = creation_order(run.dropped)
     keys = dropped_keys(run) if run.dialect.ddl_checks_foreign_keys else set()
+    # an index name the files give another table's index is free only once the old one is gone
+    reused = {(t.schema, i.name) for t in run.desired.tables for i in t.indexes if i.name}
     for table in reversed(order):
+        for index in table.indexes:
+            if (table.schema, index.name) in reused:
+                drop_index(run, table, index)
         for fk in table.foreign_keys:
             if depends_on_dropped_key(run, fk, keys):
                 drop_constraint(run, table, fk)

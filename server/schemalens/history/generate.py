@@ -260,14 +260,13 @@ def _statement_block(statement: Statement, by_id: dict[str, Change], dialect: st
             lines += hazard_comments(change)
             if fills_no_rows(change):
                 lines.append(f"-- WARNING not null: {not_null_finding(change, None).message}")
-    sql = statement.sql.strip().rstrip(";").strip()
     if statement.after_commit and statement.transactional:
         lines.append(OWN_TRANSACTION)
     if not statement.transactional:
         lines.append(NO_TRANSACTION)
     if statement.needs_foreign_keys_off:
         lines.append(FOREIGN_KEYS_OFF)
-    lines.append(sql + ";")
+    lines.append(statement.terminated)
     return "\n".join(lines)
 
 

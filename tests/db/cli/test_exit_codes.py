@@ -205,5 +205,5 @@ def test_sqlite_rebuild_errors_name_the_users_table(tmp_path: Path) -> None:
     done = cli("push", "--force", "--db", url, cwd=tmp_path)
     assert done.returncode == 3, done.stdout + done.stderr
     [failed] = [line for line in done.stderr.splitlines() if line.startswith("failed")]
-    assert "NOT NULL constraint failed: notes.body" in failed and "_schemalens_new_" not in failed
+    assert "NOT NULL constraint failed: notes.body" in failed and "_schemalens_old_" not in failed
     assert sqlite3.connect(tmp_path / "app.db").execute("SELECT * FROM notes").fetchall() == [(1, None)]

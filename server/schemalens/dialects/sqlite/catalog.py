@@ -125,6 +125,10 @@ class _Catalog:
         self.index_sql = _pairs(conn, _INDEX_SQL, schemas)
         self.foreign_keys = _group(conn, _FOREIGN_KEYS_SQL, schemas)
         self.by_lower = {name.lower(): name for name in self.tables_sql}
+        # a parent table no table here is (SQLite takes such a reference), and its columns:
+        # one spelling for every reference, the first read, as SQLite compares them without case
+        self.undefined: dict[str, str] = {}
+        self.undefined_columns: dict[tuple[str, str], str] = {}
 
     def table(self, name: str) -> Table:
         sql = self.tables_sql[name] or ""
@@ -136,7 +140,7 @@ class _Catalog:
             schema="main",
             name=name,
             columns=columns,
-            primary_key=self._primary_key(name, parsed),
+            primary_key=self._primary_key(name),
             uniques=self._uniques(name, parsed),
             foreign_keys=self._foreign_keys(name, parsed),
             checks=[Check(c.name, c.expression) for c in parsed.checks],
@@ -144,6 +148,7 @@ class _Catalog:
             autoincrement=parsed.autoincrement,
             without_rowid=parsed.without_rowid,
             strict=parsed.strict,
+            sql=self.tables_sql[name],
         )
 
     @staticmethod
@@ -165,11 +170,12 @@ class _Catalog:
         keyed = [(row[4], row[0]) for row in self.columns.get(table, []) if row[4]]
         return [name for _, name in sorted(keyed)]
 
-    def _primary_key(self, name: str, parsed: TableDef) -> PrimaryKey | None:
+    def _primary_key(self, name: str) -> PrimaryKey | None:
+        """Unnamed: SQLite keeps no name for a primary key (no pragma tells it, its index is
+        sqlite_autoindex_*, no message quotes it); a name written in the table's text is that
+        text's spelling, and a name alone is no reason to rebuild a table."""
         columns = self._pk_columns(name)
-        if not columns:
-            return None
-        return PrimaryKey(parsed.primary_key.name if parsed.primary_key else None, columns)
+        return PrimaryKey(None, columns) if columns else None
 
     def _key_columns(self, index: str) -> list[str]:
         return [row[1] for row in self.index_columns.get(index, [])]
@@ -217,7 +223,7 @@ class _Catalog:
             if desc:
                 text += " DESC"
             columns.append(text)
-        return Index(name, columns, unique=unique, where=parsed.where if parsed else None)
+        return Index(name, columns, unique=unique, where=parsed.where if parsed else None, sql=sql or None)
 
     def _foreign_keys(self, name: str, parsed: TableDef) -> list[ForeignKey]:
         groups: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
@@ -230,7 +236,7 @@ class _Catalog:
         for fk_id in sorted(groups, reverse=True):
             rows = groups[fk_id]
             ref_written = rows[0][0]
-            ref_table = self.by_lower.get(ref_written.lower(), ref_written)
+            ref_table = self.by_lower.get(ref_written.lower()) or self.undefined.setdefault(ref_written.lower(), ref_written)
             columns = [own.get(r[1].lower(), r[1]) for r in rows]
             ref_columns = self._ref_columns(ref_table, [r[2] for r in rows])
             key = ([c.lower() for c in columns], ref_table.lower())
@@ -261,5 +267,8 @@ class _Catalog:
         """Referenced columns by their declared names; none written means the parent's key."""
         if all(c is None for c in written):
             return self._pk_columns(ref_table)
-        parent = {row[0].lower(): row[0] for row in self.columns.get(ref_table, [])}
+        if ref_table not in self.columns:
+            spelled = self.undefined_columns
+            return [spelled.setdefault((ref_table.lower(), c.lower()), c) for c in written if c is not None]
+        parent = {row[0].lower(): row[0] for row in self.columns[ref_table]}
         return [parent.get(c.lower(), c) for c in written if c is not None]

@@ -74,6 +74,9 @@ class Statement:
     tokens: list[Token]  # significant tokens only (no whitespace, comments or the final ';')
     start: int
     end: int
+    # where SQLite's reading of it ends: at its ';' (or the end of the text), after the
+    # comments and whitespace that follow its last token (an index's stored text keeps them)
+    tail: int
 
 
 def split_statements(text: str, tokens: list[Token]) -> list[Statement]:
@@ -91,7 +94,10 @@ def split_statements(text: str, tokens: list[Token]) -> list[Statement]:
                 sig.append(tok)
             i += 1
         if sig:
-            out.append(Statement(sig, sig[0].start, sig[-1].end))
+            tail = end
+            while tail < len(text) and text[tail].isspace():
+                tail += 1
+            out.append(Statement(sig, sig[0].start, sig[-1].end, tail if tail == len(text) or text[tail] == ";" else end))
     return out
 
 

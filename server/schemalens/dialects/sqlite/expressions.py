@@ -6,10 +6,10 @@ SQLite keeps the text of a CREATE statement as it was written, so the database s
 `check (price > 0)`. Compared as written, that is drift, and pushing it rebuilds the
 table. Only what SQLite itself ignores is made uniform here: whitespace and comments
 between tokens, and the letter case of bare words (keywords, function names and column
-names are case-insensitive in SQLite, for ASCII letters): keywords upper case, a bare
-word that names a column of the table that column's spelling, other words lower case.
-Literals and quoted names are kept exactly, and token boundaries are never moved, so
-the text means what it meant.
+names are case-insensitive in SQLite, for ASCII letters): keywords upper case, a name
+of a column of the table, bare or quoted any of SQLite's ways, that column's spelling
+(quoted where it must be), other words lower case. Literals and other quoted names are
+kept exactly, and token boundaries are never moved, so the text means what it meant.
 """
 
 from __future__ import annotations
@@ -51,11 +51,14 @@ def canonical_expression(text: str, columns: dict[str, str]) -> str:
 
 
 def _spelling(token: Token, columns: dict[str, str]) -> str:
+    if token.kind == "qident":  # "id", [id] and `id` name the column id (a "..." naming none is a string)
+        column = columns.get(token.name.translate(_ASCII_LOWER))
+        return quote_ident(column) if column is not None else token.text
     if token.kind != "ident":
         return token.text
     lower = token.text.translate(_ASCII_LOWER)
     if lower in columns:
-        return columns[lower]
+        return quote_ident(columns[lower])
     return token.text.translate(_ASCII_UPPER) if lower in _KEYWORDS else lower
 
 

@@ -138,10 +138,10 @@ class _Scratch:
         if action == "ALTER TABLE" and after < len(toks) and toks[after].word != "ADD" and len(self.schemas) > 1:
             self._gather()
         schema = self._route(action, toks, name, after)
-        sql = text[stmt.start : stmt.end]
+        sql = text[stmt.start : stmt.tail]  # as SQLite reads it: the texts it keeps are the file's
         if schema != "main" and (qualifier is None or qualifier.word == "MAIN"):
             cut = qualifier.start if qualifier is not None else name_tok.start
-            sql = text[stmt.start : cut] + f'"{schema}".' + text[name_tok.start : stmt.end]
+            sql = text[stmt.start : cut] + f'"{schema}".' + text[name_tok.start : stmt.tail]
         try:
             self.conn.execute(sql)
         except sqlite3.Error as e:
@@ -349,7 +349,7 @@ class _Reader:
         if self._execute(f, stmt) and idef is not None:
             self.indexes[idef.name.lower()] = f.span(idef.start, idef.end)
             prefix = "CREATE UNIQUE INDEX " if idef.unique else "CREATE INDEX "
-            self.known[prefix + f.text[idef.name_start : stmt.end]] = idef
+            self.known[prefix + f.text[idef.name_start : stmt.tail]] = idef
             anchors.append(_Anchor(idef.name_start, "index", idef.name.lower()))
 
     def _after_alter(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
@@ -511,7 +511,8 @@ def _take(candidates: list[tuple[object, Span]], key: object) -> Span | None:
 
 def _foreign_key_problems(schema: Schema) -> list[Problem]:
     """SQLite accepts a foreign key to a missing table or column without a word, then
-    fails every write to the child table ("foreign key mismatch"): say so up front."""
+    fails writes to the child table: say so up front. A missing table only warns (a valid
+    SQLite schema: the table may come from elsewhere), so the rest is still compared."""
     by_lower = {t.name.lower(): t for t in schema.tables}
     problems = []
     for table in schema.tables:
@@ -519,7 +520,7 @@ def _foreign_key_problems(schema: Schema) -> list[Problem]:
             message = _foreign_key_fault(table, fk.columns, fk.ref_table, fk.ref_columns, by_lower)
             if message is not None:
                 code, text = message
-                problems.append(Problem("error", code, text, fk.span))
+                problems.append(Problem("warning" if code == "fk-missing-table" else "error", code, text, fk.span))
     return problems
 
 
@@ -529,7 +530,8 @@ def _foreign_key_fault(
     where = f"foreign key {table.name}({', '.join(columns)})"
     parent = by_lower.get(ref_table.lower())
     if parent is None:
-        return "fk-missing-table", f"{where} references table {ref_table}, which is not defined"
+        return "fk-missing-table", f"{where} references table {ref_table}, which is not defined: SQLite accepts it, " \
+            f"but a write of a non-NULL key to {table.name} fails (no such table)"
     if not ref_columns:
         return "fk-mismatch", f"{where} references {parent.name} without columns, but {parent.name} has no primary key"
     missing = [c for c in ref_columns if parent.column(c) is None]

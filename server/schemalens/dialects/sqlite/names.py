@@ -51,8 +51,14 @@ def adopt_spelling(actual: Schema, desired: Schema) -> Schema:
     def spelling(names: Iterable[str]) -> dict[str, str]:
         return {fold(n): n for n in names}
 
-    tables = spelling(t.name for t in desired.tables)
-    columns = {fold(t.name): spelling(c.name for c in t.columns) for t in desired.tables}
+    # a parent table the files reference without defining it (SQLite takes that) is spelled
+    # as its references spell it
+    refs = [f for t in desired.tables for f in t.foreign_keys]
+    tables = spelling([f.ref_table for f in refs] + [t.name for t in desired.tables])
+    columns: dict[str, dict[str, str]] = {}
+    for f in refs:
+        columns.setdefault(fold(f.ref_table), {}).update(spelling(f.ref_columns))
+    columns |= {fold(t.name): spelling(c.name for c in t.columns) for t in desired.tables}
     names = spelling([i.name for t in desired.tables for i in t.indexes if i.name]
                      + [c.name for t in desired.tables for c in (t.uniques + t.checks + t.foreign_keys) if c.name])
 

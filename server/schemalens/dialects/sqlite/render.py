@@ -2,10 +2,16 @@
 
 SQLite's ALTER TABLE can add, drop and rename columns and rename tables, each only under
 conditions. Every other change to a table is done the way SQLite documents (the
-"12-step" procedure, section 7 of lang_altertable): create the desired table under a
-scratch name, copy the rows, drop the old table, rename the new one into place and
-recreate its indexes. All changes of a rebuilt table fold into that one rebuild. Types
-and defaults are written exactly as the model holds them: SQLite keeps them as declared.
+"12-step" procedure, section 7 of lang_altertable), in the order that keeps the file's
+own text: the old table is renamed away, the desired table is created under its own
+name, the rows are copied, the old table is dropped and the indexes are created again.
+All changes of a rebuilt table fold into that one rebuild.
+
+SQLite keeps a CREATE TABLE / CREATE INDEX as written (sqlite_master.sql), and that text
+is the schema the file makes: a table or index the file defines is created with the
+file's own statement (`Table.sql`, `Index.sql`), and only one without a text (a schema
+built in code) is written from the model. Types and defaults are then written exactly as
+the model holds them: SQLite keeps them as declared.
 """
 
 from __future__ import annotations
@@ -15,16 +21,18 @@ from collections.abc import Iterator
 
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.names import default_constraint_name
+from schemalens.dialects.sqlite.catalog import parse_table_sql
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q
 
-REBUILD_PREFIX = "_schemalens_new_"
+REBUILD_PREFIX = "_schemalens_old_"
 
 
 def in_user_names(message: str) -> str:
     """A message about a rebuild's scratch table, about the user's table: the scratch
-    table becomes it when the rebuild commits, and a failing rebuild never does."""
+    name is the old table's for the length of the rebuild, and a failing rebuild rolls
+    the name back."""
     return message.replace(REBUILD_PREFIX, "")
 
 # A DEFAULT that needs no parentheses and that ALTER TABLE ADD COLUMN accepts.
@@ -86,6 +94,16 @@ def column_definition(column: Column, table: Table) -> str:
     return " ".join(parts)
 
 
+def added_column_sql(column: Column, table: Table) -> str:
+    """The column as the table's own text defines it: SQLite keeps the declared type and
+    the default as written (PRAGMA table_info shows them so), the file's spelling is
+    the file's database. Anything in that text ADD COLUMN cannot take (a key, a check, a
+    reference) is a change that rebuilds the table instead."""
+    parsed = parse_table_sql(table.sql) if table.sql else None
+    written = parsed.column(column.name) if parsed is not None else None
+    return table.sql[written.start : written.end] if written is not None and table.sql else column_definition(column, table)
+
+
 def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check) -> str:
     prefix = f"CONSTRAINT {q(obj.name)} " if obj.name else ""
     if isinstance(obj, PrimaryKey):
@@ -109,7 +127,9 @@ def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check) -> str:
     return sql
 
 
-def create_table_sql(table: Table, name: str | None = None) -> str:
+def create_table_sql(table: Table) -> str:
+    if table.sql:
+        return table.sql
     lines = [column_definition(c, table) for c in table.columns]
     pk = table.primary_key
     if pk is not None and len(pk.columns) != 1:
@@ -119,11 +139,13 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
     lines += [constraint_definition(fk) for fk in table.foreign_keys]
     body = ",\n".join(f"    {line}" for line in lines)
     options = [o for o, on in (("WITHOUT ROWID", table.without_rowid), ("STRICT", table.strict)) if on]
-    return f"CREATE TABLE {qt(table.schema, name or table.name)} (\n{body}\n){' ' + ', '.join(options) if options else ''}"
+    return f"CREATE TABLE {qt(table.schema, table.name)} (\n{body}\n){' ' + ', '.join(options) if options else ''}"
 
 
 def index_sql(index: Index, table: Table, name: str | None = None) -> str:
     """SQLite requires a name: an unnamed index gets one in PostgreSQL's style."""
+    if index.sql and name in (None, index.name):
+        return index.sql
     name = name or index.name or default_constraint_name(table, index, {i.name for i in table.indexes if i.name})
     unique = "UNIQUE " if index.unique else ""
     elements = ", ".join(q(e) if table.column(e) is not None else e for e in index.columns)
@@ -229,7 +251,12 @@ class _Renderer:
     def run(self) -> list[Statement]:
         out: list[Statement] = []
         done: set[tuple[str, str]] = set()
-        for change in self.changes:
+        # Index names are the database's: a rebuild (run where its table's first change is)
+        # may create one under the name of an index dropped elsewhere. Nothing depends on an
+        # index, so the drops go first.
+        early = [c.kind == "drop_index" and self.owner(c) not in self.rebuilt for c in self.changes]
+        ordered = [c for c, e in zip(self.changes, early) if e] + [c for c, e in zip(self.changes, early) if not e]
+        for change in ordered:
             key = self.owner(change)
             if key in self.rebuilt:
                 if key not in done:
@@ -262,7 +289,7 @@ class _Renderer:
         if change.kind == "add_column":
             new = self.desired.table(*self.owner(change))
             assert new is not None
-            return [Statement(f"ALTER TABLE {table} ADD COLUMN {column_definition(change.after, new)}", ids)]
+            return [Statement(f"ALTER TABLE {table} ADD COLUMN {added_column_sql(change.after, new)}", ids)]
         if change.kind == "drop_column":
             return [Statement(f"ALTER TABLE {table} DROP COLUMN {q(change.name)}", ids)]
         if change.kind == "rename_column":
@@ -270,6 +297,11 @@ class _Renderer:
         raise RenderError(f"cannot render {change.kind} for SQLite")
 
     def rebuild(self, key: tuple[str, str]) -> Iterator[str]:
+        """The old table is renamed away and the desired one created under its own name, so
+        that it keeps the file's text (a rename would rewrite the name in it). With
+        legacy_alter_table on and foreign keys off (outside the transaction, see
+        runtime.py), renaming rewrites no reference in other tables, views or triggers:
+        they name the table, and the table under that name is the new one."""
         new = self.desired.table(*key)
         old = self.old_table(key)
         assert new is not None and old is not None
@@ -288,12 +320,17 @@ class _Renderer:
                 expr = f"COALESCE({expr}, {default_sql(column.default)})"
             targets.append(q(column.name))
             sources.append(expr)
-        yield (f"-- rebuild of {q(new.name)}: SQLite cannot make this change in place; "
-               f"triggers on the table are not recreated (unmanaged)\n" + create_table_sql(new, scratch))
-        if targets:
-            yield (f"INSERT INTO {qt(new.schema, scratch)} ({', '.join(targets)}) "
-                   f"SELECT {', '.join(sources)} FROM {qt(old.schema, old.name)}")
-        yield f"DROP TABLE {qt(old.schema, old.name)}"
-        yield f"ALTER TABLE {qt(new.schema, scratch)} RENAME TO {q(new.name)}"
+        named = q(new.name).replace("\r", "\\r").replace("\n", "\\n")  # a line break would end the comment
+        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; "
+               f"triggers on the table are not recreated (unmanaged)\nPRAGMA legacy_alter_table = ON")
+        yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
+        yield create_table_sql(new)
+        if not targets:  # no column survives: the rows do, with the new columns' defaults
+            first = next(c for c in new.columns if c.generated is None)
+            targets, sources = [q(first.name)], [default_sql(first.default) if first.default is not None else "NULL"]
+        yield (f"INSERT INTO {qt(new.schema, new.name)} ({', '.join(targets)}) "
+               f"SELECT {', '.join(sources)} FROM {qt(old.schema, scratch)}")
+        yield f"DROP TABLE {qt(old.schema, scratch)}"
+        yield "PRAGMA legacy_alter_table = OFF"
         for index in new.indexes:
             yield index_sql(index, new)

@@ -109,8 +109,10 @@ def test_rowid_alias_autoincrement_and_int_primary_key(db: sqlite3.Connection) -
 
 
 def test_composite_primary_key_order_and_name(db: sqlite3.Connection) -> None:
+    """SQLite keeps no primary key name (no pragma, an autoindex name): only the text has it."""
     t = one(db, "CREATE TABLE t (a int, b int, c int, CONSTRAINT pk_t PRIMARY KEY (c, a))")
-    assert t.primary_key == PrimaryKey("pk_t", ["c", "a"])
+    assert t.primary_key == PrimaryKey(None, ["c", "a"])
+    assert t.sql == "CREATE TABLE t (a int, b int, c int, CONSTRAINT pk_t PRIMARY KEY (c, a))"
 
 
 def test_without_rowid_and_strict(db: sqlite3.Connection) -> None:

@@ -101,8 +101,19 @@ def test_the_canonical_spelling_is_readable() -> None:
 
 
 def test_literals_and_quoted_names_are_kept_exactly() -> None:
-    assert canonical_expression("'A  B' || \"Price\" || X'0a'", COLUMNS) == "'A  B' || \"Price\" || X'0a'"
+    assert canonical_expression("'A  B' || \"Other\" || X'0a'", COLUMNS) == "'A  B' || \"Other\" || X'0a'"
     assert canonical_expression("'A  B'", COLUMNS) != canonical_expression("'a b'", COLUMNS)
+    assert canonical_expression("'price'", COLUMNS) == "'price'"  # a string, not the column
+
+
+def test_a_column_quoted_any_way_is_that_column() -> None:
+    """"Price", [price], `PRICE` and price all name the column Price (a name that needs
+    quotes keeps them): a database written one way is no drift against a file written another."""
+    assert {canonical_expression(f"{name} > 0", COLUMNS) for name in ('"Price"', "[price]", "`PRICE`", "price")} \
+        == {"Price > 0"}
+    odd = spellings(["d e", "select"])
+    assert canonical_expression('[D E] + `SELECT`', odd) == canonical_expression('"d e" + "select"', odd) \
+        == '"d e" + "select"'
 
 
 def test_a_text_the_tokenizer_cannot_follow_is_kept() -> None:

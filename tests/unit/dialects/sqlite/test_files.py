@@ -299,11 +299,12 @@ CREATE TABLE later (id int PRIMARY KEY);"""
     result = parse(text)
     got = [(p.code, span_text(text, p.span)) for p in errors(result)]
     assert got == [
-        ("fk-missing-table", "REFERENCES nowhere (id)"),
         ("fk-missing-column", "REFERENCES parent (nope)"),
         ("fk-mismatch", "REFERENCES parent (note)"),
         ("fk-mismatch", "REFERENCES keyless"),
     ]
+    assert [(p.severity, p.code, span_text(text, p.span)) for p in result.problems if p.code == "fk-missing-table"] == [
+        ("warning", "fk-missing-table", "REFERENCES nowhere (id)")]
     fks = result.schema.table("main", "child").foreign_keys
     assert [(fk.ref_table, fk.ref_columns) for fk in fks][4:] == [
         ("parent", ["id"]), ("parent", ["code"]), ("later", ["id"]),
@@ -421,3 +422,18 @@ def test_on_conflict_clauses_are_reported_not_passed_over() -> None:
     found = [(p.code, p.span.start_col) for p in result.problems]
     assert found == [("unmanaged", 38), ("unmanaged", 73)]
     assert result.schema.tables[0].name == "t"
+
+
+def test_statement_texts_are_what_sqlite_keeps_for_the_file() -> None:
+    """SQLite keeps an index's text up to its `;` (a trailing comment too) and a table's
+    from its name on: the model holds those texts, which push writes."""
+    text = ("create table if not exists main.t (\n  a int, -- note\n  b text\n) -- after\n;\n"
+            "create index i on t(a) -- by a\n  ;\ncreate unique index j on t (b)")
+    schema = parse(text).schema
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(text)
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master"))
+    [table] = schema.tables
+    assert table.sql == stored["t"] == "CREATE TABLE t (\n  a int, -- note\n  b text\n)"
+    assert {i.name: i.sql for i in table.indexes} == {"i": stored["i"], "j": stored["j"]}
+    assert stored["i"] == "CREATE INDEX i on t(a) -- by a\n  "

@@ -70,7 +70,7 @@ def test_in_place_column_changes() -> None:
 
 
 def rebuilds(a: Schema, b: Schema) -> bool:
-    return any("_schemalens_new_" in s for s in sql(a, b))
+    return any("_schemalens_old_" in s for s in sql(a, b))
 
 
 def test_add_column_conditions() -> None:
@@ -109,15 +109,17 @@ def test_rebuild_copies_surviving_columns() -> None:
     assert len({s.change_ids for s in statements}) == 1 and len(statements[0].change_ids) > 4
     text = [s.sql.split("\n", 1)[1] if s.sql.startswith("--") else s.sql for s in statements]
     assert text == [
-        'CREATE TABLE _schemalens_new_people (\n'
+        "PRAGMA legacy_alter_table = ON",
+        "ALTER TABLE p RENAME TO _schemalens_old_people",
+        'CREATE TABLE people (\n'
         "    id INTEGER PRIMARY KEY NOT NULL,\n"
         '    "full" TEXT,\n'
         "    n INTEGER NOT NULL DEFAULT 0,\n"
         "    extra TEXT NOT NULL DEFAULT 'e',\n"
         "    FOREIGN KEY (n) REFERENCES parent (id)\n)",
-        'INSERT INTO _schemalens_new_people (id, "full", n) SELECT id, name, COALESCE(n, 0) FROM p',
-        "DROP TABLE p",
-        "ALTER TABLE _schemalens_new_people RENAME TO people",
+        'INSERT INTO people (id, "full", n) SELECT id, name, COALESCE(n, 0) FROM _schemalens_old_people',
+        "DROP TABLE _schemalens_old_people",
+        "PRAGMA legacy_alter_table = OFF",
         "CREATE INDEX p_n ON people (n)",
         'CREATE UNIQUE INDEX people_full_idx ON people ("full") WHERE n > 0',
     ]
@@ -132,3 +134,34 @@ def test_tables_and_indexes() -> None:
         "DROP INDEX a_id", "CREATE INDEX a_id_idx ON a (id DESC) WHERE id > 1", "DROP TABLE gone"]
     assert statements[-1].needs_foreign_keys_off
     assert sql(b, lite(t("b", ID, indexes=b.tables[0].indexes, renamed_from="a"))) == ["ALTER TABLE a RENAME TO b"]
+
+
+def test_a_table_and_index_the_file_wrote_are_created_with_its_text() -> None:
+    """SQLite keeps the statement as written: push writes the file's, not its own."""
+    text = "CREATE TABLE t(\n  id integer PRIMARY KEY, -- key\n  n int\n)"
+    index = Index("t_n", ['"n"'], sql="CREATE INDEX t_n ON t(n) -- by n\n")
+    table = t("t", Column("id", "INTEGER"), Column("n", "INT"), primary_key=PrimaryKey(None, ["id"]),
+              indexes=[index], sql=text)
+    assert sql(lite(), lite(table)) == [text, "CREATE INDEX t_n ON t(n) -- by n\n"]
+
+
+def test_an_added_column_is_written_as_the_table_text_writes_it() -> None:
+    a = lite(t("t", ID, primary_key=PrimaryKey(None, ["id"])))
+    b = lite(t("t", ID, Column("n", "Numeric(10, 2)", default="NULL"), primary_key=PrimaryKey(None, ["id"]),
+               sql="CREATE TABLE t (id INTEGER PRIMARY KEY, n Numeric(10, 2) /* money */ default  null)"))
+    assert sql(a, b) == ["ALTER TABLE t ADD COLUMN n Numeric(10, 2) /* money */ default  null"]
+
+
+def test_index_drops_run_before_a_rebuild_that_takes_the_name() -> None:
+    """(A dropped check runs before index drops: the rebuild it causes starts there.)"""
+    a = lite(t("a", ID, indexes=[Index("ix", ["id"])]), t("b", ID, Column("v", "TEXT"), checks=[Check(None, "v > 0")]))
+    b = lite(t("a", ID), t("b", ID, Column("v", "TEXT"), indexes=[Index("ix", ["v"])]))
+    statements = sql(a, b)
+    assert statements.index("DROP INDEX ix") < statements.index("CREATE INDEX ix ON b (v)")
+
+
+def test_a_line_break_in_a_rebuilt_tables_name_stays_in_the_comment() -> None:
+    a = lite(t("line\nbreak", ID))
+    statements = sql(a, lite(t("line\nbreak", ID, checks=[Check(None, "id > 0")])))
+    comment, pragma = statements[0].split("\n")
+    assert comment.startswith('-- rebuild of "line\\nbreak"') and pragma == "PRAGMA legacy_alter_table = ON"
