@@ -61,6 +61,36 @@ def gaps(dialect: str) -> dict[tuple[str, str], str]:
     return listed
 
 
+def listed_flags(dialect: str) -> dict[tuple[str, str | None], str]:
+    """The generator's listed gaps: (flag, contract or None for every contract) -> reason.
+    The flag `base` is every generated example."""
+    out = {}
+    for (subject, what), reason in gaps(dialect).items():
+        if subject == "feature":
+            flag, _, contract = what.partition(":")
+            out[(flag, contract or None)] = reason
+    return out
+
+
+def profile(dialect: str, features: tuple[str, ...]) -> frozenset[str]:
+    """The generator's flags claimed to work: all but those listed (for any verdict)."""
+    return frozenset(features) - {flag for flag, _ in listed_flags(dialect)}
+
+
+def unexpected(dialect: str, result: dict[str, str | None]) -> dict[str, str]:
+    """The failed verdicts of an example of the profile that no `base` gap excuses."""
+    listed = listed_flags(dialect)
+    return {contract: failure for contract, failure in result.items()
+            if failure and ("base", None) not in listed and ("base", contract) not in listed}
+
+
+def verdicts(dialect: str, before: str, after: str, server_url: str) -> dict[str, str | None]:
+    """`judge` of `after`, and its `transition` from `before`."""
+    result = judge(dialect, after, server_url, Path(tempfile.mkdtemp(prefix="gen-")))
+    result["transition"] = transition(dialect, before, after, server_url, Path(tempfile.mkdtemp(prefix="gen-")))
+    return result
+
+
 class FileDoesNotLoad(Exception):
     """The database itself refuses the file: test material to fix, not a schemalens verdict."""
 
