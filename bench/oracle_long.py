@@ -34,8 +34,8 @@ def classes(dialect: str, flags: frozenset[str], contract: str) -> list[str]:
     """The gap files that list this failure (by flag, `base`, or flag:contract)."""
     found = []
     for (subject, what), reason in gaps(dialect).items():
-        flag, _, only = what.partition(":")
-        if subject == "feature" and flag in flags | {"base"} and only in ("", contract):
+        listed, _, only = what.partition(":")
+        if subject == "feature" and set(listed.split("+")) <= flags | {"base"} and only in ("", contract):
             found += [part.split("]")[0] for part in reason.split("[")[1:]]
     return sorted(set(found)) or ["unlisted"]
 
