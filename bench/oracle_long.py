@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -36,7 +37,7 @@ def classes(dialect: str, flags: frozenset[str], contract: str) -> list[str]:
     for (subject, what), reason in gaps(dialect).items():
         listed, _, only = what.partition(":")
         if subject == "feature" and set(listed.split("+")) <= flags | {"base"} and only in ("", contract):
-            found += [part.split("]")[0] for part in reason.split("[")[1:]]
+            found += re.findall(rf"\[({dialect}-[^\]]+)\]", reason)
     return sorted(set(found)) or ["unlisted"]
 
 
