@@ -33,6 +33,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.dialects.postgresql.names import make_object_name
 from schemalens.dialects.postgresql.names import qualified as qn
 from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import quote_ident as q
@@ -93,10 +94,13 @@ def left_by_failure(sql: str) -> str | None:
     return None
 
 
-def serial_type(column: Column, schema: Schema, table_schema: str) -> str | None:
-    """serial/bigserial/smallserial for a column whose default is its own sequence."""
-    if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table_schema):
-        return _SERIAL[column.type]
+def serial_type(column: Column, schema: Schema, table: Table) -> str | None:
+    """serial/bigserial/smallserial for a column whose default is its own sequence, when
+    `serial` gives that sequence its name (else it is written out: _Renderer.own_sequences)."""
+    if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table.schema):
+        seq = nextval_sequence(column.default)
+        if seq is not None and seq[1] == make_object_name(table.name, column.name, "seq"):
+            return _SERIAL[column.type]
     return None
 
 
@@ -125,8 +129,8 @@ def sequence_options(start: int | None, increment: int | None, min_value: int | 
     return " ".join(parts)
 
 
-def column_definition(column: Column, schema: Schema, table_schema: str) -> str:
-    serial = serial_type(column, schema, table_schema)
+def column_definition(column: Column, schema: Schema, table: Table) -> str:
+    serial = serial_type(column, schema, table)
     parts = [q(column.name), serial or column.type]
     if column.collation:
         parts.append(f"COLLATE {column.collation}")
@@ -333,7 +337,9 @@ class _Renderer:
 
     def create_table(self, change: Change) -> Iterator[str]:
         table: Table = change.after
-        lines = [column_definition(c, self.desired, table.schema) for c in table.columns]
+        owned = list(self.own_sequences(table, table.columns))
+        yield from (create for create, _ in owned)
+        lines = [column_definition(c, self.desired, table) for c in table.columns]
         if table.primary_key is not None:
             lines.append(constraint_definition(table.primary_key))
         lines += [constraint_definition(u) for u in table.uniques]
@@ -347,6 +353,20 @@ class _Renderer:
         for obj in inline:
             if not obj.valid:
                 yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
+        yield from (owner for _, owner in owned)
+
+    def own_sequences(self, table: Table, columns: list[Column]) -> Iterator[tuple[str, str]]:
+        """(CREATE SEQUENCE, ALTER SEQUENCE ... OWNED BY) for the serial columns whose
+        sequence `serial` would name otherwise (the file's own CREATE SEQUENCE, a rename):
+        what serial does, under the file's name."""
+        for column in columns:
+            seq = nextval_sequence(column.default)
+            if (seq is None or column.identity is not None or serial_type(column, self.desired, table)
+                    or not is_own_serial(column, self.desired, table.schema)):
+                continue
+            name = qn(seq[0] or table.schema, seq[1])
+            yield (f"CREATE SEQUENCE {name} AS {column.type}",
+                   f"ALTER SEQUENCE {name} OWNED BY {qn(table.schema, table.name)}.{q(column.name)}")
 
     def drop_table(self, change: Change) -> Iterator[str]:
         yield f"DROP TABLE {qn(change.schema, change.name)}"
@@ -355,7 +375,16 @@ class _Renderer:
         yield f"ALTER TABLE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.after.name)}"
 
     def add_column(self, change: Change) -> Iterator[str]:
-        yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, change.schema)}"
+        table = self.desired_table(change)
+        owned = list(self.own_sequences(table, [change.after]))
+        yield from (create for create, _ in owned)
+        yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, table)}"
+        yield from (owner for _, owner in owned)
+
+    def desired_table(self, change: Change) -> Table:
+        assert change.table is not None
+        table = self.desired.table(change.schema, change.table)
+        return table if table is not None else Table(change.schema, change.table)
 
     def drop_column(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} DROP COLUMN {q(change.name)}"
@@ -371,7 +400,7 @@ class _Renderer:
         if new.generated is not None and (old.generated != new.generated or not old.generated_stored):
             # PostgreSQL 15 cannot change a generation expression in place.
             yield f"ALTER TABLE {table} DROP COLUMN {q(old.name)}"
-            yield f"ALTER TABLE {table} ADD COLUMN {column_definition(new, self.desired, change.schema)}"
+            yield f"ALTER TABLE {table} ADD COLUMN {column_definition(new, self.desired, self.desired_table(change))}"
             return
         if old.generated is not None and new.generated is None:
             yield f"{alter} DROP EXPRESSION"
@@ -406,7 +435,9 @@ class _Renderer:
         if old_serial and not new_serial:
             seq = nextval_sequence(old.default)
             assert seq is not None
-            yield f"DROP SEQUENCE IF EXISTS {qn(seq[0] or change.schema, seq[1])}"
+            key = (seq[0] or change.schema, seq[1])
+            if all(s.key != key for s in self.desired.sequences):  # else it stays, listed
+                yield f"DROP SEQUENCE IF EXISTS {qn(*key)}"
 
     @staticmethod
     def is_enum(type_: str, schema: Schema) -> bool:
@@ -417,8 +448,13 @@ class _Renderer:
         column, continuing after the values already there."""
         seq = nextval_sequence(column.default)
         assert seq is not None
-        name = qn(seq[0] or change.schema, seq[1])
+        key = (seq[0] or change.schema, seq[1])
+        name = qn(*key)
         table = self.table_name(change)
+        if any(s.key == key for s in self.actual.sequences):
+            # the database lists it: its own change makes it the serial's
+            yield f"ALTER TABLE {table} ALTER COLUMN {q(column.name)} SET DEFAULT {column.default}"
+            return
         yield f"CREATE SEQUENCE {name} AS {column.type}"
         yield f"ALTER TABLE {table} ALTER COLUMN {q(column.name)} SET DEFAULT {column.default}"
         yield f"ALTER SEQUENCE {name} OWNED BY {table}.{q(column.name)}"
@@ -535,7 +571,9 @@ def in_new_bounds(alter: str, parts: list[str], old: Sequence | Identity, new: S
     if low <= old_low and old_high <= high:  # the current value is surely inside
         yield f"{alter} {' '.join(parts)}"
         return
-    bounds = [p for p in parts if "MINVALUE" in p or "MAXVALUE" in p]
+    # a narrower type goes with the narrower bounds, after the position is moved into them
+    narrower = _TYPE_RANGE.get(types[1], _TYPE_RANGE["bigint"]) < _TYPE_RANGE.get(types[0], _TYPE_RANGE["bigint"])
+    bounds = [p for p in parts if "MINVALUE" in p or "MAXVALUE" in p or (narrower and p.startswith("AS "))]
     widen = [p for p in parts if p not in bounds]
     widen += [f"{set_}MINVALUE {min(old_low, low)}", f"{set_}MAXVALUE {max(old_high, high)}"]
     yield f"{alter} {' '.join(widen)}"
