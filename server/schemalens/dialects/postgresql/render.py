@@ -369,7 +369,22 @@ class _Renderer:
                    f"ALTER SEQUENCE {name} OWNED BY {qn(table.schema, table.name)}.{q(column.name)}")
 
     def drop_table(self, change: Change) -> Iterator[str]:
+        yield from self.release_sequences(change.schema, change.name, None)
         yield f"DROP TABLE {qn(change.schema, change.name)}"
+
+    def release_sequences(self, schema: str, table: str, column: str | None) -> Iterator[str]:
+        """OWNED BY NONE for the sequences owned by what is dropped and used by another
+        table's default: the drop would take them along, which that default forbids (a
+        sequence the file no longer has is dropped later, after its users)."""
+        for seq in self.actual.sequences:
+            owner = seq.owned_by
+            if owner is None or owner[:2] != (schema, table) or column not in (None, owner[2]):
+                continue
+            users = [c for t in self.actual.tables for c in t.columns
+                     if nextval_sequence(c.default) in ((seq.schema, seq.name), (None, seq.name))
+                     and (t.key != (schema, table) or column not in (None, c.name))]
+            if users:
+                yield f"ALTER SEQUENCE {qn(seq.schema, seq.name)} OWNED BY NONE"
 
     def rename_table(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.after.name)}"
@@ -387,6 +402,8 @@ class _Renderer:
         return table if table is not None else Table(change.schema, change.table)
 
     def drop_column(self, change: Change) -> Iterator[str]:
+        assert change.table is not None
+        yield from self.release_sequences(change.schema, change.table, change.name)
         yield f"ALTER TABLE {self.table_name(change)} DROP COLUMN {q(change.name)}"
 
     def rename_column(self, change: Change) -> Iterator[str]:
@@ -573,9 +590,13 @@ def in_new_bounds(alter: str, parts: list[str], old: Sequence | Identity, new: S
         return
     # a narrower type goes with the narrower bounds, after the position is moved into them
     narrower = _TYPE_RANGE.get(types[1], _TYPE_RANGE["bigint"]) < _TYPE_RANGE.get(types[0], _TYPE_RANGE["bigint"])
-    bounds = [p for p in parts if "MINVALUE" in p or "MAXVALUE" in p or (narrower and p.startswith("AS "))]
-    widen = [p for p in parts if p not in bounds]
+    widen = [p for p in parts if not ("MINVALUE" in p or "MAXVALUE" in p or (narrower and p.startswith("AS ")))]
     widen += [f"{set_}MINVALUE {min(old_low, low)}", f"{set_}MAXVALUE {max(old_high, high)}"]
+    # Both new bounds as numbers: after the widening the sequence holds explicit ones, and
+    # NO MINVALUE next to AS means the type's minimum (PostgreSQL resets a bound that was the
+    # old type's extreme), not 1. A bound equal to PostgreSQL's default reads back as NO ...
+    bounds = [p for p in parts if narrower and p.startswith("AS ")]
+    bounds += [f"{set_}MINVALUE {low}", f"{set_}MAXVALUE {high}"]
     yield f"{alter} {' '.join(widen)}"
     start = effective_start(new)
     yield (f"SELECT setval(s, CASE WHEN v BETWEEN {low} AND {high} THEN v ELSE {start} END, "
