@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.changes import Change, Hazard, Statement
-    from schemalens.model import Column, Index, Schema, Table
+    from schemalens.model import Column, Index, Schema, Sequence, Table
     from schemalens.model import SourceResult
 
 
@@ -154,6 +154,13 @@ class Dialect(ABC):
     def same_default(self, old: Column, actual: Schema, new: Column, desired: Schema, table_schema: str) -> bool:
         """Whether two canonical defaults of a column mean the same (PostgreSQL: a
         serial's nextval() on its own sequence, whatever name the sequence got)."""
+
+    def column_sequences(self, schema: Schema) -> list[Sequence]:
+        """The sequences that the schema's columns stand for without listing them
+        (PostgreSQL: serial columns), as listed sequences: what diff compares a listed
+        sequence of the other side with, so that a sequence is never created twice or
+        dropped while a column still draws from it."""
+        return []
 
     @abstractmethod
     def type_change_loss(self, old: str, new: str) -> str | None:

@@ -103,24 +103,41 @@ def enum_values(run: Run, old: Enum, new: Enum) -> None:
 
 
 def sequences(run: Run) -> None:
+    """Listed sequences are compared with the other side's listed ones and with the ones
+    its columns stand for (serial columns): a file that spells out a serial's sequence,
+    or gives it options, alters the sequence the database has; a sequence a column of the
+    file still draws from is never dropped."""
+    actual = {s.key: s for s in run.dialect.column_sequences(run.actual)}
+    actual.update((s.key, s) for s in run.actual.sequences)
+    by_columns = run.dialect.column_sequences(run.desired)
+    listed = {s.key for s in run.desired.sequences}
     for seq in run.desired.sequences:
-        old = next((s for s in run.actual.sequences if s.key == seq.key), None)
-        label = qualified(seq.schema, seq.name)
+        old = actual.get(seq.key)
         if old is None:
             run.emit("sequence", Change("create_sequence", seq.schema, None, seq.name, after=seq,
-                                        description=f"create sequence {label}"))
+                                        description=f"create sequence {qualified(seq.schema, seq.name)}"))
             if seq.owned_by is not None and not owner_exists(run, seq):
                 run.emit("sequence_owner", Change(
                     "alter_sequence", seq.schema, None, seq.name, before=None, after=seq,
-                    description=f"set owner of sequence {label} to {'.'.join(seq.owned_by)}"))
+                    description=f"set owner of sequence {qualified(seq.schema, seq.name)} to "
+                                f"{'.'.join(seq.owned_by)}"))
         elif old != seq:
-            phase = "sequence" if seq.owned_by is None or owner_exists(run, seq) else "sequence_owner"
-            run.emit(phase, Change("alter_sequence", seq.schema, None, seq.name, before=old, after=seq,
-                                   description=f"alter sequence {label}"))
+            alter_sequence(run, old, seq)
+    for seq in by_columns:
+        old = actual.get(seq.key)
+        if old is not None and old != seq:
+            alter_sequence(run, old, seq)
+    wanted = listed | {s.key for s in by_columns}
     for old in run.actual.sequences:
-        if all(s.key != old.key for s in run.desired.sequences):
+        if old.key not in wanted:
             run.emit("drop_sequence", Change("drop_sequence", old.schema, None, old.name, before=old,
                                              description=f"drop sequence {qualified(old.schema, old.name)}"))
+
+
+def alter_sequence(run: Run, old: Sequence, new: Sequence) -> None:
+    phase = "sequence" if new.owned_by is None or owner_exists(run, new) else "sequence_owner"
+    run.emit(phase, Change("alter_sequence", new.schema, None, new.name, before=old, after=new,
+                           description=f"alter sequence {qualified(new.schema, new.name)}"))
 
 
 def owner_exists(run: Run, seq: Sequence) -> bool:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from schemalens.dialects.postgresql.expressions import Context
     from schemalens.dialects.postgresql.statement_text import CommentOn
     from schemalens.dialects.postgresql.types import Homes
-    from schemalens.model import Column, Index, Schema, Table
+    from schemalens.model import Column, Index, Schema, Sequence, Table
     from schemalens.model import SourceResult
 
 _REWRITE = "under an ACCESS EXCLUSIVE lock (blocks reads and writes)"
@@ -134,6 +134,11 @@ class PostgreSQL(Dialect):
         own_serial = self._expressions.is_own_serial
         return old.default == new.default or (
             own_serial(old, actual, table_schema) and own_serial(new, desired, table_schema))
+
+    def column_sequences(self, schema: Schema) -> list[Sequence]:
+        from schemalens.dialects.postgresql.serials import implied_sequences
+
+        return implied_sequences(schema)
 
     def type_change_loss(self, old: str, new: str) -> str | None:
         if self._types.type_change_is_safe(old, new):
@@ -286,7 +291,7 @@ class PostgreSQL(Dialect):
     def column_definition(self, column: Column, table: Table, actual: Schema) -> str:
         from schemalens.dialects.postgresql.render import column_definition
 
-        return column_definition(column, actual, table.schema)
+        return column_definition(column, actual, table)
 
     def constraint_definition(self, obj: Any, with_name: bool) -> str:
         from schemalens.dialects.postgresql.render import constraint_definition

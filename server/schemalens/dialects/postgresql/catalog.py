@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 
 from schemalens.dialects.base import CatalogError
+from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import (
     Check,
     Column,
@@ -95,18 +96,18 @@ WHERE a.attrelid = ANY(%(tables)s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
-# Sequences behind columns: identity sequences (deptype 'i') and OWNED BY sequences
-# (deptype 'a'), with whether the owning column's default calls nextval() on them.
+# Every sequence, with the column that owns it (deptype 'a': OWNED BY; 'i': an identity's)
+# and the tables whose column defaults use it.
 _SEQUENCES = f"""
 SELECT s.seqrelid, n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
        own.refobjid AS owner_table, own.refobjsubid AS owner_column, own.deptype,
        own_n.nspname AS owner_schema, own_c.relname AS owner_table_name, own_a.attname AS owner_column_name,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
-               JOIN pg_catalog.pg_attrdef ad ON ad.oid = dd.objid
-               WHERE dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
-                 AND dd.refobjid = s.seqrelid AND ad.adrelid = own.refobjid
-                 AND ad.adnum = own.refobjsubid) AS used_by_owner_default
+       ARRAY(SELECT COALESCE(ad.adrelid, 0) FROM pg_catalog.pg_depend dd
+             LEFT JOIN pg_catalog.pg_attrdef ad
+               ON ad.oid = dd.objid AND dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+             WHERE dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+               AND dd.refobjid = s.seqrelid AND dd.deptype = 'n') AS users
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -323,7 +324,7 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
         namespaces = [Namespace(name=n, comment=c, holds=tuple(h)) for n, c, h in pending["namespaces"].fetchall()]
         extensions = [Extension(name=name, schema=nsp, installed=version, in_use=in_use)
                       for name, nsp, version, in_use in pending["extensions"].fetchall()]
-    return Schema(
+    schema = Schema(
         dialect="postgresql",
         namespaces=namespaces,
         extensions=extensions,
@@ -331,6 +332,8 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
         sequences=sequences,
         tables=list(tables.values()),
     )
+    fold_serial_sequences(schema)
+    return schema
 
 
 def _table_properties(options: list[str] | None, toast_options: list[str], persistence: str, replident: str,
@@ -374,12 +377,14 @@ def _read_columns(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> _Att
 
 
 def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> list[Sequence]:
-    """Free-standing sequences, and the options of identity columns, which PostgreSQL
-    keeps on the identity's hidden sequence."""
+    """The sequences, and the options of identity columns, which PostgreSQL keeps on the
+    identity's hidden sequence. A sequence owned or used by a table that is not read (not
+    managed: inherited, excluded, another schema's) or by a view is not listed: what we do
+    not manage we never touch. The serial ones are folded into their columns afterwards."""
     sequences: list[Sequence] = []
     for row in rows:
         (_oid, nspname, relname, data_type, start, increment, minv, maxv, cache, cycle,
-         owner_oid, owner_num, deptype, owner_schema, owner_table, owner_column, used_by_default) = row
+         owner_oid, owner_num, deptype, owner_schema, owner_table, owner_column, users) = row
         if "schemalens" in relname:
             continue
         options = _sequence_options(data_type, start, increment, minv, maxv, cache)
@@ -392,7 +397,7 @@ def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> li
                  identity.max_value, identity.cache) = options
                 identity.cycle = cycle
             continue
-        if deptype == "a" and used_by_default:
+        if (deptype == "a" and owner_oid not in tables) or any(user not in tables for user in users):
             continue
         sequences.append(Sequence(
             schema=nspname, name=relname, data_type=data_type,

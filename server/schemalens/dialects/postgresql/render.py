@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from schemalens.changes import USING_PLACEHOLDER, Change, RenderError, Statement
 from schemalens.dialects.postgresql.casts import unmodified_type
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
+from schemalens.dialects.postgresql.sequence_sql import in_new_bounds, sequence_changes, sequence_options
 from schemalens.dialects.postgresql.types import parse_type
 from schemalens.model import (
     Check,
@@ -34,6 +35,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.dialects.postgresql.names import make_object_name
 from schemalens.dialects.postgresql.names import qualified as qn
 from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import quote_ident as q
@@ -94,10 +96,13 @@ def left_by_failure(sql: str) -> str | None:
     return None
 
 
-def serial_type(column: Column, schema: Schema, table_schema: str) -> str | None:
-    """serial/bigserial/smallserial for a column whose default is its own sequence."""
-    if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table_schema):
-        return _SERIAL[column.type]
+def serial_type(column: Column, schema: Schema, table: Table) -> str | None:
+    """serial/bigserial/smallserial for a column whose default is its own sequence, when
+    `serial` gives that sequence its name (else it is written out: _Renderer.own_sequences)."""
+    if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table.schema):
+        seq = nextval_sequence(column.default)
+        if seq is not None and seq[1] == make_object_name(table.name, column.name, "seq"):
+            return _SERIAL[column.type]
     return None
 
 
@@ -108,26 +113,8 @@ def identity_clause(identity: Identity) -> str:
     return f"GENERATED {kind} AS IDENTITY" + (f" ({options})" if options else "")
 
 
-def sequence_options(start: int | None, increment: int | None, min_value: int | None,
-                     max_value: int | None, cache: int | None, cycle: bool) -> str:
-    parts = []
-    if increment is not None:
-        parts.append(f"INCREMENT BY {increment}")
-    if min_value is not None:
-        parts.append(f"MINVALUE {min_value}")
-    if max_value is not None:
-        parts.append(f"MAXVALUE {max_value}")
-    if start is not None:
-        parts.append(f"START WITH {start}")
-    if cache is not None:
-        parts.append(f"CACHE {cache}")
-    if cycle:
-        parts.append("CYCLE")
-    return " ".join(parts)
-
-
-def column_definition(column: Column, schema: Schema, table_schema: str) -> str:
-    serial = serial_type(column, schema, table_schema)
+def column_definition(column: Column, schema: Schema, table: Table) -> str:
+    serial = serial_type(column, schema, table)
     parts = [q(column.name), serial or column.type]
     if column.collation:
         parts.append(f"COLLATE {column.collation}")
@@ -367,7 +354,9 @@ class _Renderer:
 
     def create_table(self, change: Change) -> Iterator[str]:
         table: Table = change.after
-        lines = [column_definition(c, self.desired, table.schema) for c in table.columns]
+        owned = list(self.own_sequences(table, table.columns))
+        yield from (create for create, _ in owned)
+        lines = [column_definition(c, self.desired, table) for c in table.columns]
         if table.primary_key is not None:
             lines.append(constraint_definition(table.primary_key))
         lines += [constraint_definition(u) for u in table.uniques]
@@ -382,9 +371,38 @@ class _Renderer:
         for obj in inline:
             if not obj.valid:
                 yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
+        yield from (owner for _, owner in owned)
+
+    def own_sequences(self, table: Table, columns: list[Column]) -> Iterator[tuple[str, str]]:
+        """(CREATE SEQUENCE, ALTER SEQUENCE ... OWNED BY) for the serial columns whose
+        sequence `serial` would name otherwise (the file's own CREATE SEQUENCE, a rename):
+        what serial does, under the file's name."""
+        for column in columns:
+            seq = nextval_sequence(column.default)
+            if (seq is None or column.identity is not None or serial_type(column, self.desired, table)
+                    or not is_own_serial(column, self.desired, table.schema)):
+                continue
+            name = qn(seq[0] or table.schema, seq[1])
+            yield (f"CREATE SEQUENCE {name} AS {column.type}",
+                   f"ALTER SEQUENCE {name} OWNED BY {qn(table.schema, table.name)}.{q(column.name)}")
 
     def drop_table(self, change: Change) -> Iterator[str]:
+        yield from self.release_sequences(change.schema, change.name, None)
         yield f"DROP TABLE {qn(change.schema, change.name)}"
+
+    def release_sequences(self, schema: str, table: str, column: str | None) -> Iterator[str]:
+        """OWNED BY NONE for the sequences owned by what is dropped and used by another
+        table's default: the drop would take them along, which that default forbids (a
+        sequence the file no longer has is dropped later, after its users)."""
+        for seq in self.actual.sequences:
+            owner = seq.owned_by
+            if owner is None or owner[:2] != (schema, table) or column not in (None, owner[2]):
+                continue
+            users = [c for t in self.actual.tables for c in t.columns
+                     if nextval_sequence(c.default) in ((seq.schema, seq.name), (None, seq.name))
+                     and (t.key != (schema, table) or column not in (None, c.name))]
+            if users:
+                yield f"ALTER SEQUENCE {qn(seq.schema, seq.name)} OWNED BY NONE"
 
     def rename_table(self, change: Change) -> Iterator[str]:
         old, new = change.before, change.after
@@ -394,9 +412,20 @@ class _Renderer:
             yield f"ALTER TABLE {qn(new.schema, old.name)} RENAME TO {q(new.name)}"
 
     def add_column(self, change: Change) -> Iterator[str]:
-        yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, change.schema)}"
+        table = self.desired_table(change)
+        owned = list(self.own_sequences(table, [change.after]))
+        yield from (create for create, _ in owned)
+        yield f"ALTER TABLE {self.table_name(change)} ADD COLUMN {column_definition(change.after, self.desired, table)}"
+        yield from (owner for _, owner in owned)
+
+    def desired_table(self, change: Change) -> Table:
+        assert change.table is not None
+        table = self.desired.table(change.schema, change.table)
+        return table if table is not None else Table(change.schema, change.table)
 
     def drop_column(self, change: Change) -> Iterator[str]:
+        assert change.table is not None
+        yield from self.release_sequences(change.schema, change.table, change.name)
         yield f"ALTER TABLE {self.table_name(change)} DROP COLUMN {q(change.name)}"
 
     def rename_column(self, change: Change) -> Iterator[str]:
@@ -410,7 +439,7 @@ class _Renderer:
         if new.generated is not None and (old.generated != new.generated or not old.generated_stored):
             # PostgreSQL 15 cannot change a generation expression in place.
             yield f"ALTER TABLE {table} DROP COLUMN {q(old.name)}"
-            yield f"ALTER TABLE {table} ADD COLUMN {column_definition(new, self.desired, change.schema)}"
+            yield f"ALTER TABLE {table} ADD COLUMN {column_definition(new, self.desired, self.desired_table(change))}"
             return
         if old.generated is not None and new.generated is None:
             yield f"{alter} DROP EXPRESSION"
@@ -441,7 +470,9 @@ class _Renderer:
         if old_serial and not new_serial:
             seq = nextval_sequence(old.default)
             assert seq is not None
-            yield f"DROP SEQUENCE IF EXISTS {qn(seq[0] or change.schema, seq[1])}"
+            key = (seq[0] or change.schema, seq[1])
+            if all(s.key != key for s in self.desired.sequences):  # else it stays, listed
+                yield f"DROP SEQUENCE IF EXISTS {qn(*key)}"
 
     def using(self, change: Change) -> str:
         """The USING clause of a type change: the file's, else a cast only where no
@@ -485,8 +516,13 @@ class _Renderer:
         column, continuing after the values already there."""
         seq = nextval_sequence(column.default)
         assert seq is not None
-        name = qn(seq[0] or change.schema, seq[1])
+        key = (seq[0] or change.schema, seq[1])
+        name = qn(*key)
         table = self.table_name(change)
+        if any(s.key == key for s in self.actual.sequences):
+            # the database lists it: its own change makes it the serial's
+            yield f"ALTER TABLE {table} ALTER COLUMN {q(column.name)} SET DEFAULT {column.default}"
+            return
         yield f"CREATE SEQUENCE {name} AS {column.type}"
         yield f"ALTER TABLE {table} ALTER COLUMN {q(column.name)} SET DEFAULT {column.default}"
         yield f"ALTER SEQUENCE {name} OWNED BY {table}.{q(column.name)}"
@@ -590,65 +626,3 @@ class _Renderer:
         how = f"USING INDEX {q(new.replica_index or '')}" if new.replica_identity == "index" else \
             new.replica_identity.upper()
         yield f"ALTER TABLE {self.table_name(change)} REPLICA IDENTITY {how}"
-
-
-_TYPE_RANGE = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
-
-
-def sequence_changes(old: Sequence | Identity, new: Sequence | Identity) -> list[str]:
-    """The options to change, each as `MINVALUE -100` (prefix SET for an identity)."""
-    parts = []
-    if old.increment != new.increment:
-        parts.append(f"INCREMENT BY {new.increment if new.increment is not None else 1}")
-    if old.min_value != new.min_value:
-        parts.append(f"MINVALUE {new.min_value}" if new.min_value is not None else "NO MINVALUE")
-    if old.max_value != new.max_value:
-        parts.append(f"MAXVALUE {new.max_value}" if new.max_value is not None else "NO MAXVALUE")
-    if effective_start(old) != effective_start(new):
-        parts.append(f"START WITH {effective_start(new)}")
-    if old.cache != new.cache:
-        parts.append(f"CACHE {new.cache if new.cache is not None else 1}")
-    if old.cycle != new.cycle:
-        parts.append("CYCLE" if new.cycle else "NO CYCLE")
-    return parts
-
-
-def effective_bounds(seq: Sequence | Identity, type_: str) -> tuple[int, int]:
-    """MINVALUE and MAXVALUE as PostgreSQL holds them (defaults follow the direction)."""
-    top = _TYPE_RANGE.get(type_, _TYPE_RANGE["bigint"])
-    ascending = (seq.increment or 1) > 0
-    low = seq.min_value if seq.min_value is not None else (1 if ascending else -top - 1)
-    high = seq.max_value if seq.max_value is not None else (top if ascending else -1)
-    return low, high
-
-
-def in_new_bounds(alter: str, parts: list[str], old: Sequence | Identity, new: Sequence | Identity,
-                  types: tuple[str, str], seq: str, set_: str) -> Iterator[str]:
-    """PostgreSQL refuses new bounds that leave out the sequence's current value ("RESTART
-    value cannot be less than MINVALUE"). When the bounds move: widen them to cover both
-    ranges, keep the position if it lies in the new range (else start at the new START),
-    then narrow to the new bounds."""
-    old_low, old_high = effective_bounds(old, types[0])
-    low, high = effective_bounds(new, types[1])
-    if low <= old_low and old_high <= high:  # the current value is surely inside
-        yield f"{alter} {' '.join(parts)}"
-        return
-    bounds = [p for p in parts if "MINVALUE" in p or "MAXVALUE" in p]
-    widen = [p for p in parts if p not in bounds]
-    widen += [f"{set_}MINVALUE {min(old_low, low)}", f"{set_}MAXVALUE {max(old_high, high)}"]
-    yield f"{alter} {' '.join(widen)}"
-    start = effective_start(new)
-    yield (f"SELECT setval(s, CASE WHEN v BETWEEN {low} AND {high} THEN v ELSE {start} END, "
-           f"v IS NOT NULL AND v BETWEEN {low} AND {high}) "
-           f"FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT {seq} AS s) AS named) AS seq")
-    yield f"{alter} {' '.join(bounds)}"
-
-
-def effective_start(seq: Sequence | Identity) -> int:
-    """START as PostgreSQL holds it: when not given, MINVALUE ascending, MAXVALUE
-    descending (so a changed MINVALUE can move START although neither side names it)."""
-    if seq.start is not None:
-        return seq.start
-    if (seq.increment or 1) > 0:
-        return seq.min_value if seq.min_value is not None else 1
-    return seq.max_value if seq.max_value is not None else -1

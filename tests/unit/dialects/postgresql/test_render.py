@@ -263,7 +263,7 @@ def test_sequences_extensions_comments_renames() -> None:
         "MINVALUE 1 MAXVALUE 2147483647",
         "SELECT setval(s, CASE WHEN v BETWEEN 1 AND 9 THEN v ELSE 1 END, v IS NOT NULL AND v BETWEEN 1 AND 9) "
         "FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT 'public.s'::regclass AS s) AS named) AS seq",
-        "ALTER SEQUENCE public.s MAXVALUE 9",
+        "ALTER SEQUENCE public.s MINVALUE 1 MAXVALUE 9",
         "COMMENT ON COLUMN public.people.full_name IS NULL",
     ]  # citext is no longer in the file: extensions are never dropped
 
@@ -357,4 +357,39 @@ def test_a_constraint_built_again_gets_its_comment_and_replica_identity_again() 
         "ALTER TABLE public.t ADD CONSTRAINT t_pk PRIMARY KEY (id, b)",
         "COMMENT ON CONSTRAINT t_pk ON public.t IS 'c'",
         "ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_pk",
+    ]
+
+
+def test_a_sequence_moved_to_a_narrower_type_and_the_other_direction() -> None:
+    # the bounds move: widened under the old type, then the new type with both new bounds
+    # as numbers (NO MINVALUE next to AS would mean smallint's minimum), so no empty ALTER
+    # and no bigint bound left on a smallint sequence
+    a = pg(sequences=[Sequence("public", "s", increment=-1)])
+    b = pg(sequences=[Sequence("public", "s", data_type="smallint")])
+    assert sql(a, b) == [
+        "ALTER SEQUENCE public.s INCREMENT BY 1 START WITH 1 MINVALUE -9223372036854775808 MAXVALUE 32767",
+        "SELECT setval(s, CASE WHEN v BETWEEN 1 AND 32767 THEN v ELSE 1 END, v IS NOT NULL AND v BETWEEN 1 AND 32767) "
+        "FROM (SELECT s, pg_sequence_last_value(s) AS v FROM (SELECT 'public.s'::regclass AS s) AS named) AS seq",
+        "ALTER SEQUENCE public.s AS smallint MINVALUE 1 MAXVALUE 32767",
+    ]
+
+
+def test_a_serial_whose_sequence_serial_would_not_name_is_written_out() -> None:
+    column = Column("id", "integer", nullable=False, default="nextval('public.ids'::regclass)")
+    assert sql(pg(), pg(t("t", column))) == [
+        "CREATE SEQUENCE public.ids AS integer",
+        'CREATE TABLE public.t (\n    id integer DEFAULT nextval(\'public.ids\'::regclass) NOT NULL\n)',
+        "ALTER SEQUENCE public.ids OWNED BY public.t.id",
+    ]
+    own = Column("id", "integer", nullable=False, default="nextval('public.t_id_seq'::regclass)")
+    assert sql(pg(), pg(t("t", own))) == ["CREATE TABLE public.t (\n    id serial NOT NULL\n)"]
+
+
+def test_serial_to_bigserial_changes_the_sequence_type_too() -> None:
+    def serial(type_: str) -> Column:
+        return Column("id", type_, nullable=False, default="nextval('public.t_id_seq'::regclass)")
+
+    assert sql(pg(t("t", serial("integer"))), pg(t("t", serial("bigint")))) == [
+        "ALTER SEQUENCE public.t_id_seq AS bigint",
+        "ALTER TABLE public.t ALTER COLUMN id TYPE bigint USING id::bigint",
     ]

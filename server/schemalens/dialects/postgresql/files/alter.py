@@ -96,6 +96,9 @@ class AlterTable(Tables, Drops, Properties):
             self.drop_column(table, column, cmd.get("behavior") == "DROP_CASCADE", span)  # type: ignore[arg-type]
         elif sub == "AT_AlterColumnType":
             node = cmd["def"]["ColumnDef"]
+            serial = self.serial_of(column)  # type: ignore[arg-type]
+            if serial is not None:
+                self.listed_sequence(serial)  # keeps its type: now it differs from the column's
             self.set_type(stmt, table, column, node["typeName"], span)  # type: ignore[arg-type]
             if node.get("collClause"):
                 column.collation = ".".join(  # type: ignore[union-attr]

@@ -150,6 +150,12 @@ class Drops(State):
                                    f'{table.name} because foreign key of {other.name} depends on it',
                                    span)
                     other.foreign_keys.remove(fk)
+        serial = self.serial_of(column)
+        if serial is not None:
+            del self.relations[serial]
+        for seq in [s for s in self.schema.sequences if s.owned_by == (table.schema, table.name, name)]:
+            self.schema.sequences.remove(seq)  # a sequence goes with the column that owns it
+            self.relations.pop(seq.key, None)
         table.columns.remove(column)
         del extra.columns[name]
         self.enum_columns.pop(id(column), None)

@@ -1,6 +1,7 @@
 """After every statement is applied: expressions rendered from their (renamed) trees, types
-not known yet resolved, foreign keys checked against their targets, serial sequences folded
-into their columns, and identity/sequence options equal to PostgreSQL's defaults dropped.
+not known yet resolved, foreign keys checked against their targets, identity/sequence options
+equal to PostgreSQL's defaults dropped, and the sequences that are exactly what `serial` makes
+folded into their columns (serials.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
 from schemalens.dialects.postgresql.files.state import State
-from schemalens.dialects.postgresql.expressions import nextval_sequence
 from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import Identity, Sequence
 
 
@@ -27,13 +28,15 @@ class Finish(State):
                     setattr(obj, attr, deparse(raw))
         self.resolve_pending_types()
         self.check_foreign_keys()
-        self.fold_owned_sequences()
         for table in self.schema.tables:
             for column in table.columns:
                 if column.identity is not None:
                     _drop_defaults(column.identity, column.type)
+        for key in [k for k, entry in self.relations.items() if entry[0] == "serial-sequence"]:
+            self.listed_sequence(key)
         for seq in self.schema.sequences:
             _drop_defaults(seq, seq.data_type)
+        fold_serial_sequences(self.schema)
 
     def resolve_pending_types(self) -> None:
         extensions = bool(self.schema.extensions)
@@ -81,19 +84,6 @@ class Finish(State):
                 elif not has_unique_key(target, fk.ref_columns):
                     self.error("invalid-foreign-key", "there is no unique constraint matching "
                                f'given keys for referenced table "{target.name}"', fk.span)
-
-    def fold_owned_sequences(self) -> None:
-        """A sequence owned by the column whose default draws from it is that column's serial
-        sequence (pg_dump writes serial columns that way): not listed, by convention."""
-        kept = []
-        for seq in self.schema.sequences:
-            owner = self.tables.get(seq.owned_by[:2]) if seq.owned_by else None
-            column = self.col(owner, seq.owned_by[2]) if owner and seq.owned_by else None
-            drawn = nextval_sequence(column.default) if column is not None else None
-            if drawn is not None and drawn[1] == seq.name and drawn[0] in (None, seq.schema):
-                continue
-            kept.append(seq)
-        self.schema.sequences = kept
 
 
 _INT_RANGES = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),

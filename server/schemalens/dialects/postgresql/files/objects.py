@@ -9,6 +9,7 @@ from schemalens.dialects.postgresql.files.deparse import plain_type_text
 from schemalens.dialects.postgresql.files.nodes import Json, int_arg, names_of
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
+from schemalens.dialects.postgresql.types import canonical_type
 from schemalens.model import Enum, Extension, Namespace, Sequence
 
 
@@ -130,21 +131,20 @@ class Objects(State):
     def _AlterSeqStmt(self, stmt: Stmt, body: Json) -> None:
         rv = body["sequence"]
         found = self.find_relation([n for n in (rv.get("schemaname"), rv["relname"]) if n])
-        if found is not None and found[1][0] == "serial-sequence":
-            return  # a serial column's own sequence: its options are not modeled
-        if found is None or found[1][0] != "sequence":
+        seq = self.listed_sequence(found[0]) if found is not None else None
+        if seq is None:
             if not body.get("missing_ok"):
                 self.error("unknown-sequence", f"sequence {self.rel_name(rv)} does not exist",
                            self.name_span(stmt, rv))
             return
-        self.sequence_options(stmt, found[1][1], body.get("options", ()))
+        self.sequence_options(stmt, seq, body.get("options", ()))
 
     def sequence_options(self, stmt: Stmt, seq: Sequence, options: Any) -> None:
         for opt in options:
             d = opt["DefElem"]
             name, arg = d["defname"], d.get("arg")
             if name == "as":
-                seq.data_type = plain_type_text(arg["TypeName"])
+                seq.data_type = canonical_type(plain_type_text(arg["TypeName"]))
             elif name == "owned_by":
                 names = names_of(arg["List"]["items"]) if "List" in arg else names_of(arg)
                 seq.owned_by = self.owned_by(stmt, names)

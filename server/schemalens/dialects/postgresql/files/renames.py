@@ -8,9 +8,12 @@ import copy
 from typing import Any
 
 from schemalens.dialects.postgresql.files.constraints import constraint_names
+from schemalens.dialects.postgresql.files.deparse import quote_literal
 from schemalens.dialects.postgresql.files.nodes import Json, names_of, rename_refs
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
+from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.serials import drawn_from
 from schemalens.model import PrimaryKey, Span, Table, Unique
 
 
@@ -133,6 +136,13 @@ class Renames(State):
         if kind == "table":
             self.rename_table(obj, new, span)
             return
+        if kind == "serial-sequence":
+            if self.has_relation((key[0], new)):
+                self.error("duplicate-name", f'relation "{new}" already exists in schema {key[0]}', span)
+                return
+            if drawn_from(obj, key[0]) == key:  # the default names it by oid: it follows
+                obj.default = f"nextval({quote_literal(f'{quote_ident(key[0])}.{quote_ident(new)}')}::regclass)"
+            kind, obj, table = "sequence", self.listed_sequence(key), None
         if not self.register(key[0], new, kind, obj, table, span):
             return
         del self.relations[key]

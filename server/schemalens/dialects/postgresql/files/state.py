@@ -13,7 +13,8 @@ from schemalens.dialects.postgresql.files.positions import File
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.files.unmanaged import SKIPPED, defined_type, describe
 from schemalens.dialects.postgresql.names import quote_ident
-from schemalens.model import Column, Enum, Problem, Schema, Span, Table, Unmanaged
+from schemalens.dialects.postgresql.serials import serial_sequence
+from schemalens.model import Column, Enum, Problem, Schema, Sequence, Span, Table, Unmanaged
 
 if TYPE_CHECKING:
     from schemalens.dialects.postgresql.files.reuse import Entry, Group
@@ -166,6 +167,28 @@ class State:
             return False
         self.set_relation((schema, name), (kind, obj, table))
         return True
+
+    def listed_sequence(self, key: tuple[str, str]) -> Sequence | None:
+        """The listed sequence of that name. A serial column's own sequence is listed from
+        the moment a statement may make it differ from what `serial` makes (ALTER SEQUENCE,
+        a new column type, a rename): `finish` folds it back if it is still exactly that."""
+        entry = self.relations.get(key)
+        if entry is None or entry[0] not in ("sequence", "serial-sequence"):
+            return None
+        kind, obj, table = entry
+        if kind == "sequence":
+            return obj
+        assert table is not None
+        seq = serial_sequence(table, obj, key)
+        seq.span = obj.span
+        self.schema.sequences.append(seq)
+        self.set_relation(key, ("sequence", seq, None))
+        return seq
+
+    def serial_of(self, column: Column) -> tuple[str, str] | None:
+        """The name of the column's own serial sequence while it is not listed."""
+        return next((key for key, (kind, obj, _) in self.relations.items()
+                     if kind == "serial-sequence" and obj is column), None)
 
     def rel_name(self, rv: Json) -> str:
         return ".".join(quote_ident(n) for n in (rv.get("schemaname"), rv["relname"]) if n)
