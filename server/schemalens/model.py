@@ -11,7 +11,10 @@ Conventions that the sources and introspection must follow:
   lower case; SQLite keeps them as written). The PostgreSQL namespace of a table is
   `Table.schema`; SQLite tables use the schema "main".
 - Types and expressions are stored as text. Sources and introspection may produce any
-  spelling; `normalize` rewrites both sides into one canonical spelling before `diff`.
+  spelling; `normalize` rewrites both sides into one canonical spelling before `diff`,
+  and keeps the text it was given in the object's `written` (see `as_written`): the
+  canonical form decides what differs, the written one is what push and generate write,
+  so that a database made by push is the one the file makes.
 - `name=None` on a constraint or index means the schema file did not name it: the
   database will choose a name, and `diff` matches it against the database by shape.
 - Spans are 0-based lines and 0-based columns counted in Unicode code points; the
@@ -96,6 +99,19 @@ def _span() -> Any:
     return field(default=None, compare=False, repr=False)
 
 
+def _written() -> Any:
+    return field(default_factory=dict, compare=False, repr=False)
+
+
+def as_written(obj: Any, attr: str) -> Any:
+    """The source's own text of an expression field (`default`, `generated`, `expression`,
+    `where`, index `columns`), else its canonical text. A DEFAULT NULL is written too,
+    though it means no default: PostgreSQL keeps it for some types (`NULL::character
+    varying`)."""
+    written = obj.written
+    return written[attr] if attr in written else getattr(obj, attr)
+
+
 @dataclass
 class Identity:
     """GENERATED ... AS IDENTITY. Sequence options are None where they are the default."""
@@ -123,6 +139,7 @@ class Column:
     comment: str | None = None
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -165,6 +182,7 @@ class Check:
     no_inherit: bool = False
     valid: bool = True  # as ForeignKey.valid
     span: Span | None = _span()
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -185,6 +203,7 @@ class Index:
     valid: bool = True  # False: a CREATE INDEX CONCURRENTLY failed; the index is not used
     span: Span | None = _span()
     renamed_from: str | None = field(default=None, compare=False)
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -303,9 +322,9 @@ class Schema:
 #
 # Stable ordering: objects sorted by key, columns kept in declaration order (order is
 # part of a table's definition even though diff does not act on it). Spans and declared
-# renames are left out: they describe a file, not a schema.
+# renames are left out: they describe a file, not a schema; and so are written spellings.
 
-_NOT_CONTENT = {"span", "renamed_from"}
+_NOT_CONTENT = {"span", "renamed_from", "written"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

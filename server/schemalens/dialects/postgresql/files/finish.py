@@ -6,7 +6,7 @@ into their columns, and identity/sequence options equal to PostgreSQL's defaults
 from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.constraints import has_unique_key
-from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse
+from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse, deparse_default
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
 from schemalens.dialects.postgresql.files.state import State
@@ -24,7 +24,7 @@ class Finish(State):
                 if attr == "columns":
                     obj.columns = [index_element(e["IndexElem"]) for e in raw]
                 else:
-                    setattr(obj, attr, deparse(raw))
+                    setattr(obj, attr, deparse_default(raw) if attr == "default" else deparse(raw))
         self.resolve_pending_types()
         self.check_foreign_keys()
         self.fold_owned_sequences()
