@@ -6,6 +6,7 @@ real is 0, '' for a bytea is '\\x'. Only where the type makes the spellings equa
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import struct
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -15,8 +16,9 @@ from pglast import ast
 
 _BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
                   "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
-# What numeric input accepts (PostgreSQL 15: no underscores).
-_DECIMAL = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
+# What numeric input accepts (PostgreSQL 15: no underscores); a longer exponent is left
+# as written rather than spelled out.
+_DECIMAL = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*")
 _NUMERIC_TYPE = re.compile(r"(?P<base>smallint|integer|bigint|real|double precision|numeric)"
                            r"(?:\((?P<precision>\d+)(?:,(?P<scale>-?\d+))?\))?")
 _BIT_TYPE = re.compile(r"(bit|bit varying)(\(\d+\))?")
@@ -83,7 +85,7 @@ def _number(node: ast.Node, numeric: re.Match[str]) -> ast.A_Const | None:
     value = Decimal(text.strip())
     base = numeric["base"]
     if base in ("real", "double precision"):
-        return _float_constant(float(value), base == "real")
+        return _float_constant(value, base == "real")
     if base == "numeric" and numeric["precision"] is not None:
         value = value.quantize(Decimal(1).scaleb(-int(numeric["scale"] or 0)), rounding=ROUND_HALF_UP)
     elif base != "numeric" and value == value.to_integral_value():
@@ -98,12 +100,18 @@ def _decimal_constant(value: Decimal) -> ast.A_Const:
     return ast.A_Const(val=ast.Float(text))  # (as PostgreSQL's parser reads a wider integer)
 
 
-def _float_constant(value: float, single: bool) -> ast.A_Const:
-    """The shortest text that reads back as the same real / double precision value."""
+def _float_constant(number: Decimal, single: bool) -> ast.A_Const | None:
+    """The shortest text that reads back as the same real / double precision value; None
+    for one out of the type's range (PostgreSQL refuses it)."""
     def stored(v: float) -> float:
         return struct.unpack("f", struct.pack("f", v))[0] if single else v
 
-    value = stored(value)
+    try:
+        value = stored(float(number))
+    except OverflowError:
+        return None
+    if not math.isfinite(value):
+        return None
     if value.is_integer() and abs(value) < 2**31:
         return ast.A_Const(val=ast.Integer(int(value)))
     text = next(t for t in (f"{value:.{n}g}" for n in range(1, 18)) if stored(float(t)) == value)

@@ -68,3 +68,9 @@ def test_a_constant_compared_with_a_column_is_not_rounded_to_its_typmod() -> Non
     columns = Context(columns=(("n", "numeric(10,2)"),))
     assert canonical_expression("n = '1.555'", columns) != canonical_expression("n = 1.56", columns)
     assert canonical_expression("n = '1.5'", columns) == canonical_expression("n = 1.5", columns)
+
+
+def test_numbers_out_of_range_are_compared_as_written() -> None:
+    assert default("1e39", "real") == "1e39"
+    assert default("1e400", "double precision") == "1e400"
+    assert default("1e9999", "numeric") == "1e9999"  # not spelled out digit by digit
