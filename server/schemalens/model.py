@@ -11,7 +11,10 @@ Conventions that the sources and introspection must follow:
   lower case; SQLite keeps them as written). The PostgreSQL namespace of a table is
   `Table.schema`; SQLite tables use the schema "main".
 - Types and expressions are stored as text. Sources and introspection may produce any
-  spelling; `normalize` rewrites both sides into one canonical spelling before `diff`.
+  spelling; `normalize` rewrites both sides into one canonical spelling before `diff`,
+  and keeps the text it was given in the object's `written` (see `as_written`): the
+  canonical form decides what differs, the written one is what push and generate write,
+  so that a database made by push is the one the file makes.
 - `name=None` on a constraint or index means the schema file did not name it: the
   database will choose a name, and `diff` matches it against the database by shape.
 - Spans are 0-based lines and 0-based columns counted in Unicode code points; the
@@ -104,6 +107,19 @@ def _text() -> Any:
     return field(default=None, compare=False, repr=False)
 
 
+def _written() -> Any:
+    return field(default_factory=dict, compare=False, repr=False)
+
+
+def as_written(obj: Any, attr: str) -> Any:
+    """The source's own text of an expression field (`default`, `generated`, `expression`,
+    `where`, index `columns`), else its canonical text. A DEFAULT NULL is written too,
+    though it means no default: PostgreSQL keeps it for some types (`NULL::character
+    varying`)."""
+    written = obj.written
+    return written[attr] if attr in written else getattr(obj, attr)
+
+
 @dataclass
 class Identity:
     """GENERATED ... AS IDENTITY. Sequence options are None where they are the default."""
@@ -133,6 +149,7 @@ class Column:
     renamed_from: str | None = field(default=None, compare=False)
     # The file's `@using:` expression: how the values convert when the type changes.
     using: str | None = field(default=None, compare=False)
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -183,6 +200,7 @@ class Check:
     valid: bool = True  # as ForeignKey.valid
     span: Span | None = _span()
     comment: str | None = None  # COMMENT ON CONSTRAINT (PostgreSQL)
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -207,6 +225,7 @@ class Index:
     # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
     storage: dict[str, str] = field(default_factory=dict)
     sql: str | None = _text()
+    written: dict[str, Any] = _written()
 
 
 @dataclass
@@ -350,9 +369,10 @@ class Schema:
 #
 # Stable ordering: objects sorted by key, columns kept in declaration order (order is
 # part of a table's definition even though diff does not act on it). Spans, declared
-# renames and statement texts are left out: they describe a file, not a schema.
+# renames, statement texts and written spellings are left out: they describe a file, not a schema.
 
-_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds", "sql"}
+_NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds", "sql",
+                "written"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],

@@ -7,7 +7,9 @@ PostgreSQL reports `integer`, `character varying(20)`, `now()`, `(x = ANY (ARRAY
 both are rewritten into one form. What that form is belongs to the dialect (PostgreSQL:
 what format_type() and pg_get_expr() print; SQLite: types as declared, expressions in one
 spelling of whitespace and letter case); this module walks a Schema, asks the dialect for
-each part, and reuses the tables it normalized last time.
+each part, and reuses the tables it normalized last time. The canonical form is for
+comparing only: each expression's text as the source gave it stays in the object's
+`written`, for push to write (`model.as_written`).
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ def _table(table: Table, dialect: Dialect, types: Any) -> Table:
             _clone(f, columns=list(f.columns), ref_columns=list(f.ref_columns))
             for f in table.foreign_keys
         ],
-        checks=[_clone(c, expression=expression if expression is not None else "NULL") for c, expression in checks],
+        checks=[_clone(c, expression=expression if expression is not None else "NULL",
+                       written=_written(c, expression=c.expression)) for c, expression in checks],
         indexes=[_index(i, dialect, context) for i in table.indexes],
     )
 
@@ -130,12 +133,17 @@ def _table(table: Table, dialect: Dialect, types: Any) -> Table:
 def _column(column: Column, dialect: Dialect, types: Any, context: Any) -> Column:
     type_ = dialect.canonical_type(column.type, types)
     default = None
+    written: dict[str, str] = {}
     if column.default is not None and column.identity is None and column.generated is None:
         default = dialect.canonical_default(column.default, context, type_)
+        written["default"] = column.default
+    if column.generated:
+        written["generated"] = column.generated
     return _clone(
         column,
         type=type_,
         default=default,
+        written=_written(column, **written),
         generated=dialect.canonical_generated(column.generated, context) if column.generated else None,
         identity=_clone(column.identity) if column.identity else None,
         collation=dialect.canonical_collation(column.collation) if column.collation else None,
@@ -150,4 +158,10 @@ def _index(index: Index, dialect: Dialect, context: Any) -> Index:
         columns=[dialect.canonical_index_element(c, method, context) for c in index.columns],
         where=dialect.canonical_expression(index.where, context) if index.where else None,
         include=list(index.include),
+        written=_written(index, columns=list(index.columns), **({"where": index.where} if index.where else {})),
     )
+
+
+def _written(obj: Any, **texts: Any) -> dict[str, Any]:
+    """The texts as the source wrote them; an object normalized before keeps its own."""
+    return obj.written or texts

@@ -3,11 +3,13 @@ tests/db/test_normalize_postgresql.py)."""
 
 from __future__ import annotations
 
+import json
 
 import pytest
 
 from schemalens.model import (
     Check, Column, Enum, Extension, ForeignKey, Identity, Index, PrimaryKey, Schema, Sequence, Span, Table, Unique,
+    as_written, to_json,
 )
 from schemalens.dialects.postgresql.expressions import canonical_expression
 from schemalens.normalize import normalize_schema
@@ -125,7 +127,8 @@ def _default(type_: str, text: str) -> str | None:
     ("bit(8)", "B'00011111'", "'00011111'::\"bit\"", "b'00011111'"),
     ("bit varying(5)", "'101'", "'101'::bit varying", "b'101'"),
     ("integer", "'-1'", "'-1'::integer", "-1"),
-    ("numeric(10,2)", "'0.5'", "0.5", "0.5"),
+    ("numeric(10,2)", "'0.5'", "0.5", "0.50"),  # as the column holds it: its scale rounds every value
+    ("bytea", "''", "'\\x'::bytea", "'\\x'"),
     ("integer[]", "ARRAY[]::int[]", "'{}'::integer[]", "'{}'"),
     ("text[]", "'{}'", "ARRAY[]::text[]", "'{}'"),
     ("timestamp with time zone", "'2001-01-01 00:00:00'::timestamp", "'2001-01-01 00:00:00'::timestamp without time zone",
@@ -139,9 +142,10 @@ def test_defaults_take_their_column_type(type_: str, written: str, stored: str, 
     assert _default(type_, written) == _default(type_, stored) == canonical
 
 
-@pytest.mark.parametrize(("type_", "text"), [("jsonb", "'5'"), ("text", "'5'"), ("bytea", "'1'")])
-def test_quoted_numbers_stay_strings_where_the_type_is_no_number(type_: str, text: str) -> None:
-    assert _default(type_, text) == text
+@pytest.mark.parametrize(("type_", "text", "canonical"), [
+    ("jsonb", "'5'", "'5'"), ("text", "'5'", "'5'"), ("bytea", "'1'", "'\\x31'")])
+def test_quoted_numbers_stay_strings_where_the_type_is_no_number(type_: str, text: str, canonical: str) -> None:
+    assert _default(type_, text) == canonical
 
 
 @pytest.mark.parametrize(("columns", "written", "stored"), [
@@ -160,3 +164,36 @@ def test_check_constants_take_the_type_of_the_column_they_meet(
     assert check(written) == check(stored)
     if columns[0][1] == "text":
         assert "'5'" in check(written)  # rendering `s <> 5` would fail: no text <> integer
+
+
+def test_the_written_text_is_kept_for_push_and_the_canonical_one_compared() -> None:
+    table = Table("public", "t", [
+        Column("a", "timestamp", default="CURRENT_TIMESTAMP"),
+        Column("b", "varchar(5)", default="NULL"),
+        Column("n", "bigint", default="'0'::bigint"),
+        Column("g", "integer", generated="timezone('utc', a)"),
+    ], checks=[Check("c", "(a AT TIME ZONE 'utc') < now()")],
+        indexes=[Index("i", ["(a AT TIME ZONE 'utc')"], where="b IN ('x')")])
+    schema = Schema(PG, tables=[table])
+    out = normalize_schema(schema).tables[0]
+    a, b, n, g = out.columns
+    assert (a.default, as_written(a, "default")) == (canonical_expression("now()"), "CURRENT_TIMESTAMP")
+    assert (b.default, as_written(b, "default")) == (None, "NULL")  # no default, but written: NULL::varchar stays
+    assert (n.default, as_written(n, "default")) == ("0", "'0'::bigint")
+    assert as_written(g, "generated") == "timezone('utc', a)"
+    assert as_written(out.checks[0], "expression") == "(a AT TIME ZONE 'utc') < now()"
+    assert as_written(out.indexes[0], "columns") == ["(a AT TIME ZONE 'utc')"]
+    assert as_written(out.indexes[0], "where") == "b IN ('x')"
+    # compared by the canonical form only; normalizing again keeps what the source wrote
+    stored = Table("public", "t", [Column("a", "timestamp", default="now()"), *table.columns[1:]],
+                   checks=table.checks, indexes=table.indexes)
+    assert normalize_schema(Schema(PG, tables=[stored])).tables[0] == out
+    assert as_written(normalize_schema(normalize_schema(schema)).tables[0].columns[0], "default") == "CURRENT_TIMESTAMP"
+    assert "written" not in json.dumps(to_json(normalize_schema(schema)))
+
+
+def test_what_a_database_says_is_kept_as_written_too() -> None:
+    column = Column("a", "integer", default="'0'::integer")
+    out = normalize_schema(Schema(PG, tables=[Table("public", "t", [column])])).tables[0].columns[0]
+    assert (out.default, as_written(out, "default")) == ("0", "'0'::integer")
+    assert as_written(Column("x", "integer", default="1"), "default") == "1"  # never normalized: as it is

@@ -15,6 +15,8 @@ from schemalens import history
 from schemalens.changes import Renames
 from schemalens.config import Settings
 from schemalens.migrations.folder import Folder
+from tests import oracle
+from tests.db.corpus import run_script
 from tests.db.test_migrate_apply import make_settings
 from tests.db.test_migrate_generate import fresh_db
 from tests.db.test_round_trip import TYPES, ColumnSpec, TableSpec, ddl, schemas
@@ -126,3 +128,25 @@ def test_default_names_are_cut_between_words_and_keep_the_count(tmp_path: Path) 
                              "reconciliation_reference_number text);\n"
                              "CREATE TABLE customer_subscription_invoice_notes (id integer PRIMARY KEY);")
     assert one.tag == "0001_add_column_main_customer_subscription_invoice_lines"
+
+
+def test_a_migration_writes_expressions_as_the_file_does(pg_server_url: str, tmp_path: Path) -> None:
+    """Migrating the generated file makes the file's own database (pg_dump-identical):
+    the expressions are written as the file spells them, not as they are compared."""
+    sql = ("CREATE TABLE t (\n"
+           "  a timestamp DEFAULT CURRENT_TIMESTAMP,\n"
+           "  b varchar(5) DEFAULT NULL,\n"
+           "  n bigint DEFAULT '0'::bigint,\n"
+           "  tags text[] DEFAULT ARRAY[]::text[],\n"
+           "  CONSTRAINT c CHECK ((a AT TIME ZONE 'utc') < now())\n"
+           ");\n"
+           "CREATE INDEX i ON t ((a AT TIME ZONE 'utc')) WHERE n = ANY (ARRAY[0]);\n")
+    with fresh_db("postgresql", pg_server_url, tmp_path) as url, \
+            fresh_db("postgresql", pg_server_url, tmp_path) as direct:
+        settings = make_settings(url, tmp_path, tmp_path / "schema.sql")
+        up = Folder(settings.migrations).up_path(generate(settings, sql).tag or "").read_text()
+        assert "DEFAULT CURRENT_TIMESTAMP" in up and "DEFAULT NULL" in up
+        assert history.migrate(settings).exit_code == 0
+        run_script(url, "DROP TABLE schemalens_migrations;")  # the ledger: not the file's
+        run_script(direct, sql)
+        assert oracle.difference(oracle.dump(direct), oracle.dump(url)) is None

@@ -1,10 +1,14 @@
 """Constants as PostgreSQL stores them once coerced to a type: 't' for a boolean is true,
 '-1' for an integer is -1, '1010' for a bit string is b'1010', '24 hours' for an interval
-is '1 day', '1.999' for money is '$2.00'. Only where the type makes the spellings equal."""
+is '1 day', '1.999' for money is '$2.00', 0.0000 for a numeric(10,4) is 0, '0.0' for a
+real is 0, '' for a bytea is '\\x'. Only where the type makes the spellings equal."""
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
+import struct
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -12,9 +16,11 @@ from pglast import ast
 
 _BOOLEAN_WORDS = {"t": True, "true": True, "y": True, "yes": True, "on": True, "1": True,
                   "f": False, "false": False, "n": False, "no": False, "off": False, "0": False}
-_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
-_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
-_NUMERIC_TYPE = re.compile(r"(smallint|integer|bigint|real|double precision|numeric)(\(\d+(,\d+)?\))?")
+# What numeric input accepts (PostgreSQL 15: no underscores); a longer exponent is left
+# as written rather than spelled out.
+_DECIMAL = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*")
+_NUMERIC_TYPE = re.compile(r"(?P<base>smallint|integer|bigint|real|double precision|numeric)"
+                           r"(?:\((?P<precision>\d+)(?:,(?P<scale>-?\d+))?\))?")
 _BIT_TYPE = re.compile(r"(bit|bit varying)(\(\d+\))?")
 _BIT_DIGITS = re.compile(r"[01]*")
 
@@ -37,9 +43,9 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
     """A constant as it is once coerced to `type_text`: 't' for a boolean is true, '-1'
     for an integer is -1, '1010' for a bit string is b'1010'. Only where the type makes
     the spellings equal: '5' is not 5 for jsonb or bit, and 5 would not even be accepted."""
-    if _NUMERIC_TYPE.fullmatch(type_text):
-        text = const_string(node)
-        return (_number(text) if text is not None else None) or node
+    numeric = _NUMERIC_TYPE.fullmatch(type_text)
+    if numeric:
+        return _number(node, numeric) or node
     if _BIT_TYPE.fullmatch(type_text):
         text = const_string(node)
         return bit_string(text) if text is not None and _BIT_DIGITS.fullmatch(text) else node
@@ -49,6 +55,14 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
             return ast.A_Const(val=ast.Boolean(_BOOLEAN_WORDS[text.strip().lower()]))
     if type_text == "money":
         return _money(node)
+    if type_text in _DATETIME_FORMATS:
+        text = const_string(node)
+        printed = _datetime(text, type_text) if text is not None else None
+        return ast.A_Const(val=ast.String(printed)) if printed is not None else node
+    if type_text == "bytea":
+        text = const_string(node)
+        hex_text = _bytea_hex(text) if text is not None else None
+        return ast.A_Const(val=ast.String(hex_text)) if hex_text is not None else node
     if type_text.startswith("interval"):
         text = const_string(node) if not isinstance(node, ast.A_Const) or node.val is None or isinstance(
             node.val, ast.String) else str(getattr(node.val, "ival", None) or getattr(node.val, "fval", "0"))
@@ -58,17 +72,108 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
     return node
 
 
-def _number(text: str) -> ast.A_Const | None:
-    """'0', '-1', '1.50': a number in quotes is the number (`'-1'::integer` is how
-    PostgreSQL stores DEFAULT -1)."""
-    if _INTEGER.fullmatch(text):
-        value = int(text)
-        if -(2**31) <= value < 2**31:
-            return ast.A_Const(val=ast.Integer(value))
-        return ast.A_Const(val=ast.Float(text))
-    if _DECIMAL.fullmatch(text):
-        return ast.A_Const(val=ast.Float(text))
-    return None
+def _number(node: ast.Node, numeric: re.Match[str]) -> ast.A_Const | None:
+    """A number, quoted or not, as the value the type holds: `'-1'::integer` is how
+    PostgreSQL stores DEFAULT -1; 0, 0.0000 and '0' are one value in a numeric(10,4)
+    column (its scale rounds them), 0.0 and '0' in a real one; a plain numeric keeps the
+    scale it was written with (0.0 is not 0 there)."""
+    text = const_string(node)
+    if text is None and isinstance(node, ast.A_Const) and isinstance(node.val, (ast.Integer, ast.Float)):
+        text = str(node.val.ival if isinstance(node.val, ast.Integer) else node.val.fval)
+    if text is None or not _DECIMAL.fullmatch(text):
+        return None
+    value = Decimal(text.strip())
+    base = numeric["base"]
+    if base in ("real", "double precision"):
+        return _float_constant(value, base == "real")
+    if base == "numeric" and numeric["precision"] is not None:
+        value = value.quantize(Decimal(1).scaleb(-int(numeric["scale"] or 0)), rounding=ROUND_HALF_UP)
+    elif base != "numeric" and value == value.to_integral_value():
+        value = value.to_integral_value()  # 1.0 in an integer column is 1 (and 1.5 stays: it is rounded on insert)
+    return _decimal_constant(value)
+
+
+def _decimal_constant(value: Decimal) -> ast.A_Const:
+    text = format(value.copy_abs() if value.is_zero() else value, "f")
+    if "." not in text and -(2**31) <= int(text) < 2**31:
+        return ast.A_Const(val=ast.Integer(int(text)))
+    return ast.A_Const(val=ast.Float(text))  # (as PostgreSQL's parser reads a wider integer)
+
+
+def _float_constant(number: Decimal, single: bool) -> ast.A_Const | None:
+    """The shortest text that reads back as the same real / double precision value; None
+    for one out of the type's range (PostgreSQL refuses it)."""
+    def stored(v: float) -> float:
+        return struct.unpack("f", struct.pack("f", v))[0] if single else v
+
+    try:
+        value = stored(float(number))
+    except OverflowError:
+        return None
+    if not math.isfinite(value):
+        return None
+    if value.is_integer() and abs(value) < 2**31:
+        return ast.A_Const(val=ast.Integer(int(value)))
+    text = next(t for t in (f"{value:.{n}g}" for n in range(1, 18)) if stored(float(t)) == value)
+    return ast.A_Const(val=ast.Float(text))
+
+
+_BYTEA_HEX = re.compile(r"\\x((?:\s*[0-9a-fA-F]{2})*)\s*")
+_BYTEA_ESCAPE = re.compile(r"\\\\|\\[0-3][0-7]{2}|\\|[^\\]+")
+
+
+def _bytea_hex(text: str) -> str | None:
+    """bytea input in either format ('\\x00ff', 'abc', '\\000') as the hex text PostgreSQL
+    prints ('\\x', '\\x616263'); None for what bytea input refuses. Characters are
+    taken as UTF-8 (the server encoding this assumes)."""
+    m = _BYTEA_HEX.fullmatch(text)
+    if m:
+        return "\\x" + "".join(m.group(1).split()).lower()
+    if text.startswith("\\x"):
+        return None
+    out = bytearray()
+    for piece in _BYTEA_ESCAPE.findall(text):
+        if piece == "\\\\":
+            out.append(0x5C)
+        elif piece == "\\":
+            return None
+        elif piece.startswith("\\"):
+            out.append(int(piece[1:], 8))
+        else:
+            out += piece.encode()
+    return "\\x" + out.hex()
+
+
+# Types whose constants print the same in every session (a timestamptz's depends on its
+# TimeZone): the ISO forms people write, as PostgreSQL prints them (DateStyle ISO).
+_DATE = r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
+_TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?P<f>\.\d+)?)?"
+_DATETIME_FORMATS = {
+    "date": re.compile(rf"\s*{_DATE}\s*"),
+    "time without time zone": re.compile(rf"\s*{_TIME}\s*"),
+    "timestamp without time zone": re.compile(rf"\s*{_DATE}(?:[ T]+{_TIME})?\s*"),
+}
+
+
+def _datetime(text: str, type_text: str) -> str | None:
+    """'2020-01-01'::timestamp is '2020-01-01 00:00:00', '1:02'::time '01:02:00'."""
+    m = _DATETIME_FORMATS[type_text].fullmatch(text)
+    if m is None:
+        return None
+    parts = m.groupdict()
+    micro = round(Decimal(parts.get("f") or 0) * 1_000_000)
+    try:
+        date = datetime.date(int(parts["y"]), int(parts["mo"]), int(parts["d"])) if "y" in parts else None
+        clock = datetime.time(int(parts.get("h") or 0), int(parts.get("mi") or 0), int(parts.get("s") or 0))
+    except ValueError:
+        return None
+    if micro >= 1_000_000:
+        return None  # rounds into the next second: left as written
+    fraction = f".{micro:06d}".rstrip("0") if micro else ""
+    printed = f"{clock:%H:%M:%S}{fraction}"
+    if date is None:
+        return printed
+    return date.isoformat() if type_text == "date" else f"{date.isoformat()} {printed}"
 
 
 def bit_string(bits: str) -> ast.A_Const:

@@ -7,7 +7,9 @@ VALID and validated by a second statement that runs after the batch commits
 VALIDATE only a SHARE UPDATE EXCLUSIVE one, so writes go on while rows are checked. With
 `online`, indexes on existing tables are built CONCURRENTLY, also after the commit and
 outside any transaction. Enum values are added outside the transaction because
-PostgreSQL cannot use them before a commit.
+PostgreSQL cannot use them before a commit. Expressions are written as the file wrote
+them (`model.as_written`), not in the canonical form they were compared in: PostgreSQL
+keeps `CURRENT_TIMESTAMP`, `'0'::bigint` or `DEFAULT NULL::character varying` as written.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from schemalens.model import (
     Sequence,
     Table,
     Unique,
+    as_written,
 )
 from schemalens.dialects.postgresql.names import make_object_name
 from schemalens.dialects.postgresql.names import qualified as qn
@@ -118,12 +121,13 @@ def column_definition(column: Column, schema: Schema, table: Table) -> str:
     parts = [q(column.name), serial or column.type]
     if column.collation:
         parts.append(f"COLLATE {column.collation}")
+    default = as_written(column, "default")
     if column.generated is not None:
-        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({as_written(column, 'generated')}) STORED")
     elif column.identity is not None:
         parts.append(identity_clause(column.identity))
-    elif column.default is not None and serial is None:
-        parts.append(f"DEFAULT {column.default}")
+    elif default is not None and serial is None:
+        parts.append(f"DEFAULT {default}")
     if not column.nullable:
         parts.append("NOT NULL")
     return " ".join(parts)
@@ -137,7 +141,7 @@ def constraint_definition(obj: PrimaryKey | Unique | ForeignKey | Check, with_na
         nnd = " NULLS NOT DISTINCT" if obj.nulls_not_distinct else ""
         return f"{prefix}UNIQUE{nnd} ({column_list(obj.columns)}){with_storage(obj.storage)}{deferrable(obj)}"
     if isinstance(obj, Check):
-        return f"{prefix}CHECK ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "")
+        return f"{prefix}CHECK ({as_written(obj, 'expression')})" + (" NO INHERIT" if obj.no_inherit else "")
     sql = (f"{prefix}FOREIGN KEY ({column_list(obj.columns)}) REFERENCES {qn(obj.ref_schema, obj.ref_table)} "
            f"({column_list(obj.ref_columns)})")
     if obj.match != "SIMPLE":
@@ -167,7 +171,7 @@ def index_definition(index: Index, schema: str, table_name: str, table: Table | 
                      concurrently: bool = False) -> str:
     unique = "UNIQUE " if index.unique else ""
     name = f"{q(index.name)} " if index.name else ""
-    elements = ", ".join(index_element(e, table) for e in index.columns)
+    elements = ", ".join(index_element(e, table) for e in as_written(index, "columns"))
     how = "CONCURRENTLY " if concurrently else ""
     sql = f"CREATE {unique}INDEX {how}{name}ON {qn(schema, table_name)} USING {index.method} ({elements})"
     if index.include:
@@ -176,7 +180,7 @@ def index_definition(index: Index, schema: str, table_name: str, table: Table | 
         sql += " NULLS NOT DISTINCT"
     sql += with_storage(index.storage)
     if index.where:
-        sql += f" WHERE {index.where}"
+        sql += f" WHERE {as_written(index, 'where')}"
     return sql
 
 
@@ -305,7 +309,7 @@ class _Renderer:
                 wanted = self.desired.table(table.schema, table.name)
                 kept = wanted.column(column.name) if wanted else None
                 if column.default is not None and kept is not None and kept.default == column.default:
-                    yield f"{alter} SET DEFAULT {column.default}"
+                    yield f"{alter} SET DEFAULT {as_written(kept, 'default')}"
         yield f"DROP TYPE {qn(new.schema, old_name)}"
 
     def create_sequence(self, change: Change) -> Iterator[str]:
@@ -460,11 +464,11 @@ class _Renderer:
             yield f"{alter} TYPE {new.type}{collate}{self.using(change)}"
         if old.nullable != new.nullable:
             yield f"{alter} {'DROP' if new.nullable else 'SET'} NOT NULL"
-        if reset_default and new.default is not None:
+        if reset_default and as_written(new, "default") is not None:
             if new_serial and not old_serial:
                 yield from self.make_serial(change, new)
             else:
-                yield f"{alter} SET DEFAULT {new.default}"
+                yield f"{alter} SET DEFAULT {as_written(new, 'default')}"
         if new.identity is not None:
             yield from self.identity(change, old.identity, new.identity)
         if old_serial and not new_serial:

@@ -34,6 +34,7 @@ _SEQUENCE_FUNCTIONS = frozenset({"nextval", "currval", "setval"})
 # qualified with pg_catalog; PostgreSQL prints some of them as plain calls.
 _SPECIAL_FUNCTIONS = frozenset(name.split(".", 1)[1] for name in SPECIAL_FUNCTIONS)
 _SAME_AS_NOW = frozenset({"now", "transaction_timestamp"})
+_NUMERIC_TYPMOD = re.compile(r"^numeric\(\d+(?:,-?\d+)?\)(?=(\[\])*$)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,8 +124,11 @@ class Rewriter:
         if isinstance(node.arg, ast.A_ArrayExpr) and not node.arg.elements:
             # ARRAY[]::int[] is '{}'::int[]; a bare ARRAY[] is not valid SQL to render
             return coerce_constant(ast.A_Const(val=ast.String("{}")), type_text)
-        if is_constant(node.arg) and not (not nested and _shifts_zone(type_text, self.context.column_type)):
-            return coerce_constant(node.arg, type_text)
+        if is_constant(node.arg):
+            if not nested and _shifts_zone(type_text, self.context.column_type):
+                node.arg = coerce_constant(node.arg, type_text)  # the cast stays (see _shifts_zone)
+            else:
+                return coerce_constant(node.arg, type_text)
         if isinstance(node.arg, ast.A_ArrayExpr):
             return node.arg  # PostgreSQL drops ARRAY[x::text]::text[]'s outer cast
         if nested and isinstance(node.arg, ast.ColumnRef) and type_text in _IMPLICIT_COLUMN_CASTS:
@@ -159,12 +163,14 @@ class Rewriter:
         return node
 
     def _coerce_against_column(self, node: ast.A_Expr) -> None:
-        """A constant compared with a column takes the column's type, as the parser does."""
+        """A constant compared with a column takes the column's type, as the parser does:
+        without its typmod (`x = '1.555'` for a numeric(10,2) x is not rounded)."""
         types = dict(self.context.columns)
 
         def type_of(side: Any) -> str | None:
             if isinstance(side, ast.ColumnRef) and len(side.fields) == 1 and isinstance(side.fields[0], ast.String):
-                return types.get(side.fields[0].sval)
+                found = types.get(side.fields[0].sval)
+                return _NUMERIC_TYPMOD.sub("numeric", found) if found else found
             return None
 
         left, right = type_of(node.lexpr), type_of(node.rexpr)

@@ -22,6 +22,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.normalize import normalize_schema
 from tests.schemas import pg
 from tests.schemas import table as t
 
@@ -393,3 +394,34 @@ def test_serial_to_bigserial_changes_the_sequence_type_too() -> None:
         "ALTER SEQUENCE public.t_id_seq AS bigint",
         "ALTER TABLE public.t ALTER COLUMN id TYPE bigint",
     ]
+
+
+def test_expressions_are_written_as_the_file_wrote_them_not_as_compared() -> None:
+    """Compared in canonical form, written in the file's: PostgreSQL keeps CURRENT_TIMESTAMP,
+    '0'::bigint, NULL::character varying and AT TIME ZONE as they were written."""
+    desired = normalize_schema(pg(t(
+        "t",
+        Column("a", "timestamp", default="CURRENT_TIMESTAMP"),
+        Column("b", "varchar(5)", default="NULL"),
+        Column("n", "bigint", default="'0'::bigint"),
+        Column("g", "timestamptz", generated="a AT TIME ZONE 'utc'"),
+        checks=[Check("c", "n = ANY (ARRAY[0])")],
+        indexes=[Index("i", ["(a AT TIME ZONE 'utc')"], where="b::text = ANY (ARRAY['x'::varchar]::text[])")])))
+    out = sql(pg(), desired)
+    assert out[0] == (
+        "CREATE TABLE public.t (\n"
+        "    a timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n"
+        "    b character varying(5) DEFAULT NULL,\n"
+        "    n bigint DEFAULT '0'::bigint,\n"
+        "    g timestamp with time zone GENERATED ALWAYS AS (a AT TIME ZONE 'utc') STORED,\n"
+        "    CONSTRAINT c CHECK (n = ANY (ARRAY[0]))\n)")
+    assert out[1] == ("CREATE INDEX i ON public.t USING btree ((a AT TIME ZONE 'utc')) "
+                      "WHERE b::text = ANY (ARRAY['x'::varchar]::text[])")
+
+
+def test_a_changed_default_is_set_as_written_and_an_equal_one_is_left_alone() -> None:
+    actual = normalize_schema(pg(t("t", Column("n", "bigint", default="1"), Column("a", "timestamp", default="now()"))))
+    desired = normalize_schema(pg(t("t", Column("n", "bigint", default="'0'::bigint"),
+                                    Column("a", "timestamp", default="CURRENT_TIMESTAMP"))))
+    assert sql(actual, desired) == ["ALTER TABLE public.t ALTER COLUMN n DROP DEFAULT",
+                                    "ALTER TABLE public.t ALTER COLUMN n SET DEFAULT '0'::bigint"]

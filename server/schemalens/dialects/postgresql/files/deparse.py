@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from pglast import ast as pg_ast
+from pglast.enums import CoercionForm
+from pglast.precedence import is_b_expr_rule
+from pglast.printers import get_special_function, sfuncs
 from pglast.stream import RawStream
 
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
@@ -221,8 +224,30 @@ def _build_ast(kind: str, body: Json) -> Any:
     return cls_(**kwargs)
 
 
+class _AsWritten(RawStream):
+    """A call written in SQL syntax (`x AT TIME ZONE 'utc'`, `(a, b) OVERLAPS (c, d)`,
+    `substring(x FROM 2)`) printed in it again: PostgreSQL keeps which form a call was
+    written in, and pg_get_expr prints it back so; pglast prints most as plain calls."""
+
+    def get_printer_for_function(self, name: str, node: Any = None) -> Any:
+        if node is not None and node.funcformat == CoercionForm.COERCE_SQL_SYNTAX:
+            printer = get_special_function(name)
+            if printer is not None and sfuncs.can_use_special_syntax(printer, node):
+                return printer
+        return super().get_printer_for_function(name, node)
+
+
 def deparse(node: Json) -> str:
+    """The file's own expression, printed back from its parse tree."""
     text = _fast(node)
     if text is not None:
         return text
-    return RawStream()(_to_ast(node))
+    return _AsWritten()(_to_ast(node))
+
+
+def deparse_default(node: Json) -> str:
+    """A column's DEFAULT, which CREATE TABLE and ADD COLUMN read as a b_expr: one that is
+    not (`now() AT TIME ZONE 'utc'`, `x IS NULL`) in parentheses, which change nothing in
+    the expression PostgreSQL stores."""
+    text = deparse(node)
+    return text if is_b_expr_rule(_to_ast(node), _AsWritten()) else f"({text})"

@@ -7,7 +7,7 @@ folded into their columns (serials.py).
 from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.constraints import has_unique_key
-from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse
+from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse, deparse_default
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
 from schemalens.dialects.postgresql.files.state import State
@@ -25,7 +25,7 @@ class Finish(State):
                 if attr == "columns":
                     obj.columns = [index_element(e["IndexElem"]) for e in raw]
                 else:
-                    setattr(obj, attr, deparse(raw))
+                    setattr(obj, attr, deparse_default(raw) if attr == "default" else deparse(raw))
         self.resolve_pending_types()
         self.check_foreign_keys()
         for table in self.schema.tables:

@@ -65,7 +65,8 @@ def index_element(elem: Json) -> str:
     else:
         expr = elem["expr"]
         text = deparse(expr)
-        if next(iter(expr)) != "FuncCall" or text.startswith("("):
+        call = expr.get("FuncCall", {}).get("funcformat") == "COERCE_EXPLICIT_CALL"
+        if not call or text.startswith("("):
             text = f"({text})"
     if elem.get("collation"):
         text += " COLLATE " + ".".join(quote_ident(n) for n in names_of(elem["collation"]))

@@ -9,7 +9,7 @@ from pglast import parse_sql
 from pglast.parser import parse_sql_json
 from pglast.stream import RawStream
 
-from schemalens.dialects.postgresql.files.deparse import _fast, _to_ast
+from schemalens.dialects.postgresql.files.deparse import _fast, _to_ast, deparse, deparse_default
 
 
 @pytest.mark.parametrize("expr", [
@@ -25,3 +25,38 @@ def test_rendered_expressions_mean_what_was_written(expr: str) -> None:
     node = node["targetList"][0]["ResTarget"]["val"]
     text = _fast(node) or RawStream()(_to_ast(node))
     assert parse_sql("SELECT " + text) == parse_sql("SELECT " + expr)
+
+
+def _expression(expr: str) -> dict:
+    node = json.loads(parse_sql_json("SELECT " + expr))["stmts"][0]["stmt"]["SelectStmt"]
+    return node["targetList"][0]["ResTarget"]["val"]
+
+
+@pytest.mark.parametrize(("expr", "written"), [
+    ("created_at AT TIME ZONE 'utc'", "created_at AT TIME ZONE 'utc'"),
+    ("(a, b) OVERLAPS (c, d)", "(a, b) OVERLAPS (c, d)"),
+    ("substring(t from 1 for 2)", "substring(t FROM 1 FOR 2)"),
+    ("trim(both 'x' from t)", "trim(BOTH 'x' FROM t)"),
+    ("timezone('utc', created_at)", "timezone('utc', created_at)"),
+    ("pg_catalog.timezone('utc', created_at)", "pg_catalog.timezone('utc', created_at)"),
+    ("substring(t, 1, 2)", '"substring"(t, 1, 2)'),
+])
+def test_a_call_keeps_the_syntax_it_was_written_in(expr: str, written: str) -> None:
+    """PostgreSQL keeps whether a call was written in SQL syntax, and prints it back so."""
+    assert deparse(_expression(expr)) == written
+    assert parse_sql("SELECT " + written) == parse_sql("SELECT " + expr)
+
+
+@pytest.mark.parametrize(("expr", "written"), [
+    ("now() AT TIME ZONE 'utc'", "(now() AT TIME ZONE 'utc')"),
+    ("a IS NULL", "(a IS NULL)"),
+    ("a IN (1, 2)", "(a IN (1, 2))"),
+    ("1 + 2", "1 + 2"),
+    ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"),
+    ("'0'::bigint", "'0'::bigint"),
+    ("ARRAY[]::text[]", "ARRAY[]::text[]"),
+])
+def test_a_default_is_written_as_create_table_reads_it(expr: str, written: str) -> None:
+    """DEFAULT takes a b_expr in CREATE TABLE: other expressions go in parentheses."""
+    assert deparse_default(_expression(expr)) == written
+    parse_sql(f"CREATE TABLE t (c int DEFAULT {written} NOT NULL)")
