@@ -362,7 +362,8 @@ class _Renderer:
             targets.append(q(column.name))
             sources.append(expr)
         named = q(new.name).replace("\r", "\\r").replace("\n", "\\n")  # a line break would end the comment
-        yield f"-- rebuild of {named}: SQLite cannot make this change in place; {_triggers_note(old)}\nPRAGMA legacy_alter_table = ON"
+        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; {_triggers_note(old)}\n"
+               "PRAGMA legacy_alter_table = ON")
         yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
         yield create_table_sql(new)
         if not targets:  # no column survives: the rows do, with the new columns' defaults

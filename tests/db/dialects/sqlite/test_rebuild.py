@@ -253,3 +253,15 @@ def test_a_migration_generated_from_a_snapshot_says_it_cannot_know_the_triggers(
     up = Folder(config.migrations).up_path(result.tag or "").read_text()  # type: ignore[attr-defined]
     assert "-- rebuild of item: SQLite cannot make this change in place; WARNING: its triggers are dropped" in up
     assert "which does not know the triggers of the database it runs on" in up
+
+
+def test_a_trigger_on_a_table_a_rebuild_renames_is_refused(tmp_path: Path) -> None:
+    """Its text names the old table, which the rebuild leaves under the new name only."""
+    trigger = "CREATE TRIGGER counted AFTER INSERT ON item BEGIN SELECT 1; END;"
+    db = built(tmp_path / "app.db", F1 + trigger)
+    before = oracle.sqlite_dump(db)
+    config = settings_for(tmp_path, db, F2.replace("CREATE TABLE item (", "-- @renamed from=item\nCREATE TABLE goods ("))
+    result = pushed(config)
+    assert result.refused is not None and "trigger counted is on table item, which this change renames to goods" \
+        in result.refused
+    assert oracle.sqlite_dump(db) == before
