@@ -3,7 +3,7 @@
 The diff turns every table of the database that the managed model lacks into a drop.
 That is right for a table the files no longer define, and data loss for two others:
 a table the files define in a form schemalens does not manage (`LIKE`, `INHERITS`,
-`PARTITION BY`, `UNLOGGED`, a view of that name...), and another tool's bookkeeping
+`PARTITION BY`, `OF type`, a view of that name...), and another tool's bookkeeping
 table (`alembic_version`, ...), which no schema file defines. Both are taken out of
 the database's schema before it is compared, so nothing drops, alters or reports
 them as drift; check says it saw the bookkeeping tables. (Partitions, inheritance

@@ -512,9 +512,10 @@ def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool 
         if result.blocked:
             result.refused = "; ".join(dict.fromkeys(_BLOCKED[f.code] for f in result.blocked))
             return result
-        unconvertible = [c.needs_using for c in result.changes if c.needs_using]
-        if unconvertible:
-            result.refused = "; ".join(unconvertible)
+        unrunnable = [c.needs_using for c in result.changes if c.needs_using]
+        unrunnable += dialects.get(plan.actual.dialect).refusals(result.changes, plan.actual, plan.desired)
+        if unrunnable:
+            result.refused = "; ".join(unrunnable)
             return result
         losses = [c for c in result.changes if c.data_loss]
         if losses and not force:

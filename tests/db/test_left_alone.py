@@ -33,7 +33,6 @@ FORMS = {
     "partitioned": ("CREATE TABLE {s}.parts{n} (id int, at date) PARTITION BY RANGE (at);\n"
                     "CREATE TABLE {s}.parts{n}_all PARTITION OF {s}.parts{n} "
                     "FOR VALUES FROM ('2000-01-01') TO ('2100-01-01');", ["parts{n}"]),
-    "unlogged": ("CREATE UNLOGGED TABLE {s}.scratch{n} (id int PRIMARY KEY, v text);", ["scratch{n}"]),
     "of_type": ("CREATE TYPE {s}.pair{n} AS (a int, b text);\nCREATE TABLE {s}.typed{n} OF {s}.pair{n};",
                 ["typed{n}"]),
     "view": ("CREATE VIEW {s}.seen{n} AS SELECT id, v FROM {s}.base{n};", []),

@@ -286,6 +286,12 @@ class Dialect(ABC):
         """The chosen changes and those that cannot run without them."""
         return chosen
 
+    def refusals(self, changes: list[Change], actual: Schema, desired: Schema) -> list[str]:
+        """Why push must not run these changes on this database although they render: what
+        they would break that schemalens leaves alone (SQLite: a trigger a rebuild makes
+        again, naming a column the rebuild drops)."""
+        return []
+
     # --- statements and runtime (executing SQL) -------------------------------------------
 
     @abstractmethod

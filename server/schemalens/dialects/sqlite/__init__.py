@@ -163,6 +163,11 @@ class SQLite(Dialect):
         picked = {c.id for c in chosen}
         return [c for c in changes if c.id in picked or owner(c) in tables]
 
+    def refusals(self, changes: list[Change], actual: Schema, desired: Schema) -> list[str]:
+        from schemalens.dialects.sqlite.render import broken_triggers
+
+        return broken_triggers(changes, actual, desired)
+
     # --- statements and runtime -------------------------------------------------------------
 
     def split_statements(self, text: str) -> list[tuple[int, str]]:

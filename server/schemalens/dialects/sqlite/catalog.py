@@ -48,6 +48,7 @@ _FOREIGN_KEYS_SQL = f"""
 SELECT m.name, fk.id, fk."table", fk."from", fk."to", fk.on_update, fk.on_delete
 FROM "{{s}}".sqlite_master m JOIN pragma_foreign_key_list(m.name, '{{s}}') fk
 WHERE {_ORDINARY} ORDER BY m.name, fk.id, fk.seq"""
+_TRIGGERS_SQL = """SELECT tbl_name, name, sql FROM "{s}".sqlite_master WHERE type = 'trigger' ORDER BY name"""
 
 
 def introspect_sqlite(conn: sqlite3.Connection, exclude: Iterable[str] = ()) -> Schema:
@@ -125,6 +126,10 @@ class _Catalog:
         self.index_sql = _pairs(conn, _INDEX_SQL, schemas)
         self.foreign_keys = _group(conn, _FOREIGN_KEYS_SQL, schemas)
         self.by_lower = {name.lower(): name for name in self.tables_sql}
+        # a trigger's tbl_name is the table as its text spells it: SQLite matches it without case
+        self.triggers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for table, rows in _group(conn, _TRIGGERS_SQL, schemas).items():
+            self.triggers[self.by_lower.get(table.lower(), table)] += rows
         # a parent table no table here is (SQLite takes such a reference), and its columns:
         # one spelling for every reference, the first read, as SQLite compares them without case
         self.undefined: dict[str, str] = {}
@@ -149,6 +154,7 @@ class _Catalog:
             without_rowid=parsed.without_rowid,
             strict=parsed.strict,
             sql=self.tables_sql[name],
+            triggers=tuple(self.triggers.get(name, [])),
         )
 
     @staticmethod

@@ -4,8 +4,10 @@ SQLite's ALTER TABLE can add, drop and rename columns and rename tables, each on
 conditions. Every other change to a table is done the way SQLite documents (the
 "12-step" procedure, section 7 of lang_altertable), in the order that keeps the file's
 own text: the old table is renamed away, the desired table is created under its own
-name, the rows are copied, the old table is dropped and the indexes are created again.
-All changes of a rebuilt table fold into that one rebuild.
+name, the rows are copied, the old table is dropped and the indexes are created again,
+then the triggers that were on it, with the text the database kept (schemalens does not
+manage triggers, so push leaves them as they were). All changes of a rebuilt table fold
+into that one rebuild.
 
 SQLite keeps a CREATE TABLE / CREATE INDEX as written (sqlite_master.sql), and that text
 is the schema the file makes: a table or index the file defines is created with the
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.names import default_constraint_name
 from schemalens.dialects.sqlite.catalog import parse_table_sql
+from schemalens.dialects.sqlite.ddl import tokenize
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q
@@ -210,6 +213,44 @@ def owner(change: Change) -> tuple[str, str]:
     return _Renderer.owner(change)
 
 
+def broken_triggers(changes: list[Change], actual: Schema, desired: Schema) -> list[str]:
+    """Why these changes cannot run: a rebuild makes the table's triggers again from their
+    text, and SQLite takes a trigger naming a column (or table) that is not there and fails
+    only when it fires. A trigger that would be made broken is no trigger left as it was,
+    and rewriting it is not ours to do: push refuses, naming it, before anything runs."""
+    renderer = _Renderer(changes, actual, desired)
+    found = []
+    for key in sorted(renderer.rebuilt):
+        new, old = desired.table(*key), renderer.old_table(key)
+        assert new is not None and old is not None
+        kept = {c.name.lower() for c in new.columns}
+        renamed = {c.before.name.lower(): c.after for c in renderer.by_table[key] if c.kind == "rename_column"}
+        for trigger, text in old.triggers or ():
+            if old.name.lower() != new.name.lower():
+                found.append(f"trigger {trigger} is on table {old.name}, which this change renames to {new.name}: "
+                             f"made again after the rebuild, it would name a table that is gone; change or drop "
+                             f"the trigger first (schemalens does not manage triggers)")
+                continue
+            used = _identifiers(text)
+            for column in old.columns:
+                if column.name.lower() in kept or column.name.lower() not in used:
+                    continue
+                became = renamed.get(column.name.lower())
+                what = f"renames to {became.name}" if became is not None else "drops"
+                span = became.span if became is not None else new.span
+                where = f" ({span.file}:{span.start_line + 1})" if span is not None else ""
+                found.append(f"trigger {trigger} on table {new.name} uses column {column.name}, which this change "
+                             f"{what}{where}: made again after the rebuild, it would fail when it fires; change "
+                             f"or drop the trigger first (schemalens does not manage triggers)")
+    return found
+
+
+def _identifiers(sql: str) -> set[str]:
+    """The names a statement spells (not inside strings or comments), in lower case:
+    SQLite compares names without case."""
+    return {t.name.lower() for t in tokenize(sql) if t.kind in ("ident", "qident")}
+
+
 class _Renderer:
     def __init__(self, changes: list[Change], actual: Schema, desired: Schema) -> None:
         self.changes = changes
@@ -321,8 +362,8 @@ class _Renderer:
             targets.append(q(column.name))
             sources.append(expr)
         named = q(new.name).replace("\r", "\\r").replace("\n", "\\n")  # a line break would end the comment
-        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; "
-               f"triggers on the table are not recreated (unmanaged)\nPRAGMA legacy_alter_table = ON")
+        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; {_triggers_note(old)}\n"
+               "PRAGMA legacy_alter_table = ON")
         yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
         yield create_table_sql(new)
         if not targets:  # no column survives: the rows do, with the new columns' defaults
@@ -334,3 +375,14 @@ class _Renderer:
         yield "PRAGMA legacy_alter_table = OFF"
         for index in new.indexes:
             yield index_sql(index, new)
+        for _trigger, text in old.triggers or ():
+            yield text
+
+
+def _triggers_note(old: Table) -> str:
+    """What becomes of the table's triggers, which DROP TABLE takes with the old table."""
+    if old.triggers is None:
+        return ("WARNING: its triggers are dropped with the old table and not made again: this was written "
+                "from a snapshot, which does not know the triggers of the database it runs on; add their "
+                "CREATE TRIGGER statements after this rebuild")
+    return "its triggers are made again as they were" if old.triggers else "it has no triggers"

@@ -6,13 +6,17 @@ is no drift, a foreign key to a table the files do not define is a warning."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from schemalens import workflows
+from schemalens import history, workflows
 from schemalens.changes import Renames
 from schemalens.config import load_settings
+from schemalens.migrations.folder import Folder
+from tests import oracle
 
 pytestmark = pytest.mark.db
 
@@ -120,3 +124,144 @@ def test_an_undefined_parent_spelled_in_other_letter_case_is_no_drift(tmp_path: 
                                       "CREATE TABLE b (y INT REFERENCES Elsewhere (Id));")
     file = "CREATE TABLE a (x INT REFERENCES elsewhere (id));\nCREATE TABLE b (y INT REFERENCES ELSEWHERE (ID));\n"
     assert workflows.check(settings_for(tmp_path, db, file), NO_RENAMES).changes == []  # type: ignore[arg-type]
+
+
+# --- triggers: not managed, so a rebuild leaves them as they were -----------------------------
+
+F1 = "CREATE TABLE item (id INTEGER PRIMARY KEY, qty INT, note TEXT);\nCREATE TABLE log (msg TEXT);\n"
+F2 = "CREATE TABLE item (\n  id INTEGER PRIMARY KEY,\n  qty TEXT, -- now text: a rebuild\n  note TEXT\n);\nCREATE TABLE log (msg TEXT);\n"
+WITHOUT_NOTE = "CREATE TABLE item (\n  id INTEGER PRIMARY KEY,\n  qty TEXT -- now text: a rebuild\n);\nCREATE TABLE log (msg TEXT);\n"
+TRIGGERS = """CREATE TRIGGER "item before" BEFORE INSERT ON item BEGIN
+  INSERT INTO log VALUES ('before ' || new.qty);
+END;
+CREATE TRIGGER item_after AFTER UPDATE OF qty ON "ITEM" WHEN new.qty <> old.qty BEGIN
+  INSERT INTO log VALUES ('after ' || old.qty || '>' || new.qty); -- the change
+END;
+CREATE TRIGGER item_gone AFTER DELETE ON item BEGIN INSERT INTO log VALUES ('gone ' || old.id); END;
+CREATE TRIGGER log_writes AFTER INSERT ON log WHEN new.msg = 'restock' BEGIN
+  INSERT INTO item (qty, note) VALUES (1, 'restocked');
+END;
+CREATE VIEW stock AS SELECT id, qty FROM item;
+CREATE TRIGGER stock_insert INSTEAD OF INSERT ON stock BEGIN INSERT INTO item (qty) VALUES (new.qty); END;
+"""
+
+
+def built(path: Path, script: str) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.close()
+    return path
+
+
+def pushed(config: object) -> workflows.PushResult:
+    return workflows.push(config, NO_RENAMES, confirm=lambda losses: True, force=True)  # type: ignore[arg-type]
+
+
+def test_a_rebuild_makes_the_tables_triggers_again_as_they_were(tmp_path: Path) -> None:
+    """The oracle: F1 plus triggers, pushed to F2 (a rebuild), is F2 plus the same triggers;
+    the rows stay, the triggers on the table, on another table and on a view over it fire."""
+    db = built(tmp_path / "app.db", F1 + TRIGGERS + "INSERT INTO item VALUES (1, 5, 'a'), (2, 7, 'b');")
+    config = settings_for(tmp_path, db, F2)
+    plan = workflows.check(config, NO_RENAMES)  # type: ignore[arg-type]
+    assert any("_schemalens_old_item" in s.sql for s in plan.statements)  # a rebuild
+    assert "its triggers are made again as they were" in plan.statements[0].sql
+    result = pushed(config)
+    assert result.failure is None and result.refused is None
+    direct = built(tmp_path / "direct.db", F2 + TRIGGERS)
+    assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(direct)) is None
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert conn.execute("SELECT * FROM item ORDER BY id").fetchall() == [(1, "5", "a"), (2, "7", "b")]
+    conn.execute("INSERT INTO item VALUES (3, 9, 'c')")
+    conn.execute("UPDATE item SET qty = 6 WHERE id = 1")
+    conn.execute("DELETE FROM item WHERE id = 2")
+    conn.execute("INSERT INTO log VALUES ('restock')")  # the trigger on log writes into the new table
+    conn.execute("INSERT INTO stock (qty) VALUES (4)")  # the view's INSTEAD OF trigger too
+    assert [m for (m,) in conn.execute("SELECT msg FROM log ORDER BY rowid")] == [
+        "before 5", "before 7", "before 9", "after 5>6", "gone 2", "restock", "before 1", "before 4"]
+    assert conn.execute("SELECT qty, note FROM item WHERE id > 3 ORDER BY id").fetchall() == [
+        ("1", "restocked"), ("4", None)]
+    assert conn.execute("SELECT count(*) FROM stock").fetchone() == (4,)
+    conn.close()
+    assert workflows.check(config, NO_RENAMES).changes == []  # type: ignore[arg-type]
+
+
+@given(timing=st.sampled_from(["BEFORE", "AFTER"]),
+       event=st.sampled_from(["INSERT", "DELETE", "UPDATE", "UPDATE OF note", 'UPDATE OF "qty", note']),
+       name=st.sampled_from(["t1", '"t 1"', "[T1]", "`t1`"]),
+       when=st.sampled_from(["", " FOR EACH ROW", " WHEN 1", "\n  WHEN (SELECT count(*) FROM log) >= 0"]),
+       body=st.sampled_from(["SELECT 1;", "INSERT INTO log VALUES ('x');\n  DELETE FROM log WHERE msg = 'y';",
+                             "UPDATE log SET msg = msg; /* a comment; with ; */"]))
+@hsettings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_trigger_on_a_rebuilt_table_comes_back_with_its_text(
+        tmp_path: Path, timing: str, event: str, name: str, when: str, body: str) -> None:
+    folder = tmp_path / uuid.uuid4().hex
+    folder.mkdir()
+    trigger = f"CREATE TRIGGER {name} {timing} {event} ON item{when} BEGIN\n  {body}\nEND;\n"
+    db = built(folder / "app.db", F1 + trigger)
+    assert pushed(settings_for(folder, db, F2)).failure is None
+    direct = built(folder / "direct.db", F2 + trigger)
+    assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(direct)) is None
+
+
+@pytest.mark.parametrize(("file", "said", "where"), [
+    (WITHOUT_NOTE, "uses column note, which this change drops (", "schema.sql:1): "),
+    (F2.replace("note TEXT", "remark TEXT -- @renamed from=note"),
+     "uses column note, which this change renames to remark (", "schema.sql:4): "),
+])
+def test_a_trigger_that_a_rebuild_would_break_is_refused_before_anything_runs(
+        tmp_path: Path, file: str, said: str, where: str) -> None:
+    """SQLite takes CREATE TRIGGER naming a column that is not there and fails only when it
+    fires: made again after the rebuild, the trigger would be silently broken."""
+    trigger = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES (new.Note); END;"
+    db = built(tmp_path / "app.db", F1 + trigger + "INSERT INTO item VALUES (1, 5, 'a');")
+    before = oracle.sqlite_dump(db)
+    result = pushed(settings_for(tmp_path, db, file))
+    assert result.refused is not None and not result.executed
+    assert f"trigger noted on table item {said}{tmp_path / where}" in result.refused
+    assert oracle.sqlite_dump(db) == before
+    assert sqlite3.connect(db).execute("SELECT * FROM item").fetchall() == [(1, 5, "a")]
+
+
+def test_a_trigger_naming_a_kept_column_in_a_string_only_is_no_refusal(tmp_path: Path) -> None:
+    trigger = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES ('note'); END;"
+    db = built(tmp_path / "app.db", F1 + trigger)
+    result = pushed(settings_for(tmp_path, db, WITHOUT_NOTE))
+    assert result.refused is None and result.failure is None
+    assert texts(db)["noted"] == trigger.rstrip(";")
+
+
+def test_a_trigger_added_since_the_last_read_is_not_rebuilt_away(tmp_path: Path) -> None:
+    """The catalog is cached by its repr: a trigger alone must change the key."""
+    db = built(tmp_path / "app.db", F1)
+    config = settings_for(tmp_path, db, F2)
+    workflows.check(config, NO_RENAMES)  # type: ignore[arg-type]
+    built(db, TRIGGERS)
+    assert pushed(config).failure is None
+    assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(built(tmp_path / "d.db", F2 + TRIGGERS))) is None
+
+
+def test_a_migration_generated_from_a_snapshot_says_it_cannot_know_the_triggers(tmp_path: Path) -> None:
+    """generate diffs against the last snapshot, which holds no database's triggers: the
+    rebuild's comment in the file says so, where the reviewer reads it."""
+    db = tmp_path / "app.db"
+    config = load_settings({"database_url": f"sqlite:///{db}", "schema": [str(tmp_path / "schema.sql")],
+                            "dialect": "sqlite", "migrations": str(tmp_path / "migrations")}, start=tmp_path, environ={})
+    (tmp_path / "schema.sql").write_text(F1, encoding="utf-8")
+    history.generate(config, NO_RENAMES, name="init")  # type: ignore[arg-type]
+    (tmp_path / "schema.sql").write_text(F2, encoding="utf-8")
+    result = history.generate(config, NO_RENAMES, name="rebuild")  # type: ignore[arg-type]
+    up = Folder(config.migrations).up_path(result.tag or "").read_text()  # type: ignore[attr-defined]
+    assert "-- rebuild of item: SQLite cannot make this change in place; WARNING: its triggers are dropped" in up
+    assert "which does not know the triggers of the database it runs on" in up
+
+
+def test_a_trigger_on_a_table_a_rebuild_renames_is_refused(tmp_path: Path) -> None:
+    """Its text names the old table, which the rebuild leaves under the new name only."""
+    trigger = "CREATE TRIGGER counted AFTER INSERT ON item BEGIN SELECT 1; END;"
+    db = built(tmp_path / "app.db", F1 + trigger)
+    before = oracle.sqlite_dump(db)
+    config = settings_for(tmp_path, db, F2.replace("CREATE TABLE item (", "-- @renamed from=item\nCREATE TABLE goods ("))
+    result = pushed(config)
+    assert result.refused is not None and "trigger counted is on table item, which this change renames to goods" \
+        in result.refused
+    assert oracle.sqlite_dump(db) == before
