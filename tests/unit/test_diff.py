@@ -7,6 +7,7 @@ import copy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schemalens import dialects
 from schemalens.changes import Renames
 from schemalens.diff import diff
 from schemalens.model import (
@@ -145,7 +146,8 @@ def test_stated_renames_keep_data_then_alter() -> None:
     renames = Renames({("public", "users"): "people"}, {("public", "people", "name"): "full_name"})
     changes = diff(a, b, renames)
     assert [(c.kind, c.name) for c in changes] == [
-        ("rename_table", "people"), ("rename_column", "full_name"), ("alter_column", "full_name")]
+        ("rename_table", "people"), ("rename_column", "full_name"), ("rename_constraint", "people_pkey"),
+        ("alter_column", "full_name")]  # the key the file leaves unnamed: named as CREATE TABLE people names it
     assert all(c.data_loss is None for c in changes)
     assert changes[0].description == "rename table public.users to people"
 
@@ -156,7 +158,9 @@ def test_declared_renames_and_references_follow() -> None:
     b = pg(table("company", Column("key", "integer", False, renamed_from="id"), renamed_from="org"),
            table("t", ident(), Column("company", "integer", renamed_from="org"),
                  foreign_keys=[ForeignKey(None, ["company"], "public", "company", ["key"])]))
-    assert kinds(diff(a, b)) == ["rename_table", "rename_column", "rename_column"]
+    changes = diff(a, b)
+    assert kinds(changes) == ["rename_table", "rename_column", "rename_column", "rename_constraint"]
+    assert changes[-1].before.name == "t_org_fkey" and changes[-1].name == "t_company_fkey"
 
 
 def test_unstated_drop_and_add_are_rename_candidates() -> None:
@@ -253,24 +257,36 @@ def test_namespaces_dropped_only_when_the_file_manages_them() -> None:
 
 
 def test_foreign_keys_on_a_replaced_key_are_dropped_first_and_added_again() -> None:
-    users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
+    users = table("users", ident(), uniques=[Unique("users_key", ["id"])])
     tagging = table("taggings", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "taggings_user_fkey")])
     orders = table("orders", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "orders_user_fkey")])
-    users_b = table("users", ident(), primary_key=PrimaryKey("users_pk", ["id"]))
+    users_b = table("users", ident(), uniques=[Unique("users_key", ["id"], deferrable=True)])
     changes = diff(pg(users, tagging, orders), pg(users_b, orders))
     assert [(c.kind, c.table, c.name) for c in changes] == [
         ("drop_constraint", "orders", "orders_user_fkey"), ("drop_constraint", "taggings", "taggings_user_fkey"),
-        ("drop_constraint", "users", "users_pkey"), ("add_constraint", "users", "users_pk"),
+        ("drop_constraint", "users", "users_key"), ("add_constraint", "users", "users_key"),
         ("add_constraint", "orders", "orders_user_fkey"), ("drop_table", None, "taggings")]
     assert changes[4].after == orders.foreign_keys[0]
     # a new table's FK on the replaced key waits for the new key
     fresh = table("audit", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users")])
     changes = diff(pg(users), pg(users_b, fresh))
     assert [(c.kind, c.name) for c in changes] == [
-        ("drop_constraint", "users_pkey"), ("create_table", "audit"), ("add_constraint", "users_pk"),
+        ("drop_constraint", "users_key"), ("create_table", "audit"), ("add_constraint", "users_key"),
         ("add_constraint", "audit_user_id_fkey")]
     # a key that stays keeps its foreign keys alone
     assert kinds(diff(pg(users, tagging), pg(users, tagging))) == []
+
+
+def test_a_key_whose_only_difference_is_its_name_is_renamed_and_its_foreign_keys_stay() -> None:
+    users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
+    orders = table("orders", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "orders_user_fkey")])
+    users_b = table("users", ident(), primary_key=PrimaryKey("users_pk", ["id"]))
+    changes = diff(pg(users, orders), pg(users_b, orders))
+    assert [(c.kind, c.table, c.before.name, c.name) for c in changes] == [
+        ("rename_constraint", "users", "users_pkey", "users_pk")]
+    assert "only the name differs" in changes[0].description and changes[0].lock is None
+    assert [s.sql for s in dialects.get("postgresql").render(changes, pg(users, orders), pg(users_b, orders))] == [
+        "ALTER TABLE public.users RENAME CONSTRAINT users_pkey TO users_pk"]
 
 
 def test_sqlite_has_no_deferred_foreign_keys() -> None:

@@ -464,6 +464,13 @@ class _Renderer:
             raise RenderError(f"cannot drop an unnamed constraint on {change.schema}.{change.table}")
         yield f"ALTER TABLE {self.table_name(change)} DROP CONSTRAINT {q(change.before.name)}"
 
+    def rename_constraint(self, change: Change) -> Iterator[str]:
+        # a primary key or unique constraint takes its index along to the new name
+        yield f"ALTER TABLE {self.table_name(change)} RENAME CONSTRAINT {q(change.before.name)} TO {q(change.name)}"
+
+    def rename_index(self, change: Change) -> Iterator[str]:
+        yield f"ALTER INDEX {qn(change.schema, change.before.name)} RENAME TO {q(change.name)}"
+
     def create_index(self, change: Change) -> Iterator[str]:
         assert change.table is not None
         table = self.desired.table(change.schema, change.table)
