@@ -417,3 +417,44 @@ def test_unnamed_constraints_only_in_the_database_have_ids_of_their_own() -> Non
     assert [c.kind for c in changes] == ["drop_constraint"] * 3
     assert len({c.id for c in changes}) == 3
     assert changes[0].id == "drop_constraint:main.t.check (price > 0)"
+
+
+def test_names_only_in_sqlite_drop_and_add_and_an_unnamed_key_in_the_database_is_the_files() -> None:
+    def lite(**kw: object) -> Schema:
+        return Schema("sqlite", tables=[Table("main", "t", [Column("a", "INTEGER")], **kw)])  # type: ignore[arg-type]
+
+    changes = diff(lite(indexes=[Index("i1", ["a"])]), lite(indexes=[Index("i2", ["a"])]))
+    assert [(c.kind, c.name) for c in changes] == [("drop_index", "i1"), ("create_index", "i2")]
+    assert changes[1].description.endswith("(only the name differs)")  # SQLite cannot rename an index
+    changes = diff(lite(checks=[Check("c1", "a > 0")]), lite(checks=[Check("c2", "a > 0")]))
+    assert [(c.kind, c.name) for c in changes] == [("drop_constraint", "c1"), ("add_constraint", "c2")]
+    # SQLite names nothing the file leaves unnamed, and tells no name of a key it was not given
+    assert diff(lite(checks=[Check("c1", "a > 0")]), lite(checks=[Check(None, "a > 0")])) == []
+    assert diff(lite(primary_key=PrimaryKey(None, ["a"])), lite(primary_key=PrimaryKey("pk", ["a"]))) == []
+
+
+def test_unnamed_objects_take_the_names_postgresql_gives_them() -> None:
+    a = pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique("users_username_key", ["user_name"])],
+                 checks=[Check("one_positive", "id > 0")], indexes=[Index("old_idx", ["user_name"])]))
+    b = pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique(None, ["user_name"])],
+                 checks=[Check(None, "id > 0"), Check(None, "id > 0")], indexes=[Index(None, ["user_name"])]))
+    changes = diff(a, b)
+    assert [(c.kind, c.before.name if c.before else None, c.name) for c in changes] == [
+        ("rename_constraint", "users_username_key", "users_user_name_key"),
+        ("rename_constraint", "one_positive", "users_id_check"),
+        ("rename_index", "old_idx", "users_user_name_idx"),
+        ("add_constraint", None, "users_id_check1")]
+    assert "the database names it users_user_name_key" in changes[0].description
+    # the name it has is the one PostgreSQL gives: nothing to do
+    assert diff(pg(table("users", ident(), Column("user_name", "text"),
+                         uniques=[Unique("users_user_name_key", ["user_name"])])),
+                pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique(None, ["user_name"])]))) == []
+
+
+def test_a_validated_constraint_that_is_renamed_is_validated_under_its_new_name() -> None:
+    a = pg(table("t", ident(), checks=[Check("old", "id > 0", valid=False)]))
+    b = pg(table("t", ident(), checks=[Check("new", "id > 0")]))
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [("rename_constraint", "new"), ("validate_constraint", "new")]
+    sql = [s.sql for s in dialects.get("postgresql").render(changes, a, b)]
+    assert sql == ["ALTER TABLE public.t RENAME CONSTRAINT old TO new", "ALTER TABLE public.t VALIDATE CONSTRAINT new"]

@@ -97,6 +97,12 @@ def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
     return name
 
 
+def first_choice(table: Table, obj: Any) -> str:
+    """The name PostgreSQL gives an unnamed constraint or index when nothing holds it."""
+    name2, label = _name_parts(table, obj)
+    return make_object_name(table.name, name2, label)
+
+
 def generated_names(schema: Schema) -> dict[int, str]:
     """By object id, the name PostgreSQL gives each constraint and index the file leaves
     unnamed when psql runs the file: a database pushed from the file must hold the same
@@ -112,6 +118,21 @@ def generated_names(schema: Schema) -> dict[int, str]:
     later in the file would make psql fail on the later statement, except a constraint name
     of another table given after this one (constraint names repeat across tables), the one
     order this does not follow."""
+    # Kept on the schema, outside its fields (as Schema.table keeps its index), while its
+    # table list is the same: render asks once per group of tables of one schema (pull
+    # writes a file group by group), and naming the whole schema each time was quadratic.
+    # A copy (deepcopy, pickle) holds other objects: its first one is not among the ids.
+    kept = schema.__dict__.get("_generated_names")
+    if (kept is not None and kept[0] is schema.tables and kept[1] == len(schema.tables)
+            and (kept[2] is None or id(kept[2]) in kept[3])):
+        return kept[3]
+    names, first = _names(schema)
+    schema.__dict__["_generated_names"] = (schema.tables, len(schema.tables), first, names)
+    return names
+
+
+def _names(schema: Schema) -> tuple[dict[int, str], Any]:
+    """The names, and the first object named (None when nothing is)."""
     constraints: dict[str, set[str]] = {}
     relations: dict[str, set[str]] = {}
     for table in schema.tables:
@@ -123,17 +144,19 @@ def generated_names(schema: Schema) -> dict[int, str]:
     for seq in schema.sequences:
         relations.setdefault(seq.schema, set()).add(seq.name)
     names: dict[int, str] = {}
+    first = None
     for table in schema.tables:
         homes_of = constraints.setdefault(table.schema, set()), relations[table.schema]
         for obj in _named_objects(table):
             if obj.name is None:
                 homes = _homes(obj, *homes_of)
                 name2, label = _name_parts(table, obj)
-                name = choose_name(table.name, name2, label, lambda n: any(n in h for h in homes))
+                name = choose_name(table.name, name2, label, lambda n, homes=homes: any(n in h for h in homes))
                 for home in homes:
                     home.add(name)
                 names[id(obj)] = name
-    return names
+                first = obj if first is None else first
+    return names, first
 
 
 def _named_objects(table: Table) -> list[Any]:

@@ -13,11 +13,14 @@ PostgreSQL cannot use them before a commit.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from schemalens.changes import Change, RenderError, Statement
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
+from schemalens.dialects.postgresql.keys import merged_into
 from schemalens.dialects.postgresql.types import parse_type, type_change_rewrites
 from schemalens.model import (
     Check,
@@ -33,6 +36,7 @@ from schemalens.model import (
     Table,
     Unique,
 )
+from schemalens.dialects.postgresql.names import first_choice, generated_names
 from schemalens.dialects.postgresql.names import qualified as qn
 from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import quote_ident as q
@@ -334,19 +338,37 @@ class _Renderer:
     def create_table(self, change: Change) -> Iterator[str]:
         table: Table = change.after
         lines = [column_definition(c, self.desired, table.schema) for c in table.columns]
-        if table.primary_key is not None:
-            lines.append(constraint_definition(table.primary_key))
-        lines += [constraint_definition(u) for u in table.uniques]
+        # a unique constraint CREATE TABLE would merge into an earlier key follows it
+        keys: list[PrimaryKey | Unique] = [table.primary_key] if table.primary_key is not None else []
+        after: list[Any] = []
+        for unique in table.uniques:
+            (after if merged_into(unique, keys) else keys).append(unique)
         inline = [*table.checks, *(fk for fk in table.foreign_keys
                                    if (table.schema, table.name, id(fk)) not in self.late_fks)]
         # CREATE TABLE marks its constraints valid whatever they say: NOT VALID ones follow it
+        after += [c for c in inline if not c.valid]
+        # PostgreSQL names what CREATE TABLE leaves unnamed in the statement's order, not the
+        # file's: where that can choose other names (ones that follow it, a name taken), name all
+        unnamed = [o for o in [*keys, *inline, *after] if o.name is None]
+        if any(o.name is None for o in after) or any(self.generated.get(id(o)) != first_choice(table, o)
+                                                     for o in unnamed):
+            keys, inline, after = self.named(keys), self.named(inline), self.named(after)
+        lines += [constraint_definition(k) for k in keys]
         lines += [constraint_definition(c) for c in inline if c.valid]
         body = ",\n".join(f"    {line}" for line in lines)
         name = qn(table.schema, table.name)
         yield f"CREATE TABLE {name} (\n{body}\n)"
-        for obj in inline:
-            if not obj.valid:
-                yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
+        for obj in after:
+            valid = "" if getattr(obj, "valid", True) else " NOT VALID"
+            yield f"ALTER TABLE {name} ADD {constraint_definition(obj)}{valid}"
+
+    def named(self, objects: list[Any]) -> list[Any]:
+        """The objects with the names PostgreSQL gives them when it runs the file."""
+        return [o if o.name else dataclasses.replace(o, name=self.generated.get(id(o))) for o in objects]
+
+    @functools.cached_property
+    def generated(self) -> dict[int, str]:
+        return generated_names(self.desired)
 
     def drop_table(self, change: Change) -> Iterator[str]:
         yield f"DROP TABLE {qn(change.schema, change.name)}"

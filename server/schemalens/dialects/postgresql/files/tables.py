@@ -58,6 +58,7 @@ class Tables(Constraints, Directives):
                 self.add_column(stmt, table, node, espan, starts[i], end, limit)
             elif kind == "Constraint":
                 self.add_constraint(stmt, table, node, None, (starts[i], end))
+        self.merge_duplicate_keys(table)
         if body.get("options") or body.get("tablespacename") or body.get("accessMethod"):
             self.not_managed("storage options of table", f"{schema}.{name}", span)
 
