@@ -225,3 +225,14 @@ def test_names_that_swap_are_renamed_by_way_of_a_free_name(databases: tuple[str,
         pushed(current, second)
         assert oracle.difference(oracle.dump(direct), oracle.dump(current)) is None
         assert plan(current, second) == []
+
+
+def test_a_key_added_to_a_table_is_named_as_the_files_database_names_it(databases: tuple[str, str]) -> None:
+    # the plan adds keys before checks: PostgreSQL would give the key the check's name
+    table = f"CREATE TABLE t ({COLUMNS});\n"
+    second = table + 'ALTER TABLE t ADD CONSTRAINT "t_pkey" CHECK (a > 0);\nALTER TABLE t ADD PRIMARY KEY (a);\n'
+    with emptied(databases) as (direct, current):
+        run_script(direct, second)
+        run_script(current, table)
+        pushed(current, second)
+        assert oracle.difference(oracle.dump(direct), oracle.dump(current)) is None

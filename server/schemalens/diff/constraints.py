@@ -19,8 +19,10 @@ def _same_shape(a: Any, b: Any) -> bool:
 
 def _as_valid(obj: Any) -> Any:
     """A constraint held NOT VALID is the file's constraint with old rows left to check:
-    VALIDATE makes it whole, so matching ignores `valid`. (An invalid index is broken, not
-    pending: it stays different, and is dropped and built again.)"""
+    VALIDATE makes it whole, so matching ignores `valid`. A file's NOT VALID against a valid
+    constraint is no change: the database is stricter than the file asks, and only a drop
+    and add could loosen it. (An invalid index is broken, not pending: it stays different,
+    and is dropped and built again.)"""
     return dataclasses.replace(obj, valid=True) if isinstance(obj, (Check, ForeignKey)) and not obj.valid else obj
 
 

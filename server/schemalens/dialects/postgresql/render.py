@@ -476,7 +476,10 @@ class _Renderer:
             if obj.valid:
                 yield from self.validate_constraint(change)
             return
-        yield f"ALTER TABLE {table} ADD {constraint_definition(obj)}"
+        # on an existing table, named as the file's database has it: PostgreSQL would choose
+        # in the plan's order (keys before checks), not the file's
+        named = obj if obj.name or not existing else dataclasses.replace(obj, name=change.name)
+        yield f"ALTER TABLE {table} ADD {constraint_definition(named)}"
 
     def validate_constraint(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} VALIDATE CONSTRAINT {q(change.name)}"
