@@ -36,8 +36,10 @@ ChangeKind = Literal[
     "add_constraint",      # PrimaryKey, Unique, ForeignKey or Check in `after`
     "validate_constraint", # before: the NOT VALID ForeignKey or Check, after: the file's
     "drop_constraint",     # ... in `before`
+    "rename_constraint",   # before/after: the constraint as the database and the file have it; only the name differs
     "create_index",
     "drop_index",
+    "rename_index",        # before/after: the Index; only the name differs
     "set_comment",         # before/after: the commented object; name: "" for the table, else the
                            # column, index or constraint (as the database names it)
     "set_storage",         # before/after: Table (name "") or Index, PrimaryKey, Unique (name: its index)
@@ -139,7 +141,7 @@ def describe_constraint(obj: Any) -> str:
         return f"unique ({', '.join(obj.columns)})"
     if isinstance(obj, ForeignKey):
         return f"foreign key ({', '.join(obj.columns)}) -> {obj.ref_schema}.{obj.ref_table} ({', '.join(obj.ref_columns)})"
-    return f"check ({obj.expression})"
+    return f"check ({obj.expression})" + (" NO INHERIT" if obj.no_inherit else "")
 
 
 def data_loss_line(change: Change, rows: int | None) -> str:

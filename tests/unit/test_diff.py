@@ -8,6 +8,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schemalens import dialects
 from schemalens.changes import Renames
 from schemalens.diff import diff
 from schemalens.model import (
@@ -164,7 +165,8 @@ def test_stated_renames_keep_data_then_alter() -> None:
     renames = Renames({("public", "users"): "people"}, {("public", "people", "name"): "full_name"})
     changes = diff(a, b, renames)
     assert [(c.kind, c.name) for c in changes] == [
-        ("rename_table", "people"), ("rename_column", "full_name"), ("alter_column", "full_name")]
+        ("rename_table", "people"), ("rename_column", "full_name"), ("rename_constraint", "people_pkey"),
+        ("alter_column", "full_name")]  # the key the file leaves unnamed: named as CREATE TABLE people names it
     assert all(c.data_loss is None for c in changes)
     assert changes[0].description == "rename table public.users to people"
 
@@ -175,7 +177,9 @@ def test_declared_renames_and_references_follow() -> None:
     b = pg(table("company", Column("key", "integer", False, renamed_from="id"), renamed_from="org"),
            table("t", ident(), Column("company", "integer", renamed_from="org"),
                  foreign_keys=[ForeignKey(None, ["company"], "public", "company", ["key"])]))
-    assert kinds(diff(a, b)) == ["rename_table", "rename_column", "rename_column"]
+    changes = diff(a, b)
+    assert kinds(changes) == ["rename_table", "rename_column", "rename_column", "rename_constraint"]
+    assert changes[-1].before.name == "t_org_fkey" and changes[-1].name == "t_company_fkey"
 
 
 def test_unstated_drop_and_add_are_rename_candidates() -> None:
@@ -272,24 +276,36 @@ def test_namespaces_dropped_only_when_the_file_manages_them() -> None:
 
 
 def test_foreign_keys_on_a_replaced_key_are_dropped_first_and_added_again() -> None:
-    users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
+    users = table("users", ident(), uniques=[Unique("users_key", ["id"])])
     tagging = table("taggings", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "taggings_user_fkey")])
     orders = table("orders", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "orders_user_fkey")])
-    users_b = table("users", ident(), primary_key=PrimaryKey("users_pk", ["id"]))
+    users_b = table("users", ident(), uniques=[Unique("users_key", ["id"], deferrable=True)])
     changes = diff(pg(users, tagging, orders), pg(users_b, orders))
     assert [(c.kind, c.table, c.name) for c in changes] == [
         ("drop_constraint", "orders", "orders_user_fkey"), ("drop_constraint", "taggings", "taggings_user_fkey"),
-        ("drop_constraint", "users", "users_pkey"), ("add_constraint", "users", "users_pk"),
+        ("drop_constraint", "users", "users_key"), ("add_constraint", "users", "users_key"),
         ("add_constraint", "orders", "orders_user_fkey"), ("drop_table", None, "taggings")]
     assert changes[4].after == orders.foreign_keys[0]
     # a new table's FK on the replaced key waits for the new key
     fresh = table("audit", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users")])
     changes = diff(pg(users), pg(users_b, fresh))
     assert [(c.kind, c.name) for c in changes] == [
-        ("drop_constraint", "users_pkey"), ("create_table", "audit"), ("add_constraint", "users_pk"),
+        ("drop_constraint", "users_key"), ("create_table", "audit"), ("add_constraint", "users_key"),
         ("add_constraint", "audit_user_id_fkey")]
     # a key that stays keeps its foreign keys alone
     assert kinds(diff(pg(users, tagging), pg(users, tagging))) == []
+
+
+def test_a_key_whose_only_difference_is_its_name_is_renamed_and_its_foreign_keys_stay() -> None:
+    users = table("users", ident(), primary_key=PrimaryKey("users_pkey", ["id"]))
+    orders = table("orders", Column("user_id", "integer"), foreign_keys=[fk("user_id", "users", "orders_user_fkey")])
+    users_b = table("users", ident(), primary_key=PrimaryKey("users_pk", ["id"]))
+    changes = diff(pg(users, orders), pg(users_b, orders))
+    assert [(c.kind, c.table, c.before.name, c.name) for c in changes] == [
+        ("rename_constraint", "users", "users_pkey", "users_pk")]
+    assert "only the name differs" in changes[0].description and changes[0].lock is None
+    assert [s.sql for s in dialects.get("postgresql").render(changes, pg(users, orders), pg(users_b, orders))] == [
+        "ALTER TABLE public.users RENAME CONSTRAINT users_pkey TO users_pk"]
 
 
 def test_sqlite_has_no_deferred_foreign_keys() -> None:
@@ -451,3 +467,44 @@ def test_an_index_name_a_dropped_table_had_is_freed_before_it_is_taken() -> None
                    pg(table("kept", ident(), indexes=[Index("ix", ["id"])])))
     assert [(c.kind, c.table or c.name) for c in changes] == [
         ("drop_index", "gone"), ("create_index", "kept"), ("drop_table", "gone")]
+
+
+def test_names_only_in_sqlite_drop_and_add_and_an_unnamed_key_in_the_database_is_the_files() -> None:
+    def lite(**kw: object) -> Schema:
+        return Schema("sqlite", tables=[Table("main", "t", [Column("a", "INTEGER")], **kw)])  # type: ignore[arg-type]
+
+    changes = diff(lite(indexes=[Index("i1", ["a"])]), lite(indexes=[Index("i2", ["a"])]))
+    assert [(c.kind, c.name) for c in changes] == [("drop_index", "i1"), ("create_index", "i2")]
+    assert changes[1].description.endswith("(only the name differs)")  # SQLite cannot rename an index
+    changes = diff(lite(checks=[Check("c1", "a > 0")]), lite(checks=[Check("c2", "a > 0")]))
+    assert [(c.kind, c.name) for c in changes] == [("drop_constraint", "c1"), ("add_constraint", "c2")]
+    # SQLite names nothing the file leaves unnamed, and tells no name of a key it was not given
+    assert diff(lite(checks=[Check("c1", "a > 0")]), lite(checks=[Check(None, "a > 0")])) == []
+    assert diff(lite(primary_key=PrimaryKey(None, ["a"])), lite(primary_key=PrimaryKey("pk", ["a"]))) == []
+
+
+def test_unnamed_objects_take_the_names_postgresql_gives_them() -> None:
+    a = pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique("users_username_key", ["user_name"])],
+                 checks=[Check("one_positive", "id > 0")], indexes=[Index("old_idx", ["user_name"])]))
+    b = pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique(None, ["user_name"])],
+                 checks=[Check(None, "id > 0"), Check(None, "id > 0")], indexes=[Index(None, ["user_name"])]))
+    changes = diff(a, b)
+    assert [(c.kind, c.before.name if c.before else None, c.name) for c in changes] == [
+        ("rename_constraint", "users_username_key", "users_user_name_key"),
+        ("rename_constraint", "one_positive", "users_id_check"),
+        ("rename_index", "old_idx", "users_user_name_idx"),
+        ("add_constraint", None, "users_id_check1")]
+    assert "the database names it users_user_name_key" in changes[0].description
+    # the name it has is the one PostgreSQL gives: nothing to do
+    assert diff(pg(table("users", ident(), Column("user_name", "text"),
+                         uniques=[Unique("users_user_name_key", ["user_name"])])),
+                pg(table("users", ident(), Column("user_name", "text"), uniques=[Unique(None, ["user_name"])]))) == []
+
+
+def test_a_validated_constraint_that_is_renamed_is_validated_under_its_new_name() -> None:
+    a = pg(table("t", ident(), checks=[Check("old", "id > 0", valid=False)]))
+    b = pg(table("t", ident(), checks=[Check("new", "id > 0")]))
+    changes = diff(a, b)
+    assert [(c.kind, c.name) for c in changes] == [("rename_constraint", "new"), ("validate_constraint", "new")]
+    sql = [s.sql for s in dialects.get("postgresql").render(changes, a, b)]
+    assert sql == ["ALTER TABLE public.t RENAME CONSTRAINT old TO new", "ALTER TABLE public.t VALIDATE CONSTRAINT new"]

@@ -191,6 +191,16 @@ class Dialect(ABC):
     def default_constraint_name(self, table: Table, obj: Any, taken: set[str]) -> str:
         """The name for a constraint or index the file did not name, added to `taken`."""
 
+    # Whether a constraint or index can be renamed in place (ALTER ... RENAME): SQLite
+    # can rename neither, so an object that differs only by its name is dropped and added.
+    renames_constraints: bool = False
+
+    def generated_names(self, schema: Schema) -> dict[int, str]:
+        """By object id, the names the database gives the constraints and indexes the file
+        leaves unnamed when it runs the file: a database that holds one under another name
+        is renamed to it. SQLite names none (its unnamed constraints stay unnamed)."""
+        return {}
+
     # --- what a change costs beyond its data (empty: nothing worth a warning) -------------
 
     @abstractmethod

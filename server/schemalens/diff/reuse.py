@@ -26,12 +26,9 @@ class _Pair:
     columns: list[tuple[str, Change]]
     table: list[tuple[str, Change]]
     kept_fks: list[tuple[ForeignKey, ForeignKey]]
-
-
-# Per table pair of the last two diffs, by the identity of both tables: the editor diffs
-# the same database schema against a file where one table changed, and normalize hands
-# back unchanged tables as the same objects (tables are never modified once built). Used
-# only when nothing is renamed: a rename elsewhere changes how a table compares.
+    # the names the database gives what the desired table leaves unnamed (they depend
+    # on the names other tables hold)
+    names: tuple[str | None, ...]
 
 
 # Per table pair of the last two diffs, by the identity of both tables: the editor diffs
@@ -55,7 +52,7 @@ def compare_tables(run: Run, pairs: list[tuple[Table, Table]]) -> None:
     hits: list[_Pair | None] = []
     emitted_columns: list[list[tuple[str, Change]]] = []
     for old, new in pairs:
-        hit = _pair_hit(old, new, context, older, newer) if reuse else None
+        hit = _pair_hit(old, new, context, generated_names(run, new), older, newer) if reuse else None
         hits.append(hit)
         emitted_columns.append(run.replay(hit.columns) if hit else run.captured(compare_columns, old, new))
     reuse = reuse and not run.column_renames
@@ -66,7 +63,8 @@ def compare_tables(run: Run, pairs: list[tuple[Table, Table]]) -> None:
             run.kept_fks[new.key] = list(hit.kept_fks)
         else:
             compared = run.captured(compare_table, as_renamed(run, old, new), new)
-            hit = _Pair(old, new, context, _copies(emitted), _copies(compared), list(run.kept_fks[new.key]))
+            hit = _Pair(old, new, context, _copies(emitted), _copies(compared), list(run.kept_fks[new.key]),
+                        generated_names(run, new))
         if reuse:
             used[(id(old), id(new))] = hit
     if reuse:
@@ -81,10 +79,18 @@ def pair_context(run: Run) -> Any:
             frozenset((e.schema, e.name) for e in (*run.actual.enums, *run.desired.enums)))
 
 
-def _pair_hit(old: Table, new: Table, context: Any, older: _PairMemo, newer: _PairMemo) -> _Pair | None:
+def generated_names(run: Run, table: Table) -> tuple[str | None, ...]:
+    pk = [table.primary_key] if table.primary_key is not None else []
+    return tuple(run.generated.get(id(o)) for o in [*pk, *table.uniques, *table.foreign_keys, *table.checks,
+                                                     *table.indexes])
+
+
+def _pair_hit(old: Table, new: Table, context: Any, names: tuple[str | None, ...], older: _PairMemo,
+              newer: _PairMemo) -> _Pair | None:
     """The last comparison of this pair of tables, if one of the last two diffs made it."""
     hit = newer.get((id(old), id(new))) or older.get((id(old), id(new)))
-    return hit if hit is not None and hit.old is old and hit.new is new and hit.context == context else None
+    same = hit is not None and hit.old is old and hit.new is new and hit.context == context and hit.names == names
+    return hit if same else None
 
 
 def _copies(emitted: list[tuple[str, Change]]) -> list[tuple[str, Change]]:

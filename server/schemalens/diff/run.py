@@ -15,10 +15,12 @@ from schemalens.model import ForeignKey, Schema, Table
 # name objects as the desired schema does; constraint and index drops come before column
 # changes (a dropped index may be what blocks a type change or a column drop); table
 # drops come last, after the foreign keys that point at them are gone. Foreign keys are
-# added after indexes: a unique index may be the key they reference.
+# added after indexes: a unique index may be the key they reference. Constraints and
+# indexes are renamed after the drops (a dropped one may hold the name another takes)
+# and before anything is added under a name.
 PHASES = (
     "create_schema", "create_extension", "enum", "sequence", "rename",
-    "drop_fk", "drop_constraint", "drop_index",
+    "drop_fk", "drop_constraint", "drop_index", "rename_key",
     "create_table", "add_column", "alter_column",
     "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
     "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
@@ -45,6 +47,12 @@ class Run:
         # desired table key -> FK pairs (actual as renamed, desired) that stay unchanged
         self.kept_fks: dict[tuple[str, str], list[tuple[ForeignKey, ForeignKey]]] = {}
         self.capture: list[tuple[str, Change]] | None = None
+        # id of a desired constraint or index the file leaves unnamed -> the name the
+        # database gives it when it runs the file
+        self.generated = self.dialect.generated_names(desired)
+        # (table, actual, desired, name) of the constraints and indexes of the table being
+        # compared that only their name tells apart
+        self.renames_pending: list[tuple[Table, Any, Any, str]] = []
 
     def emit(self, phase: str, change: Change) -> Change:
         self.phases[phase].append(change)

@@ -9,7 +9,7 @@ import re
 from schemalens.changes import Change, Hazard, describe_constraint, qualified
 from schemalens.diff.constraints import (
     add_constraint, comment, create_index, drop_constraint, drop_index, match_objects, primary_key, properties,
-    validate_constraints,
+    rename_keys, renamed_pairs, target_name, validate_constraints,
 )
 from schemalens.diff.run import Run
 from schemalens.model import ForeignKey, PrimaryKey, Table, Unique
@@ -147,9 +147,11 @@ def refresh_dependent_fks(run: Run) -> None:
             if (old_fk.ref_schema, old_fk.ref_table, frozenset(old_fk.ref_columns)) not in keys:
                 continue
             drop_constraint(run, new, old_fk)
+            # added again under the file's name: no rename of it is left to run
+            run.phases["rename_key"] = [c for c in run.phases["rename_key"] if c.before is not old_fk]
             label = qualified(new.schema, new.name)
             run.emit("add_fk", Change(
-                "add_constraint", new.schema, new.name, old_fk.name or "", after=new_fk,
+                "add_constraint", new.schema, new.name, target_name(run, new_fk) or old_fk.name or "", after=new_fk,
                 hazards=run.dialect.add_constraint_hazards(new, new_fk),
                 description=f"add {describe_constraint(new_fk)} on {label} again (its key is replaced)"))
 
@@ -239,31 +241,33 @@ def as_renamed(run: Run, old: Table, new: Table) -> Table:
 
 def compare_table(run: Run, old: Table, new: Table) -> None:
     label = qualified(new.schema, new.name)
-    matched = {kind: match_objects(getattr(old, kind), getattr(new, kind))
+    matched = {kind: match_objects(getattr(old, kind), getattr(new, kind), run.generated)
                for kind in ("uniques", "checks", "foreign_keys", "indexes")}
-    # Names PostgreSQL would find in use when it names a new constraint: those kept,
-    # and those the file gives (drops run first).
-    taken = {a.name for pairs, _, _ in matched.values() for a, _ in pairs if a.name}
+    # Names the database would find in use when it names a new constraint: those kept
+    # (renamed first), and those the file gives (drops run first).
+    taken = {target_name(run, d) or a.name for pairs, _, _ in matched.values() for a, d in pairs}
     taken |= {o.name for kind in ("uniques", "checks", "foreign_keys", "indexes")
               for o in getattr(new, kind) if o.name}
     if new.primary_key and new.primary_key.name:
         taken.add(new.primary_key.name)
     primary_key(run, old, new, taken)
-    run.kept_fks[new.key] = matched["foreign_keys"][0]
+    run.kept_fks[new.key] = renamed_pairs(run, new, matched["foreign_keys"][0])
     for kind in ("uniques", "checks", "foreign_keys"):
         pairs, gone, fresh = matched[kind]
+        kept = run.kept_fks[new.key] if kind == "foreign_keys" else renamed_pairs(run, new, pairs)
         for obj in gone:
             drop_constraint(run, new, obj)
         for obj in fresh:
             add_constraint(run, new, obj, taken, new_table=False)
-        validate_constraints(run, new, pairs)
-        properties(run, new, pairs)
-    pairs, gone, fresh = matched["indexes"]
-    properties(run, new, pairs)
+        validate_constraints(run, new, kept)
+        properties(run, new, kept)
+    _, gone, fresh = matched["indexes"]
     for index in gone:
         drop_index(run, new, index)
+    properties(run, new, renamed_pairs(run, new, matched["indexes"][0]))
     for index in fresh:
         create_index(run, new, index, taken, new_table=False)
+    rename_keys(run)
     if old.comment != new.comment:
         run.emit("comment", Change("set_comment", new.schema, new.name, "", before=old, after=new,
                                    description=f"set comment on table {label}"))

@@ -314,11 +314,13 @@ def _reverse_renames(changes: list[Change]) -> Renames:
 def as_built(schema: Schema, chosen: dict[int, str] | None = None) -> Schema:
     """`schema` as the database holds it: every constraint and index a file leaves unnamed
     has the name the database gave it, the one a migration wrote (`chosen`, by object),
-    else the dialect's choice. Snapshots keep them unnamed (the files do), but a migration
-    that drops one must name it: without this, dropping an unnamed unique could not be
-    written and the down file of "add foreign key + index" came out empty."""
+    else the one the database gives it when it runs the file, else the dialect's choice.
+    Snapshots keep them unnamed (the files do), but a migration that drops one must name
+    it: without this, dropping an unnamed unique could not be written and the down file
+    of "add foreign key + index" came out empty."""
     chosen = chosen or {}
     default_name = dialects.get(schema.dialect).default_constraint_name
+    generated = dialects.get(schema.dialect).generated_names(schema)
 
     def table(t: Table) -> Table:
         pk = [t.primary_key] if t.primary_key is not None else []
@@ -331,7 +333,7 @@ def as_built(schema: Schema, chosen: dict[int, str] | None = None) -> Schema:
             out = []
             for o in objects:
                 if o.name is None:
-                    name = chosen.get(id(o)) or default_name(t, o, taken)
+                    name = chosen.get(id(o)) or generated.get(id(o)) or default_name(t, o, taken)
                     taken.add(name)
                     o = dataclasses.replace(o, name=name)
                 out.append(o)

@@ -173,6 +173,13 @@ class PostgreSQL(Dialect):
 
         return default_constraint_name(table, obj, taken)
 
+    renames_constraints = True
+
+    def generated_names(self, schema: Schema) -> dict[int, str]:
+        from schemalens.dialects.postgresql.names import generated_names
+
+        return generated_names(schema)
+
     def add_column_hazards(self, table: Table, column: Column) -> tuple[Hazard, ...]:
         if (column.identity is not None or (column.generated and column.generated_stored)
                 or (column.default is not None and self._expressions.is_volatile(column.default))):

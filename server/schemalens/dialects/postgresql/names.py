@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from schemalens.model import Check, ForeignKey, PrimaryKey, Table, Unique
+from schemalens.model import Check, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 
 @functools.cache
@@ -88,42 +88,201 @@ def choose_name(name1: str, name2: str | None, label: str, taken: Callable[[str]
 
 
 def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
-    """The name PostgreSQL would choose for a constraint or index the file did not name
-    (ChooseConstraintName / ChooseIndexName), added to `taken`: used for change ids and
-    where a statement must name it (VALIDATE CONSTRAINT), so a pushed database matches one
-    built directly."""
-    if isinstance(obj, PrimaryKey):
-        name2, label = None, "pkey"
-    elif isinstance(obj, Unique):
-        name2, label = "_".join(obj.columns), "key"
-    elif isinstance(obj, ForeignKey):
-        name2, label = "_".join(obj.columns), "fkey"
-    elif isinstance(obj, Check):
-        used = _expression_columns(obj.expression, table)
-        name2, label = (used[0] if len(used) == 1 else None), "check"
-    else:
-        name2, label = "_".join(_index_column_name(c) for c in obj.columns), "idx"
+    """The name PostgreSQL would choose for a constraint or index the file did not name,
+    among `taken` (added to it): for change ids, and where only one table is at hand
+    (a migration's snapshot, a quick fix). A whole file's names are `generated_names`."""
+    name2, label = _name_parts(table, obj)
     name = choose_name(table.name, name2, label, taken.__contains__)
     taken.add(name)
     return name
 
 
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_WORD = re.compile(r'"((?:[^"]|"")*)"|([A-Za-z_\x80-\uffff][\w$]*)(\s*\()?')
+def first_choice(table: Table, obj: Any) -> str:
+    """The name PostgreSQL gives an unnamed constraint or index when nothing holds it."""
+    name2, label = _name_parts(table, obj)
+    return make_object_name(table.name, name2, label)
 
 
-def _expression_columns(expression: str, table: Table) -> list[str]:
-    """Columns of the table an expression refers to, in order of first use."""
+def generated_names(schema: Schema) -> dict[int, str]:
+    """By object id, the name PostgreSQL gives each constraint and index the file leaves
+    unnamed when psql runs the file: a database pushed from the file must hold the same
+    names, or it dumps differently (after a column rename, `users_username_key` where the
+    file's database has `users_user_name_key`).
+
+    PostgreSQL picks `table_columns_label` and numbers the label on a collision
+    (ChooseConstraintName for checks and foreign keys, among the schema's constraint names;
+    ChooseIndexName for keys and indexes, among its relation names, keys also among its
+    constraint names). Tables come in file order; within a table CREATE TABLE names its
+    checks, then builds its primary key and unique indexes, then adds its foreign keys, and
+    CREATE INDEX follows. Every name the file gives is taken from the start: a name given
+    later in the file would make psql fail on the later statement, except a constraint name
+    of another table given after this one (constraint names repeat across tables), the one
+    order this does not follow."""
+    # Kept on the schema, outside its fields (as Schema.table keeps its index), while its
+    # table list is the same: render asks once per group of tables of one schema (pull
+    # writes a file group by group), and naming the whole schema each time was quadratic.
+    # A copy (deepcopy, pickle) holds other objects: its first one is not among the ids.
+    kept = schema.__dict__.get("_generated_names")
+    if (kept is not None and kept[0] is schema.tables and kept[1] == len(schema.tables)
+            and (kept[2] is None or id(kept[2]) in kept[3])):
+        return kept[3]
+    names, first = _names(schema)
+    schema.__dict__["_generated_names"] = (schema.tables, len(schema.tables), first, names)
+    return names
+
+
+def _names(schema: Schema) -> tuple[dict[int, str], Any]:
+    """The names, and the first object named (None when nothing is)."""
+    constraints: dict[str, set[str]] = {}
+    relations: dict[str, set[str]] = {}
+    for table in schema.tables:
+        relations.setdefault(table.schema, set()).add(table.name)
+        for obj in _named_objects(table):
+            if obj.name is not None:
+                for home in _homes(obj, constraints.setdefault(table.schema, set()), relations[table.schema]):
+                    home.add(obj.name)
+    for seq in schema.sequences:
+        relations.setdefault(seq.schema, set()).add(seq.name)
+    names: dict[int, str] = {}
+    first = None
+    for table in schema.tables:
+        homes_of = constraints.setdefault(table.schema, set()), relations[table.schema]
+        for obj in _named_objects(table):
+            if obj.name is None:
+                homes = _homes(obj, *homes_of)
+                name2, label = _name_parts(table, obj)
+                name = choose_name(table.name, name2, label, lambda n, homes=homes: any(n in h for h in homes))
+                for home in homes:
+                    home.add(name)
+                names[id(obj)] = name
+                first = obj if first is None else first
+    return names, first
+
+
+def _named_objects(table: Table) -> list[Any]:
+    """A table's constraints and indexes in the order PostgreSQL names them."""
+    pk = [table.primary_key] if table.primary_key is not None else []
+    return [*table.checks, *pk, *table.uniques, *table.foreign_keys, *table.indexes]
+
+
+def _homes(obj: Any, constraints: set[str], relations: set[str]) -> tuple[set[str], ...]:
+    """The name sets an object's name lives in: a key is a constraint and an index."""
+    if isinstance(obj, Index):
+        return (relations,)
+    if isinstance(obj, (PrimaryKey, Unique)):
+        return (constraints, relations)
+    return (constraints,)
+
+
+def _name_parts(table: Table, obj: Any) -> tuple[str | None, str]:
+    """name2 and label of makeObjectName for an unnamed object."""
+    if isinstance(obj, PrimaryKey):
+        return None, "pkey"
+    if isinstance(obj, Unique):
+        return "_".join(obj.columns), "key"
+    if isinstance(obj, ForeignKey):
+        return "_".join(obj.columns), "fkey"
+    if isinstance(obj, Check):
+        used = _expression_columns(obj.expression)
+        return (used[0] if len(used) == 1 else None), "check"
+    return "_".join(_index_column_names(table, obj)), "idx"
+
+
+def _parsed(sql: str) -> Any:
+    """The parse tree of a statement, None when PostgreSQL's grammar refuses it (text
+    from another dialect)."""
+    import json
+
+    from pglast.parser import ParseError, parse_sql_json
+
+    try:
+        return json.loads(parse_sql_json(sql))["stmts"][0]["stmt"]
+    except (ParseError, KeyError, IndexError):
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _expression_columns(expression: str) -> tuple[str, ...]:
+    """The columns a check refers to, in order of first use (AddRelationNewConstraints
+    names a check after its column when it refers to exactly one)."""
+    tree = _parsed(f"SELECT ({expression})")
     found: list[str] = []
-    for m in _WORD.finditer(_STRING.sub("''", expression)):
-        if m.group(3):
-            continue  # a function name
-        name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
-        if table.column(name) is not None and name not in found:
-            found.append(name)
-    return found
+    for ref in _nodes(tree, "ColumnRef"):
+        last = ref["fields"][-1].get("String")
+        if last is not None and last["sval"] not in found:
+            found.append(last["sval"])
+    return tuple(found)
 
 
-def _index_column_name(element: str) -> str:
-    word = re.match(r'^"?([A-Za-z_][A-Za-z0-9_$]*)', element)
-    return word.group(1) if word else "expr"
+def _nodes(tree: Any, kind: str) -> list[Any]:
+    if isinstance(tree, list):
+        return [n for item in tree for n in _nodes(item, kind)]
+    if not isinstance(tree, dict):
+        return []
+    return [tree[key] if key == kind else n for key, value in tree.items()
+            for n in ([value] if key == kind else _nodes(value, kind))]
+
+
+def _index_column_names(table: Table, index: Index) -> list[str]:
+    """ChooseIndexColumnNames: each key and INCLUDE column's name (an expression's as
+    FigureIndexColname makes it, else `expr`), numbered where one repeats."""
+    out: list[str] = []
+    for element in [*index.columns, *index.include]:
+        base = element if table.column(element) is not None else _element_name(element)
+        name, n = base, 0
+        while name in out:
+            n += 1
+            name = base.encode()[:63 - len(str(n))].decode("utf-8", "ignore") + str(n)
+        out.append(name)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _element_name(element: str) -> str:
+    """The name of one index key element written as SQL (a column, quoted or not, or an
+    expression, with its opclass, collation and order)."""
+    tree = _parsed(f"CREATE INDEX ON t ({element})")
+    e = tree["IndexStmt"]["indexParams"][0]["IndexElem"] if tree else {}
+    return e.get("name") or (_figure_colname(e["expr"])[0] if e.get("expr") else None) or "expr"
+
+
+_VALUE_FUNCTIONS = {"SVFOP_CURRENT_DATE": "current_date", "SVFOP_CURRENT_TIME": "current_time",
+                    "SVFOP_CURRENT_TIME_N": "current_time", "SVFOP_CURRENT_TIMESTAMP": "current_timestamp",
+                    "SVFOP_CURRENT_TIMESTAMP_N": "current_timestamp", "SVFOP_LOCALTIME": "localtime",
+                    "SVFOP_LOCALTIME_N": "localtime", "SVFOP_LOCALTIMESTAMP": "localtimestamp",
+                    "SVFOP_LOCALTIMESTAMP_N": "localtimestamp", "SVFOP_CURRENT_ROLE": "current_role",
+                    "SVFOP_CURRENT_USER": "current_user", "SVFOP_USER": "user", "SVFOP_SESSION_USER": "session_user",
+                    "SVFOP_CURRENT_CATALOG": "current_catalog", "SVFOP_CURRENT_SCHEMA": "current_schema"}
+
+
+def _figure_colname(node: dict[str, Any]) -> tuple[str | None, int]:
+    """PostgreSQL's FigureColnameInternal: the column name an expression suggests, and
+    how strongly (2: a name, 1: a type name or keyword, 0: none)."""
+    kind, body = next(iter(node.items()))
+    if kind == "ColumnRef":
+        last = body["fields"][-1].get("String")
+        return (last["sval"], 2) if last else (None, 0)
+    if kind == "A_Indirection":
+        last = body["indirection"][-1].get("String")
+        return (last["sval"], 2) if last else _figure_colname(body["arg"])
+    if kind == "FuncCall":
+        return body["funcname"][-1]["String"]["sval"], 2
+    if kind == "A_Expr":
+        return ("nullif", 2) if body.get("kind") == "AEXPR_NULLIF" else (None, 0)
+    if kind == "TypeCast":
+        name, strength = _figure_colname(body["arg"])
+        if strength <= 1:
+            return body["typeName"]["names"][-1]["String"]["sval"], 1
+        return name, strength
+    if kind == "CollateClause":
+        return _figure_colname(body["arg"])
+    if kind == "CaseExpr":
+        name, strength = _figure_colname(body["defresult"]) if body.get("defresult") else (None, 0)
+        return (name, strength) if strength > 1 else ("case", 1)
+    simple = {"A_ArrayExpr": "array", "RowExpr": "row", "CoalesceExpr": "coalesce", "GroupingFunc": "grouping",
+              "MinMaxExpr": "greatest" if body.get("op") == "IS_GREATEST" else "least"}
+    if kind in simple:
+        return simple[kind], 2
+    if kind == "SQLValueFunction":
+        return _VALUE_FUNCTIONS.get(body.get("op", ""), None), 2
+    return None, 0

@@ -15,12 +15,15 @@ keeps `CURRENT_TIMESTAMP`, `'0'::bigint` or `DEFAULT NULL::character varying` as
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from schemalens.changes import USING_PLACEHOLDER, Change, RenderError, Statement
 from schemalens.dialects.postgresql.casts import unmodified_type
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
+from schemalens.dialects.postgresql.keys import merged_into
 from schemalens.dialects.postgresql.sequence_sql import in_new_bounds, sequence_changes, sequence_options
 from schemalens.dialects.postgresql.types import parse_type
 from schemalens.model import (
@@ -38,7 +41,7 @@ from schemalens.model import (
     Unique,
     as_written,
 )
-from schemalens.dialects.postgresql.names import make_object_name
+from schemalens.dialects.postgresql.names import first_choice, generated_names, make_object_name
 from schemalens.dialects.postgresql.names import qualified as qn
 from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import quote_ident as q
@@ -361,20 +364,30 @@ class _Renderer:
         owned = list(self.own_sequences(table, table.columns))
         yield from (create for create, _ in owned)
         lines = [column_definition(c, self.desired, table) for c in table.columns]
-        if table.primary_key is not None:
-            lines.append(constraint_definition(table.primary_key))
-        lines += [constraint_definition(u) for u in table.uniques]
+        # a unique constraint CREATE TABLE would merge into an earlier key follows it
+        keys: list[PrimaryKey | Unique] = [table.primary_key] if table.primary_key is not None else []
+        after: list[Any] = []
+        for unique in table.uniques:
+            (after if merged_into(unique, keys) else keys).append(unique)
         inline = [*table.checks, *(fk for fk in table.foreign_keys
                                    if (table.schema, table.name, id(fk)) not in self.late_fks)]
         # CREATE TABLE marks its constraints valid whatever they say: NOT VALID ones follow it
+        after += [c for c in inline if not c.valid]
+        # PostgreSQL names what CREATE TABLE leaves unnamed in the statement's order, not the
+        # file's: where that can choose other names (ones that follow it, a name taken), name all
+        unnamed = [o for o in [*keys, *inline, *after] if o.name is None]
+        if any(o.name is None for o in after) or any(self.generated.get(id(o)) != first_choice(table, o)
+                                                     for o in unnamed):
+            keys, inline, after = self.named(keys), self.named(inline), self.named(after)
+        lines += [constraint_definition(k) for k in keys]
         lines += [constraint_definition(c) for c in inline if c.valid]
         body = ",\n".join(f"    {line}" for line in lines)
         name = qn(table.schema, table.name)
         unlogged = "UNLOGGED " if table.unlogged else ""
         yield f"CREATE {unlogged}TABLE {name} (\n{body}\n){with_storage(table.storage)}"
-        for obj in inline:
-            if not obj.valid:
-                yield f"ALTER TABLE {name} ADD {constraint_definition(obj)} NOT VALID"
+        for obj in after:
+            valid = "" if getattr(obj, "valid", True) else " NOT VALID"
+            yield f"ALTER TABLE {name} ADD {constraint_definition(obj)}{valid}"
         yield from (owner for _, owner in owned)
 
     def own_sequences(self, table: Table, columns: list[Column]) -> Iterator[tuple[str, str]]:
@@ -389,6 +402,14 @@ class _Renderer:
             name = qn(seq[0] or table.schema, seq[1])
             yield (f"CREATE SEQUENCE {name} AS {column.type}",
                    f"ALTER SEQUENCE {name} OWNED BY {qn(table.schema, table.name)}.{q(column.name)}")
+
+    def named(self, objects: list[Any]) -> list[Any]:
+        """The objects with the names PostgreSQL gives them when it runs the file."""
+        return [o if o.name else dataclasses.replace(o, name=self.generated.get(id(o))) for o in objects]
+
+    @functools.cached_property
+    def generated(self) -> dict[int, str]:
+        return generated_names(self.desired)
 
     def drop_table(self, change: Change) -> Iterator[str]:
         yield from self.release_sequences(change.schema, change.name, None)
@@ -562,7 +583,10 @@ class _Renderer:
             if obj.valid:
                 yield from self.validate_constraint(change)
             return
-        yield f"ALTER TABLE {table} ADD {constraint_definition(obj)}"
+        # on an existing table, named as the file's database has it: PostgreSQL would choose
+        # in the plan's order (keys before checks), not the file's
+        named = obj if obj.name or not existing else dataclasses.replace(obj, name=change.name)
+        yield f"ALTER TABLE {table} ADD {constraint_definition(named)}"
 
     def validate_constraint(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} VALIDATE CONSTRAINT {q(change.name)}"
@@ -571,6 +595,13 @@ class _Renderer:
         if not change.before.name:  # (the change is named by the constraint's shape then)
             raise RenderError(f"cannot drop an unnamed constraint on {change.schema}.{change.table}")
         yield f"ALTER TABLE {self.table_name(change)} DROP CONSTRAINT {q(change.before.name)}"
+
+    def rename_constraint(self, change: Change) -> Iterator[str]:
+        # a primary key or unique constraint takes its index along to the new name
+        yield f"ALTER TABLE {self.table_name(change)} RENAME CONSTRAINT {q(change.before.name)} TO {q(change.name)}"
+
+    def rename_index(self, change: Change) -> Iterator[str]:
+        yield f"ALTER INDEX {qn(change.schema, change.before.name)} RENAME TO {q(change.name)}"
 
     def create_index(self, change: Change) -> Iterator[str]:
         assert change.table is not None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 
+from schemalens import workflows
+from schemalens.config import load_settings
 from schemalens.dialects.postgresql.catalog import introspect_postgresql
+from schemalens.workflows import NO_RENAMES
 from schemalens.model import Check, ForeignKey, Identity, Index, PrimaryKey, Sequence, Unique
 from schemalens.normalize import normalize_schema
 
@@ -113,6 +117,34 @@ def test_indexes_not_backing_constraints(conn: psycopg.Connection) -> None:
                                          nulls_not_distinct=True)
     assert indexes["t_gin"] == Index("t_gin", ["doc jsonb_path_ops"], method="gin")
     assert indexes["t_order"].columns == ["a DESC", "b NULLS FIRST", 'note COLLATE "C"']
+
+
+def test_not_valid_constraints_and_an_invalid_index_are_seen(conn: psycopg.Connection, pg_url: str,
+                                                            tmp_path: Path) -> None:
+    conn.execute("""
+        CREATE TABLE p (id int PRIMARY KEY);
+        CREATE TABLE t (a int, b int);
+        INSERT INTO t VALUES (1, 1), (1, 1);
+        ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;
+        ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES p NOT VALID;
+    """)
+    with pytest.raises(psycopg.errors.UniqueViolation):  # the rows are duplicates: the build fails
+        conn.execute("CREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a)")
+    table = introspect_postgresql(conn).table("public", "t")
+    assert table is not None
+    assert table.checks == [Check("c", "(a > 0)", valid=False)]
+    assert [f.valid for f in table.foreign_keys] == [False]
+    assert table.indexes == [Index("t_a", ["a"], unique=True, valid=False)]
+    # the file's index against the INVALID one: dropped and built again, and said why
+    schema = tmp_path / "schema.sql"
+    schema.write_text("CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE t (a int, b int);\n"
+                      "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n"
+                      "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES p NOT VALID;\n"
+                      "CREATE UNIQUE INDEX t_a ON t (a);\n", encoding="utf-8")
+    settings = load_settings({"database_url": pg_url, "schema": [str(schema)]}, start=tmp_path, environ={})
+    changes = workflows.check(settings, NO_RENAMES).changes
+    assert [c.kind for c in changes] == ["drop_index", "create_index"]
+    assert "INVALID" in changes[0].description and "built again" in changes[0].description
 
 
 def test_sequences_free_standing_only(conn: psycopg.Connection) -> None:

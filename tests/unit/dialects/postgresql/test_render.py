@@ -81,8 +81,8 @@ def test_constraints_on_existing_tables_are_validated_separately() -> None:
              foreign_keys=[ForeignKey("t_o_fk", ["o"], "public", "t", ["id"])], primary_key=PrimaryKey(None, ["id"])))
     statements = PG.render(diff(a, b), a, b)
     assert [(s.sql, s.after_commit) for s in statements] == [
-        ("ALTER TABLE public.t ADD PRIMARY KEY (id)", False),
-        ("ALTER TABLE public.t ADD UNIQUE (o)", False),
+        ("ALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)", False),
+        ("ALTER TABLE public.t ADD CONSTRAINT t_o_key UNIQUE (o)", False),
         ("ALTER TABLE public.t ADD CONSTRAINT t_o_check CHECK (o > 0) NOT VALID", False),
         ("ALTER TABLE public.t ADD CONSTRAINT t_o_fk FOREIGN KEY (o) REFERENCES public.t (id) NOT VALID", False),
         # after the batch commits, each in a transaction of its own: the ADDs' locks are gone

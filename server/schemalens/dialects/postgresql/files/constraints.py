@@ -9,6 +9,7 @@ from typing import Any
 
 from schemalens.dialects.postgresql.files.nodes import Json, int_arg, names_of
 from schemalens.dialects.postgresql.files.properties import storage_options
+from schemalens.dialects.postgresql.keys import merged_into
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.model import Check, Column, ForeignKey, Identity, PrimaryKey, Span, Table, Unique
@@ -107,6 +108,24 @@ class Constraints(State):
         self.extra[id(table)].last_constraint = unique
         if c.get("including"):
             self.not_managed("INCLUDE columns of unique constraint", name or "(unnamed)", span)
+
+    def merge_duplicate_keys(self, table: Table) -> None:
+        """A unique constraint CREATE TABLE merges into its primary key or an earlier one
+        (keys.merged_into) is no constraint of its own; its name, if the earlier one has
+        none, goes to the earlier one."""
+        kept: list[PrimaryKey | Unique] = [table.primary_key] if table.primary_key is not None else []
+        uniques = []
+        for unique in table.uniques:
+            same = merged_into(unique, kept)
+            if same is None:
+                kept.append(unique)
+                uniques.append(unique)
+                continue
+            if same.name is None:
+                same.name = unique.name
+            elif unique.name is not None:
+                self.relations.pop((table.schema, unique.name), None)
+        table.uniques = uniques
 
     def take_index(self, stmt: Stmt, table: Table, index_name: str, span: Span) -> list[str] | None:
         """ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's."""

@@ -62,6 +62,7 @@ class Tables(Constraints, Directives):
                 self.add_constraint(stmt, table, node, None, (starts[i], end))
         table.storage = storage_options(body.get("options", []), table=True)
         table.unlogged = rv.get("relpersistence") == "u"
+        self.merge_duplicate_keys(table)
         if body.get("tablespacename") or body.get("accessMethod"):
             self.not_managed("tablespace or access method of table", f"{schema}.{name}", span)
 
