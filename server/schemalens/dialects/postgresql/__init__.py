@@ -123,7 +123,7 @@ class PostgreSQL(Dialect):
         return actual  # names are compared exactly: quoting decides their case
 
     def written_type(self, type_: str) -> str:
-        from schemalens.dialects.postgresql.render import written_type
+        from schemalens.dialects.postgresql.definitions import written_type
 
         return written_type(type_)
 
@@ -296,12 +296,12 @@ class PostgreSQL(Dialect):
         return True
 
     def column_definition(self, column: Column, table: Table, actual: Schema) -> str:
-        from schemalens.dialects.postgresql.render import column_definition
+        from schemalens.dialects.postgresql.definitions import column_definition
 
         return column_definition(column, actual, table)
 
     def constraint_definition(self, obj: Any, with_name: bool) -> str:
-        from schemalens.dialects.postgresql.render import constraint_definition
+        from schemalens.dialects.postgresql.definitions import constraint_definition
 
         return constraint_definition(obj, with_name=with_name)
 
