@@ -21,13 +21,13 @@ from schemalens.dialects.sqlite.ddl import (
     Statement,
     TableDef,
     Token,
-    dequote,
     parse_column_def,
     parse_create_index,
     parse_create_table,
     split_statements,
     tokenize,
 )
+from schemalens.dialects.sqlite.errors import error_problem
 from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
 from schemalens import directives
 
@@ -420,7 +420,7 @@ class _Reader:
         try:
             self.scratch.run(f.text, stmt)
         except sqlite3.Error as e:
-            self.problems.append(_error_problem(self.scratch.conn, f, stmt, str(e)))
+            self.problems.append(error_problem(self.scratch.conn, f.text, f.span, stmt, str(e)))
             return False
         return True
 
@@ -547,67 +547,3 @@ def _foreign_key_fault(
             f"nor unique: SQLite rejects every write to {table.name} (foreign key mismatch)"
         )
     return None
-
-
-_NAMED_ERRORS = [
-    re.compile(r"duplicate column name: (.+)$"),
-    re.compile(r"(?:table|index|view|trigger) (.+) already exists$"),
-    re.compile(r"there is already (?:a table|an index) named (.+)$"),
-    re.compile(r"no such (?:table|index|view|trigger): (?:main\.)?(.+)$"),
-    re.compile(r"no such column: (?:.+\.)?(.+)$"),
-    re.compile(r"unknown datatype for [^:]+: \"(.+)\"$"),
-    re.compile(r"default value of column \[(.+)\] is not constant$"),
-    re.compile(r"unknown column \"(.+)\" in foreign key definition$"),
-    re.compile(r"object name reserved for internal use: (.+)$"),
-    re.compile(r"(AUTOINCREMENT) is only allowed on an INTEGER PRIMARY KEY$"),
-]
-
-
-def _error_problem(conn: sqlite3.Connection, f: _File, stmt: Statement, message: str) -> Problem:
-    syntax = message.startswith(("near ", "unrecognized token", "incomplete input"))
-    start, end = _error_range(conn, f.text, stmt, message) or (stmt.start, stmt.end)
-    return Problem("error", "syntax-error" if syntax else "sqlite-error", message, f.span(start, end))
-
-
-def _error_range(conn: sqlite3.Connection, text: str, stmt: Statement, message: str) -> tuple[int, int] | None:
-    """The token an SQLite error message is about, inside its statement."""
-    if message == "incomplete input":
-        return stmt.tokens[-1].start, stmt.tokens[-1].end
-    m = re.match(r'near "(.*)": syntax error$', message, re.S)
-    if m:
-        return _near_token(conn, text, stmt, m.group(1), message)
-    m = re.match(r'unrecognized token: "(.*)"$', message, re.S)
-    if m:
-        at = text.find(m.group(1).split("\n")[0], stmt.start)
-        return (at, at + len(m.group(1).split("\n")[0])) if at >= 0 else None
-    for pattern in _NAMED_ERRORS:
-        m = pattern.match(message)
-        if m:
-            return _named_token(text, stmt, dequote(m.group(1)), message.startswith("duplicate column"))
-    return None
-
-
-def _near_token(conn: sqlite3.Connection, text: str, stmt: Statement, near: str, message: str) -> tuple[int, int] | None:
-    """SQLite names the token it stopped at but not where: the first occurrence whose
-    prefix of the statement already fails the same way is the one (EXPLAIN compiles the
-    prefix without running it)."""
-    for tok in stmt.tokens:
-        if tok.text != near:
-            continue
-        try:
-            conn.execute("EXPLAIN " + text[stmt.start : tok.end])
-        except sqlite3.Error as e:
-            if str(e) == message:
-                return tok.start, tok.end
-    return None
-
-
-def _named_token(text: str, stmt: Statement, name: str, duplicate: bool) -> tuple[int, int] | None:
-    if duplicate and stmt.tokens[0].word == "CREATE":
-        tdef = parse_create_table(stmt.tokens, text)
-        same = [c for c in (tdef.columns if tdef else []) if c.name.lower() == name.lower()]
-        if len(same) > 1:
-            return same[1].name_start, same[1].name_end
-    low = name.lower()
-    tok = next((t for t in stmt.tokens if t.name.lower() == low and t.kind != "op"), None)
-    return (tok.start, tok.end) if tok is not None else None
