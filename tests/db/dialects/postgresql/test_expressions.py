@@ -49,12 +49,13 @@ COLUMNS: list[tuple[str, str, Pool]] = [
     ("ok", "boolean", [["true", "'t'", "'true'::boolean"], ["false", "'f'::boolean", "'no'"]]),
     ("ts", "timestamp", [["CURRENT_TIMESTAMP", "now()", "transaction_timestamp()"],
                          ["(now() AT TIME ZONE 'utc')", "timezone('utc', now())", "(now() AT TIME ZONE 'utc'::text)"],
-                         ["LOCALTIMESTAMP"], ["(CURRENT_TIMESTAMP + '3 days'::interval)", "(now() + interval '3 days')"],
+                         ["LOCALTIMESTAMP"], ["LOCALTIMESTAMP(0)"], ["LOCALTIMESTAMP(3)"], ["(CURRENT_TIMESTAMP + '3 days'::interval)", "(now() + interval '3 days')"],
                          ["'2020-01-01 00:00:00'::timestamp without time zone", "'2020-01-01'::timestamp"]]),
-    ("tz", "timestamptz", [["CURRENT_TIMESTAMP", "now()"], ["CURRENT_TIMESTAMP(3)"], ["statement_timestamp()"]]),
+    ("tz", "timestamptz", [["CURRENT_TIMESTAMP", "now()"], ["CURRENT_TIMESTAMP(3)"], ["CURRENT_TIMESTAMP(0)"],
+                           ["statement_timestamp()"]]),
     ("d1", "date", [["CURRENT_DATE"], ["'2020-01-01'::date", "'2020-01-01'"]]),
     ("d2", "date", [["NULL"], ["('2020-01-01'::date + 1)"]]),
-    ("tm", "time", [["CURRENT_TIME"], ["LOCALTIME"]]),
+    ("tm", "time", [["CURRENT_TIME"], ["LOCALTIME"], ["CURRENT_TIME(0)"], ["LOCALTIME(0)"], ["LOCALTIME(2)"]]),
     ("tags", "text[]", [["ARRAY[]::text[]", "'{}'::text[]", "'{}'"], ["ARRAY['a', 'b']", "ARRAY['a'::text, 'b'::text]"],
                         ["ARRAY[(CURRENT_DATE)::text]"]]),
     ("nums", "integer[]", [["ARRAY[]::integer[]", "'{}'::integer[]", "'{}'::int4[]"], ["ARRAY[1, 2]"],
@@ -74,7 +75,7 @@ CHECKS: Pool = [
     ["(d1, d2) OVERLAPS (d1, d2)"], ["i BETWEEN 1 AND 10", "i >= 1 AND i <= 10"],
     ["length(t) > 0"], ["t LIKE 'a%'", "t ~~ 'a%'"], ["NOT (i = 5)"], ["i <> 5", "i != 5"],
     ["(i > 0 AND b > 0) OR (t IS NULL AND i = ANY (ARRAY[0]))"], ["y <> ''::bytea", "y <> '\\x'"],
-    ["r > 0.5", "r > '0.5'"], ["substring(t from 1 for 2) <> 'zz'", "substring(t, 1, 2) <> 'zz'"],
+    ["r > 0.5", "r > '0.5'"], ["ts <= LOCALTIMESTAMP(0)"], ["tz <= CURRENT_TIMESTAMP(0)"], ["tm <> LOCALTIME(0)"], ["substring(t from 1 for 2) <> 'zz'", "substring(t, 1, 2) <> 'zz'"],
 ]
 
 INDEX_ELEMENTS: Pool = [
