@@ -135,8 +135,9 @@ class Dialect(ABC):
         left out (default operator class, ASC, default NULLS order)."""
 
     @abstractmethod
-    def canonical_collation(self, text: str) -> str:
-        """A collation name as the catalog spells it."""
+    def canonical_collation(self, text: str) -> str | None:
+        """A collation name as the catalog spells it (None: the column's own, which the
+        catalog leaves unnamed)."""
 
     # --- comparing (diff asks these of two canonical schemas) ----------------------------
 

@@ -116,7 +116,7 @@ class PostgreSQL(Dialect):
     def canonical_index_element(self, text: str, method: str, table: Context) -> str:
         return self._expressions.canonical_index_element(text, method)
 
-    def canonical_collation(self, text: str) -> str:
+    def canonical_collation(self, text: str) -> str | None:
         return self._expressions.canonical_collation(text)
 
     def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:

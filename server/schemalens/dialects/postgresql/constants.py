@@ -1,11 +1,15 @@
 """Constants as PostgreSQL stores them once coerced to a type: 't' for a boolean is true,
 '-1' for an integer is -1, '1010' for a bit string is b'1010', '24 hours' for an interval
 is '1 day', '1.999' for money is '$2.00', 0.0000 for a numeric(10,4) is 0, '0.0' for a
-real is 0, '' for a bytea is '\\x'. Only where the type makes the spellings equal."""
+real is 0, '' for a bytea is '\\x', '0:0:0:0:0:0' for a macaddr is '00:00:00:00:00:00',
+'10.0.0.1/32' for an inet is '10.0.0.1', '{"b":1, "a":2}' for a jsonb is '{"a": 2, "b": 1}'.
+Only where the type makes the spellings equal."""
 
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import json
 import math
 import re
 import struct
@@ -63,6 +67,10 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
         text = const_string(node)
         hex_text = _bytea_hex(text) if text is not None else None
         return ast.A_Const(val=ast.String(hex_text)) if hex_text is not None else node
+    if type_text in _RESPELLED:
+        text = const_string(node)
+        printed = _RESPELLED[type_text](text) if text is not None else None
+        return ast.A_Const(val=ast.String(printed)) if printed is not None else node
     if type_text.startswith("interval"):
         text = const_string(node) if not isinstance(node, ast.A_Const) or node.val is None or isinstance(
             node.val, ast.String) else str(getattr(node.val, "ival", None) or getattr(node.val, "fval", "0"))
@@ -281,3 +289,93 @@ def _format_interval_value(months: int, days: int, seconds: Decimal) -> str:
             clock += str(fraction.normalize())[1:]
         parts.append(clock)
     return " ".join(parts)
+
+
+# macaddr input (PostgreSQL's macaddr_in): six fields of one or two hex digits split by ':'
+# or '-', or twelve digits grouped 6+6, 4+4+4 or not at all.
+_MACADDR = [re.compile(p) for p in (
+    r"\s*" + ":".join([r"([0-9a-f]{1,2})"] * 6) + r"\s*", r"\s*" + "-".join([r"([0-9a-f]{1,2})"] * 6) + r"\s*",
+    r"\s*([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})[:-]([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})\s*",
+    r"\s*([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\s*",
+    r"\s*([0-9a-f]{2})([0-9a-f]{2})-([0-9a-f]{2})([0-9a-f]{2})-([0-9a-f]{2})([0-9a-f]{2})\s*",
+    r"\s*" + r"([0-9a-f]{2})" * 6 + r"\s*")]
+# macaddr8 input: pairs of hex digits, any of them followed by a spacer (the same one
+# throughout); six bytes get ff:fe in the middle.
+_MACADDR8 = re.compile(r"\s*[0-9a-f]{2}(?:[:.-]?[0-9a-f]{2})+\s*")
+
+
+def _macaddr(text: str) -> str | None:
+    for pattern in _MACADDR:
+        m = pattern.fullmatch(text.lower())
+        if m:
+            return ":".join(f"{int(g, 16):02x}" for g in m.groups())
+    return None
+
+
+def _macaddr8(text: str) -> str | None:
+    text = text.strip().lower()
+    if _MACADDR8.fullmatch(text) is None or len(set(re.findall(r"[:.-]", text))) > 1:
+        return None
+    digits = re.sub(r"[:.-]", "", text)
+    if len(digits) == 12:
+        digits = digits[:6] + "fffe" + digits[6:]
+    return ":".join(digits[i:i + 2] for i in range(0, 16, 2)) if len(digits) == 16 else None
+
+
+def _address(text: str, network: bool) -> str | None:
+    """inet and cidr in the full forms Python reads as PostgreSQL does; IPv6 with an IPv4
+    tail (printed dotted by PostgreSQL) and cidr's abbreviations ('10/8') are left as written."""
+    try:
+        value = ipaddress.ip_network(text.strip()) if network else ipaddress.ip_interface(text.strip())
+    except ValueError:
+        return None
+    address = value.network_address if network else value.ip
+    if address.version == 6 and (address.packed[:10] == bytes(10) or "." in text):
+        return None
+    if network:
+        return str(value)
+    return str(address) if value.network.prefixlen == address.max_prefixlen else str(value)
+
+
+_UUID = re.compile(r"[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}")
+
+
+def _uuid(text: str) -> str | None:
+    text = text.lower()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    if not _UUID.fullmatch(text):
+        return None
+    h = text.replace("-", "")
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _jsonb(text: str) -> str | None:
+    """jsonb keeps no spelling: keys sorted (shorter first), the last of duplicate keys,
+    numbers as numeric prints them, ', ' and ': ' between items. None for what Python's
+    reader does not take as PostgreSQL does (NaN, \\u0000)."""
+    def constant(word: str) -> None:
+        raise ValueError(word)
+
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=constant)
+    except ValueError:
+        return None
+    if "\\u0000" in text:
+        return None
+    return _jsonb_text(value)
+
+
+def _jsonb_text(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        return "{" + ", ".join(f"{_jsonb_text(k)}: {_jsonb_text(value[k])}" for k in keys) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_jsonb_text(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return format(value.copy_abs() if value.is_zero() else value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+_RESPELLED = {"macaddr": _macaddr, "macaddr8": _macaddr8, "uuid": _uuid, "jsonb": _jsonb,
+              "inet": lambda t: _address(t, False), "cidr": lambda t: _address(t, True)}

@@ -185,13 +185,16 @@ def _strip_schema(names: tuple[ast.String, ...]) -> tuple[ast.String, ...]:
     return names
 
 
-def canonical_collation(text: str) -> str:
-    """`"C"`, `C` written unquoted folds to `c`... as PostgreSQL reads it: parse it."""
+def canonical_collation(text: str) -> str | None:
+    """`"C"`, `C` written unquoted folds to `c`... as PostgreSQL reads it: parse it.
+    `"default"` (or `pg_catalog."default"`) is None: it is the collation text, varchar
+    and char columns get anyway, which the catalog names for no column."""
     try:
         node = parse_sql(f"SELECT 1 COLLATE {text}")[0].stmt.targetList[0].val
     except Exception:  # noqa: BLE001
         return text.strip()
-    return ".".join(quote_ident(n.sval) for n in strip_catalog(node.collname))
+    names = [n.sval for n in strip_catalog(node.collname)]
+    return None if names == ["default"] else ".".join(quote_ident(n) for n in names)
 
 
 def rename_columns(expression: str, renamed: dict[str, str]) -> str:

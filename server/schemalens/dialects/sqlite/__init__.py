@@ -74,7 +74,7 @@ class SQLite(Dialect):
     def canonical_index_element(self, text: str, method: str, table: dict[str, str]) -> str:
         return expressions.canonical_expression(text, table)
 
-    def canonical_collation(self, text: str) -> str:
+    def canonical_collation(self, text: str) -> str | None:
         return text
 
     def adopt_spelling(self, actual: Schema, desired: Schema) -> Schema:

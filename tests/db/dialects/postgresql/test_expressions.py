@@ -49,12 +49,13 @@ COLUMNS: list[tuple[str, str, Pool]] = [
     ("ok", "boolean", [["true", "'t'", "'true'::boolean"], ["false", "'f'::boolean", "'no'"]]),
     ("ts", "timestamp", [["CURRENT_TIMESTAMP", "now()", "transaction_timestamp()"],
                          ["(now() AT TIME ZONE 'utc')", "timezone('utc', now())", "(now() AT TIME ZONE 'utc'::text)"],
-                         ["LOCALTIMESTAMP"], ["(CURRENT_TIMESTAMP + '3 days'::interval)", "(now() + interval '3 days')"],
+                         ["LOCALTIMESTAMP"], ["LOCALTIMESTAMP(0)"], ["LOCALTIMESTAMP(3)"], ["(CURRENT_TIMESTAMP + '3 days'::interval)", "(now() + interval '3 days')"],
                          ["'2020-01-01 00:00:00'::timestamp without time zone", "'2020-01-01'::timestamp"]]),
-    ("tz", "timestamptz", [["CURRENT_TIMESTAMP", "now()"], ["CURRENT_TIMESTAMP(3)"], ["statement_timestamp()"]]),
+    ("tz", "timestamptz", [["CURRENT_TIMESTAMP", "now()"], ["CURRENT_TIMESTAMP(3)"], ["CURRENT_TIMESTAMP(0)"],
+                           ["statement_timestamp()"]]),
     ("d1", "date", [["CURRENT_DATE"], ["'2020-01-01'::date", "'2020-01-01'"]]),
     ("d2", "date", [["NULL"], ["('2020-01-01'::date + 1)"]]),
-    ("tm", "time", [["CURRENT_TIME"], ["LOCALTIME"]]),
+    ("tm", "time", [["CURRENT_TIME"], ["LOCALTIME"], ["CURRENT_TIME(0)"], ["LOCALTIME(0)"], ["LOCALTIME(2)"]]),
     ("tags", "text[]", [["ARRAY[]::text[]", "'{}'::text[]", "'{}'"], ["ARRAY['a', 'b']", "ARRAY['a'::text, 'b'::text]"],
                         ["ARRAY[(CURRENT_DATE)::text]"]]),
     ("nums", "integer[]", [["ARRAY[]::integer[]", "'{}'::integer[]", "'{}'::int4[]"], ["ARRAY[1, 2]"],
@@ -63,7 +64,14 @@ COLUMNS: list[tuple[str, str, Pool]] = [
     ("cash", "money", [["'$1.00'::money", "'1.00'::money", "1"], ["1.999", "'$2.00'::money"]]),
     ("span", "interval", [["'1 day'::interval", "'1 days'", "interval '1 day'"], ["'24 hours'", "'24:00:00'::interval"],
                         ["'1 week'::interval", "'7 days'"]]),
-    ("doc", "jsonb", [["'{}'::jsonb", "'{}'"], ["'[]'::jsonb"]]),
+    ("doc", "jsonb", [["'{}'::jsonb", "'{}'"], ["'[]'::jsonb"], ["'{\"b\":1,\"a\":[1.50, 1e2]}'", "'{\"a\": [1.50, 100], \"b\": 1}'"]]),
+    ("raw", "json", [["'{\"a\":1}'"], ["'{\"a\": 1}'"]]),
+    ("mac", "macaddr", [["'0:0:0:0:0:0'", "'00:00:00:00:00:00'::macaddr", "'000000000000'"],
+                        ["'08-00-2B-01-02-03'", "'0800.2b01.0203'", "'08002b:010203'"]]),
+    ("mac8", "macaddr8", [["'08:00:2b:01:02:03'", "'08002bfffe010203'", "'08-00-2B-FF-FE-01-02-03'"]]),
+    ("ip", "inet", [["'10.0.0.1/32'", "'10.0.0.1'::inet"], ["'10.0.0.1/8'"], ["'2001:DB8:0:0:0:0:0:1'", "'2001:db8::1'"]]),
+    ("net", "cidr", [["'10.0.0.0/8'"], ["'2001:db8::/32'", "'2001:DB8:0::/32'"]]),
+    ("id", "uuid", [["'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'", "'{a0eebc999c0b4ef8bb6d6bb9bd380a11}'::uuid"]]),
 ]
 
 CHECKS: Pool = [
@@ -74,7 +82,7 @@ CHECKS: Pool = [
     ["(d1, d2) OVERLAPS (d1, d2)"], ["i BETWEEN 1 AND 10", "i >= 1 AND i <= 10"],
     ["length(t) > 0"], ["t LIKE 'a%'", "t ~~ 'a%'"], ["NOT (i = 5)"], ["i <> 5", "i != 5"],
     ["(i > 0 AND b > 0) OR (t IS NULL AND i = ANY (ARRAY[0]))"], ["y <> ''::bytea", "y <> '\\x'"],
-    ["r > 0.5", "r > '0.5'"], ["substring(t from 1 for 2) <> 'zz'", "substring(t, 1, 2) <> 'zz'"],
+    ["r > 0.5", "r > '0.5'"], ["ts <= LOCALTIMESTAMP(0)"], ["tz <= CURRENT_TIMESTAMP(0)"], ["tm <> LOCALTIME(0)"], ["substring(t from 1 for 2) <> 'zz'", "substring(t, 1, 2) <> 'zz'"],
 ]
 
 INDEX_ELEMENTS: Pool = [

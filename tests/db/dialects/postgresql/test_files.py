@@ -135,3 +135,12 @@ def _psql_and_reader(pg_url: str, tmp_path, text: str) -> tuple:
     result = parse_postgresql([("schema.sql", text)])
     assert [p for p in result.problems if p.severity == "error"] == []
     return actual, result
+
+
+def test_unnamed_indexes_named_later_make_the_files_database(pg_server_url: str) -> None:
+    """psql -f against push from empty, for DROP / ALTER / COMMENT naming an unnamed index
+    by the name PostgreSQL gave it."""
+    from tests.db.dialects.postgresql.test_expressions import assert_push_makes_the_files_database
+    from tests.unit.dialects.postgresql.files.test_indexes import UNNAMED
+
+    assert_push_makes_the_files_database(pg_server_url, UNNAMED)

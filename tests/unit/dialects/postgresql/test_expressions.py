@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schemalens.dialects.postgresql.expressions import (
-    canonical_expression, canonical_index_element, nextval_sequence, rename_columns,
+    canonical_collation, canonical_expression, canonical_index_element, nextval_sequence, rename_columns,
 )
 
 
@@ -125,3 +125,11 @@ def test_the_nextval_fast_path_agrees_with_the_parse(group: list[str]) -> None:
 def test_a_column_rename_is_carried_into_the_expression() -> None:
     assert rename_columns("a > 0 AND t.a < b AND 'a' <> c", {"a": "Z"}) == "\"Z\" > 0 AND t.\"Z\" < b AND 'a' <> c"
     assert rename_columns("not sql (", {"a": "z"}) == "not sql ("
+
+
+@pytest.mark.parametrize(("written", "catalog"), [
+    ('"default"', None), ('pg_catalog."default"', None), ('"C"', '"C"'), ("C", "c"), ('"POSIX"', '"POSIX"'),
+    ('pg_catalog."C"', '"C"'), ('"und-x-icu"', '"und-x-icu"'), ('public."Mine"', 'public."Mine"'),
+])
+def test_a_collation_is_spelled_as_the_catalog_names_it(written: str, catalog: str | None) -> None:
+    assert canonical_collation(written) == catalog

@@ -88,8 +88,11 @@ def _fast(node: Json) -> str | None:
             return None
         name = ".".join(quote_ident(n) for n in names_of(body["funcname"]))
         return f"{name}({', '.join(args)})"  # type: ignore[arg-type]
-    if kind == "SQLValueFunction" and body.get("typmod", -1) == -1:
-        return _SVF.get(body["op"])
+    if kind == "SQLValueFunction":
+        op = body["op"]
+        if op.endswith("_N"):  # CURRENT_TIME(p) and the like; the JSON leaves out a 0
+            return f"{_SVF[op[:-2]]}({body.get('typmod', 0)})"
+        return _SVF.get(op)
     if kind == "A_Expr":
         return _fast_a_expr(body)
     if kind == "BoolExpr":
@@ -178,6 +181,9 @@ def plain_type_text(type_name: Json) -> str:
     return base + array_suffix(type_name)
 
 
+# libpg_query's JSON leaves out the fields that are 0 or false (`LOCALTIMESTAMP(0)` has no
+# typmod): pglast's own parser fills them in, and its printers expect them so.
+_ZERO = {"int": 0, "int16": 0, "int32": 0, "long": 0, "bool": False}
 _CONST_FIELDS = (("ival", "Integer", 0), ("fval", "Float", "0"), ("sval", "String", ""),
                  ("boolval", "Boolean", False), ("bsval", "BitString", ""))
 
@@ -209,9 +215,11 @@ def _build_ast(kind: str, body: Json) -> Any:
     kwargs: dict[str, Any] = {}
     for attr, info in cls_.__slots__.items():
         value = body.get(attr)
-        if value is None:
-            continue
         ctype = info.c_type
+        if value is None:
+            if ctype in _ZERO:
+                kwargs[attr] = _ZERO[ctype]
+            continue
         if ctype == "List*":
             value = tuple(_to_ast(v) for v in value)
         elif ctype.endswith("*") and ctype != "char*":

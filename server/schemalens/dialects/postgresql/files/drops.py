@@ -141,7 +141,7 @@ class Drops(State):
             refs |= {e["IndexElem"].get("name") for e in (raw_cols[2] if raw_cols else [])}
             if name in refs or name in index.include:
                 table.indexes.remove(index)
-                self.relations.pop((table.schema, index.name or ""), None)
+                self.relations = {k: v for k, v in self.relations.items() if v[1] is not index}
         for other in self.schema.tables:
             for fk in list(other.foreign_keys):
                 if (fk.ref_schema, fk.ref_table) == table.key and name in fk.ref_columns:

@@ -11,7 +11,7 @@ from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse, 
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
 from schemalens.dialects.postgresql.files.state import State
-from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.names import generated_names, quote_ident
 from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import Identity, Sequence
 
@@ -26,6 +26,7 @@ class Finish(State):
                     obj.columns = [index_element(e["IndexElem"]) for e in raw]
                 else:
                     setattr(obj, attr, deparse_default(raw) if attr == "default" else deparse(raw))
+        self.keep_given_index_names()
         self.resolve_pending_types()
         self.check_foreign_keys()
         for table in self.schema.tables:
@@ -37,6 +38,15 @@ class Finish(State):
         for seq in self.schema.sequences:
             _drop_defaults(seq, seq.data_type)
         fold_serial_sequences(self.schema)
+
+    def keep_given_index_names(self) -> None:
+        """An unnamed index keeps the name PostgreSQL gave it when it was made (its
+        relation entry, see Indexes): where the final schema would name it otherwise (an
+        index dropped before it, a column renamed since), the model holds that name."""
+        generated = generated_names(self.schema)
+        for (_, name), (kind, obj, _) in self.relations.items():
+            if kind == "index" and obj.name is None and id(obj) in generated and generated[id(obj)] != name:
+                obj.name = name
 
     def resolve_pending_types(self) -> None:
         extensions = bool(self.schema.extensions)

@@ -8,7 +8,7 @@ from schemalens.dialects.postgresql.files.nodes import Json, column_refs, names_
 from schemalens.dialects.postgresql.files.properties import storage_options
 from schemalens.dialects.postgresql.files.renamed import Directives
 from schemalens.dialects.postgresql.files.statements import Stmt
-from schemalens.dialects.postgresql.names import quote_ident
+from schemalens.dialects.postgresql.names import default_constraint_name, quote_ident
 from schemalens.model import Index
 
 
@@ -48,6 +48,10 @@ class Indexes(Directives):
             index.renamed_from = self.statement_directive(stmt)
         if name and not self.register(table.schema, name, "index", index, table, span):
             return
+        if not name:  # known by the name PostgreSQL gives it, for a later DROP, ALTER or COMMENT
+            index.columns = [index_element(e["IndexElem"]) for e in elements]
+            taken = {n for s, n in [*self.relations, *self.unmanaged_relations] if s == table.schema}
+            self.set_relation((table.schema, default_constraint_name(table, index, taken)), ("index", index, table))
         deferred = self.extra[id(table)].deferred
         deferred[(id(index), "columns")] = (index, "columns", elements)
         if body.get("whereClause"):

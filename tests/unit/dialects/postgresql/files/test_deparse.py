@@ -54,9 +54,21 @@ def test_a_call_keeps_the_syntax_it_was_written_in(expr: str, written: str) -> N
     ("1 + 2", "1 + 2"),
     ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"),
     ("'0'::bigint", "'0'::bigint"),
+    ("LOCALTIMESTAMP(0)", "LOCALTIMESTAMP(0)"),
     ("ARRAY[]::text[]", "ARRAY[]::text[]"),
 ])
 def test_a_default_is_written_as_create_table_reads_it(expr: str, written: str) -> None:
     """DEFAULT takes a b_expr in CREATE TABLE: other expressions go in parentheses."""
     assert deparse_default(_expression(expr)) == written
     parse_sql(f"CREATE TABLE t (c int DEFAULT {written} NOT NULL)")
+
+
+@pytest.mark.parametrize("function", ["CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP"])
+@pytest.mark.parametrize("precision", [0, 3])
+@pytest.mark.parametrize("shape", ["{}", "{}::date", "CASE WHEN a THEN {} END", "{} AT TIME ZONE 'utc'"])
+def test_a_value_function_keeps_its_precision(function: str, precision: int, shape: str) -> None:
+    """The JSON parse tree leaves a typmod of 0 out: `LOCALTIMESTAMP(0)` is not LOCALTIMESTAMP."""
+    expr = shape.format(f"{function}({precision})")
+    text = deparse(_expression(expr))
+    assert f"{function}({precision})" in text
+    assert parse_sql("SELECT " + text) == parse_sql("SELECT " + expr)

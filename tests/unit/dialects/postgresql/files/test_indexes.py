@@ -30,3 +30,25 @@ def test_unique_index_stays_an_index_and_using_index_makes_a_constraint() -> Non
         """), "t")
     assert t.primary_key is not None and (t.primary_key.name, t.primary_key.columns) == ("t_pk", ["a"])
     assert [(i.name, i.unique) for i in t.indexes] == [("t_b", True)]
+
+
+UNNAMED = """
+    CREATE TABLE t (a int, b int, c text);
+    CREATE INDEX ON t (a, b);
+    CREATE INDEX ON t (a, b);
+    CREATE INDEX ON t (lower(c));
+    COMMENT ON INDEX t_a_b_idx1 IS 'second';
+    DROP INDEX t_a_b_idx;
+    ALTER INDEX t_lower_idx RENAME TO t_l;
+    CREATE INDEX ON t (c);
+    ALTER TABLE t DROP COLUMN c;
+    CREATE INDEX t_c_idx ON t (a);
+    """
+
+
+def test_an_unnamed_index_is_known_by_the_name_postgresql_gives_it() -> None:
+    """A later DROP, ALTER or COMMENT names it so; where the final schema would name it
+    otherwise (the index before it dropped), it keeps the name it was given."""
+    t = table(ok(UNNAMED), "t")
+    assert [(i.name, i.columns, i.comment) for i in t.indexes] == [
+        ("t_a_b_idx1", ["a", "b"], "second"), ("t_c_idx", ["a"], None)]  # DROP COLUMN c took t_l and t_c_idx
