@@ -4,6 +4,7 @@ with the argument for why it is out of scope."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from tests.db.corpus import Case, load_cases, run_case, run_strict
 KNOWN_GAPS: dict[str, str] = {}
 
 
-def _run_all(cases: list[Case], server_url: str, tmp: Path, run=run_case) -> dict[str, str]:
+def _run_all(cases: list[Case], server_url: str, tmp: Path,
+             run: Callable[[Case, str, Path], str | None] = run_case) -> dict[str, str]:
     failures = {}
     for case in cases:
         try:
