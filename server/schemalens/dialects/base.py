@@ -285,12 +285,16 @@ class Dialect(ABC):
 
     @abstractmethod
     def column_definition(self, column: Column, table: Table, actual: Schema) -> str:
-        """The column as push writes it inside CREATE TABLE (`actual`: the context that
-        tells a serial from an integer with a default)."""
+        """The database's column as the editor writes it into a schema file, as push would
+        write it inside CREATE TABLE (`actual`: the context that tells a serial from an
+        integer with a default); expressions in their canonical spelling, the shortest
+        that means what the catalog holds."""
 
     @abstractmethod
     def constraint_definition(self, obj: Any, with_name: bool) -> str:
-        """A table-level constraint element; `with_name` where the dialect writes names."""
+        """A database's table-level constraint element as the editor writes it into a file
+        (canonical expressions, as column_definition); `with_name` where the dialect writes
+        names."""
 
     def carried_along(self, changes: list[Change], chosen: list[Change], actual: Schema,
                       desired: Schema) -> list[Change]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -298,11 +299,13 @@ class PostgreSQL(Dialect):
     def column_definition(self, column: Column, table: Table, actual: Schema) -> str:
         from schemalens.dialects.postgresql.definitions import column_definition
 
-        return column_definition(column, actual, table)
+        return column_definition(dataclasses.replace(column, written={}), actual, table)
 
     def constraint_definition(self, obj: Any, with_name: bool) -> str:
         from schemalens.dialects.postgresql.definitions import constraint_definition
 
+        if hasattr(obj, "written"):
+            obj = dataclasses.replace(obj, written={})
         return constraint_definition(obj, with_name=with_name)
 
     # --- statements and runtime -------------------------------------------------------------
