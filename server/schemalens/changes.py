@@ -43,6 +43,7 @@ ChangeKind = Literal[
     "set_comment",         # before/after: the commented object; name: "" for the table, else the
                            # column, index or constraint (as the database names it)
     "set_storage",         # before/after: Table (name "") or Index, PrimaryKey, Unique (name: its index)
+    "set_statistics",      # before (None for a new table)/after: Column; statistics target and n_distinct
     "set_persistence",     # before/after: Table; UNLOGGED or not
     "set_row_security",    # before (None for a new table)/after: Table; RLS enabled, forced
     "set_replica_identity",  # before (None for a new table)/after: Table

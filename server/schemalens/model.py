@@ -150,6 +150,11 @@ class Column:
     # The file's `@using:` expression: how the values convert when the type changes.
     using: str | None = field(default=None, compare=False)
     written: dict[str, Any] = _written()
+    # PostgreSQL's statistics settings: SET STATISTICS n (None: the default target, -1 in
+    # pg_attribute.attstattarget) and SET (n_distinct=...) as attoptions keeps them:
+    # name -> value text, in their order.
+    statistics: int | None = None
+    statistics_options: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

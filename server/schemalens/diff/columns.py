@@ -44,6 +44,7 @@ def compare_columns(run: Run, old: Table, new: Table) -> None:
             if column.comment is not None:
                 run.emit("comment", Change("set_comment", new.schema, new.name, column.name, after=column,
                                            description=f"set comment on column {label}.{column.name}"))
+            column_statistics(run, new, None, column)
             continue
         alter_column(run, new, before, column)
     for column in old.columns:
@@ -95,3 +96,14 @@ def alter_column(run: Run, table: Table, old: Column, new: Column) -> None:
     if old.comment != new.comment:
         run.emit("comment", Change("set_comment", table.schema, table.name, new.name, before=old, after=new,
                                    description=f"set comment on column {label}"))
+    column_statistics(run, table, old, new)
+
+
+def column_statistics(run: Run, table: Table, old: Column | None, new: Column) -> None:
+    """PostgreSQL's statistics settings of a column, changed in place (on a new table or
+    column: set after it is made)."""
+    was = (old.statistics, old.statistics_options) if old is not None else (None, {})
+    if was != (new.statistics, new.statistics_options):
+        run.emit("alter_column", Change(
+            "set_statistics", table.schema, table.name, new.name, before=old, after=new,
+            description=f"set statistics of column {qualified(table.schema, table.name)}.{new.name}"))

@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 from schemalens.changes import Change, Hazard, describe_constraint, qualified
+from schemalens.diff.columns import column_statistics
 from schemalens.diff.constraints import (
     add_constraint, comment, create_index, drop_constraint, drop_index, match_objects, primary_key, properties,
     rename_keys, renamed_pairs, target_name, validate_constraints,
@@ -87,6 +88,7 @@ def create_tables(run: Run) -> None:
             run.emit("comment", Change("set_comment", table.schema, table.name, "", after=table,
                                        description=f"set comment on table {label}"))
         for column in table.columns:
+            column_statistics(run, table, None, column)
             if column.comment is not None:
                 run.emit("comment", Change(
                     "set_comment", table.schema, table.name, column.name, after=column,

@@ -38,7 +38,7 @@ _SEVERITY = {
 DRIFT_CODES = {
     "create_table": "missing-table", "drop_table": "extra-table", "rename_table": "pending-rename",
     "add_column": "missing-column", "drop_column": "extra-column", "rename_column": "pending-rename",
-    "alter_column": "column-differs",
+    "alter_column": "column-differs", "set_statistics": "column-differs",
     "add_constraint": "missing-constraint", "drop_constraint": "extra-constraint",
     "create_index": "missing-index", "drop_index": "extra-index",
     "create_enum": "missing-enum", "drop_enum": "extra-enum",

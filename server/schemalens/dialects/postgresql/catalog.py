@@ -83,7 +83,7 @@ SELECT a.attrelid, a.attnum, a.attname, a.attcollation,
          CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname)
               ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END
        END AS collation,
-       d.description
+       d.description, NULLIF(a.attstattarget, -1) AS statistics, a.attoptions
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -363,9 +363,10 @@ def _read_columns(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> _Att
     """Columns into their tables."""
     attributes: _Attributes = {}
     for (relid, num, name, collation_oid, type_, notnull, identity, generated, default, collation,
-         comment) in rows:
+         comment, statistics, options) in rows:
         attributes[relid, num] = (name, collation_oid)
-        column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment)
+        column = Column(name=name, type=type_, nullable=not notnull, collation=collation, comment=comment,
+                        statistics=statistics, statistics_options=storage(options))
         if generated == "s":
             column.generated = default
         elif identity:

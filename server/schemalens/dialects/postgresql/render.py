@@ -525,6 +525,18 @@ class _Renderer:
         target = f"TABLE {self.table_name(change)}" if not change.name else f"INDEX {qn(change.schema, change.name)}"
         yield f"ALTER {target} {', '.join(storage_changes(old, new))}"
 
+    def set_statistics(self, change: Change) -> Iterator[str]:
+        """A column's statistics target (-1: the default) and attoptions (n_distinct...)."""
+        old: Column | None = change.before
+        new: Column = change.after
+        column = f"ALTER COLUMN {q(new.name)}"
+        parts = []
+        if (old.statistics if old else None) != new.statistics:
+            parts.append(f"{column} SET STATISTICS {-1 if new.statistics is None else new.statistics}")
+        parts += [f"{column} {part}" for part in
+                  storage_changes(old.statistics_options if old else {}, new.statistics_options)]
+        yield f"ALTER TABLE {self.table_name(change)} {', '.join(parts)}"
+
     def set_persistence(self, change: Change) -> Iterator[str]:
         yield f"ALTER TABLE {self.table_name(change)} SET {'UNLOGGED' if change.after.unlogged else 'LOGGED'}"
 

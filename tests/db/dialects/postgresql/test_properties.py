@@ -1,11 +1,12 @@
 """The oracle on table and index properties (issue 11, class 12): storage parameters,
-comments on indexes and constraints, UNLOGGED, replica identity and the row level security
-flags. A database made by `psql -f F` and one made by push of F onto an empty database dump
+comments on indexes and constraints, UNLOGGED, replica identity, the row level security
+flags and column statistics (SET STATISTICS, SET / RESET (n_distinct...)). A database made by `psql -f F` and one made by push of F onto an empty database dump
 identically (pg_dump --schema-only), check is clean on both and a second push plans
 nothing; and from F1, push F2 makes what `psql -f F2` makes."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -35,6 +36,9 @@ _INDEX_OPTIONS = [
     ("fillfactor", st.integers(10, 100).map(str)),
     ("deduplicate_items", st.sampled_from(["on", "off", "true"])),
 ]
+# n_distinct: a count, or minus a fraction of the rows (-1: all distinct)
+_N_DISTINCT = st.one_of(st.integers(-1, 5000).map(str),
+                        st.sampled_from(["-0.02", "-0.50", "-0.999", "0.5", "12.25", "1e3"]))
 _COMMENT = st.one_of(st.none(), st.text(st.sampled_from(list("ab 'x\"\n\\;é€😀-")), max_size=12))
 
 
@@ -45,9 +49,27 @@ def _options(draw: st.DrawFn, choices: list[tuple[str, st.SearchStrategy[str]]])
     for name, values in choices:
         if draw(st.booleans()):
             value = draw(values)
-            bare = value.replace(".", "").isdigit() or value in ("true", "false", "on", "off")
+            bare = re.fullmatch(r"-?[0-9.]+(e[0-9]+)?", value) or value in ("true", "false", "on", "off")
             parts.append(f"{name}={value if bare and draw(st.booleans()) else quote_literal(value)}")
     return f"({', '.join(parts)})" if parts else ""
+
+
+@st.composite
+def _column_statistics(draw: st.DrawFn, t: str) -> str:
+    """ALTER COLUMN ... SET STATISTICS (-1: back to the default) and SET / RESET (n_distinct...)
+    on the columns of table `t`, one statement or one command each."""
+    commands = []
+    for column in ("a", "b"):
+        if draw(st.booleans()):
+            commands.append(f"ALTER COLUMN {column} SET STATISTICS {draw(st.sampled_from([-1, 0, 1, 100, 1000, 10000]))}")
+        options = draw(_options([("n_distinct", _N_DISTINCT), ("n_distinct_inherited", _N_DISTINCT)]))
+        if options:
+            commands.append(f"ALTER COLUMN {column} SET {options}")
+            if draw(st.booleans()):
+                commands.append(f"ALTER COLUMN {column} RESET ({draw(st.sampled_from(['n_distinct', 'n_distinct_inherited']))})")
+    if commands and draw(st.booleans()):
+        return f"ALTER TABLE ONLY {t} {', '.join(commands)};\n"
+    return "".join(f"ALTER TABLE {t} {command};\n" for command in commands)
 
 
 def _comment(target: str, text: str | None) -> str:
@@ -57,7 +79,8 @@ def _comment(target: str, text: str | None) -> str:
 @st.composite
 def schema_files(draw: st.DrawFn) -> str:
     """One or two tables with a named primary key, a unique key and a check, an index or
-    two, and any of the properties, spelled inline or by ALTER statements."""
+    two, and any of the properties, spelled inline or by ALTER statements, and statistics
+    settings on their columns."""
     sql = ""
     for n in range(draw(st.integers(1, 2))):
         t = f"t{n}"
@@ -90,6 +113,7 @@ def schema_files(draw: st.DrawFn) -> str:
             sql += f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\n"
         if draw(st.booleans()):
             sql += f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY;\n"
+        sql += draw(_column_statistics(t))
     return sql
 
 

@@ -348,6 +348,27 @@ def test_properties_change_in_place() -> None:
     assert sql(want, have)[-1] == "ALTER TABLE public.t REPLICA IDENTITY DEFAULT"
 
 
+def test_column_statistics_are_set_after_create_table_and_changed_in_place() -> None:
+    def stats(**kw: object) -> Schema:
+        return pg(t("t", Column("a", "integer", statistics=kw.get("a")),  # type: ignore[arg-type]
+                    Column("b", "text", statistics_options=kw.get("b", {}))))  # type: ignore[arg-type]
+    want = stats(a=1000, b={"n_distinct": "-0.02", "n_distinct_inherited": "5"})
+    assert sql(pg(), want) == [
+        "CREATE TABLE public.t (\n    a integer,\n    b text\n)",
+        "ALTER TABLE public.t ALTER COLUMN a SET STATISTICS 1000",
+        "ALTER TABLE public.t ALTER COLUMN b SET (n_distinct='-0.02', n_distinct_inherited='5')",
+    ]
+    assert sql(want, stats(a=0, b={"n_distinct_inherited": "5"})) == [
+        "ALTER TABLE public.t ALTER COLUMN a SET STATISTICS 0",
+        "ALTER TABLE public.t ALTER COLUMN b RESET (n_distinct)",
+    ]
+    assert sql(want, stats(b={"n_distinct": "-1", "n_distinct_inherited": "5"})) == [
+        "ALTER TABLE public.t ALTER COLUMN a SET STATISTICS -1",
+        "ALTER TABLE public.t ALTER COLUMN b SET (n_distinct='-1', n_distinct_inherited='5')",
+    ]
+    assert sql(want, want) == []
+
+
 def test_a_constraint_built_again_gets_its_comment_and_replica_identity_again() -> None:
     have = pg(t("t", Column("id", "integer", nullable=False), primary_key=PrimaryKey("t_pk", ["id"], comment="c"),
                 replica_identity="index", replica_index="t_pk"))

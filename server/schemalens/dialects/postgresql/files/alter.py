@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.drops import Drops
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
-from schemalens.dialects.postgresql.files.properties import TABLE_PROPERTY_CMDS, Properties
+from schemalens.dialects.postgresql.files.properties import (
+    COLUMN_STATISTICS_CMDS, TABLE_PROPERTY_CMDS, Properties, set_column_statistics)
 from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.dialects.postgresql.files.tables import Tables
 from schemalens.dialects.postgresql.names import quote_ident
@@ -14,7 +15,7 @@ from schemalens.model import Table
 
 _COLUMN_CMDS = {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_DropColumn",
                 "AT_AlterColumnType", "AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity",
-                "AT_SetExpression", "AT_DropExpression"}
+                "AT_SetExpression", "AT_DropExpression", *COLUMN_STATISTICS_CMDS}
 
 
 class AlterTable(Tables, Drops, Properties):
@@ -118,6 +119,8 @@ class AlterTable(Tables, Drops, Properties):
         elif sub == "AT_DropExpression":
             column.generated = None  # type: ignore[union-attr]
             extra.deferred.pop((id(column), "generated"), None)
+        elif sub in COLUMN_STATISTICS_CMDS:
+            set_column_statistics(column, cmd)  # type: ignore[arg-type]
         else:
             what = sub.removeprefix("AT_")
             self.not_managed(f"ALTER TABLE {what}", f"on {table.schema}.{table.name}", span)

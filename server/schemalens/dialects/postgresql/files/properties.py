@@ -1,6 +1,7 @@
 """Table and index properties that are not columns or constraints: storage parameters
 (WITH (...), SET (...), RESET (...)), UNLOGGED / SET LOGGED, REPLICA IDENTITY and the row
-level security flags, as ALTER TABLE and ALTER INDEX set them.
+level security flags, as ALTER TABLE and ALTER INDEX set them; and a column's statistics
+settings (ALTER COLUMN ... SET STATISTICS, SET / RESET (n_distinct...)).
 
 Storage parameters are kept as PostgreSQL keeps them in `reloptions`: `name=value` text,
 the value as the parser hands it over (so push writes back what the file wrote).
@@ -11,7 +12,7 @@ from __future__ import annotations
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
 from schemalens.dialects.postgresql.files.state import State
 from schemalens.dialects.postgresql.files.statements import Stmt
-from schemalens.model import Index, PrimaryKey, Span, Table, Unique
+from schemalens.model import Column, Index, PrimaryKey, Span, Table, Unique
 
 _REPLICA_IDENTITY = {"d": "default", "f": "full", "n": "nothing", "i": "index"}
 _ROW_SECURITY = {"AT_EnableRowSecurity": ("row_security", True),
@@ -20,6 +21,7 @@ _ROW_SECURITY = {"AT_EnableRowSecurity": ("row_security", True),
                  "AT_NoForceRowSecurity": ("force_row_security", False)}
 TABLE_PROPERTY_CMDS = frozenset({"AT_SetRelOptions", "AT_ResetRelOptions", "AT_SetLogged", "AT_SetUnLogged",
                                  "AT_ReplicaIdentity", *_ROW_SECURITY})
+COLUMN_STATISTICS_CMDS = frozenset({"AT_SetStatistics", "AT_SetOptions", "AT_ResetOptions"})
 
 
 def option_name(elem: Json) -> str:
@@ -55,16 +57,32 @@ def storage_options(options: list[Json], table: bool) -> dict[str, str]:
     return found
 
 
-def set_storage(target: Table | Index | PrimaryKey | Unique, cmd: Json) -> None:
-    """ALTER ... SET (...) / RESET (...): a set option moves to the end, as PostgreSQL
-    rewrites the list."""
+def changed_options(options: dict[str, str], cmd: Json, setting: bool) -> dict[str, str]:
+    """`options` after SET (...) (`setting`) or RESET (...): a set option moves to the end,
+    as PostgreSQL rewrites the list."""
     items = [i["DefElem"] for i in cmd.get("def", {}).get("List", {}).get("items", [])]
-    storage = dict(target.storage)
+    changed = dict(options)
     for elem in items:
-        storage.pop(option_name(elem), None)
-    if cmd["subtype"] == "AT_SetRelOptions":
-        storage.update((option_name(e), option_value(e.get("arg"))) for e in items)
-    target.storage = storage
+        changed.pop(option_name(elem), None)
+    if setting:
+        changed.update((option_name(e), option_value(e.get("arg"))) for e in items)
+    return changed
+
+
+def set_storage(target: Table | Index | PrimaryKey | Unique, cmd: Json) -> None:
+    """ALTER ... SET (...) / RESET (...) of storage parameters."""
+    target.storage = changed_options(target.storage, cmd, cmd["subtype"] == "AT_SetRelOptions")
+
+
+def set_column_statistics(column: Column, cmd: Json) -> None:
+    """ALTER COLUMN ... SET STATISTICS n (-1 or DEFAULT: the default target) or SET / RESET
+    (n_distinct...)."""
+    sub = cmd["subtype"]
+    if sub == "AT_SetStatistics":
+        target = cmd.get("def", {}).get("Integer", {}).get("ival", 0) if cmd.get("def") else -1
+        column.statistics = None if target == -1 else target
+    else:
+        column.statistics_options = changed_options(column.statistics_options, cmd, sub == "AT_SetOptions")
 
 
 class Properties(State):

@@ -85,3 +85,22 @@ def test_tablespaces_and_access_methods_are_reported() -> None:
 USING heap TABLESPACE pg_default;
 CREATE INDEX i ON t (id) TABLESPACE pg_default;""")
     assert codes(result) == ["unmanaged"] * 3
+
+
+def test_column_statistics_are_kept_as_postgresql_stores_them() -> None:
+    result = parse("""CREATE TABLE t (a int, b int, c int);
+ALTER TABLE t ALTER COLUMN a SET STATISTICS 1000, ALTER COLUMN b SET STATISTICS 0;
+ALTER TABLE ONLY t ALTER COLUMN b SET (n_distinct=-0.50, n_distinct_inherited=3), ALTER COLUMN c SET (n_distinct=7);
+ALTER TABLE t ALTER COLUMN b SET (n_distinct=-1), ALTER COLUMN c RESET (n_distinct);
+ALTER TABLE t ALTER COLUMN a SET STATISTICS -1, ALTER COLUMN c SET STATISTICS 5;""")
+    assert codes(result) == []
+    a, b, c = table(result.schema, "t").columns
+    assert (a.statistics, a.statistics_options) == (None, {})
+    assert b.statistics == 0 and list(b.statistics_options.items()) == [("n_distinct_inherited", "3"),
+                                                                        ("n_distinct", "-1")]
+    assert (c.statistics, c.statistics_options) == (5, {})
+
+
+def test_statistics_of_an_unknown_column_are_an_error() -> None:
+    assert codes(parse("CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN x SET STATISTICS 10;")) == [
+        "unknown-column"]
