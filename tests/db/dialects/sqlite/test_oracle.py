@@ -89,6 +89,12 @@ def rows(db: Path, names: set[str]) -> dict[str, int]:
         conn.close()
 
 
+def _parents_case_blind(dumped: str) -> str:
+    """A foreign key's parent that differs from the database's only in letter case is the same
+    table to SQLite, so push keeps the database's spelling (decided: strict_gaps/sqlite-name-case.txt)."""
+    return "\n".join(line.lower() if line.startswith("foreign keys ") else line for line in dumped.splitlines())
+
+
 @given(data=st.data())
 @settings(suppress_health_check=FIXTURES)
 def test_push_from_another_schema_makes_the_files_database(data: st.DataObject,
@@ -97,13 +103,13 @@ def test_push_from_another_schema_makes_the_files_database(data: st.DataObject,
     target: FileSpec = data.draw(file_specs())
     first, second = data.draw(spelled(start)), data.draw(spelled(target))
     folder = tmp_path_factory.mktemp("oracle")
-    expected = oracle.columns_sorted(made_by_sqlite(folder / "direct.db", second))
+    expected = _parents_case_blind(oracle.columns_sorted(made_by_sqlite(folder / "direct.db", second)))
     # without rows: push makes the file's database (columns in the order they were added)
     db = folder / "pushed.db"
     made_by_sqlite(db, first)
     config = configured(db, second, folder)
     push(config)
-    assert oracle.difference(expected, oracle.columns_sorted(oracle.dump(f"sqlite:///{db}"))) is None
+    assert oracle.difference(expected, _parents_case_blind(oracle.columns_sorted(oracle.dump(f"sqlite:///{db}")))) is None
     assert changes(config) == []
     # with rows: the same, every row kept; or, where the rows do not fit, nothing changed
     db = folder / "rows.db"
@@ -115,6 +121,6 @@ def test_push_from_another_schema_makes_the_files_database(data: st.DataObject,
     if result.failure is not None or result.refused is not None:
         assert (oracle.dump(f"sqlite:///{db}"), rows(db, set(before))) == (dumped, before)
         return
-    assert oracle.difference(expected, oracle.columns_sorted(oracle.dump(f"sqlite:///{db}"))) is None
+    assert oracle.difference(expected, _parents_case_blind(oracle.columns_sorted(oracle.dump(f"sqlite:///{db}")))) is None
     kept = set(before) & {t.name for t in target.tables}
     assert rows(db, kept) == {n: before[n] for n in kept}
