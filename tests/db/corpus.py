@@ -29,7 +29,7 @@ import psycopg
 
 from schemalens import workflows
 from schemalens.changes import Renames
-from schemalens.config import load_settings
+from schemalens.config import Settings, load_settings
 from schemalens.connect import connect
 from schemalens.diff import diff
 from schemalens.model import Schema
@@ -101,18 +101,14 @@ def run_script(url: str, sql: str) -> None:
 
 def compare(case: Case, pushed_url: str, direct_url: str, schema_file: Path) -> str | None:
     """None when the case passes, else what went wrong."""
-    settings = load_settings({"database_url": pushed_url, "schema": [str(schema_file)],
-                              "dialect": case.dialect}, start=schema_file.parent, environ={})
-    result = workflows.push(settings, Renames({}, {}), confirm=lambda losses: True, force=True)
-    if result.failure:
-        return f"push failed: {result.failure} while running: {result.failure.statement and result.failure.statement.sql}"
-    if result.refused:
-        return f"push refused: {result.refused}"
+    settings = settings_for(pushed_url, schema_file, case.dialect)
+    failed = push(settings)
+    if failed:
+        return failed
     again = workflows.check(settings, Renames({}, {}))
     if again.changes:
         return "after push, still: " + "; ".join(c.description for c in again.changes)
-    direct = load_settings({"database_url": direct_url, "schema": [str(schema_file)],
-                            "dialect": case.dialect}, start=schema_file.parent, environ={})
+    direct = settings_for(direct_url, schema_file, case.dialect)
     false_drift = workflows.check(direct, Renames({}, {}))
     if false_drift.changes:
         return "false drift on a database built from the file: " + "; ".join(
@@ -161,12 +157,20 @@ def run_case(case: Case, server_url: str, tmp: Path) -> str | None:
         return compare(case, pushed, direct, schema_file)
 
 
-def _push(url: str, schema_file: Path, dialect: str) -> str | None:
-    settings = load_settings({"database_url": url, "schema": [str(schema_file)], "dialect": dialect},
-                             start=schema_file.parent, environ={})
-    result = workflows.push(settings, Renames({}, {}), confirm=lambda losses: True, force=True)
+def settings_for(url: str, schema_file: Path, dialect: str) -> Settings:
+    return load_settings({"database_url": url, "schema": [str(schema_file)], "dialect": dialect},
+                         start=schema_file.parent, environ={})
+
+
+def push(settings: Settings) -> str | None:
+    """None when push --force ran (or had nothing to do), else why not."""
+    try:
+        result = workflows.push(settings, Renames({}, {}), confirm=lambda losses: True, force=True)
+    except workflows.WorkflowError as error:
+        return f"push stopped: {error}"
     if result.failure:
-        return f"push failed: {result.failure}"
+        statement = result.failure.statement.sql if result.failure.statement else ""
+        return f"push failed: {result.failure} while running: {statement[:300]}"
     return f"push refused: {result.refused}" if result.refused else None
 
 
@@ -191,13 +195,13 @@ def _strict(case: Case, direct: str, empty: str, pushed: str, schema_file: Path)
     run_script(direct, case.desired)
     run_script(pushed, case.current)
     expected = oracle.dump(direct)
-    failed = _push(empty, schema_file, case.dialect)
+    failed = push(settings_for(empty, schema_file, case.dialect))
     if failed:
         return "from empty: " + failed
     different = oracle.difference(expected, oracle.dump(empty))
     if different:
         return "from empty:\n" + different
-    failed = _push(pushed, schema_file, case.dialect)
+    failed = push(settings_for(pushed, schema_file, case.dialect))
     if failed:
         return "from current: " + failed
     different = oracle.difference(oracle.columns_sorted(expected), oracle.columns_sorted(oracle.dump(pushed)))

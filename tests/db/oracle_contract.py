@@ -37,11 +37,11 @@ import psycopg
 
 from schemalens import workflows
 from schemalens.changes import Renames
-from schemalens.config import Settings, load_settings
+from schemalens.config import Settings
 from schemalens.sources.sql import parse_texts
 from schemalens.urls import postgres_conninfo
 from tests import oracle
-from tests.db.corpus import run_script
+from tests.db.corpus import push, run_script, settings_for
 from tests.db.test_conformance import _UNMANAGED_SQL
 
 GAPS = Path(__file__).resolve().parent / "oracle_gaps"
@@ -199,23 +199,6 @@ def _managed_sqlite_dump(path: Path) -> str:
             return False
         return not any(line.startswith(("table ", "index ")) and f" on {name}: " in line for name in virtual)
     return "\n".join(line for line in oracle.dump(f"sqlite:///{path}").splitlines() if managed(line)) + "\n"
-
-
-def settings_for(url: str, schema_file: Path, dialect: str) -> Settings:
-    return load_settings({"database_url": url, "schema": [str(schema_file)], "dialect": dialect},
-                         start=schema_file.parent, environ={})
-
-
-def push(settings: Settings) -> str | None:
-    """None when push ran (or had nothing to do), else why not."""
-    try:
-        result = workflows.push(settings, NO_RENAMES, confirm=lambda losses: True, force=True)
-    except workflows.WorkflowError as error:
-        return f"push stopped: {error}"
-    if result.failure:
-        statement = result.failure.statement.sql if result.failure.statement else ""
-        return f"push failed: {result.failure} while running: {statement[:300]}"
-    return f"push refused: {result.refused}" if result.refused else None
 
 
 def drift(settings: Settings) -> str | None:

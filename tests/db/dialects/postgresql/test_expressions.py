@@ -26,7 +26,7 @@ from schemalens import workflows
 from schemalens.changes import Change, Renames
 from schemalens.config import load_settings
 from tests import oracle
-from tests.db.corpus import _push, pg_database, run_script
+from tests.db.corpus import pg_database, push, run_script, settings_for
 
 Pool = list[list[str]]  # groups of spellings; one group, one meaning
 
@@ -205,7 +205,7 @@ def assert_push_makes_the_files_database(server_url: str, sql: str) -> None:
     with _databases(server_url, 2) as (direct, pushed):
         run_script(direct, sql)
         assert _plan(direct, schema_file) == [], f"false drift against the file's own database:\n{sql}"
-        assert _push(pushed, schema_file, "postgresql") is None
+        assert push(settings_for(pushed, schema_file, "postgresql")) is None
         different = oracle.difference(oracle.dump(direct), oracle.dump(pushed))
         assert different is None, f"{sql}\n{different}"
         assert _plan(pushed, schema_file) == [], "a second push is not a no-op"
@@ -224,7 +224,7 @@ def test_push_changes_only_what_means_something_else(pg_server_url: str, first: 
     with _databases(server_url=pg_server_url, count=2) as (expected, pushed):
         run_script(expected, second.sql(other=first))
         run_script(pushed, first.sql())
-        assert _push(pushed, schema_file, "postgresql") is None
+        assert push(settings_for(pushed, schema_file, "postgresql")) is None
         different = oracle.difference(oracle.columns_sorted(oracle.dump(expected)),
                                       oracle.columns_sorted(oracle.dump(pushed)))
         assert different is None, f"{first.sql()}\n->\n{second.sql()}\n{different}"

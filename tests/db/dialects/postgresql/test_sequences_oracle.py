@@ -19,7 +19,7 @@ from schemalens.changes import Renames
 from schemalens.config import load_settings
 from schemalens.dialects.postgresql.names import quote_ident, quote_literal
 from tests import oracle
-from tests.db.corpus import _push, pg_database, run_script
+from tests.db.corpus import pg_database, push, run_script, settings_for
 
 SCHEMAS = ["public", "app", "Odd \"sch\""]
 TABLES = [("public", "t"), ("app", "Items x"), ("Odd \"sch\"", "t")]
@@ -133,7 +133,7 @@ def _oracle(server: str, before: str | None, text: str) -> None:
         run_script(direct, text)
         if before is not None:
             run_script(pushed, before)
-        assert _push(pushed, schema_file, "postgresql") is None
+        assert push(settings_for(pushed, schema_file, "postgresql")) is None
         expected, got = oracle.dump(direct), oracle.dump(pushed)
         if before is not None:
             expected, got = oracle.columns_sorted(expected), oracle.columns_sorted(got)
