@@ -141,3 +141,85 @@ def test_sqlite_deadline_interrupts_runaway_queries(sqlite_url: str) -> None:
                                 "SELECT count(*) FROM n").fetchone()
     finally:
         pool.close()
+
+
+# --- no session state survives a submission (issue 15: a shared advisory lock made migrate wait) ---
+
+def lock_is_free(s: Running, key: int) -> bool:
+    """Whether another session can take `key` exclusively (what `schemalens migrate` does)."""
+    taken = s.query("SELECT pg_try_advisory_lock(?), pg_advisory_unlock_all()", (key,))
+    return taken[0][0] is True
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT pg_advisory_lock_shared(42)", "SELECT pg_advisory_lock(42)", "SELECT pg_try_advisory_lock(42)",
+    "SELECT pg_catalog.pg_advisory_lock_shared(42, 1)", "SELECT * FROM pg_advisory_xact_lock(42)",
+    "SELECT setval('users_id_seq', 1)", "SELECT pg_terminate_backend(0)", "SELECT lo_unlink(1)",
+    "SELECT pg_stat_reset()", "SELECT locker FROM locker",
+])
+def test_functions_with_side_effects_need_confirmation(pg_studio: Running, text: str) -> None:
+    pg_studio.execute("CREATE VIEW locker AS SELECT pg_try_advisory_lock_shared(42) AS locker")
+    r = sql(pg_studio, text)
+    assert r.status_code == 409 and r.json()["needs_confirmation"] is True, r.text
+    assert lock_is_free(pg_studio, 42)
+    assert pg_studio.query("SELECT last_value FROM users_id_seq") == [(USERS,)]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_read_only_studio_refuses_side_effects(dialect: str, pg_url: str, sqlite_url: str) -> None:
+    from tests.studio.conftest import _running
+
+    texts = {"postgresql": ["SELECT pg_advisory_lock_shared(42)", "SELECT locker FROM locker",
+                            "SELECT nextval('users_id_seq')", "SELECT pg_cancel_backend(0)", "LISTEN ch",
+                            "SET statement_timeout = 1", "PREPARE p AS SELECT 1", "CREATE TEMP TABLE t (a int)"],
+             "sqlite": ["PRAGMA user_version = 3", "PRAGMA locking_mode = EXCLUSIVE", "CREATE TEMP TABLE t (a)",
+                        "PRAGMA ignore_check_constraints = 1", "CREATE TEMP VIEW v AS SELECT 1"]}[dialect]
+    for s in _running(pg_url if dialect == "postgresql" else sqlite_url, dialect, read_only=True):
+        if dialect == "postgresql":
+            s.execute("CREATE VIEW locker AS SELECT pg_try_advisory_lock_shared(42) AS locker")
+        for text in texts:
+            for confirm in (False, True):
+                r = sql(s, text, confirm=confirm)
+                assert r.status_code == 403, (text, r.text)
+        if dialect == "postgresql":
+            assert lock_is_free(s, 42)
+            assert s.query("SELECT last_value FROM users_id_seq") == [(USERS,)]
+        else:
+            assert s.query("PRAGMA user_version") == [(0,)]
+            s.execute("UPDATE logs SET level = 9")  # nobody holds the file
+
+
+def test_a_confirmed_lock_ends_with_its_submission(pg_studio: Running) -> None:
+    from schemalens.dialects.postgresql.runtime import ADVISORY_LOCK_KEY
+
+    for text in (f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})", f"SELECT pg_advisory_lock_shared({ADVISORY_LOCK_KEY})"):
+        assert sql(pg_studio, text, confirm=True).status_code == 200
+        assert lock_is_free(pg_studio, ADVISORY_LOCK_KEY)  # migrate's lock: it would have waited forever
+
+
+def test_confirmed_session_state_does_not_reach_the_next_request(pg_studio: Running) -> None:
+    for text in ("SET search_path = nowhere", "SET statement_timeout = 1", "CREATE TEMP TABLE users (x integer)",
+                 "PREPARE p AS SELECT 1", "LISTEN ch", "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+                 "SET ROLE NONE; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"):
+        assert sql(pg_studio, text, confirm=True).status_code == 200, text
+    assert sql(pg_studio, "SELECT count(*) FROM users").json()["rows"] == [[str(USERS)]]
+    assert sql(pg_studio, "SHOW statement_timeout").json()["rows"] == [["15s"]]
+    assert sql(pg_studio, "SELECT count(*) FROM pg_prepared_statements").json()["rows"] == [["0"]]
+    assert sql(pg_studio, "SELECT count(*) FROM pg_listening_channels()").json()["rows"] == [["0"]]
+    assert sql(pg_studio, "SELECT count(*) FROM pg_cursors").json()["rows"] == [["0"]]
+    assert sql(pg_studio, "UPDATE logs SET level = 1", confirm=True).status_code == 200
+    with pg_studio.client() as c:
+        assert len(c.get("/api/rows", params={"schema": "public", "table": "users"}).json()["rows"]) == USERS
+
+
+def test_sqlite_confirmed_session_state_does_not_reach_the_next_request(sqlite_studio: Running) -> None:
+    for text in ("CREATE TEMP TABLE users (x)", "PRAGMA ignore_check_constraints = 1",
+                 "PRAGMA locking_mode = EXCLUSIVE", "PRAGMA query_only = 1"):
+        assert sql(sqlite_studio, text, confirm=True).status_code == 200, text
+    assert sql(sqlite_studio, "SELECT count(*) FROM users").json()["rows"] == [[str(USERS)]]
+    sqlite_studio.execute("UPDATE logs SET level = 9")  # no exclusive lock left on the file
+    r = sql(sqlite_studio, "UPDATE users SET age = -1 WHERE id = 1", confirm=True)
+    assert r.status_code == 422 and "CHECK" in r.json()["error"]
+    with sqlite_studio.client() as c:
+        r = c.post("/api/insert", json={"schema": "main", "table": "users", "values": {"email": "x@y"}})
+    assert r.status_code == 200, r.text  # query_only did not stay on

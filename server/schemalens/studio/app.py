@@ -59,10 +59,11 @@ class Studio:
 
     # -- running work against the database ---------------------------------------------
 
-    def call(self, work: Callable[[Database], Any]) -> Response:
-        """Run `work` on a pooled connection; every failure becomes a JSON answer."""
+    def call(self, work: Callable[[Database], Any], *, fresh: bool = False) -> Response:
+        """Run `work` on a pooled connection (`fresh`: on one of its own, closed afterwards);
+        every failure becomes a JSON answer."""
         try:
-            with self.pool.connection() as db:
+            with self.pool.fresh() if fresh else self.pool.connection() as db:
                 try:
                     result = work(db)
                 except (sqlite3.Error, _psycopg_error()) as e:
@@ -276,7 +277,7 @@ def create_app(studio: Studio) -> Starlette:
             if result["wrote"]:
                 studio.catalog.invalidate()
             return result
-        return await run_in_threadpool(studio.call, work)
+        return await run_in_threadpool(lambda: studio.call(work, fresh=True))
 
     routes = [
         Route("/", index, methods=["GET"]),

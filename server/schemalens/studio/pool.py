@@ -5,6 +5,13 @@ with another request's statements. PostgreSQL connections run in autocommit mode
 statement timeout (a slow query in the console cannot hold the page hostage); SQLite gets
 the same deadline through a progress handler, and an authorizer that refuses ATTACH so the
 page can never reach another database file than the configured one.
+
+The SQL console gets a connection of its own for each submission (`fresh`), closed after it:
+whatever session state a statement leaves behind (advisory locks, SET, temporary tables,
+prepared statements, LISTEN, held cursors, dblink connections, SQLite's PRAGMA settings and
+temp objects) ends with that session, so it can neither block `schemalens migrate` nor
+change what the next request sees. Only an in-memory SQLite database, which exists in its
+one connection and which no other process can see, lends the console its pooled connection.
 """
 
 from __future__ import annotations
@@ -37,9 +44,13 @@ class Pool:
             self.size = 1
         self._idle.put(first)
 
-    def _open(self) -> Database:
+    def _session(self) -> Database:
         db = connect(self.url, read_only=self.read_only, create=False)
         dialects.get(db.dialect).runtime.open_session(db.conn, self.timeout_ms)
+        return db
+
+    def _open(self) -> Database:
+        db = self._session()
         with self._lock:
             self._opened += 1
         return db
@@ -74,6 +85,20 @@ class Pool:
                 with self._lock:
                     self._opened -= 1
                 _close_quietly(db)
+
+    @contextmanager
+    def fresh(self) -> Iterator[Database]:
+        """A connection of its own for one piece of work, closed afterwards."""
+        if dialects.get(self.dialect).runtime.single_connection(self.url):
+            with self.connection() as db:
+                yield db
+            return
+        db = self._session()
+        try:
+            dialects.get(db.dialect).runtime.borrow(db.conn, self.timeout_ms)
+            yield db
+        finally:
+            _close_quietly(db)
 
     def close(self) -> None:
         while True:

@@ -32,13 +32,26 @@ NUMERIC_TYPES = {"smallint", "integer", "bigint", "real", "double precision", "n
 READ_STATEMENTS = {"SelectStmt", "ExplainStmt", "VariableShowStmt"}
 # Node types, plus `intoClause`: SELECT ... INTO is a field of SelectStmt, not a node of its own.
 WRITE_NODES = {"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "LockingClause", "intoClause"}
-# Functions that act on the server even inside a read-only transaction.
+# Functions that act on the server even inside a read-only transaction (or that PostgreSQL
+# refuses there, which the console should ask about before it runs, not after): by name, and
+# by family (every advisory lock, large object, dblink, replication and statistics-reset call).
 SIDE_EFFECT_FUNCTIONS = {
     "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
-    "pg_advisory_lock", "pg_advisory_xact_lock", "pg_try_advisory_lock", "lo_import", "lo_export",
-    "pg_switch_wal", "pg_create_restore_point", "pg_promote", "set_config", "dblink", "dblink_exec",
-    "pg_file_write", "pg_notify",
+    "pg_switch_wal", "pg_create_restore_point", "pg_promote", "set_config", "pg_file_write",
+    "pg_file_rename", "pg_file_unlink", "pg_notify", "nextval", "setval", "pg_log_backend_memory_contexts",
+    "pg_import_system_collations",
 }
+SIDE_EFFECT_PREFIXES = ("pg_advisory_", "pg_try_advisory_", "lo_", "dblink", "pg_stat_reset", "pg_backup_",
+                        "pg_start_backup", "pg_stop_backup", "pg_wal_replay_", "pg_create_", "pg_drop_replication",
+                        "pg_replication_", "pg_logical_", "pg_copy_")
+# Held by this session after a statement: what a read cannot have taken (one hidden in a view
+# or a function body, where the statement's text names no function of the lists above).
+ADVISORY_LOCKS_HELD = ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' "
+                       "AND pid = pg_catalog.pg_backend_pid())")
+
+
+def has_side_effects(function: str) -> bool:
+    return function in SIDE_EFFECT_FUNCTIONS or function.startswith(SIDE_EFFECT_PREFIXES)
 
 
 class PostgreSQLRuntime(Runtime):
@@ -205,6 +218,8 @@ class PostgreSQLRuntime(Runtime):
             with conn.transaction(force_rollback=True):
                 conn.execute("SET TRANSACTION READ ONLY")
                 yield
+                if conn.execute(ADVISORY_LOCKS_HELD).fetchone()[0]:
+                    raise WriteRefused("the statement took an advisory lock")
         except psycopg.errors.ReadOnlySqlTransaction as e:
             raise WriteRefused(str(e)) from None
 
@@ -228,7 +243,7 @@ class PostgreSQLRuntime(Runtime):
             found: set[str] = set()
             functions: set[str] = set()
             _nodes(raw["stmt"], found, functions)
-            if kind not in READ_STATEMENTS or found & WRITE_NODES or functions & SIDE_EFFECT_FUNCTIONS:
+            if kind not in READ_STATEMENTS or found & WRITE_NODES or any(map(has_side_effects, functions)):
                 return True
         return False
 

@@ -24,6 +24,8 @@ def test_queries_are_reads(sql: str) -> None:
     "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "CREATE TABLE x (id int)", "TRUNCATE t",
     "VACUUM t", "LOCK TABLE t", "COPY t FROM '/tmp/x'", "DO $$ BEGIN DELETE FROM t; END $$", "CALL p()",
     "NOTIFY ch", "SET search_path = x", "REFRESH MATERIALIZED VIEW v", "SELECT lo_import('/etc/passwd')",
+    "SELECT pg_advisory_lock_shared(1)", "SELECT pg_try_advisory_xact_lock_shared(1, 2)", "SELECT nextval('s')",
+    "SELECT * FROM dblink_connect('x')", "SELECT pg_stat_reset_shared('io')", "SELECT setval('s', 1)",
 ])
 def test_anything_that_may_write_is_a_write(sql: str) -> None:
     assert runtime.may_write(sql) is True
