@@ -1,7 +1,9 @@
-"""A real studio (uvicorn on 127.0.0.1, a free port) over a small seeded database."""
+"""A real studio (uvicorn on 127.0.0.1, a free port) over a small seeded database, and a real
+headless Chromium (Debian's, never a downloaded one) to drive its page."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,3 +142,45 @@ def sqlite_studio(sqlite_url: str) -> Iterator[Running]:
 def read_only_studio(request: pytest.FixtureRequest) -> Iterator[Running]:
     url = request.getfixturevalue("pg_url" if request.param == "postgresql" else "sqlite_url")
     yield from _running(url, request.param, read_only=True)
+
+
+# --- the browser ---------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER = [pytest.mark.db, pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                              reason="Debian's chromium is not installed (.ci/run installs it)")]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context; any uncaught script error on the page fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+def open_table(page: Any, s: Running, table: str) -> None:
+    page.goto(s.server.url)
+    page.click(f'.table-link[data-table="{table}"]')
+    page.wait_for_selector("#grid tbody tr")
+
+
+def cell(page: Any, key: str, column: str) -> Any:
+    return page.locator(f'#grid tr[data-key=\'{{"id":"{key}"}}\'] td[data-col="{column}"]')

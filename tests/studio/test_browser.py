@@ -4,7 +4,6 @@ does on the page, checked in the database itself."""
 from __future__ import annotations
 
 import http.server
-import os
 import re
 import threading
 import time
@@ -15,45 +14,9 @@ import pytest
 
 from playwright.sync_api import expect
 
-from tests.studio.conftest import USERS, Running
+from tests.studio.conftest import BROWSER, USERS, Running, cell, open_table
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.db, pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                                 reason="Debian's chromium is not installed (.ci/run installs it)")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.set_default_timeout(10_000)
-    yield pg
-    context.close()
-    assert errors == [], errors
-
-
-def open_table(page: Any, s: Running, table: str) -> None:
-    page.goto(s.server.url)
-    page.click(f'.table-link[data-table="{table}"]')
-    page.wait_for_selector("#grid tbody tr")
-
-
-def cell(page: Any, key: str, column: str) -> Any:
-    return page.locator(f'#grid tr[data-key=\'{{"id":"{key}"}}\'] td[data-col="{column}"]')
+pytestmark = BROWSER
 
 
 def test_browse_tables_and_rows(page: Any, pg_studio: Running) -> None:
@@ -128,7 +91,7 @@ def test_edit_of_a_row_changed_meanwhile_is_reported(page: Any, sqlite_studio: R
 def test_insert_and_delete_rows(page: Any, pg_studio: Running) -> None:
     open_table(page, pg_studio, "users")
     page.click("#insert-row")
-    page.fill('[data-insert="email"]', "new@example.com")
+    page.fill('[data-insert="email"] .value-text', "new@example.com")
     page.click("#insert-submit")
     expect(page.locator("#grid tbody tr")).to_have_count(USERS + 1)
     assert pg_studio.query("SELECT status FROM users WHERE email = 'new@example.com'") == [("new",)]

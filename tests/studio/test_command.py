@@ -70,6 +70,11 @@ def test_drift_badges_come_from_the_check_engine(pg_url: str, tmp_path: Path) ->
     assert "error" not in body, body
     users = {c["name"] for c in body["changes"] if c["table"] == "users"}
     assert "nickname" in users and "age" in users
+    # a table push would drop is that table's drift (drop_table carries no `table`), with its rows
+    drops = {c["table"]: c["rows"] for c in body["changes"] if c["kind"] == "drop_table"}
+    assert drops["posts"] == 10 and drops["logs"] == 5
+    lost = {c["name"]: c["rows"] for c in body["changes"] if c["table"] == "users" and c["data_loss"]}
+    assert lost["age"] == 30
 
 
 def test_drift_errors_are_text_not_crashes(sqlite_url: str, tmp_path: Path) -> None:

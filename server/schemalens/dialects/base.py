@@ -482,7 +482,8 @@ class Runtime(ABC):
 
     @abstractmethod
     def column_kind(self, column_type: str) -> str:
-        """How a page shows the values: number, bool, json, array, bytes, text."""
+        """How a page shows and edits the values: number, bool, json, array, bytes, date, time,
+        datetime, text."""
 
     @abstractmethod
     def row_address(self, column_names: set[str]) -> str:

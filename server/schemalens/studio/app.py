@@ -25,9 +25,11 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from schemalens.changes import Change
 from schemalens.config import Settings
 from schemalens.connect import Database
 from schemalens.urls import mask_text, mask_url
+from schemalens.workflows import NO_RENAMES, affected_rows, check
 from schemalens.studio import console, rows
 from schemalens.studio.catalog import Catalog, UnknownObject, table_json
 from schemalens.studio.pool import Pool
@@ -80,9 +82,17 @@ class Studio:
         with self._drift_lock:
             if self._drift and time.monotonic() - self._drift[0] < DRIFT_TTL_S:
                 return self._drift[1]
-            result = drift_badges(self.settings)
+            result = drift_badges(self.settings, self._rows_lost)
             self._drift = (time.monotonic(), result)
             return result
+
+    def _rows_lost(self, change: Change) -> int | None:
+        """The rows a data-loss change destroys (a courtesy: None when they cannot be counted)."""
+        try:
+            with self.pool.connection() as db:
+                return affected_rows(db, change)
+        except Exception:  # pool exhausted, connection lost: the badge goes on without a count
+            return None
 
 
 def _psycopg_error() -> type[Exception]:
@@ -93,9 +103,9 @@ def _psycopg_error() -> type[Exception]:
     return psycopg.Error
 
 
-def drift_badges(settings: Settings | None) -> dict[str, Any]:
-    """What `check` would report, per table. Never raises: no files or a broken engine
-    piece is a message on the page, not a crash."""
+def drift_badges(settings: Settings | None, rows_lost: Callable[[Change], int | None]) -> dict[str, Any]:
+    """What `check` would report, per table, with the rows each data-loss change destroys.
+    Never raises: no files or a broken engine piece is a message on the page, not a crash."""
     if settings is None:
         return {"configured": False, "message": "no schema files configured", "changes": []}
     files = [p for p in settings.schema if p.exists()]
@@ -103,15 +113,22 @@ def drift_badges(settings: Settings | None) -> dict[str, Any]:
         names = ", ".join(str(p) for p in settings.schema)
         return {"configured": False, "message": f"no schema files configured ({names} not found)", "changes": []}
     try:
-        from schemalens.workflows import NO_RENAMES, check
-
         plan = check(settings, NO_RENAMES)
-    except Exception as e:  # parse errors, unreachable database, engine pieces not landed
+    except Exception as e:  # parse errors, an unreachable database
         return {"configured": True, "error": mask_text(str(e) or type(e).__name__, settings.database_url),
                 "changes": []}
     return {"configured": True, "changes": [
-        {"schema": c.schema, "table": c.table, "name": c.name, "kind": c.kind,
-         "description": c.description, "data_loss": c.data_loss} for c in plan.changes]}
+        {"schema": c.schema, "table": owner_table(c), "name": c.name, "kind": c.kind,
+         "description": c.description, "data_loss": c.data_loss,
+         "rows": rows_lost(c) if c.data_loss else None} for c in plan.changes]}
+
+
+def owner_table(change: Change) -> str | None:
+    """The table a change is about: its own name for a whole-table change (which carries no
+    `table`), so the table push would drop is not shown "in sync"."""
+    if change.table is None and change.kind.endswith("_table"):
+        return change.name
+    return change.table
 
 
 # --- request parsing -------------------------------------------------------------------------

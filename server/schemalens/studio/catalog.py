@@ -92,11 +92,15 @@ def table_json(db: Database, catalog: Catalog, table: Table, read_only: bool) ->
     pk = table.primary_key.columns if table.primary_key else []
     fk_by_column = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     columns = []
-    runtime = dialects.get(db.dialect).runtime
+    dialect = dialects.get(db.dialect)
+    runtime = dialect.runtime
+    # A column's type names its enum as SQL (`public.mood`): the page offers the values.
+    enums = {dialect.qualified(e.schema, e.name): e.values for e in catalog.schema(db).enums}
     for c in table.columns:
         fk = fk_by_column.get(c.name)
         columns.append({
-            "name": c.name, "type": c.type, "kind": runtime.column_kind(c.type),
+            "name": c.name, "type": c.type, "kind": "enum" if c.type in enums else runtime.column_kind(c.type),
+            "values": enums.get(c.type),
             "nullable": runtime.can_be_null(c, table), "default": c.default, "pk": c.name in pk,
             "generated": c.generated is not None, "identity": c.identity is not None,
             "comment": c.comment,

@@ -283,6 +283,12 @@ class PostgreSQLRuntime(Runtime):
             return "bool"
         if base == "bytea":
             return "bytes"
+        if base == "date":
+            return "date"
+        if base.startswith("timestamp"):
+            return "datetime"
+        if base.startswith(("time ", "timetz")) or base == "time":
+            return "time"
         return "text"
 
     def row_address(self, column_names: set[str]) -> str:

@@ -269,6 +269,8 @@ class SQLiteRuntime(Runtime):
     def bind(self, column_type: str, text: str) -> Any:
         """The value the column's affinity would store, so comparisons match stored values."""
         declared = column_type.lower()
+        if self.column_kind(declared) == "bool" and text.lower() in ("true", "false"):
+            return int(text.lower() == "true")  # SQLite's own TRUE and FALSE
         if "int" in declared:
             try:
                 return int(text)
@@ -305,6 +307,10 @@ class SQLiteRuntime(Runtime):
             return "bool"
         if "blob" in t:
             return "bytes"
+        if "date" in t or "timestamp" in t:  # stored as ISO text: DATE, DATETIME, TIMESTAMP
+            return "datetime" if "time" in t else "date"
+        if t == "time":
+            return "time"
         return "text"
 
     def row_address(self, column_names: set[str]) -> str:

@@ -1,5 +1,5 @@
 // schemalens studio: one page, no framework, no build. Every value from the database is
-// put on the page with textContent (never innerHTML), so a cell cannot become markup.
+// put on the page with textContent (never innerHTML, see dom.js), so a cell cannot become markup.
 "use strict";
 
 (function () {
@@ -19,22 +19,8 @@
     tab: "data", selected: new Set(), drift: null, sqlText: "",
   };
 
-  // --- tiny DOM helper ----------------------------------------------------------------------
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "text") el.textContent = v;
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "class") el.className = v;
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return el;
-  }
+  const { h } = window.StudioDom;
+  const { valueEditor } = window.StudioEditors;
   const $ = (sel) => document.querySelector(sel);
 
   // --- API ----------------------------------------------------------------------------------
@@ -95,6 +81,7 @@
     state.selected = new Set();
     if (changedTable) {
       state.meta = null;
+      $("#detail").replaceChildren();
       const res = await api("/api/table?" + qs({ schema: r.schema, table: r.name }));
       if (!res.ok) { state.page = null; showBanner(res.data.error); renderMain(); return; }
       state.meta = res.data;
@@ -124,6 +111,7 @@
   }
   function cellContent(value, kind, truncated) {
     if (value === null) return h("span", { class: "null", text: "NULL" });
+    if (value === "") return h("span", { class: "empty-string", text: "''", title: "empty text (not NULL)" });
     let text = value;
     if (kind === "json" && !truncated) {
       try { text = JSON.stringify(JSON.parse(value)); } catch (e) { text = value; }
@@ -150,7 +138,8 @@
           h("button", { class: "link", id: "refresh-tables", text: "refresh", onclick: loadTables })),
         h("main", { id: "main" },
           h("div", { id: "banner", class: "banner", hidden: true }),
-          h("div", { id: "content" }))),
+          h("div", { id: "content" })),
+        h("aside", { id: "detail", class: "detail", "aria-label": "row detail" })),
     );
   }
 
@@ -239,7 +228,7 @@
       h("span", { id: "page-number", text: "page " + pageNo + " · " + state.page.rows.length + " rows" }),
       h("button", { id: "next-page", text: "Next →", disabled: !state.page.next,
                     onclick: () => { state.cursors.push(state.page.next); loadPage(); } }));
-    wrap.append(h("div", { class: "grid-wrap" }, table), pager, h("div", { id: "detail" }));
+    wrap.append(h("div", { class: "grid-wrap" }, table), pager);
     return wrap;
   }
 
@@ -338,25 +327,33 @@
 
   function showInsertForm() {
     const panel = $("#action-panel");
-    const inputs = state.meta.columns.map((c) => {
+    let ready = false; // editors report a change while they are built: only the user's count
+    const fields = state.meta.columns.map((c) => {
       const useDefault = h("input", { type: "checkbox", checked: true, "data-default-for": c.name });
-      const input = h("input", { "data-insert": c.name, placeholder: c.default ? "default: " + c.default : (c.nullable ? "NULL" : ""),
-                                 oninput: () => { useDefault.checked = input.value === ""; } });
-      return { c, input, useDefault, row: h("label", { class: "insert-field" },
-        h("span", { class: "cname", text: c.name }), h("span", { class: "ctype", text: c.type }), input,
-        h("span", { class: "muted" }, useDefault, " default")) };
+      const editor = valueEditor(c, null, { blank: true, placeholder: c.default ? "default: " + c.default : "",
+                                            onChange: () => { if (ready) useDefault.checked = false; } });
+      editor.el.setAttribute("data-insert", c.name);
+      return { c, editor, useDefault, row: h("div", { class: "insert-field" },
+        h("span", { class: "cname", text: c.name }), h("span", { class: "ctype", text: c.type }), editor.el,
+        h("label", { class: "muted" }, useDefault, " default")) };
     });
+    ready = true;
     const error = h("div", { class: "form-error", id: "insert-error" });
     async function submit() {
       const values = {};
-      for (const f of inputs) if (!f.useDefault.checked) values[f.c.name] = f.input.value;
+      for (const f of fields) {
+        if (f.useDefault.checked) continue;
+        const problem = f.editor.error();
+        if (problem) { error.textContent = f.c.name + ": " + problem; return; }
+        values[f.c.name] = f.editor.value();
+      }
       const res = await api("/api/insert", { schema: state.table.schema, table: state.table.name, values });
       if (!res.ok) { error.textContent = errorText(res.data); return; }
       panel.replaceChildren();
-      await loadPage();
+      await Promise.all([loadPage(), loadTables()]);
     }
     panel.replaceChildren(h("div", { class: "panel" }, h("h3", { text: "Insert row" }),
-      inputs.map((f) => f.row), error,
+      fields.map((f) => f.row), error,
       h("button", { id: "insert-submit", text: "Insert", onclick: submit }),
       h("button", { text: "Cancel", onclick: () => panel.replaceChildren() })));
   }
@@ -375,7 +372,7 @@
       if (!res.ok) { error.textContent = errorText(res.data); return; }
       state.selected = new Set();
       panel.replaceChildren();
-      await loadPage();
+      await Promise.all([loadPage(), loadTables()]);
     }
     panel.replaceChildren(h("div", { class: "panel warn" },
       "Delete " + n + " row(s)? This cannot be undone. ",
@@ -400,26 +397,23 @@
       if (!res.ok) { showBanner(res.data.error); return; }
       original = res.data.row[column.name];
     }
-    const multiline = column.kind === "json" || (original && (original.length > 60 || original.includes("\n")));
-    const input = multiline ? h("textarea", { rows: 4 }) : h("input", { type: "text" });
-    input.value = original === null ? "" : original;
-    let isNull = original === null;
-    const nullBtn = h("button", { class: "set-null", text: "NULL", title: "set to NULL",
-                                  onclick: () => { isNull = true; input.value = ""; save(); } });
+    const editor = valueEditor(column, original);
     const error = h("div", { class: "cell-error", role: "alert" });
-    const editor = h("div", { class: "cell-editor" }, input, column.nullable ? nullBtn : null, error);
+    const actions = h("div", { class: "cell-actions" },
+      h("button", { type: "button", class: "cell-save", text: "Save", onclick: save }),
+      h("button", { type: "button", class: "link cell-cancel", text: "Cancel", onclick: cancel }));
+    const box = h("div", { class: "cell-editor" }, editor.el, actions, error);
     const before = Array.from(td.childNodes);
-    td.replaceChildren(editor);
+    td.replaceChildren(box);
     td.classList.add("editing");
-    input.focus();
-    input.addEventListener("input", () => { isNull = false; });
-    input.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") cancel();
-      if (e.key === "Enter" && (!multiline || e.ctrlKey || e.metaKey)) { e.preventDefault(); save(); }
-    });
+    editor.focus();
+    editor.onEnter(save);
+    box.addEventListener("keydown", (e) => { if (e.key === "Escape") cancel(); });
     function cancel() { td.classList.remove("editing"); td.replaceChildren(...before); }
     async function save() {
-      const value = isNull ? null : input.value;
+      const problem = editor.error();
+      if (problem) { error.textContent = problem; return; }
+      const value = editor.value();
       if (value === original) { cancel(); return; }
       const res = await api("/api/update", { schema: state.table.schema, table: state.table.name, key: row.key,
                                              column: column.name, expected: original, value });
@@ -463,7 +457,7 @@
     });
     return h("div", { class: "panel row-detail" },
       h("div", { class: "panel-head" }, h("h3", { text: "Row" }),
-        h("button", { class: "link", text: "close", onclick: () => $("#detail").replaceChildren() })),
+        h("button", { class: "link", id: "detail-close", text: "close", onclick: () => $("#detail").replaceChildren() })),
       fields,
       refs.length ? [h("h4", { text: "Referenced by" }), h("ul", { class: "refs" }, refs)] : null);
   }
@@ -496,9 +490,10 @@
     const badge = $("#drift-badge");
     if (!badge) return;
     const mine = tableChanges();
+    const dropped = mine.find((c) => c.kind === "drop_table");
+    const text = dropped ? "push drops this table" + rowsText(dropped) : mine.length ? mine.length + " drift" : "in sync";
     badge.replaceChildren(state.drift.configured && !state.drift.error
-      ? h("span", { class: "badge " + (mine.length ? "drift" : "ok"), text: mine.length ? mine.length + " drift" : "in sync" })
-      : "");
+      ? h("span", { class: "badge " + (mine.length ? "drift" : "ok"), text }) : "");
     const list = $("#drift-list");
     if (list) list.replaceChildren(...driftList());
   }
@@ -513,8 +508,12 @@
     if (d.error) return [h("span", { class: "form-error", text: d.error })];
     const mine = tableChanges();
     if (!mine.length) return [h("span", { class: "muted", text: "this table matches the schema files" })];
-    return [h("ul", { class: "drift" }, mine.map((c) => h("li", {}, c.description || c.kind + " " + c.name,
-      c.data_loss ? h("span", { class: "badge drift", text: "data loss" }) : null)))];
+    return [h("ul", { class: "drift" }, mine.map((c) => h("li", { "data-kind": c.kind }, c.description || c.kind + " " + c.name,
+      c.data_loss ? h("span", { class: "badge drift", text: "data loss" + rowsText(c) }) : null)))];
+  }
+  function rowsText(change) {
+    if (change.rows === null || change.rows === undefined) return "";
+    return ": " + change.rows.toLocaleString() + " row" + (change.rows === 1 ? "" : "s");
   }
 
   // --- SQL console ------------------------------------------------------------------------------------
