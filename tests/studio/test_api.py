@@ -306,7 +306,7 @@ def test_count_and_export_follow_filters(studio: Running) -> None:
     with studio.client() as c:
         assert c.get("/api/count", params={"schema": studio.schema, "table": "users", "filters": flt}).json() == {"count": 5}
         r = c.get("/api/export", params={"schema": studio.schema, "table": "users", "filters": flt, "format": "csv"})
-        assert r.headers["content-disposition"] == 'attachment; filename="users.csv"'
+        assert r.headers["content-disposition"] == 'attachment; filename="users.csv"; filename*=UTF-8\'\'users.csv'
         table = list(csv.reader(io.StringIO(r.text)))
         assert table[0] == ["id", "email", "name", "age", "status", "meta"]
         assert [row[0] for row in table[1:]] == ["26", "27", "28", "29", "30"]
@@ -315,6 +315,17 @@ def test_count_and_export_follow_filters(studio: Running) -> None:
         assert [d["age"] for d in data] == ["30", "29", "28", "27", "26"]
         assert data[0]["name"] is None
         assert c.get("/api/export", params={"schema": studio.schema, "table": "users", "format": "xml"}).status_code == 400
+
+
+def test_export_of_a_table_named_in_any_script(studio: Running) -> None:
+    """A name outside Latin-1 (or with a tab) in the download's header was a 500 / a reset connection."""
+    studio.execute('CREATE TABLE "emoji 🦄\tx" (id integer PRIMARY KEY)')
+    studio.execute('INSERT INTO "emoji 🦄\tx" VALUES (1)')
+    with studio.client() as c:
+        r = c.get("/api/export", params={"schema": studio.schema, "table": "emoji 🦄\tx", "format": "csv"})
+    assert r.status_code == 200 and r.text.split() == ["id", "1"]
+    assert r.headers["content-disposition"] == (
+        'attachment; filename="emoji __x.csv"; filename*=UTF-8\'\'emoji%20%F0%9F%A6%84%09x.csv')
 
 
 def test_drift_without_schema_files_says_so(studio: Running) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -255,9 +256,8 @@ def create_app(studio: Studio) -> Starlette:
             except UnknownObject as e:
                 return JSONResponse({"error": str(e)}, status_code=404)
         body = _export_lines(studio, target, view, fmt)
-        filename = f"{target.name}.{fmt}".replace('"', "")
         return StreamingResponse(body, media_type="text/csv" if fmt == "csv" else "application/json",
-                                 headers={"content-disposition": f'attachment; filename="{filename}"'})
+                                 headers={"content-disposition": attachment(f"{target.name}.{fmt}")})
 
     def drift(request: Request) -> Response:
         return JSONResponse(studio.drift())
@@ -314,6 +314,14 @@ def create_app(studio: Studio) -> Starlette:
     ]
     return Starlette(routes=routes, middleware=[
         Middleware(Guard, secrets_=studio.secrets, port=studio.port)])
+
+
+def attachment(filename: str) -> str:
+    """A download's Content-Disposition for any table name: header values are Latin-1 without
+    control characters, so the name goes percent-encoded (RFC 6266 `filename*`), with a plain
+    ASCII fallback for old clients."""
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _export_lines(studio: Studio, target: Any, view: View, fmt: str) -> Iterator[str]:
