@@ -324,8 +324,10 @@ class Runtime(ABC):
     """How one database executes SQL. Callers hold the driver connection (`conn`) and ask
     this object for every rule that differs between databases."""
 
-    # The driver's parameter placeholder.
+    # The driver's parameter placeholder, and how a literal `%` is written in a statement
+    # that has parameters (psycopg reads `%` as a placeholder even inside a quoted name).
     param: str
+    percent: str
     # What a dry run of migrations could honestly say it did.
     dry_run_note: str
     # Whether `may_write` tells writes from reads before they run (else a session's guard decides).

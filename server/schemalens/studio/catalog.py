@@ -29,8 +29,13 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def name_sql(db: Database, name: str) -> str:
+    """A quoted name in a statement that has parameters (every statement of rows.py)."""
+    return ident(name).replace("%", dialects.get(db.dialect).runtime.percent)
+
+
 def qualified(db: Database, table: Table) -> str:
-    return dialects.get(db.dialect).runtime.table_sql(ident(table.schema), ident(table.name))
+    return dialects.get(db.dialect).runtime.table_sql(name_sql(db, table.schema), name_sql(db, table.name))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from schemalens.connect import Database
 from schemalens.urls import mask_text
 from schemalens.dialects.base import Runtime
 from schemalens.model import Column, Table
-from schemalens.studio.catalog import ident, qualified
+from schemalens.studio.catalog import name_sql, qualified
 
 PAGE_LIMIT_MAX = 500
 TRUNCATE_AT = 500
@@ -102,7 +102,7 @@ def key_columns(db: Database, table: Table) -> list[tuple[str, str]]:
     """(name, SQL) of the columns that order and identify rows: the primary key, else the
     physical row address (ctid / rowid) so even key-less tables page without OFFSET."""
     if table.primary_key:
-        return [(c, ident(c)) for c in table.primary_key.columns]
+        return [(c, name_sql(db, c)) for c in table.primary_key.columns]
     address = _runtime(db).row_address({c.name.lower() for c in table.columns})
     return [(address, address)]
 
@@ -145,7 +145,7 @@ def where_filters(db: Database, table: Table, filters: list[Filter]) -> tuple[li
     ph = _ph(db)
     for f in filters:
         column = column_of(table, f.column)
-        col = ident(column.name)
+        col = name_sql(db, column.name)
         if f.op == "is_null":
             clauses.append(f"{col} IS NULL")
         elif f.op == "not_null":
@@ -180,7 +180,7 @@ def page(db: Database, table: Table, view: View, after: str | None, limit: int,
     nullable_sort = False
     if view.sort is not None:
         sort_column = column_of(table, view.sort)
-        order.append((sort_column.name, ident(sort_column.name)))
+        order.append((sort_column.name, name_sql(db, sort_column.name)))
         nullable_sort = sort_column.nullable and sort_column.name not in (k for k, _ in keys)
     order += [k for k in keys if k[0] != view.sort]
     # Qualified, so that ORDER BY "id" means the column and not the select list's "id"::text.
@@ -193,7 +193,7 @@ def page(db: Database, table: Table, view: View, after: str | None, limit: int,
     direction = " DESC" if view.desc else ""
     nulls = " NULLS LAST" if nullable_sort else ""
     order_sql = ", ".join(f"{sql}{direction}{nulls if i == 0 else ''}" for i, (_, sql) in enumerate(order))
-    selected = [_text(db, ident(c.name), truncate) for c in table.columns]
+    selected = [_text(db, name_sql(db, c.name), truncate) for c in table.columns]
     selected += [_text(db, sql) for _, sql in order]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = (f"SELECT {', '.join(selected)} FROM {qualified(db, table)} AS _t{where} "
@@ -253,7 +253,7 @@ def _key_clause(db: Database, table: Table, key: Any) -> tuple[str, list[Any]]:
     if not isinstance(key, dict) or sorted(key) != sorted(pk):
         raise StudioError(f"a row of {table.name} is identified by its primary key ({', '.join(pk)})")
     ph = _ph(db)
-    clause = " AND ".join(f"{ident(c)} = {ph}" for c in pk)
+    clause = " AND ".join(f"{name_sql(db, c)} = {ph}" for c in pk)
     return clause, [bind(db, table.column(c), _text_value(key[c], c)) for c in pk]
 
 
@@ -267,7 +267,7 @@ def _text_value(value: Any, name: str) -> str | None:
 
 def full_row(db: Database, table: Table, key: Any, lock: bool = False) -> dict[str, str | None] | None:
     clause, params = _key_clause(db, table, key)
-    cols = ", ".join(_text(db, ident(c.name)) for c in table.columns)
+    cols = ", ".join(_text(db, name_sql(db, c.name)) for c in table.columns)
     suffix = _runtime(db).lock_rows if lock else ""
     row = db.conn.execute(f"SELECT {cols} FROM {qualified(db, table)} WHERE {clause}{suffix}", params).fetchone()
     if row is None:
@@ -309,7 +309,7 @@ def _writable(table: Table, read_only: bool) -> None:
 
 
 def _returning(db: Database, table: Table) -> str:
-    return ", ".join(_text(db, ident(c.name)) for c in table.columns)
+    return ", ".join(_text(db, name_sql(db, c.name)) for c in table.columns)
 
 
 def update_cell(db: Database, table: Table, read_only: bool, key: Any, column: str,
@@ -328,7 +328,7 @@ def update_cell(db: Database, table: Table, read_only: bool, key: Any, column: s
                            current=current[column], row=current)
         clause, params = _key_clause(db, table, key)
         row = db.conn.execute(
-            f"UPDATE {qualified(db, table)} SET {ident(target.name)} = {ph} WHERE {clause} "
+            f"UPDATE {qualified(db, table)} SET {name_sql(db, target.name)} = {ph} WHERE {clause} "
             f"RETURNING {_returning(db, table)}", [bind(db, target, value), *params]).fetchone()
     return {c.name: display(v) for c, v in zip(table.columns, row, strict=True)}
 
@@ -341,7 +341,7 @@ def insert_row(db: Database, table: Table, read_only: bool, values: Any) -> dict
     columns = [column_of(table, name) for name in values]
     params = [bind(db, c, _text_value(values[c.name], c.name)) for c in columns]
     if columns:
-        body = f"({', '.join(ident(c.name) for c in columns)}) VALUES ({', '.join(_ph(db) for _ in columns)})"
+        body = f"({', '.join(name_sql(db, c.name) for c in columns)}) VALUES ({', '.join(_ph(db) for _ in columns)})"
     else:
         body = "DEFAULT VALUES"
     with transaction(db):

@@ -56,6 +56,7 @@ def has_side_effects(function: str) -> bool:
 
 class PostgreSQLRuntime(Runtime):
     param = "%s"
+    percent = "%%"
     dry_run_note = "everything else ran inside one transaction that was rolled back"
     classifies = True
     lock_rows = " FOR UPDATE"

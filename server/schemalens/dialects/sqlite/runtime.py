@@ -58,6 +58,7 @@ def _write_authorizer(action: int, *_: Any) -> int:
 
 class SQLiteRuntime(Runtime):
     param = "?"
+    percent = "%"
     dry_run_note = "everything ran inside one SQLite transaction that was rolled back"
     classifies = False
     lock_rows = ""
