@@ -207,3 +207,11 @@ def test_a_table_push_would_drop_is_not_in_sync(page: Any, pg_url: str, tmp_path
             expect(page.locator("#drift-badge .badge")).to_have_text("in sync")
         finally:
             server.stop()
+
+
+def test_the_readme_screenshots_can_be_made(browser: Any, tmp_path: Path) -> None:
+    from tests.studio.screenshots import shoot
+
+    files = shoot(browser, tmp_path)
+    assert [f.name for f in files] == ["studio-grid.png", "studio-edit.png"]
+    assert all(f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
