@@ -155,3 +155,21 @@ async def test_another_tools_migration_table_is_seen_not_drift(client, project: 
     assert seen.code == "unmanaged" and seen.severity == lsp.DiagnosticSeverity.Information
     assert seen.message == "not managed: Alembic's migration table main.alembic_version"
     assert seen.range.start.line == 0
+
+
+async def test_a_replaced_sqlite_file_is_read_anew(client, project: Path) -> None:
+    """A push in a terminal deleted and made the file again: the server read the deleted
+    file through its old connection, showing drift that no longer existed."""
+    db = project / "app.db"
+    make_sqlite(db, USERS)
+    write_config(project, database_url=f"sqlite:///{db}")
+    await start(client, project)
+    schema = project / "schema.sql"
+    assert (await open_file(client, schema, USERS)).state == "in-sync"
+
+    db.unlink()
+    make_sqlite(db, USERS.replace("email TEXT NOT NULL", "email TEXT NOT NULL,\n  nickname TEXT"))
+    status = await save_file(client, schema, USERS)
+    assert status.state == "drift"
+    [extra] = by_code(client, schema, "extra-column")
+    assert "nickname" in extra.message
