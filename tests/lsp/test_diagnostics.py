@@ -83,7 +83,8 @@ async def test_drift_on_the_objects_ranges(client, project: Path) -> None:
         assert diag.source == "schemalens" and diag.code_description.href.endswith(f"#{diag.code}")
 
 
-async def test_database_change_shows_on_next_save(client, project: Path) -> None:
+async def open_in_sync(client, project: Path) -> tuple[Path, Path]:
+    """A SQLite database made from USERS and its schema file open: in sync."""
     db = project / "app.db"
     make_sqlite(db, USERS)
     write_config(project, database_url=f"sqlite:///{db}")
@@ -91,6 +92,11 @@ async def test_database_change_shows_on_next_save(client, project: Path) -> None
     schema = project / "schema.sql"
     assert (await open_file(client, schema, USERS)).state == "in-sync"
     assert diagnostics(client, schema) == []
+    return db, schema
+
+
+async def test_database_change_shows_on_next_save(client, project: Path) -> None:
+    db, schema = await open_in_sync(client, project)
 
     make_sqlite(db, "ALTER TABLE users ADD COLUMN nickname TEXT;")
     status = await save_file(client, schema, USERS)
@@ -161,12 +167,7 @@ async def test_another_tools_migration_table_is_seen_not_drift(client, project: 
 async def test_a_replaced_sqlite_file_is_read_anew(client, project: Path) -> None:
     """A push in a terminal deleted and made the file again: the server read the deleted
     file through its old connection, showing drift that no longer existed."""
-    db = project / "app.db"
-    make_sqlite(db, USERS)
-    write_config(project, database_url=f"sqlite:///{db}")
-    await start(client, project)
-    schema = project / "schema.sql"
-    assert (await open_file(client, schema, USERS)).state == "in-sync"
+    db, schema = await open_in_sync(client, project)
 
     db.unlink()
     make_sqlite(db, USERS.replace("email TEXT NOT NULL", "email TEXT NOT NULL,\n  nickname TEXT"))
