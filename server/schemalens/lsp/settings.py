@@ -2,7 +2,8 @@
 
 Editor settings arrive from `initializationOptions`, replaced by the settings a
 `workspace/didChangeConfiguration` carries, and from `workspace/configuration` (section
-`schemalens`, asked per file so that multi-root workspaces can differ); the last wins. They become `load_settings` overrides, so the project's own configuration
+`schemalens`, asked per file so that multi-root workspaces can differ); the last wins.
+They become `load_settings` overrides, so the project's own configuration
 (`schemalens.toml`, `pyproject.toml`, `.env`, environment) applies beneath them exactly
 as it does for the CLI, and an empty editor value counts as unset.
 """
