@@ -81,13 +81,18 @@ def write_config(folder: Path, **values: str) -> None:
     (folder / "schemalens.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-async def start(client: LanguageClient, folder: Path, options: dict[str, Any] | None = None) -> None:
+async def start(client: LanguageClient, folder: Path, options: dict[str, Any] | None = None,
+                capabilities: lsp.ClientCapabilities | None = None) -> Any:
+    """Initialize the session; returns the server's first status ("starting"), awaited here
+    so that a test's next status is a check's."""
+    starting = next_status(client)
     await client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
+        capabilities=capabilities or client_capabilities("visual-studio-code"),
         root_uri=uris.from_fs_path(str(folder)),
         workspace_folders=[lsp.WorkspaceFolder(uri=uris.from_fs_path(str(folder)), name=folder.name)],
         initialization_options=options,
     ))
+    return await wait(starting)
 
 
 def next_status(client: LanguageClient) -> Any:

@@ -97,3 +97,18 @@ async def test_completion_of_tables_and_columns(client, project: Path) -> None:
         content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
     columns = await wait(client.text_document_completion_async(lsp.CompletionParams(**at(schema, 11, 27))))
     assert [i.label for i in columns.items] == ["id", "email"]
+
+
+async def test_hover_counts_a_never_analysed_postgresql_table(client, project: Path, pg_url: str) -> None:
+    """reltuples is -1 until the first ANALYZE: the hover said "rows: about 0"."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE fresh (id int PRIMARY KEY)")
+        conn.execute("INSERT INTO fresh SELECT generate_series(1, 3)")
+    write_config(project, database_url=pg_url)
+    await start(client, project)
+    schema = project / "schema.sql"
+    await open_file(client, schema, "CREATE TABLE fresh (id int PRIMARY KEY);\n")
+    hover = await wait(client.text_document_hover_async(lsp.HoverParams(**at(schema, 0, 14))))
+    assert "rows: about 3" in hover.contents.value

@@ -271,6 +271,11 @@ class Dialect(ABC):
     def is_alive(self, conn: Any) -> bool:
         return True
 
+    def database_identity(self, url: str) -> Any:
+        """What changes when the database behind the URL is replaced by another (a file
+        deleted and made again): a long-lived connection then reads the old one."""
+        return None
+
     @abstractmethod
     def catalog_fingerprint(self, conn: Any, url: str) -> tuple[str, Any]:
         """(current schema, a cheap value that changes whenever the catalog does)."""

@@ -61,6 +61,7 @@ class CheckResult:
     database: DatabaseState = "not-checked"
     database_message: str = ""
     migrations: MigrationInfo | None = None
+    kept_by_migrations: bool = False  # the database has the migrations table: push is refused
 
     @property
     def settings(self) -> Settings:
@@ -113,6 +114,7 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
         if result.database == "ok":
             try:
                 result.actual = entry.read(settings, result.desired)
+                result.kept_by_migrations = workflows.has_migrations_table(entry.open())
             except WorkflowError as e:
                 result.database, result.database_message = "error", str(e)
         elif result.database == "no-database":

@@ -124,9 +124,7 @@ class Checks:
         project.published = {p for p, d in by_file.items() if d}
         if result.migrations is not None and result.migrations.assessment is not None:
             self.publish_migrations(result.migrations, result.settings.database_url)
-        for path in result.snapshot.files:
-            if path in result.snapshot.overlays:
-                self.server.protocol.notify(STATUS, status_of(result, path))
+        self.server.protocol.notify(STATUS, status_of(result, project.target.path if project.target else ""))
 
 
 def settle_heap() -> None:
@@ -143,9 +141,19 @@ def settle_heap() -> None:
 
 
 def status_of(result: CheckResult, path: str) -> dict[str, Any]:
+    """The project's state (one notification per check of the project, whichever of its
+    files was checked): `project` and `database` say which, `uri` the file checked."""
     return {
         "uri": uris.from_fs_path(path) or path,
+        "project": uris.from_fs_path(str(result.settings.project)) or str(result.settings.project),
+        "database": mask_url(result.settings.database_url),
         "state": result.state,
         "changes": len(result.changes),
         "pending": result.migrations.pending if result.migrations else 0,
     }
+
+
+def starting_status() -> dict[str, Any]:
+    """Sent as soon as the protocol allows (on `initialized`): the server is up, no check
+    has finished yet. The client shows it until the first check's status replaces it."""
+    return {"uri": None, "project": None, "database": None, "state": "starting", "changes": 0, "pending": 0}

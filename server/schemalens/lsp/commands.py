@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,6 +24,7 @@ from schemalens.config import ConfigError
 from schemalens.urls import ConnectError, mask_url
 from schemalens.lsp import operations
 from schemalens.lsp.diagnostics import MigrationFailure
+from schemalens.lsp.previews import preview_path
 from schemalens.lsp.server import SchemalensServer
 from schemalens.lsp.targets import Target
 from schemalens.studio import StudioStartError, start_studio
@@ -165,25 +163,27 @@ async def _awaited(awaitable: Awaitable[Any]) -> Any:
 
 @_command
 async def preview_sql(ls: SchemalensServer, args: CommandArgs) -> Any:
+    """The SQL in a document the editor opens; a client that cannot open documents
+    (`window/showDocument`) gets it as a message and in the log instead."""
     target = await _target(ls, args.uri)
     outcome = await _in_thread(ls, operations.preview, ls.checks.snapshot(target), ls.databases)
     header = f"-- SQL that push would run against {mask_url(target.settings.database_url)} (not executed)"
     sql = operations.sql_script(outcome, header)
-    path = _preview_path(target.path)
+    path = preview_path(target.path)
     path.write_text(sql, encoding="utf-8")
+    uri = uris.from_fs_path(str(path)) or str(path)
+    if _can_show_documents(ls):
+        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uri, take_focus=True))
+    else:
+        ls.log(sql, lsp.MessageType.Info)
+        ls.tell(f"schemalens: {len(outcome.statements)} statement(s) that push would run "
+                f"(not executed; also in {path} and the log):\n\n{sql}")
+    return {"ok": True, "sql": sql, "uri": uri}
+
+
+def _can_show_documents(ls: SchemalensServer) -> bool:
     window = ls.client_capabilities.window
-    if window is not None and window.show_document is not None and window.show_document.support:
-        await ls.window_show_document_async(lsp.ShowDocumentParams(
-            uri=uris.from_fs_path(str(path)) or str(path), take_focus=True))
-    return {"ok": True, "sql": sql, "uri": uris.from_fs_path(str(path))}
-
-
-def _preview_path(schema_path: str) -> Path:
-    """One preview file per schema file, outside the project (it is not source)."""
-    folder = Path(tempfile.gettempdir()) / "schemalens-preview"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(schema_path.encode()).hexdigest()[:10]
-    return folder / f"{Path(schema_path).stem}-{digest}.sql"
+    return window is not None and window.show_document is not None and bool(window.show_document.support)
 
 
 # --- check and status -----------------------------------------------------------------------
@@ -242,8 +242,7 @@ async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
     up = result.files[0]
     note = f"; cannot be undone: {'; '.join(result.irreversible)}" if result.irreversible else ""
     ls.tell(f"schemalens: wrote migration {result.tag} ({len(result.changes)} change(s)){note}")
-    window = ls.client_capabilities.window
-    if window is not None and window.show_document is not None and window.show_document.support:
+    if _can_show_documents(ls):
         await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(up)) or str(up)))
     return {"ok": True, "tag": result.tag, "files": [uris.from_fs_path(str(f)) for f in result.files]}
 

@@ -38,19 +38,24 @@ class Entry:
     dialect: str
     db: Database | None = None
     fingerprint: Any = None
+    identity: Any = None  # the dialect's database_identity when the connection was opened
     default_schema: str = "public"
     schemas: dict[tuple[Any, ...], Schema] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self) -> Database:
-        """The live connection, reconnecting when the server went away since last time."""
-        if self.db is not None and _alive(self.db):
+        """The live connection, reconnecting when the server went away since last time or
+        the database was replaced (a SQLite file deleted and made again by a push in a
+        terminal: the old connection would go on reading the deleted file)."""
+        dialect = dialects.get(self.dialect)
+        if self.db is not None and _alive(self.db) and dialect.database_identity(self.url) == self.identity:
             return self.db
         self.close()
-        missing = dialects.get(self.dialect).missing_database(self.url)
+        missing = dialect.missing_database(self.url)
         if missing is not None:
             raise NoDatabase(missing)
         self.db = connect(self.url, create=False, origin=self.origin)
+        self.identity = dialect.database_identity(self.url)  # after connecting: it may touch the file
         return self.db
 
     def close(self) -> None:
@@ -60,6 +65,7 @@ class Entry:
             except Exception:  # closing a broken connection may fail; it is gone either way
                 pass
         self.db = None
+        self.identity = None
         self.fingerprint = None
         self.schemas.clear()
 

@@ -118,7 +118,8 @@ def build(result: CheckResult) -> dict[str, list[lsp.Diagnostic]]:
             placed = locate.change(change)
             add(placed, drift_diagnostic(change, result, placed.range))
             for finding in by_change.get(change.id, []):
-                add(placed, lint_diagnostic(finding, placed.range))
+                if finding.code not in FOLDED:
+                    add(placed, lint_diagnostic(finding, placed.range))
     for finding in by_change.get(None, []):
         placed = locate.at(finding.span) if finding.span is not None else locate.top()  # file-wide: on top
         if placed is not None:
@@ -161,17 +162,25 @@ def database_findings(result: CheckResult) -> list[Finding]:
 
 # --- drift ----------------------------------------------------------------------------
 
+# Lint findings about a change that its drift diagnostic states itself: one change, one
+# warning (a database-only column gave both extra-column and data-loss).
+FOLDED = {"data-loss"}
+
 
 def drift_diagnostic(change: Change, result: CheckResult, range_: lsp.Range) -> lsp.Diagnostic:
     code = DRIFT_CODES.get(change.kind, "drift")
     data: dict[str, Any] = {"kind": "drift", "changeIds": [change.id], "change": change.kind}
     if change.rename_candidate:
         data["renameCandidate"] = change.rename_candidate
+    if change.data_loss:
+        data["dataLoss"] = change.data_loss
     return diagnostic(code, lsp.DiagnosticSeverity.Warning, drift_message(change), range_, data)
 
 
 def drift_message(change: Change) -> str:
     message = _DESCRIBE.get(change.kind, _generic)(change)
+    if change.data_loss and "(data loss)" not in message:
+        message += f" (data loss: {change.data_loss})"
     if change.rename_candidate:
         message += (f" — possibly a rename of {change.rename_candidate}"
                     if change.kind in ("create_table", "add_column")
@@ -179,7 +188,8 @@ def drift_message(change: Change) -> str:
     return message
 
 
-def _label(change: Change) -> str:
+def object_label(change: Change) -> str:
+    """The changed object as messages and quick-fix titles name it."""
     if change.table is None:
         return qualified(change.schema, change.name) if change.schema else change.name
     return f"{qualified(change.schema, change.table)}.{change.name}"
@@ -225,16 +235,16 @@ def _alter_column(change: Change) -> str:
                      and old.generated else "schema says generated, database has a plain column"
                      if new.generated else "database generates the column, schema has a plain column")
     detail = "; ".join(parts) or change.description
-    return f"column {_label(change)}: {detail}"
+    return f"column {object_label(change)}: {detail}"
 
 
 def _drop_table(change: Change) -> str:
-    return (f"table {_label(change)} exists only in the database: push drops it and all its rows "
+    return (f"table {object_label(change)} exists only in the database: push drops it and all its rows "
             "(data loss)")
 
 
 def _drop_column(change: Change) -> str:
-    return (f"column {_label(change)} ({_column_sql(change.before)}) exists only in the database: "
+    return (f"column {object_label(change)} ({_column_sql(change.before)}) exists only in the database: "
             "push drops it and its values (data loss)")
 
 
@@ -256,10 +266,10 @@ def _enum_values(values: list[str]) -> str:
 
 
 _DESCRIBE: dict[str, Any] = {
-    "create_table": lambda c: f"table {_label(c)} does not exist in the database: push creates it",
+    "create_table": lambda c: f"table {object_label(c)} does not exist in the database: push creates it",
     "drop_table": _drop_table,
     "rename_table": lambda c: f"push renames table {qualified(c.schema, c.before.name)} to {c.name}",
-    "add_column": lambda c: (f"column {_label(c)} ({_column_sql(c.after)}) does not exist in the database: "
+    "add_column": lambda c: (f"column {object_label(c)} ({_column_sql(c.after)}) does not exist in the database: "
                              "push adds it"),
     "drop_column": _drop_column,
     "rename_column": lambda c: f"push renames column {qualified(_table_label(c), c.before.name)} to {c.name}",
@@ -272,14 +282,14 @@ _DESCRIBE: dict[str, Any] = {
                                "push creates it"),
     "drop_index": lambda c: (f"{_index_text(c.before)} exists only in the database on {_table_label(c)}: "
                              "push drops it"),
-    "create_enum": lambda c: (f"enum {_label(c)} {_enum_values(c.after.values)} does not exist in the "
+    "create_enum": lambda c: (f"enum {object_label(c)} {_enum_values(c.after.values)} does not exist in the "
                               "database: push creates it"),
-    "drop_enum": lambda c: (f"enum {_label(c)} {_enum_values(c.before.values)} exists only in the database: "
+    "drop_enum": lambda c: (f"enum {object_label(c)} {_enum_values(c.before.values)} exists only in the database: "
                             "push drops it"),
     "add_enum_value": lambda c: (f"enum {qualified(c.schema, c.after.name)}: database has "
                                  f"{_enum_values(c.before.values)}, schema says {_enum_values(c.after.values)}"
                                  f" (push adds '{c.name}')"),
-    "recreate_enum": lambda c: (f"enum {_label(c)}: database has {_enum_values(c.before.values)}, schema says "
+    "recreate_enum": lambda c: (f"enum {object_label(c)}: database has {_enum_values(c.before.values)}, schema says "
                                 f"{_enum_values(c.after.values)}"),
     "set_comment": lambda c: (f"comment differs: database has {_quote(getattr(c.before, 'comment', None))}, "
                               f"schema says {_quote(getattr(c.after, 'comment', None))}"),

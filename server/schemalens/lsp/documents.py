@@ -9,6 +9,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens.config import ConfigError
+from schemalens.lsp.checks import STATUS, starting_status
 from schemalens.lsp.diagnostics import diagnostic
 from schemalens.lsp.positions import first_line_range, split_lines
 from schemalens.lsp.server import SchemalensServer
@@ -17,6 +18,10 @@ from schemalens.lsp.server import SchemalensServer
 def initialize(ls: SchemalensServer, params: lsp.InitializeParams) -> None:
     options = params.initialization_options
     ls.initialization_options = options if isinstance(options, dict) else {}
+
+
+def initialized(ls: SchemalensServer, params: lsp.InitializedParams) -> None:
+    ls.protocol.notify(STATUS, starting_status())
 
 
 async def did_open(ls: SchemalensServer, params: lsp.DidOpenTextDocumentParams) -> None:
@@ -38,7 +43,7 @@ def did_close(ls: SchemalensServer, params: lsp.DidCloseTextDocumentParams) -> N
 
 
 async def did_change_configuration(ls: SchemalensServer, params: lsp.DidChangeConfigurationParams) -> None:
-    ls.forget_configuration()
+    ls.settings_changed(params.settings)
     await asyncio.gather(*(check_document(ls, uri) for uri in list(ls.workspace.text_documents)))
 
 

@@ -172,3 +172,16 @@ def _partner(result: CheckResult, change: Change) -> Change | None:
     kind = "add_column" if change.kind == "drop_column" else "create_table"
     return next((c for c in result.changes if c.kind == kind and c.table == change.table
                  and c.schema == change.schema and c.name == change.rename_candidate), None)
+
+
+def references_to(schema: Schema, table_schema: str, table_name: str) -> list[str]:
+    """The foreign keys of other tables that point at a table, as `schema.table (columns)`:
+    what would dangle if the table left the file."""
+    found = []
+    for table in schema.tables:
+        if (table.schema, table.name) == (table_schema, table_name):
+            continue
+        for key in table.foreign_keys:
+            if (key.ref_schema, key.ref_table) == (table_schema, table_name):
+                found.append(f"{table.schema}.{table.name} ({', '.join(key.columns)})")
+    return found

@@ -24,6 +24,7 @@ from schemalens.config import ConfigError
 from schemalens.lsp import settings as editor_settings
 from schemalens.lsp.checks import Checks, settle_heap
 from schemalens.lsp.database import Databases
+from schemalens.lsp.previews import is_preview
 from schemalens.lsp.targets import Target, classify
 
 log = logging.getLogger("schemalens.lsp")
@@ -43,6 +44,7 @@ class SchemalensServer(LanguageServer):
         self.checks = Checks(self)
         self.studios: dict[str, Any] = {}  # database URL -> running studio (schemalens.studio)
         self.initialization_options: dict[str, Any] = {}
+        self.pushed_settings: dict[str, Any] | None = None  # the last workspace/didChangeConfiguration
         self._configuration: dict[str, dict[str, Any]] = {}
 
     # --- documents and settings -----------------------------------------------------
@@ -60,11 +62,12 @@ class SchemalensServer(LanguageServer):
         return [f.resolve() for f in folders]
 
     async def editor_overrides(self, uri: str) -> dict[str, Any]:
-        """initializationOptions, then workspace/configuration for the file's scope."""
+        """The settings the client pushed last (workspace/didChangeConfiguration: they
+        replace the initializationOptions), then workspace/configuration for the file's scope."""
         if uri not in self._configuration:
             self._configuration[uri] = await self._ask_configuration(uri)
-        return editor_settings.overrides_from(editor_settings.section_of(self.initialization_options),
-                                              self._configuration[uri])
+        pushed = self.pushed_settings if self.pushed_settings is not None else self.initialization_options
+        return editor_settings.overrides_from(editor_settings.section_of(pushed), self._configuration[uri])
 
     async def _ask_configuration(self, uri: str) -> dict[str, Any]:
         capabilities = self.client_capabilities.workspace
@@ -78,14 +81,19 @@ class SchemalensServer(LanguageServer):
             return {}
         return editor_settings.section_of(answer[0]) if answer else {}
 
-    def forget_configuration(self) -> None:
+    def settings_changed(self, pushed: Any) -> None:
+        """A client that pushes its settings sends them whole (they replace the earlier
+        ones); one that only says "changed" is asked again through workspace/configuration."""
+        section = editor_settings.pushed_section(pushed)
+        if section is not None:
+            self.pushed_settings = section
         self._configuration.clear()
 
     async def target(self, uri: str) -> Target | ConfigError | None:
         """What the document is to schemalens; a ConfigError to show on it; None for
-        documents that are not files."""
+        documents that are not files, and for the SQL previews the server wrote itself."""
         path = uris.to_fs_path(uri)
-        if path is None:
+        if path is None or is_preview(Path(path)):
             return None
         overrides = await self.editor_overrides(uri)
         try:
@@ -139,6 +147,7 @@ def create_server() -> SchemalensServer:
     server = SchemalensServer()
     features: list[tuple[str, Callable[..., Any], Any]] = [
         (lsp.INITIALIZE, documents.initialize, None),
+        (lsp.INITIALIZED, documents.initialized, None),
         (lsp.TEXT_DOCUMENT_DID_OPEN, documents.did_open, None),
         (lsp.TEXT_DOCUMENT_DID_SAVE, documents.did_save, lsp.SaveOptions(include_text=False)),
         (lsp.TEXT_DOCUMENT_DID_CLOSE, documents.did_close, None),

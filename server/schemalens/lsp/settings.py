@@ -1,8 +1,9 @@
 """Editor settings -> engine Settings, ranked like command-line flags.
 
-Editor settings arrive from `initializationOptions` and from `workspace/configuration`
-(section `schemalens`, asked per file so that multi-root workspaces can differ); the
-second wins. They become `load_settings` overrides, so the project's own configuration
+Editor settings arrive from `initializationOptions`, replaced by the settings a
+`workspace/didChangeConfiguration` carries, and from `workspace/configuration` (section
+`schemalens`, asked per file so that multi-root workspaces can differ); the last wins.
+They become `load_settings` overrides, so the project's own configuration
 (`schemalens.toml`, `pyproject.toml`, `.env`, environment) applies beneath them exactly
 as it does for the CLI, and an empty editor value counts as unset.
 """
@@ -38,6 +39,16 @@ def section_of(options: Any) -> dict[str, Any]:
         return {}
     nested = options.get("schemalens")
     return nested if isinstance(nested, dict) else options
+
+
+def pushed_section(settings: Any) -> dict[str, Any] | None:
+    """The `schemalens` settings of a workspace/didChangeConfiguration, None when it
+    carries none (a client that only says "changed" and answers workspace/configuration)."""
+    if not isinstance(settings, dict):
+        return None
+    if isinstance(settings.get("schemalens"), dict):
+        return settings["schemalens"]
+    return settings if any(key in settings for key in EDITOR_KEYS) else None
 
 
 def overrides_from(*layers: dict[str, Any]) -> dict[str, Any]:

@@ -119,6 +119,17 @@ class SQLite(Dialect):
     def missing_database(self, url: str) -> str | None:
         return sqlite_path(url) if self.runtime.database_missing(url) else None
 
+    def database_identity(self, url: str) -> Any:
+        """The file's device, inode and modification time (a new file may reuse the inode)."""
+        import os
+
+        path = sqlite_path(url)
+        try:
+            found = os.stat(path) if path != ":memory:" else None
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino, found.st_mtime_ns) if found else None
+
     def catalog_fingerprint(self, conn: Any, url: str) -> tuple[str, Any]:
         """PRAGMA schema_version, and the file's inode (a file replaced by another)."""
         import os
