@@ -56,6 +56,8 @@ class Installed:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     binary = code_server.install()
+    if not (CLIENT / "node_modules").is_dir():
+        subprocess.run(["npm", "ci", "--no-fund", "--no-audit"], cwd=CLIENT, check=True, stdout=sys.stderr)
     subprocess.run(["npm", "run", "package"], cwd=CLIENT, check=True, stdout=sys.stderr)
     extensions = tmp_path_factory.mktemp("extensions")
     subprocess.run([str(binary), "--extensions-dir", str(extensions), "--user-data-dir",

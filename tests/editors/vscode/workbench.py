@@ -30,7 +30,7 @@ class Workbench:
 
     def open_file(self, name: str) -> None:
         """Quick Open (Ctrl+P), as a user would."""
-        self.page.locator(".monaco-workbench").click(position={"x": 5, "y": 200})
+        self.page.locator(".part.editor").click()  # focus the workbench on an empty editor area
         self.page.keyboard.press("Control+P")
         expect(self._palette_input()).to_be_visible(timeout=STEP_MS)
         self._palette_input().fill(name)
@@ -83,6 +83,9 @@ class Workbench:
 
     def toast(self, text: str | re.Pattern[str]) -> Locator:
         return self.page.locator(".notifications-toasts .notification-toast", has_text=text)
+
+    def toast_button(self, text: str | re.Pattern[str], label: str) -> Locator:
+        return self.toast(text).locator(".monaco-button", has_text=label)
 
     def dialog(self) -> Locator:
         return self.page.locator(".monaco-dialog-box")
