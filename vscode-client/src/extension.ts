@@ -22,7 +22,7 @@ import { classify, Level, LineBuffer } from "./logging";
 import { questionDialog, shapeMessage } from "./messages";
 import { StatusResult, statusReport } from "./reports";
 import { maskSecrets, needsRestart, serverSettings } from "./settings";
-import { forwardedHost } from "./studio";
+import { externalStudioUrl, forwardedHost } from "./studio";
 import { baselineHint, ServerStatus, statusView } from "./status";
 
 const SERVER_COMMANDS = ["push", "generate", "migrate", "previewSql"] as const;
@@ -141,14 +141,15 @@ async function openStudio(): Promise<void> {
   if (!result?.ok || !result.url) return;
   // Through a port proxy (code-server, remote windows) the page arrives under the editor's host:
   // name that host to the studio, which refuses any other (DNS rebinding).
-  const external = await vscode.env.asExternalUri(vscode.Uri.parse(result.url, true));
-  const host = forwardedHost(result.url, external.toString(true));
+  const base = await vscode.env.asExternalUri(vscode.Uri.parse(new URL(result.url).origin, true));
+  const external = externalStudioUrl(result.url, base.toString(true));
+  const host = forwardedHost(result.url, external);
   if (host) {
     const again = (await runServerCommand("studio", { forwardedHost: host })) as { ok?: boolean } | undefined;
     if (!again?.ok) return;
     log(`studio forwarded as ${host}`);
   }
-  await vscode.env.openExternal(external);
+  await vscode.env.openExternal(vscode.Uri.parse(external, true));
 }
 
 function workspaceFolder(): string | undefined {
