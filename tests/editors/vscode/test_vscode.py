@@ -127,7 +127,6 @@ def test_status_is_shown_and_the_studio_opens_through_the_port_proxy(open_editor
     bench = editor.workbench
     bench.open_file("schema.sql")
     expect(bench.status_item("in sync")).to_be_visible(timeout=FIRST_CHECK_MS)
-    bench.screenshot(editor.screenshots, "in-sync")
 
     bench.run_command("schemalens: Show migration status")
     expect(bench.toast("matches the schema files; no pending migrations")).to_be_visible(timeout=STEP_MS)
