@@ -121,11 +121,32 @@ def test_forwarded_headers_are_ignored(sqlite_studio: Running) -> None:
     assert r.status_code == 421
 
 
+PROXY = "127.0.0.1:8443"  # code-server's own address: its /proxy/<port>/ forwards with this Host
+
+
+def test_the_editors_forwarded_host_is_accepted_exactly_and_only_once_named(sqlite_studio: Running) -> None:
+    """Behind an editor's port proxy the Host is the editor's: accepted only after the editor named it."""
+    hosts = sqlite_studio.server.studio.hosts
+    with sqlite_studio.client() as c:
+        assert c.get("/api/info", headers={"host": PROXY}).status_code == 421
+        hosts.forwarded = PROXY
+        assert c.get("/api/info", headers={"host": PROXY}).status_code == 200
+        r = c.post("/api/update", json=WRITES["/api/update"],
+                   headers={"host": PROXY, "origin": f"https://{PROXY}", "sec-fetch-site": "same-origin"})
+        assert r.status_code == 200, r.text
+        for host in ["evil.example:8443", "127.0.0.1:8444", f"{PROXY}.evil.example", "127.0.0.1"]:
+            assert c.get("/api/info", headers={"host": host}).status_code == 421, host
+        r = c.post("/api/sql", json=WRITES["/api/sql"],
+                   headers={"host": PROXY, "origin": "https://evil.example", "sec-fetch-site": "same-origin"})
+        assert r.status_code == 403
+    assert sqlite_studio.query("SELECT count(*) FROM users") == [(USERS,)]
+
+
 def test_first_url_token_becomes_a_strict_http_only_cookie(sqlite_studio: Running) -> None:
     with httpx.Client(base_url=sqlite_studio.base) as c:
         assert c.get("/").status_code == 401
         r = c.get("/", params={"token": sqlite_studio.token})
-        assert r.status_code == 200 and "<script src=\"/static/app.js\"" in r.text
+        assert r.status_code == 200 and "<script src=\"static/app.js\"" in r.text  # relative: served under a port proxy too
         cookie = r.headers["set-cookie"]
         assert cookie.startswith(cookie_name(sqlite_studio.server.port) + "=")
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")

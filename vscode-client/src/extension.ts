@@ -4,22 +4,152 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  MessageType,
+  ServerOptions,
+  ShowMessageNotification,
+  ShowMessageParams,
+  ShowMessageRequest,
+  ShowMessageRequestParams,
+} from "vscode-languageclient/node";
 
 import { canImportSchemalens, InterpreterChoice, resolveInterpreter } from "./interpreter";
 import { bundledWheel, installArgs, serverLaunch } from "./launch";
+import { classify, Level, LineBuffer } from "./logging";
+import { questionDialog, shapeMessage } from "./messages";
+import { StatusResult, statusReport } from "./reports";
 import { maskSecrets, needsRestart, serverSettings } from "./settings";
-import { ServerStatus, statusView } from "./status";
+import { externalStudioUrl, forwardedHost } from "./studio";
+import { baselineHint, ServerStatus, statusView } from "./status";
 
-const SERVER_COMMANDS = ["push", "generate", "migrate", "previewSql", "status", "check"] as const;
+const SERVER_COMMANDS = ["push", "generate", "migrate", "previewSql"] as const;
+const REPORT_COMMANDS = ["status", "check"] as const;
+const SHOW_DETAILS = "Show details";
+const BASELINE_ACTION = "Baseline…";
 
 let client: LanguageClient | undefined;
 let lastStatus: ServerStatus | undefined;
 let output: vscode.LogOutputChannel;
 let statusItem: vscode.StatusBarItem;
+let databaseLogged = false;
 
-function log(message: string): void {
-  output.info(maskSecrets(message));
+function log(message: string, level: Level = "info"): void {
+  output[level](maskSecrets(message));
+}
+
+// The channel vscode-languageclient writes to: its "[Error - time]" lines and the server's stderr,
+// each filed at its own level in our log channel (see logging.ts), passwords masked.
+class LeveledChannel implements vscode.OutputChannel {
+  private readonly lines = new LineBuffer();
+  private last: Level = "info";
+
+  constructor(private readonly target: vscode.LogOutputChannel) {}
+
+  get name(): string {
+    return this.target.name;
+  }
+
+  private write(line: string): void {
+    if (!line.trim()) return;
+    const { level, text } = classify(line, this.last);
+    this.last = level;
+    log(text, level);
+  }
+
+  append(value: string): void {
+    for (const line of this.lines.push(value)) this.write(line);
+  }
+
+  appendLine(value: string): void {
+    this.write(value);
+  }
+
+  replace(value: string): void {
+    this.target.replace(value);
+  }
+
+  clear(): void {
+    this.target.clear();
+  }
+
+  show(columnOrPreserveFocus?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
+    this.target.show(typeof columnOrPreserveFocus === "boolean" ? columnOrPreserveFocus : preserveFocus);
+  }
+
+  hide(): void {
+    this.target.hide();
+  }
+
+  dispose(): void {
+    // the log channel itself is disposed with the extension
+  }
+}
+
+function messageFunction(type: MessageType): typeof vscode.window.showInformationMessage {
+  if (type === MessageType.Error) return vscode.window.showErrorMessage;
+  if (type === MessageType.Warning) return vscode.window.showWarningMessage;
+  return vscode.window.showInformationMessage;
+}
+
+// The server's `window/showMessage`: a short toast, the whole text in the log, the fix as an action.
+async function tell(params: ShowMessageParams): Promise<void> {
+  const shaped = shapeMessage(maskSecrets(params.message));
+  const level: Level = params.type === MessageType.Error ? "error" : params.type === MessageType.Warning ? "warn" : "info";
+  log(params.message, level);
+  const actions = [...(shaped.remedy === "baseline" ? [BASELINE_ACTION] : []), ...(shaped.detail ? [SHOW_DETAILS] : [])];
+  const picked = await messageFunction(params.type)(shaped.summary, ...actions);
+  if (picked === BASELINE_ACTION) await baseline();
+  if (picked === SHOW_DETAILS) output.show(true);
+}
+
+// The server's `window/showMessageRequest` (the data-loss question): a modal dialog with the list.
+async function ask(params: ShowMessageRequestParams): Promise<{ title: string } | null> {
+  const dialog = questionDialog(maskSecrets(params.message));
+  const items = (params.actions ?? []).map((a) => ({ title: a.title, isCloseAffordance: a.title === "Cancel" }));
+  const show = messageFunction(params.type) as (message: string, ...rest: unknown[]) => Thenable<{ title: string } | undefined>;
+  const picked = dialog.modal ? await show(dialog.message, { modal: true, detail: dialog.detail }, ...items) : await show(dialog.message, ...items);
+  return picked ? { title: picked.title } : null;
+}
+
+async function baseline(): Promise<void> {
+  const answer = await vscode.window.showWarningMessage(
+    "Record the pending migrations as applied, without running them?",
+    {
+      modal: true,
+      detail:
+        "Do this when the database already has what they create (it was changed by push or by hand). schemalens first compares the database with the migrations' end state and records nothing if they differ.",
+    },
+    "Baseline",
+  );
+  if (answer === "Baseline") await runServerCommand("migrate", { baseline: true });
+}
+
+async function report(name: (typeof REPORT_COMMANDS)[number]): Promise<void> {
+  const result = (await runServerCommand(name)) as StatusResult | undefined;
+  if (!result?.ok) return; // the server has already said why
+  const view = statusReport(result);
+  for (const line of view.lines) log(`${name}: ${line}`);
+  const show = view.warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  if ((await show(view.summary, SHOW_DETAILS)) === SHOW_DETAILS) output.show(true);
+}
+
+async function openStudio(): Promise<void> {
+  const result = (await runServerCommand("studio")) as { ok?: boolean; url?: string } | undefined;
+  if (!result?.ok || !result.url) return;
+  // Through a port proxy (code-server, remote windows) the page arrives under the editor's host:
+  // name that host to the studio, which refuses any other (DNS rebinding).
+  const base = await vscode.env.asExternalUri(vscode.Uri.parse(new URL(result.url).origin, true));
+  const external = externalStudioUrl(result.url, base.toString(true));
+  const host = forwardedHost(result.url, external);
+  if (host) {
+    const again = (await runServerCommand("studio", { forwardedHost: host })) as { ok?: boolean } | undefined;
+    if (!again?.ok) return;
+    log(`studio forwarded as ${host}`);
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(external, true));
 }
 
 function workspaceFolder(): string | undefined {
@@ -52,7 +182,7 @@ async function ensureInstalled(context: vscode.ExtensionContext, python: Interpr
     log(`server interpreter ${python.command} (${python.source}), Python ${check.detail}`);
     return true;
   }
-  log(`schemalens is not importable in ${python.command} (${python.source}): ${check.detail}`);
+  log(`schemalens is not importable in ${python.command} (${python.source}): ${check.detail}`, "warn");
   const bundledDir = path.join(context.extensionPath, "bundled");
   const wheel = bundledWheel(context.extensionPath, fs.existsSync(bundledDir) ? fs.readdirSync(bundledDir) : []);
   const choice = await vscode.window.showErrorMessage(
@@ -70,8 +200,9 @@ async function ensureInstalled(context: vscode.ExtensionContext, python: Interpr
     () =>
       new Promise<boolean>((resolve) => {
         execFile(python.command, installArgs(wheel), { timeout: 300000 }, (error, stdout, stderr) => {
-          log(stdout + stderr);
+          log(stdout + stderr, error ? "error" : "info");
           if (error) void vscode.window.showErrorMessage(`Installing schemalens failed: ${maskSecrets(stderr || error.message)}`);
+          else void vscode.window.showInformationMessage(`schemalens installed into ${python.command}; starting the server.`);
           resolve(!error);
         });
       }),
@@ -86,6 +217,10 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   const launch = serverLaunch(python.command, workspaceFolder(), process.env);
+  const settings = serverSettings((key) => vscode.workspace.getConfiguration("schemalens").get(key));
+  const given = Object.entries(settings).map(([key, value]) => `schemalens.${key} = ${JSON.stringify(value)}`);
+  log(`settings: ${given.length ? given.join(", ") : "none set in VS Code (the project's configuration decides)"}`);
+  databaseLogged = false;
   const serverOptions: ServerOptions = { command: launch.command, args: launch.args, options: launch.options };
   const clientOptions: LanguageClientOptions = {
     // SQL schema files, and Python files: a project may name its SQLAlchemy models module
@@ -96,16 +231,32 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "file", language: "python" },
     ],
     synchronize: { configurationSection: "schemalens" },
-    initializationOptions: serverSettings((key) => vscode.workspace.getConfiguration("schemalens").get(key)),
-    outputChannel: output,
+    initializationOptions: settings,
+    outputChannel: new LeveledChannel(output),
     traceOutputChannel: output,
   };
   client = new LanguageClient("schemalens", "schemalens", serverOptions, clientOptions);
   client.onNotification("schemalens/status", (status: ServerStatus) => {
+    const hint = baselineHint(lastStatus, status);
     lastStatus = status;
     renderStatus();
+    if (!databaseLogged) {
+      databaseLogged = true;
+      void logDatabase();
+    }
+    if (hint) {
+      void vscode.window.showWarningMessage(hint, BASELINE_ACTION).then((picked) => (picked ? baseline() : undefined));
+    }
   });
+  client.onNotification(ShowMessageNotification.type, (params) => void tell(params));
+  client.onRequest(ShowMessageRequest.type, (params) => ask(params));
   await client.start();
+}
+
+// Which database the server picked (settings, DATABASE_URL, .env, pyproject...), masked by the server.
+async function logDatabase(): Promise<void> {
+  const result = (await runServerCommand("status").catch(() => undefined)) as StatusResult | undefined;
+  if (result?.ok) log(`database: ${result.database} (${result.state})`);
 }
 
 async function stopServer(): Promise<void> {
@@ -151,11 +302,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   for (const name of SERVER_COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(`schemalens.client.${name}`, () => runServerCommand(name)));
   }
+  for (const name of REPORT_COMMANDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(`schemalens.client.${name}`, () => report(name)));
+  }
   context.subscriptions.push(
-    vscode.commands.registerCommand("schemalens.client.studio", async () => {
-      const result = (await runServerCommand("studio")) as { ok?: boolean; url?: string } | undefined;
-      if (result?.ok && result.url) await vscode.env.openExternal(vscode.Uri.parse(result.url));
-    }),
+    vscode.commands.registerCommand("schemalens.client.studio", openStudio),
+    vscode.commands.registerCommand("schemalens.client.baseline", baseline),
     vscode.commands.registerCommand("schemalens.client.restart", async () => {
       await stopServer();
       await startServer(context);

@@ -23,6 +23,19 @@ export interface StatusView {
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+const BASELINE = { label: "Baseline… (record as applied, run nothing)", command: "schemalens.client.baseline" };
+
+// Pending migrations on a database that already matches the schema files: it was managed by push (a
+// migration generated after pushing). Running them would fail on objects that exist; recording them is the fix.
+function alreadyThere(status: ServerStatus): boolean {
+  return status.state === "pending" && status.changes === 0;
+}
+
+// Said once, when a project comes to that state (the status bar keeps saying it after).
+export function baselineHint(previous: ServerStatus | undefined, current: ServerStatus): string | undefined {
+  if (!alreadyThere(current) || (previous && alreadyThere(previous) && previous.pending === current.pending)) return undefined;
+  return `${plural(current.pending, "migration")} pending, but the database already has the schema (it was pushed?). Record ${current.pending === 1 ? "it" : "them"} as applied without running: Baseline…`;
+}
 
 export function statusView(status: ServerStatus | undefined): StatusView {
   const checkAgain = { label: "Check again", command: "schemalens.client.check" };
@@ -50,6 +63,14 @@ export function statusView(status: ServerStatus | undefined): StatusView {
         ],
       };
     case "pending":
+      if (alreadyThere(status)) {
+        return {
+          text: `$(history) ${plural(status.pending, "pending migration")}`,
+          tooltip: `${plural(status.pending, "migration")} not recorded as applied, but the database already matches the schema files (it was pushed?): Baseline records them as applied without running them`,
+          warning: true,
+          actions: [BASELINE, { label: "Run pending migrations", command: "schemalens.client.migrate" }, { label: "Show migration status", command: "schemalens.client.status" }],
+        };
+      }
       return {
         text: `$(history) ${plural(status.pending, "pending migration")}`,
         tooltip: `${plural(status.pending, "migration")} not yet applied to the database`,

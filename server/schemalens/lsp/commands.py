@@ -40,6 +40,8 @@ CONFIRM, CANCEL = "Push and lose the data", "Cancel"
 class CommandArgs:
     uri: str
     change_ids: list[str] | None = None
+    baseline: bool = False  # migrate: record the pending migrations as applied, run nothing
+    forwarded_host: str | None = None  # studio: the editor's port-proxy host the page arrives under
 
 
 class CommandError(Exception):
@@ -260,7 +262,8 @@ async def migrate(ls: SchemalensServer, args: CommandArgs) -> Any:
             if ms is None:
                 progress.report_threadsafe(loop, f"{number}/{total}: {tag}", int(100 * (number - 1) / total))
 
-        result = await _in_thread(ls, lambda: history.migrate(target.settings, progress=report))
+        result = await _in_thread(ls, lambda: history.migrate(target.settings, progress=report,
+                                                              baseline=args.baseline))
     ls.checks.migration_failures.clear()
     if result.failure is not None:
         failure = result.failure
@@ -281,7 +284,11 @@ async def migrate(ls: SchemalensServer, args: CommandArgs) -> Any:
             message += f" (applied before it: {applied})"
         ls.tell(f"schemalens: {message}", lsp.MessageType.Error)
         return {"ok": False, "message": message, "applied": [t for t, _ in result.applied]}
-    message = f"applied {len(result.applied)} migration(s): {applied}" if applied else "no pending migrations"
+    if result.recorded:
+        message = (f"recorded {len(result.recorded)} migration(s) as applied without running them: "
+                   f"{', '.join(result.recorded)}")
+    else:
+        message = f"applied {len(result.applied)} migration(s): {applied}" if applied else "no pending migrations"
     ls.tell(f"schemalens: {message}")
     return {"ok": True, "message": message, "applied": [t for t, _ in result.applied]}
 
@@ -307,6 +314,8 @@ async def studio(ls: SchemalensServer, args: CommandArgs) -> Any:
         except (StudioStartError, ConnectError) as e:
             raise CommandError(f"cannot start the studio: {e}") from None
         ls.studios[url] = running
+    if args.forwarded_host and running.studio is not None:
+        running.studio.hosts.forwarded = args.forwarded_host
     return {"ok": True, "url": running.url, "message": f"studio for {mask_url(url)} at {running.base_url}"}
 
 

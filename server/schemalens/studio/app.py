@@ -35,7 +35,7 @@ from schemalens.studio import console, rows
 from schemalens.studio.catalog import Catalog, UnknownObject, table_json
 from schemalens.studio.pool import Pool
 from schemalens.studio.rows import Filter, StudioError, View
-from schemalens.studio.security import Guard, Secrets, cookie_name
+from schemalens.studio.security import Guard, Hosts, Secrets, cookie_name
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 1 << 20
@@ -52,6 +52,7 @@ class Studio:
         self.read_only = read_only
         self.settings = settings
         self.secrets = secrets_ or Secrets()
+        self.hosts = Hosts(port)  # the editor that started it may add its port proxy's host
         self.pool = Pool(url, read_only=read_only)
         self.catalog = Catalog()
         self._drift: tuple[float, dict[str, Any]] | None = None
@@ -313,7 +314,7 @@ def create_app(studio: Studio) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[
-        Middleware(Guard, secrets_=studio.secrets, port=studio.port)])
+        Middleware(Guard, secrets_=studio.secrets, hosts=studio.hosts)])
 
 
 def attachment(filename: str) -> str:

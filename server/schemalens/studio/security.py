@@ -4,7 +4,10 @@ A local database browser is reachable by every web page the user visits (they ca
 requests to 127.0.0.1), so nothing is trusted by default:
 - `Host` must name this server by IP literal or `localhost` and our port: a DNS-rebinding
   page arrives with its own domain name in `Host` and is turned away. Forwarded headers are
-  ignored, there is no proxy in front of a local tool.
+  ignored. One exception, exact: the host of the editor's port proxy (code-server's
+  `/proxy/<port>/`, a remote editor's forwarded port), which only the editor that started this
+  studio can name (`Hosts.forwarded`); a rebinding page cannot send its Host, being served
+  from its own domain.
 - A per-launch token is required on every API request: the `X-Schemalens-Token` header,
   or the HttpOnly SameSite=Strict session cookie the first URL swapped it for.
 - Anything but GET/HEAD must be a JSON POST whose `Origin` and `Sec-Fetch-Site` say it
@@ -80,14 +83,32 @@ def host_allowed(host_header: str | None, port: int) -> bool:
     return True
 
 
+@dataclass
+class Hosts:
+    """The Host headers that name this studio: its own address, and the editor's forwarded host."""
+
+    port: int
+    forwarded: str | None = None
+
+    def allowed(self, header: str | None) -> bool:
+        return host_allowed(header, self.port) or self.is_forwarded(header)
+
+    def is_forwarded(self, header: str | None) -> bool:
+        return header is not None and self.forwarded is not None and header.lower() == self.forwarded.lower()
+
+    def origins(self, header: str | None) -> set[str]:
+        """The page's own origin; through a proxy the editor may serve it over https."""
+        return {f"http://{header}", f"https://{header}"} if self.is_forwarded(header) else {f"http://{header}"}
+
+
 class Guard:
     """ASGI middleware that refuses anything not plainly from the studio's own page."""
 
-    def __init__(self, app: ASGIApp, *, secrets_: Secrets, port: int) -> None:
+    def __init__(self, app: ASGIApp, *, secrets_: Secrets, hosts: Hosts) -> None:
         self.app = app
         self.secrets = secrets_
-        self.port = port
-        self.cookie = cookie_name(port)
+        self.hosts = hosts
+        self.cookie = cookie_name(hosts.port)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -109,7 +130,7 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
     def refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
-        if not host_allowed(headers.get("host"), self.port):
+        if not self.hosts.allowed(headers.get("host")):
             return 421, "unexpected Host header: open the studio through the URL it printed"
         path: str = scope["path"]
         method: str = scope["method"]
@@ -141,7 +162,7 @@ class Guard:
         if content_type != "application/json":
             return 415, "state-changing requests must be JSON (Content-Type: application/json)"
         origin = headers.get("origin")
-        if origin is not None and origin != f"http://{headers.get('host')}":
+        if origin is not None and origin not in self.hosts.origins(headers.get("host")):
             return 403, "cross-origin request refused"
         if fetch_site is not None and fetch_site != "same-origin":
             return 403, "cross-site request refused"

@@ -10,7 +10,7 @@
   const params = new URLSearchParams(location.search);
   const framed = window.top !== window.self;
   const token = framed ? params.get("token") : null;
-  if (params.has("token")) history.replaceState(null, "", "/" + location.hash);
+  if (params.has("token")) history.replaceState(null, "", location.pathname + location.hash);
 
   const state = {
     info: null, tables: [], table: null, meta: null, page: null,
@@ -33,7 +33,7 @@
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const r = await fetch(path, init);
+    const r = await fetch("." + path, init);  // relative: the page may sit under a port proxy's /proxy/<port>/
     let data = null;
     try { data = await r.json(); } catch (e) { data = { error: "unreadable answer (" + r.status + ")" }; }
     return { ok: r.ok, status: r.status, data };
@@ -317,7 +317,7 @@
   async function exportView(format) {
     const headers = {};
     if (token) headers["X-Schemalens-Token"] = token;
-    const r = await fetch("/api/export?" + qs({ ...viewParams(), format }), { headers, credentials: "same-origin" });
+    const r = await fetch("./api/export?" + qs({ ...viewParams(), format }), { headers, credentials: "same-origin" });
     if (!r.ok) { showBanner("export failed (" + r.status + ")"); return; }
     const url = URL.createObjectURL(await r.blob());
     const a = h("a", { href: url, download: state.table.name + "." + format });
