@@ -18,7 +18,7 @@ from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, data_loss_line, hazard_comments, qualified
-from schemalens.config import Settings
+from schemalens.config import MODELS_TIMEOUT, Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
@@ -63,9 +63,10 @@ class Desired:
     schema: Schema  # normalized
 
 
-def parse(texts: list[tuple[str, str]], dialect: str, default_schema: str) -> SourceResult:
+def parse(texts: list[tuple[str, str]], dialect: str, default_schema: str,
+          models_timeout: float = MODELS_TIMEOUT) -> SourceResult:
     """The schema files' text read as a schema (problems reported, never raised)."""
-    return parse_texts(texts, dialect, default_schema)
+    return parse_texts(texts, dialect, default_schema, models_timeout)
 
 
 def desired_of(source: SourceResult) -> Desired:
@@ -129,7 +130,7 @@ def load_desired(settings: Settings, default_schema: str,
         raise WorkflowError(str(e), "schema-unreadable") from None
 
     def compute() -> Desired:
-        return desired_of(parse(texts, settings.dialect, default_schema))
+        return desired_of(parse(texts, settings.dialect, default_schema, settings.models_timeout))
 
     if any(is_models(path) for path, _ in texts):
         desired = compute()  # models import other modules: their own text is not the whole key
