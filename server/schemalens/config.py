@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from schemalens import dialects
+from schemalens.sources import MODELS_TIMEOUT
 
 # With no configuration at all: an embedded SQLite database in the project.
 DEFAULT_URL = "sqlite:///.schemalens/dev.db"
 KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout", "online",
         "models_timeout")
-MODELS_TIMEOUT = 30.0  # seconds a SQLAlchemy models import may take
 LIST_KEYS = {"schema", "schemas", "exclude"}
 
 

@@ -18,7 +18,7 @@ from schemalens.apply import ApplyError, Progress, apply
 from schemalens.cache import cache_key, cached
 from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, data_loss_line, hazard_comments, qualified
-from schemalens.config import MODELS_TIMEOUT, Settings
+from schemalens.config import Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
@@ -31,6 +31,7 @@ from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.schema_file import schema_file
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
 
 

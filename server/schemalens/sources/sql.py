@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemalens.config import MODELS_TIMEOUT
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.model import Problem, Schema, SourceResult, Span
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalens import dialects
-from schemalens.config import MODELS_TIMEOUT
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
 from schemalens import directives
 from schemalens.sources.sqlalchemy_cache import reply_for
