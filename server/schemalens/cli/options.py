@@ -154,6 +154,8 @@ def parse(function: Callable[..., Any], args: list[str]) -> dict[str, Any]:
     while queue:
         arg = queue.pop(0)
         flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if not arg.startswith("--") and len(arg) > 2 and arg[:2] in by_flag:  # -oFILE, click's short form
+            flag, eq, inline = arg[:2], "=", arg[2:]
         p = by_flag.get(flag)
         if p is None:
             if arg.startswith("-") and arg != "-":
