@@ -43,7 +43,9 @@ def cache_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def cached(folder: Path, key: str, compute: Callable[[], T]) -> T:
+def cached(folder: Path, key: str, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+    """The value stored under `key`, else `compute()`, stored when `keep` says it may be
+    reused (a result that depends on more than the key, such as a failed import, is not)."""
     entry = folder / f"{key}.pickle"
     try:
         with entry.open("rb") as f:
@@ -51,6 +53,8 @@ def cached(folder: Path, key: str, compute: Callable[[], T]) -> T:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass
     value = compute()
+    if not keep(value):
+        return value
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as f:

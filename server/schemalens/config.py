@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from schemalens import dialects
+from schemalens.sources import MODELS_TIMEOUT
 
 # With no configuration at all: an embedded SQLite database in the project.
 DEFAULT_URL = "sqlite:///.schemalens/dev.db"
-KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout", "online")
+KEYS = ("database_url", "schema", "migrations", "dialect", "schemas", "exclude", "lock_timeout", "online",
+        "models_timeout")
 LIST_KEYS = {"schema", "schemas", "exclude"}
 
 
@@ -44,6 +46,7 @@ class Settings:
     lock_timeout: str | None
     # Build indexes on existing tables CONCURRENTLY; None: the command's own default.
     online: bool | None = None
+    models_timeout: float = MODELS_TIMEOUT
     origins: dict[str, str] = field(default_factory=dict)
 
     def origin(self, key: str) -> str:
@@ -172,6 +175,8 @@ def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Se
         lock_timeout=lock_timeout(merged["lock_timeout"], origins["lock_timeout"]) if "lock_timeout" in merged
         else None,
         online=_as_bool("online", merged["online"], origins["online"]) if "online" in merged else None,
+        models_timeout=_as_seconds("models_timeout", merged["models_timeout"], origins["models_timeout"])
+        if "models_timeout" in merged else MODELS_TIMEOUT,
         origins=origins,
     )
 
@@ -185,6 +190,16 @@ def _as_bool(key: str, value: Any, origin: str) -> bool:
     if text in ("false", "0", "no", "off"):
         return False
     raise ConfigError(f"{key} (from {origin}) must be true or false, not {value!r}")
+
+
+def _as_seconds(key: str, value: Any, origin: str) -> float:
+    try:
+        seconds = float(value) if not isinstance(value, bool) else -1.0
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"{key} (from {origin}) must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 # What PostgreSQL's parser accepts for a time setting (checked against a server with

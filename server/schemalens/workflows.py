@@ -31,6 +31,7 @@ from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
 from schemalens.schema_file import schema_file
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.sources.sql import SourceError, is_models, parse_texts, read_files, schema_files  # noqa: F401 (front ends take them from here)
 
 
@@ -63,9 +64,10 @@ class Desired:
     schema: Schema  # normalized
 
 
-def parse(texts: list[tuple[str, str]], dialect: str, default_schema: str) -> SourceResult:
+def parse(texts: list[tuple[str, str]], dialect: str, default_schema: str,
+          models_timeout: float = MODELS_TIMEOUT) -> SourceResult:
     """The schema files' text read as a schema (problems reported, never raised)."""
-    return parse_texts(texts, dialect, default_schema)
+    return parse_texts(texts, dialect, default_schema, models_timeout)
 
 
 def desired_of(source: SourceResult) -> Desired:
@@ -129,7 +131,7 @@ def load_desired(settings: Settings, default_schema: str,
         raise WorkflowError(str(e), "schema-unreadable") from None
 
     def compute() -> Desired:
-        return desired_of(parse(texts, settings.dialect, default_schema))
+        return desired_of(parse(texts, settings.dialect, default_schema, settings.models_timeout))
 
     if any(is_models(path) for path, _ in texts):
         desired = compute()  # models import other modules: their own text is not the whole key

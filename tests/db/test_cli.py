@@ -9,11 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from typer.testing import CliRunner
-
-from schemalens.cli import app
-
-runner = CliRunner()
+from tests.cli_runner import invoke
 
 
 def run(*args: str, cwd: Path | None = None, input: str | None = None) -> tuple[int, str, str]:
@@ -24,7 +20,7 @@ def run(*args: str, cwd: Path | None = None, input: str | None = None) -> tuple[
     if cwd:
         os.chdir(cwd)
     try:
-        result = runner.invoke(app, list(args), input=input, env={"DATABASE_URL": ""})
+        result = invoke(list(args), input=input, env={"DATABASE_URL": ""})
     finally:
         os.chdir(old)
     return result.exit_code, result.stdout, result.stderr

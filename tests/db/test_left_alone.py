@@ -12,12 +12,11 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from schemalens import workflows
 from schemalens.bookkeeping import TABLES
 from schemalens.changes import Renames
-from schemalens.cli import app
+from tests.cli_runner import invoke
 from schemalens.config import load_settings
 from tests import oracle
 from tests.db.corpus import pg_database, run_script
@@ -164,7 +163,7 @@ def test_bookkeeping_tables_are_not_drift_and_never_dropped_postgresql(pg_url: s
 
 
 def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(list(args))
     return result.exit_code, result.output
 
 

@@ -72,3 +72,18 @@ def test_an_invalid_lock_timeout_names_the_setting_and_its_origin(tmp_path: Path
     write(tmp_path / "schemalens.toml", f"lock_timeout = {value!r}\n".replace("True", "true").replace("'", '"'))
     with pytest.raises(ConfigError, match=r"lock_timeout .* \(from schemalens.toml\) is not a duration"):
         load_settings(start=tmp_path, environ={})
+
+
+def test_models_timeout_is_seconds_from_any_layer(tmp_path: Path) -> None:
+    assert load_settings(start=tmp_path, environ={}).models_timeout == 30.0
+    write(tmp_path / "schemalens.toml", "models_timeout = 90\n")
+    assert load_settings(start=tmp_path, environ={}).models_timeout == 90.0
+    assert load_settings(start=tmp_path, environ={"SCHEMALENS_MODELS_TIMEOUT": "2.5"}).models_timeout == 2.5
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon", "inf", "true"])
+def test_an_invalid_models_timeout_names_the_setting_and_its_origin(tmp_path: Path, value: str) -> None:
+    write(tmp_path / "schemalens.toml", f"models_timeout = {value}\n" if value in ("0", "-3", "true")
+          else f'models_timeout = "{value}"\n')
+    with pytest.raises(ConfigError, match=r"models_timeout \(from schemalens.toml\) must be a number of seconds"):
+        load_settings(start=tmp_path, environ={})

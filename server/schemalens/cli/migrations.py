@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import typer
 
+from schemalens.cli.options import Option
 from schemalens.cli.output import (
     DbOpt,
     DialectOpt,
@@ -37,17 +37,17 @@ from schemalens.cli.output import (
     run,
     settings_from,
 )
-from schemalens.cli.prompts import Session, print_blockers, refuse_renames, rename_hints
+from schemalens.cli.prompts import Session, confirm, print_blockers, refuse_renames, rename_hints
 from schemalens.config import Settings
 
 
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
-             name: Annotated[str | None, typer.Option(
+             name: Annotated[str | None, Option(
                  "--name", metavar="NAME", help="What the migration does (file name).")] = None,
-             custom: Annotated[bool, typer.Option("--custom", help="An empty migration for hand-written SQL.")] = False,
-             online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: on, or the `online` setting).", show_default=False)] = None,
-             no_renames: Annotated[bool, typer.Option(
+             custom: Annotated[bool, Option("--custom", help="An empty migration for hand-written SQL.")] = False,
+             online: Annotated[bool | None, Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: on, or the `online` setting).", show_default=False)] = None,
+             no_renames: Annotated[bool, Option(
                  "--no-renames", help="The possible renames (a drop and an add of the same shape) are not "
                                       "renames: write them as drop + add without asking.")] = False,
              ) -> None:
@@ -62,13 +62,13 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     if result.unanswered:
         refuse_renames(result.unanswered, "generate", dialects.get(settings.dialect).default_schema,
                        "nothing was written")
-        raise typer.Exit(2)
+        raise SystemExit(2)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     if result.tag is None:
         out.print("[green]nothing to generate[/green]: the schema files match the last migration", markup=True)
-        raise typer.Exit(0)
+        raise SystemExit(0)
     if result.changes:
         out.print(change_table(result.changes))
     print_blockers(result.warnings)
@@ -124,15 +124,15 @@ def _print_failure(failure: Any, done: list[tuple[str, int]]) -> None:
 
 
 def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-            out_of_order: Annotated[bool, typer.Option(
+            out_of_order: Annotated[bool, Option(
                 "--out-of-order", help="Also apply pending migrations that sort before applied ones.")] = False,
-            dry_run: Annotated[bool, typer.Option(
+            dry_run: Annotated[bool, Option(
                 "--dry-run", help="Run the pending migrations in a transaction and roll it back.")] = False,
-            backup: Annotated[Path | None, typer.Option(
+            backup: Annotated[Path | None, Option(
                 "--backup", metavar="FILE",
                 help="Write a backup to this file first (pg_dump / SQLite backup); stop if it fails.")
             ] = None,
-            baseline: Annotated[bool, typer.Option(
+            baseline: Annotated[bool, Option(
                 "--baseline", help="Record every pending migration as applied without running it, "
                                    "after checking the database matches them.")] = False,
             as_json: JsonOpt = False) -> None:
@@ -150,11 +150,11 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
                       baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
     if as_json:
         print_json(_migrate_json(result))
-        raise typer.Exit(result.exit_code)
+        raise SystemExit(result.exit_code)
     if result.refused:
         err.print(f"[red]refused[/red] ({esc(result.database)}):", markup=True)
         err.print(result.refused, markup=False)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     if result.failure:
@@ -163,7 +163,7 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
                       markup=True)
         else:
             _print_failure(result.failure, result.applied)
-        raise typer.Exit(3)
+        raise SystemExit(3)
     if result.backup:
         out.print(f"backup written to {rel(result.backup)}", markup=False)
     if baseline:
@@ -215,7 +215,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
              "applied_at": s.applied.applied_at if s.applied else None,
              "execution_ms": s.applied.execution_ms if s.applied else None,
              "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in states]})
-        raise typer.Exit(result.exit_code)
+        raise SystemExit(result.exit_code)
     table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("migration", "state", "applied at", "ms"):
         table.add_column(column)
@@ -231,7 +231,7 @@ def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsO
         err.print(f"[red]problem[/red]: {esc(problem)}", markup=True)
     pending = len(result.assessment.pending)
     out.print(f"{pending} pending" if pending else "up to date", markup=False)
-    raise typer.Exit(result.exit_code)
+    raise SystemExit(result.exit_code)
 
 
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:
@@ -242,18 +242,18 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
     result = run(history.rollback, settings)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     if result.failure:
         _print_failure(result.failure, [])
-        raise typer.Exit(3)
+        raise SystemExit(3)
     out.print(f"[green]rolled back[/green] {esc(result.rolled_back)} in {esc(result.database)}", markup=True)
 
 
 def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-            applied: Annotated[str | None, typer.Option(
+            applied: Annotated[str | None, Option(
                 "--applied", metavar="MIGRATION", help="Record this migration as applied without running it "
                                   "(after checking the database matches it).")] = None,
-            rolled_back: Annotated[str | None, typer.Option(
+            rolled_back: Annotated[str | None, Option(
                 "--rolled-back", metavar="MIGRATION",
                 help="Forget this migration's record (it was undone by hand).")] = None) -> None:
     """Fix the record of applied migrations by hand (adopting a database, manual fixes)."""
@@ -263,12 +263,12 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     result = run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     out.print(result.done, markup=False)
 
 
 def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-          force: Annotated[bool, typer.Option("--force", help="Really wipe the database (no question).")] = False
+          force: Annotated[bool, Option("--force", help="Really wipe the database (no question).")] = False
           ) -> None:
     """Development: drop every managed object and its data, then run every migration."""
     from schemalens import history
@@ -280,22 +280,22 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
                                 "manages there, and all their data, then apply every migration?", "")
         if not force:
             err.print("[red]refused[/red]: nothing was dropped", markup=True)
-            raise typer.Exit(1)
+            raise SystemExit(1)
     with (err.status("resetting...") if session.draws else _Quiet()) as status:
         result = run(history.reset, settings, force=force, progress=_progress(session.draws, status))
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     if result.failure:
         err.print(f"[red]failed[/red]: {esc(result.failure)}", markup=True)
-        raise typer.Exit(3)
+        raise SystemExit(3)
     migrated = result.migrate
     if migrated and migrated.refused:
         err.print(f"[red]refused[/red]: {esc(migrated.refused)}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     if migrated and migrated.failure:
         _print_failure(migrated.failure, migrated.applied)
-        raise typer.Exit(3)
+        raise SystemExit(3)
     count = len(migrated.applied) if migrated else 0
     out.print(f"[green]reset[/green] {esc(result.database)}: dropped {esc(result.dropped)} object(s), "
               f"applied {esc(count)} migration(s)", markup=True)
@@ -326,13 +326,13 @@ def migrations_gate(settings: Settings, renames: Any, as_json: bool) -> None:
             mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
             out.print(f"{mark} {esc(gate)}: ", markup=True, end="")
             out.print(detail, markup=False)
-    raise typer.Exit(result.exit_code)
+    raise SystemExit(result.exit_code)
 
 
 def drop(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
-         yes: Annotated[bool, typer.Option("--yes", "-y", help="Drop without asking (needed when not a terminal).")
+         yes: Annotated[bool, Option("--yes", "-y", help="Drop without asking (needed when not a terminal).")
                         ] = False,
-         force: Annotated[bool, typer.Option(
+         force: Annotated[bool, Option(
              "--force", help="Drop even when the database cannot be read to see whether it is applied.")] = False,
          ) -> None:
     """Discard the last migration (files, snapshot, journal entry) when no database has it applied.
@@ -344,7 +344,7 @@ def drop(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt
     settings = settings_from(db, None, dialect, migrations)
     interactive = sys.stdin.isatty()
 
-    def confirm(plan: Any) -> bool:
+    def confirm_drop(plan: Any) -> bool:
         err.print(plan.checked, markup=False)
         if plan.risk:
             err.print(f"[yellow]--force: {esc(plan.risk)}[/yellow]", markup=True)
@@ -354,17 +354,17 @@ def drop(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt
         err.print(f"  and its entry in {rel(plan.journal)}", markup=False)
         if yes or not interactive:
             return yes
-        return typer.confirm(f"Drop {plan.tag}?", default=False, err=True)
+        return confirm(f"Drop {plan.tag}?")
 
-    result = run(history.drop, settings, force=force, confirm=confirm)
+    result = run(history.drop, settings, force=force, confirm=confirm_drop)
     refused = result.refused or (None if result.dropped or yes or interactive
                                  else "not a terminal: rerun with --yes to drop it; nothing was dropped")
     if refused:
         err.print(f"[red]refused[/red]: {esc(refused)}", markup=True)
-        raise typer.Exit(2)
+        raise SystemExit(2)
     if not result.dropped:
         err.print("not confirmed: nothing was dropped", markup=False)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     out.print(f"dropped {result.tag}", markup=False)
 
 

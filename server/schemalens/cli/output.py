@@ -13,33 +13,33 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table as RichTable
 
 from schemalens import dialects
+from schemalens.cli.options import Option
 from schemalens.changes import Renames
 from schemalens.config import ConfigError, Settings, load_settings
-from schemalens.lint import fills_no_rows
+
+if TYPE_CHECKING:  # a table is drawn by the commands that print changes, not by --help
+    from rich.table import Table as RichTable
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-# Every option names its value (typer would show the Python type, `<list[Path]>`); flags
-# get no metavar from cli.Command.
-DbOpt = Annotated[str | None, typer.Option(
+# Every option that takes a value names it (URL, PATH); flags name none.
+DbOpt = Annotated[str | None, Option(
     "--db", metavar="URL", help="Database URL (postgresql://... or sqlite:///file.db).")]
-SchemaOpt = Annotated[list[Path] | None, typer.Option(
+SchemaOpt = Annotated[list[Path] | None, Option(
     "--schema", metavar="PATH", help="Schema file or folder of .sql files (repeatable).", show_default=False)]
-DialectOpt = Annotated[str | None, typer.Option(
+DialectOpt = Annotated[str | None, Option(
     "--dialect", metavar="postgresql|sqlite", help="The dialect (default: from the URL).")]
-RenameOpt = Annotated[list[str] | None, typer.Option(
+RenameOpt = Annotated[list[str] | None, Option(
     "--rename", metavar="OLD=NEW", help="State a rename: users.name=full_name (column) or users=people (table).",
     show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout, errors included.")]
+JsonOpt = Annotated[bool, Option("--json", help="Machine-readable output on stdout, errors included.")]
 
 USAGE_ERROR = "usage-error"
 _json_errors = False
@@ -62,12 +62,10 @@ def esc(value: object) -> str:
 
 def fail(message: str, code: str = USAGE_ERROR) -> NoReturn:
     """Exit 2. `code` names the kind of error for JSON readers (config-error, database-unreachable, ...)."""
-    # typer vendors its own click, so click.ClickException subclasses are not caught by it:
-    # print here and exit through typer.
     err.print(f"error: {message}", markup=False)
     if _json_errors:
         print_json({"exit_code": 2, "error": {"code": code, "message": message}})
-    raise typer.Exit(2)
+    raise SystemExit(2)
 
 
 def settings_from(db: str | None, schema: list[Path] | None, dialect: str | None,
@@ -127,6 +125,10 @@ def print_warnings(plan: Any) -> None:
 
 
 def change_table(changes: list[Any]) -> RichTable:
+    from rich.table import Table as RichTable
+
+    from schemalens.lint import fills_no_rows
+
     table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("change")
@@ -215,7 +217,7 @@ def masked(settings: Settings) -> str:
     return mask_url(settings.database_url)
 
 
-MigrationsOpt = Annotated[Path | None, typer.Option(
+MigrationsOpt = Annotated[Path | None, Option(
     "--migrations", metavar="DIR", help="Migrations folder (default: from the configuration, else migrations/).")]
 
 

@@ -16,16 +16,40 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from schemalens.changes import Change, Statement, data_loss_line
+from schemalens.cli.options import Abort
 from schemalens.cli.output import change_table, err, esc, out, print_warnings, rel
 
-if TYPE_CHECKING:  # the workflows load the engine: a command imports them when it runs
+if TYPE_CHECKING:  # the workflows load the engine, a bar only long runs draw: imported when used
+    from rich.progress import Progress
+
     from schemalens.workflows import AskRenames, Finding, PushResult, RenameCandidate
 
 LONG = 30  # statements: a terminal watching more than these gets a bar rather than a line each
+
+
+def confirm(question: str, default: bool | None = False) -> bool:
+    """A yes/no question on stderr, asked as click asks it (the CLI's contract since typer):
+    `[y/N]` (`[y/n]` with no default: an empty answer asks again), y/yes/n/no in any case;
+    Ctrl-C or the end of input aborts the command."""
+    prompt = f"{question} [{'y/n' if default is None else 'Y/n' if default else 'y/N'}]:"
+    while True:
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        try:
+            # The prompt's last character goes through input(), as click does, so that
+            # readline's line editing (backspace) cannot erase the question.
+            value = input(" ").lower().strip()
+        except (KeyboardInterrupt, EOFError):
+            raise Abort() from None
+        if value in ("y", "yes"):
+            return True
+        if value in ("n", "no"):
+            return False
+        if default is not None and value == "":
+            return default
+        sys.stderr.write("Error: invalid input\n")
 
 
 class Session:
@@ -63,7 +87,7 @@ class Session:
         if not self.asks:
             err.print(refusal, markup=False)
             return False
-        return typer.confirm(question, default=False, err=True)
+        return confirm(question)
 
     def confirm_data_loss(self, losses: list[tuple[Change, int | None]]) -> bool:
         self.quiet()
@@ -85,8 +109,7 @@ class Session:
             for candidate in candidates:
                 err.print(f"  - {candidate.label} (if created: {candidate.loss})", markup=False)
             return [c for c in candidates
-                    if typer.confirm(f"{c.kind} {_owner(c)}{c.new}: created (n), or renamed from {c.old}?",
-                                     default=None, err=True)]
+                    if confirm(f"{c.kind} {_owner(c)}{c.new}: created (n), or renamed from {c.old}?", default=None)]
         return ask
 
     def progress(self, index: int, total: int, statement: Statement) -> None:
@@ -96,6 +119,8 @@ class Session:
             err.print(f"[{index + 1}/{total}] {statement.sql.strip().splitlines()[0][:100]}", markup=False)
             return
         if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self._bar = Progress(TextColumn("applying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                  TextColumn("{task.description}"), console=err)
             self._bar.add_task("", total=total)

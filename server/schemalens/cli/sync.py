@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
 
+from schemalens.cli.options import Option
 from schemalens.cli.migrations import migrations_gate
 from schemalens.cli.output import (
     DbOpt,
@@ -44,7 +44,7 @@ from schemalens.cli.prompts import Session, refuse_renames, rename_hints
 
 def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
           rename: RenameOpt = None,
-          migrations: Annotated[Path | None, typer.Option(
+          migrations: Annotated[Path | None, Option(
               "--migrations", metavar="DIR", help="Migrations folder: adds the CI gate (exit 5/3/4/1/0).")] = None,
           as_json: JsonOpt = False) -> None:
     """Exit 0 when the database matches the schema files, 1 on drift (listed), 2 on error.
@@ -72,7 +72,7 @@ def check(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None
         else:
             out.print(f"[green]in sync[/green]: {esc(masked(settings))} matches the schema files", markup=True)
         print_lint(plan.findings)
-    raise typer.Exit(code)
+    raise SystemExit(code)
 
 
 def diff_command(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
@@ -90,19 +90,19 @@ def diff_command(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt
     print(workflows.annotated_sql(plan.changes, plan.statements))
 
 
-NoRenamesOpt = Annotated[bool, typer.Option(
+NoRenamesOpt = Annotated[bool, Option(
     "--no-renames", help="The possible renames (a drop and an add of the same shape) are not renames: "
                          "plan them as drop + add without asking.")]
 
 
 def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
          rename: RenameOpt = None,
-         force: Annotated[bool, typer.Option(
+         force: Annotated[bool, Option(
              "--force", help="Run without the data-loss confirmation, data loss included "
                              "(possible renames are still asked, or refused when no terminal).")] = False,
          no_renames: NoRenamesOpt = False,
-         dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and SQL; execute nothing.")] = False,
-         online: Annotated[bool | None, typer.Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: off, or the `online` setting).", show_default=False)] = None,
+         dry_run: Annotated[bool, Option("--dry-run", help="Show the plan and SQL; execute nothing.")] = False,
+         online: Annotated[bool | None, Option("--online/--no-online", help="Build indexes on existing tables CONCURRENTLY (default: off, or the `online` setting).", show_default=False)] = None,
          as_json: JsonOpt = False) -> None:
     """Diff the schema files against the database and execute the SQL, in one transaction."""
     from schemalens import dialects, workflows
@@ -119,22 +119,22 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
     plan = result.plan
     if as_json:
         print_json(push_json(result))
-        raise typer.Exit(push_exit_code(result))
+        raise SystemExit(push_exit_code(result))
     if result.unanswered:
         refuse_renames(result.unanswered, "push", dialects.get(settings.dialect).default_schema,
                        "nothing was executed")
-        raise typer.Exit(2)
+        raise SystemExit(2)
     if not plan.changes:
         print_warnings(plan)
         out.print(f"[green]nothing to do[/green]: {esc(masked(settings))} matches the schema files", markup=True)
-        raise typer.Exit(0)
+        raise SystemExit(0)
     if dry_run:
         out.print(workflows.annotated_sql(plan.changes, plan.statements), markup=False)
-        raise typer.Exit(0)
+        raise SystemExit(0)
     if result.refused:
         hint = " (or push --force)" if result.warnings else ""
         err.print(f"[red]refused[/red]: {esc(result.refused)}{esc(hint)}; nothing was executed", markup=True)
-        raise typer.Exit(2 if result.blocked else 1)
+        raise SystemExit(2 if result.blocked else 1)
     if result.failure:
         failure = result.failure
         sql = failure.statement.sql if failure.statement else ""
@@ -142,13 +142,13 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
         err.print(f"[red]failed{undone}[/red]: {esc(failure)}", markup=True)
         if sql:
             err.print(f"  while running: {sql}", markup=False)
-        raise typer.Exit(3)
+        raise SystemExit(3)
     out.print(f"[green]done[/green]: {esc(len(plan.statements))} statement(s) executed", markup=True)
     rename_hints(result.renamed)
 
 
 def pull(db: DbOpt = None, dialect: DialectOpt = None,
-         output: Annotated[Path | None, typer.Option(
+         output: Annotated[Path | None, Option(
              "--output", "-o", metavar="FILE", help="Write to this file.")] = None,
          ) -> None:
     """Write a schema file from an existing database (to stdout, or --output)."""

@@ -102,7 +102,8 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
     with databases.use(settings) as entry:
         default_schema = _connect(entry, result)
         try:
-            result.source = workflows.parse(list(result.texts.items()), settings.dialect, default_schema)
+            result.source = workflows.parse(list(result.texts.items()), settings.dialect, default_schema,
+                                            settings.models_timeout)
         except Exception as e:  # a parser bug must not cost the user every other diagnostic
             log.exception("parsing the schema failed")
             result.source_error = f"schemalens could not parse this file ({type(e).__name__}: {e}); please report it"

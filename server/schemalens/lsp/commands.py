@@ -27,7 +27,6 @@ from schemalens.lsp.diagnostics import MigrationFailure
 from schemalens.lsp.previews import preview_path
 from schemalens.lsp.server import SchemalensServer
 from schemalens.lsp.targets import Target
-from schemalens.studio import StudioStartError, start_studio
 from schemalens.workflows import NO_RENAMES, WorkflowError
 
 PUSH, GENERATE, MIGRATE = "schemalens.push", "schemalens.generate", "schemalens.migrate"
@@ -309,6 +308,8 @@ async def studio(ls: SchemalensServer, args: CommandArgs) -> Any:
     url = target.settings.database_url
     running = ls.studios.get(url)
     if running is None:
+        from schemalens.studio import StudioStartError, start_studio  # starlette and uvicorn: only when asked
+
         try:
             running = await _in_thread(ls, start_studio, target.settings)
         except (StudioStartError, ConnectError) as e:

@@ -49,7 +49,8 @@ def preview(snapshot: Snapshot, databases: Databases) -> Outcome:
     settings = snapshot.settings
     if dialects.get(settings.dialect).missing_database(settings.database_url):  # what push would create
         texts = read_texts(snapshot.files, snapshot.overlays)
-        source = workflows.parse(list(texts.items()), settings.dialect, dialects.get(settings.dialect).default_schema)
+        source = workflows.parse(list(texts.items()), settings.dialect, dialects.get(settings.dialect).default_schema,
+                                 settings.models_timeout)
         if source.has_errors:
             raise WorkflowError("the schema files have errors: fix them first")
         return Outcome(*workflows.creation(workflows.desired_of(source).schema))

@@ -24,6 +24,7 @@ EDITOR_KEYS = {
     "schemas": "schemas",
     "exclude": "exclude",
     "lockTimeout": "lock_timeout",
+    "modelsTimeout": "models_timeout",
 }
 _ENGINE_TO_EDITOR = {v: k for k, v in EDITOR_KEYS.items()}
 _CLI_ORIGIN = "command line"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.model import Problem, Schema, SourceResult, Span
 
 
@@ -45,10 +46,12 @@ def is_models(path: str) -> bool:
     return path.endswith(".py")
 
 
-def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str = "public") -> SourceResult:
+def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str = "public",
+                models_timeout: float = MODELS_TIMEOUT) -> SourceResult:
     """The files' schema for the dialect. SQLAlchemy model modules (`.py`) are read as what
     `metadata.create_all` would create; they cannot be mixed with SQL files, whose
-    statements would have to run in some order against tables create_all makes."""
+    statements would have to run in some order against tables create_all makes.
+    `models_timeout`: seconds the models' import may take (the `models_timeout` setting)."""
     python = [path for path, _ in texts if is_models(path)]
     if python and len(python) < len(texts):
         sql = next(path for path, _ in texts if not is_models(path))
@@ -60,7 +63,7 @@ def parse_texts(texts: list[tuple[str, str]], dialect: str, default_schema: str 
     if python:
         from schemalens.sources.sqlalchemy import parse_sqlalchemy
 
-        return parse_sqlalchemy(texts, dialect, default_schema)
+        return parse_sqlalchemy(texts, dialect, default_schema, models_timeout)
     from schemalens import dialects
 
     return dialects.get(dialect).read_files(texts, default_schema)

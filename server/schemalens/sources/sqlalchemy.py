@@ -35,25 +35,33 @@ from pathlib import Path
 from typing import Any
 
 from schemalens import dialects
+from schemalens.sources import MODELS_TIMEOUT
 from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
 from schemalens import directives
+from schemalens.sources.sqlalchemy_cache import reply_for
 
-TIMEOUT_SECONDS = 30.0
 _PROJECT_MARKERS = ("schemalens.toml", "pyproject.toml")
 
 
 def parse_sqlalchemy(
-    texts: list[tuple[str, str]], dialect: str, default_schema: str = "public", timeout: float = TIMEOUT_SECONDS
+    texts: list[tuple[str, str]], dialect: str, default_schema: str = "public", timeout: float = MODELS_TIMEOUT
 ) -> SourceResult:
     """Read the model modules `texts` ((path, text) pairs; the text may be an editor's
     unsaved buffer); never raises for bad input."""
     empty = Schema(dialect=dialect)
     request = _request(texts, dialect, default_schema)
-    proc = _start_worker()
-    if isinstance(proc, Problem):
-        return SourceResult(empty, [_at_first_file(proc, texts)])
-    locator = _Locator(texts)  # while the child imports SQLAlchemy
-    reply = _finish_worker(proc, request, timeout)
+    locator: _Locator | None = None
+
+    def run_worker() -> dict[str, Any] | Problem:
+        nonlocal locator
+        proc = _start_worker()
+        if isinstance(proc, Problem):
+            return proc
+        locator = _Locator(texts)  # while the child imports SQLAlchemy
+        return _finish_worker(proc, request, timeout)
+
+    reply = reply_for(request, run_worker)
+    locator = locator or _Locator(texts)
     if isinstance(reply, Problem):
         return SourceResult(empty, [_at_first_file(reply, texts)])
     if reply.get("missing"):
