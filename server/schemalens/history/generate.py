@@ -60,10 +60,11 @@ from schemalens.workflows import (
 
 
 def generate_alembic(settings: Settings, renames: Renames, *, name: str | None = None,
-                     ask_renames: AskRenames | None = None) -> GenerateResult:
+                     ask_renames: AskRenames | None = None, overlays: dict[str, str] | None = None) -> GenerateResult:
     """Write the next Alembic revision of the project's alembic.ini: the plan from the
     database, which must be at the head (as Alembic's autogenerate needs it: the head's
-    schema is known only there), to the models; chained to that head."""
+    schema is known only there), to the models (or an editor's unsaved text of them,
+    `overlays`); chained to that head."""
     result = GenerateResult()
     try:
         project = alembic.find_project(settings.project)
@@ -82,7 +83,7 @@ def generate_alembic(settings: Settings, renames: Renames, *, name: str | None =
                               f"is {head or 'no revision'}: run `alembic upgrade head` first (the new revision is "
                               "what the models add to the database at the head)")
             return result
-        settled = settle_renames(renames, lambda r: make_plan(settings, db, r), lambda p: p.changes, ask_renames,
+        settled = settle_renames(renames, lambda r: make_plan(settings, db, r, overlays), lambda p: p.changes, ask_renames,
                                  lambda c: affected_rows(db, c))
     plan = settled.plan
     result.changes, result.statements = plan.changes, plan.statements
