@@ -58,7 +58,7 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
                  "--no-renames", help="The possible renames (a drop and an add of the same shape) are not "
                                       "renames: write them as drop + add without asking.")] = False,
              fmt: Annotated[Format, typer.Option(
-                 "--format",
+                 "--format", metavar="schemalens|alembic",
                  help="schemalens: the migrations folder; alembic: a revision in alembic.ini's versions folder, "
                       "from the database at the head to the schema files.")] = Format.schemalens,
              ) -> None:
