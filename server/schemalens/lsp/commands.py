@@ -240,12 +240,17 @@ async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
     if result.tag is None:
         ls.tell("schemalens: nothing to generate: the last migration matches the schema")
         return {"ok": True, "message": "nothing to generate", "files": []}
-    up = result.files[0]
     note = f"; cannot be undone: {'; '.join(result.irreversible)}" if result.irreversible else ""
     ls.tell(f"schemalens: wrote migration {result.tag} ({len(result.changes)} change(s)){note}")
+    return await _written(ls, result)
+
+
+async def _written(ls: SchemalensServer, result: Any) -> Any:
+    """Open the file a generate wrote (where the editor can show documents), and say what it wrote."""
     window = ls.client_capabilities.window
     if window is not None and window.show_document is not None and window.show_document.support:
-        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(up)) or str(up)))
+        first = result.files[0]
+        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(first)) or str(first)))
     return {"ok": True, "tag": result.tag, "files": [uris.from_fs_path(str(f)) for f in result.files]}
 
 
@@ -268,11 +273,7 @@ async def generate_alembic(ls: SchemalensServer, args: CommandArgs) -> Any:
     note = f"; its downgrade refuses: {'; '.join(result.irreversible)}" if result.irreversible else ""
     ls.tell(f"schemalens: wrote Alembic revision {result.tag} ({len(result.changes)} change(s)){note}: "
             "`alembic upgrade head` applies it")
-    window = ls.client_capabilities.window
-    if window is not None and window.show_document is not None and window.show_document.support:
-        revision = result.files[0]
-        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(revision)) or str(revision)))
-    return {"ok": True, "tag": result.tag, "files": [uris.from_fs_path(str(f)) for f in result.files]}
+    return await _written(ls, result)
 
 
 @_command
