@@ -334,7 +334,7 @@ def test_check_reports_a_foreign_key_without_an_index_in_text_and_json(tmp_path:
     assert code == 0 and report["in_sync"]
     [finding] = report["lint"]
     assert finding == {"severity": "info", "code": "fk-without-index", "file": str(schema), "line": 3,
-                       "change_id": None,
+                       "column": 18, "end_line": 3, "end_column": 39, "change_id": None,
                        "message": "foreign key main.posts (author) has no index on its columns: deleting or "
                                   "updating a row of users scans all of posts"}
 
@@ -353,5 +353,5 @@ def test_check_json_lists_a_changes_hazards_and_its_lint(pg_url: str, tmp_path: 
     assert change["hazards"] == [{"kind": "data-loss", "object": "public.t.note",
                                   "detail": "drops column public.t.note and its values"}]
     assert report["lint"] == [{"severity": "warning", "code": "data-loss", "file": str(schema), "line": 1,
-                               "change_id": change["id"],
+                               "column": 14, "end_line": 1, "end_column": 15, "change_id": change["id"],
                                "message": "push would lose data: drops column public.t.note and its values"}]

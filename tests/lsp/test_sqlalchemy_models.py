@@ -85,3 +85,26 @@ async def test_renames_in_models_are_declared_by_a_python_comment(client, projec
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT full_name FROM users").fetchall() == [("Ann",)]
     conn.close()
+
+
+async def test_generate_alembic_revision_is_offered_beside_an_alembic_ini(client, project: Path) -> None:
+    """Where the project has an alembic.ini, the file's actions include writing the drift
+    as an Alembic revision into its versions folder (chained to the head: none yet)."""
+    db = project / "app.db"
+    sqlite3.connect(db).close()
+    write_config(project, database_url=f"sqlite:///{db}", schema="models.py")
+    models = project / "models.py"
+    models.write_text(MODELS)
+    await start(client, project)
+    await open_file(client, models, MODELS)
+    assert not [a for a in await actions(client, models) if a.title == "Generate Alembic revision"]
+
+    (project / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/alembic\n")
+    await save_file(client, models, MODELS)
+    [action] = [a for a in await actions(client, models) if a.title == "Generate Alembic revision"]
+    assert action.kind == "source.schemalens.generate.alembic"
+    result = await run(client, action.command)
+    assert result["ok"], result
+    [revision] = (project / "alembic" / "versions").glob("*.py")
+    text = revision.read_text()
+    assert "down_revision = None" in text and "CREATE TABLE users" in text and "DROP TABLE users" in text

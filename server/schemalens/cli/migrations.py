@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import enum
 
 from schemalens.cli.options import Option
 from schemalens.cli.output import (
@@ -41,6 +42,11 @@ from schemalens.cli.prompts import Session, confirm, print_blockers, refuse_rena
 from schemalens.config import Settings
 
 
+class Format(str, enum.Enum):
+    schemalens = "schemalens"
+    alembic = "alembic"
+
+
 def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
              migrations: MigrationsOpt = None, rename: RenameOpt = None,
              name: Annotated[str | None, Option(
@@ -50,15 +56,28 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
              no_renames: Annotated[bool, Option(
                  "--no-renames", help="The possible renames (a drop and an add of the same shape) are not "
                                       "renames: write them as drop + add without asking.")] = False,
+             fmt: Annotated[Format, Option(
+                 "--format", metavar="schemalens|alembic",
+                 help="schemalens: the migrations folder; alembic: a revision in alembic.ini's versions folder, "
+                      "from the database at the head to the schema files.")] = Format.schemalens,
              ) -> None:
-    """Diff the schema files against the last migration snapshot and write the next migration."""
+    """Diff the schema files against the last migration snapshot and write the next migration (--format alembic: against the database at the Alembic head, into its versions folder)."""
     from schemalens import dialects, history
 
     settings = settings_from(db, schema, dialect, migrations, online)
     session = Session()
-    with session.working("comparing with the last migration..."):
-        result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom,
-                     ask_renames=session.ask_renames(no_renames))
+    alembic = fmt is Format.alembic
+    if alembic and custom:
+        err.print("[red]error[/red]: --custom writes a schemalens migration; for Alembic, `alembic revision`", markup=True)
+        raise SystemExit(2)
+    with session.working("comparing with the database at the Alembic head..." if alembic
+                         else "comparing with the last migration..."):
+        if alembic:
+            result = run(history.generate_alembic, settings, renames_from(rename, settings), name=name,
+                         ask_renames=session.ask_renames(no_renames))
+        else:
+            result = run(history.generate, settings, renames_from(rename, settings), name=name, custom=custom,
+                         ask_renames=session.ask_renames(no_renames))
     if result.unanswered:
         refuse_renames(result.unanswered, "generate", dialects.get(settings.dialect).default_schema,
                        "nothing was written")
@@ -67,7 +86,8 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise SystemExit(1)
     if result.tag is None:
-        out.print("[green]nothing to generate[/green]: the schema files match the last migration", markup=True)
+        against = "the database at the Alembic head" if alembic else "the last migration"
+        out.print(f"[green]nothing to generate[/green]: the schema files match {against}", markup=True)
         raise SystemExit(0)
     if result.changes:
         out.print(change_table(result.changes))
@@ -79,6 +99,9 @@ def generate(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = N
     rename_hints(result.renamed)
     if custom:
         out.print(f"write your SQL in {rel(result.files[0])}, then run `schemalens rehash`", markup=False)
+    elif alembic:
+        out.print(f"revision {result.tag}: review it, commit it, and apply it with `alembic upgrade head`",
+                  markup=False)
     else:
         out.print("review it, commit it, and apply it with `schemalens migrate`", markup=False)
 
@@ -195,43 +218,75 @@ _COLOR = {"applied": "green", "pending": "yellow", "edited": "red", "missing": "
           "modified": "red", "unjournaled": "red"}
 
 
-def status(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
+def status(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None,
            as_json: JsonOpt = False) -> None:
-    """Every migration: applied, pending, edited, missing or out of order.
+    """Every migration: applied, pending, edited, missing or out of order; beside an
+    alembic.ini, the Alembic revision the database is at and whether the models are ahead.
     Exit 0 clean, 1 pending, 2 error, 4 integrity problem."""
-    from rich.table import Table as RichTable
-
     from schemalens import history
 
     json_mode(as_json)
-    settings = settings_from(db, None, dialect, migrations)
+    settings = settings_from(db, schema, dialect, migrations)
     result = run(history.status, settings)
-    states = result.assessment.states
     if as_json:
-        print_json({"exit_code": result.exit_code, "database": result.database,
-                    "pending": [e.tag for e in result.assessment.pending],
-                    "problems": result.assessment.problems, "migrations": [
-            {"name": s.tag, "idx": s.idx, "state": s.state,
-             "applied_at": s.applied.applied_at if s.applied else None,
-             "execution_ms": s.applied.execution_ms if s.applied else None,
-             "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in states]})
+        found: dict[str, Any] = {"exit_code": result.exit_code, "database": result.database}
+        if result.assessment is not None:
+            found |= _assessment_json(result.assessment)
+        found["alembic"] = None if result.alembic is None else {
+            "ini": str(result.alembic.ini), "versions": str(result.alembic.versions), "heads": result.alembic.heads,
+            "current": result.alembic.current, "behind": result.alembic.behind,
+            "models_ahead": result.alembic.models_ahead, "detail": result.alembic.detail or None}
+        print_json(found)
         raise SystemExit(result.exit_code)
+    if result.assessment is not None:
+        _print_assessment(result.assessment, result.database, settings)
+    if result.alembic is not None:
+        _print_alembic(result.alembic, result.database)
+    raise SystemExit(result.exit_code)
+
+
+def _assessment_json(assessment: Any) -> dict[str, Any]:
+    return {"pending": [e.tag for e in assessment.pending], "problems": assessment.problems, "migrations": [
+        {"name": s.tag, "idx": s.idx, "state": s.state,
+         "applied_at": s.applied.applied_at if s.applied else None,
+         "execution_ms": s.applied.execution_ms if s.applied else None,
+         "method": s.applied.method if s.applied else None, "detail": s.detail or None} for s in assessment.states]}
+
+
+def _print_assessment(assessment: Any, database: str, settings: Settings) -> None:
+    from rich.table import Table as RichTable
+
     table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("migration", "state", "applied at", "ms"):
         table.add_column(column)
-    for s in states:
+    for s in assessment.states:
         color = _COLOR.get(s.state, "white")
         applied = s.applied
         table.add_row(esc(s.tag), f"[{color}]{s.state}[/{color}]", applied.applied_at if applied else "",
                       f"{applied.execution_ms}" + ("" if applied.method == "applied" else f" ({applied.method})")
                       if applied else "")
-    out.print(f"{result.database}, {rel(settings.migrations)}:", markup=False)
+    out.print(f"{database}, {rel(settings.migrations)}:", markup=False)
     out.print(table)
-    for problem in result.assessment.problems:
+    for problem in assessment.problems:
         err.print(f"[red]problem[/red]: {esc(problem)}", markup=True)
-    pending = len(result.assessment.pending)
+    pending = len(assessment.pending)
     out.print(f"{pending} pending" if pending else "up to date", markup=False)
-    raise SystemExit(result.exit_code)
+
+
+def _print_alembic(state: Any, database: str) -> None:
+    at = ", ".join(state.current) or "no revision (alembic_version is empty or absent)"
+    heads = ", ".join(state.heads) or "no revisions"
+    out.print(f"{database}, Alembic ({rel(state.versions)}): at {at}; head {heads}", markup=False)
+    if state.behind:
+        out.print(f"{len(state.behind)} revision(s) not applied: {', '.join(state.behind)} (`alembic upgrade head`)",
+                  markup=False)
+    if state.models_ahead:
+        out.print(f"the models are ahead of the database: {state.models_ahead} change(s) "
+                  "(`schemalens generate --format alembic --name ...`)", markup=False)
+    elif state.models_ahead == 0:
+        out.print("the models match the database", markup=False)
+    elif state.detail:
+        out.print(f"models vs database: not compared ({state.detail})", markup=False)
 
 
 def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOpt = None) -> None:

@@ -4,7 +4,7 @@ usage errors, and calls the function.
 
 It replaces typer, which builds pydantic validators for every option while parsing: with
 typer, rich and pydantic a SQLite `check` spent most of its time importing. The types in
-use are few (str, int, Path, a flag, an `--x/--no-x` pair, repeatable str or Path), so
+use are few (str, int, Path, a str Enum of choices, a flag, an `--x/--no-x` pair, repeatable str or Path), so
 they are converted here. What a user sees stays click's contract: options in any order,
 `--opt value` or `--opt=value`, exit 2 with a usage line on a bad command line, `--help`
 on every command.
@@ -12,6 +12,7 @@ on every command.
 
 from __future__ import annotations
 
+import enum
 import os
 import shutil
 import sys
@@ -83,10 +84,18 @@ def _params(function: Callable[..., Any]) -> list[_Param]:
             kind, convert = ("pair" if "/" in option.flags[0] else "flag"), bool
         elif typing.get_origin(base) is list:
             kind, convert = "list", _CONVERTERS[typing.get_args(base)[0]]
+        elif isinstance(base, type) and issubclass(base, enum.Enum):
+            kind, convert = "value", base
         else:
             kind, convert = "value", _CONVERTERS[base]
         params.append(_Param(name, option, kind, convert, default))
     return params
+
+
+def _expected(convert: Callable[[str], Any]) -> str:
+    if isinstance(convert, type) and issubclass(convert, enum.Enum):
+        return "one of " + ", ".join(repr(m.value) for m in convert)
+    return "a valid integer"
 
 
 def flags(function: Callable[..., Any]) -> set[str]:
@@ -125,7 +134,8 @@ def _paragraphs(text: str) -> str:
 def command_help(prog: str, function: Callable[..., Any]) -> str:
     rows = []
     for p in _params(function):
-        default = f" [default: {p.default}]" if p.option.show_default and p.default not in (None, False) else ""
+        shown = p.default.value if isinstance(p.default, enum.Enum) else p.default
+        default = f" [default: {shown}]" if p.option.show_default and p.default not in (None, False) else ""
         rows.append((p.shown, p.option.help + default))
     rows.append(("--help", "Show this message and exit."))
     return f"Usage: {prog} [OPTIONS]\n\n{_paragraphs(function.__doc__ or '')}\n\nOptions:\n{_rows(rows)}\n"
@@ -175,7 +185,7 @@ def parse(function: Callable[..., Any], args: list[str]) -> dict[str, Any]:
         try:
             value = p.convert(text)
         except ValueError:
-            raise UsageError(f"Invalid value for '{flag}': {text!r} is not a valid integer.") from None
+            raise UsageError(f"Invalid value for '{flag}': {text!r} is not {_expected(p.convert)}.") from None
         if p.kind == "list":
             values[p.name].append(value)
         else:

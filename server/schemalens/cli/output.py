@@ -149,11 +149,19 @@ def change_table(changes: list[Any]) -> RichTable:
     return table
 
 
+def position_json(span: Any) -> dict[str, Any]:
+    """A span as the CLI's JSON gives positions: 1-based lines and columns (code points),
+    as the text output's file:line:col shows them. (The language server speaks LSP's
+    0-based positions; that is the protocol's, not ours.)"""
+    if span is None:
+        return {"file": None, "line": None, "column": None, "end_line": None, "end_column": None}
+    return {"file": span.file, "line": span.start_line + 1, "column": span.start_col + 1,
+            "end_line": span.end_line + 1, "end_column": span.end_col + 1}
+
+
 def finding_json(found: Any) -> dict[str, Any]:
     """A source problem or a lint finding (they share these fields)."""
-    return {"severity": found.severity, "code": found.code, "message": found.message,
-            "file": found.span.file if found.span else None,
-            "line": found.span.start_line + 1 if found.span else None}
+    return {"severity": found.severity, "code": found.code, "message": found.message, **position_json(found.span)}
 
 
 def print_lint(findings: list[Any]) -> None:
@@ -172,9 +180,7 @@ def change_json(change: Any) -> dict[str, Any]:
         "name": change.name, "description": change.description, "data_loss": change.data_loss,
         "lock": change.lock, "hazards": [dataclasses.asdict(h) for h in change.hazards],
         "rename_candidate": change.rename_candidate,
-        "span": None if span is None else {"file": span.file, "start_line": span.start_line,
-                                            "start_col": span.start_col, "end_line": span.end_line,
-                                            "end_col": span.end_col},
+        "span": None if span is None else position_json(span),
     }
 
 

@@ -7,11 +7,12 @@ folder, parse errors, unreachable database) raise WorkflowError (exit 2); everyt
 else comes back in the result, with the exit code the CLI should use.
 
 `state` reads (status, assess, check), `run` changes a database (migrate, resolve,
-rollback, reset), `generate` writes the folder (generate, drop, rehash). The workflows are
+rollback, reset), `generate` writes the folder (generate, drop, rehash) or an Alembic
+revision (`alembic`: the Alembic project, read without running it). The workflows are
 named here, the one entry point the front ends call.
 """
 
-from schemalens.history.generate import DropResult, GenerateResult, drop, generate, rehash
+from schemalens.history.generate import DropResult, GenerateResult, drop, generate, generate_alembic, rehash
 from schemalens.history.run import (
     MigrateResult,
     ResetResult,
@@ -25,5 +26,5 @@ from schemalens.history.run import (
 from schemalens.history.state import MigrationsCheck, StatusResult, check_migrations, keeps_history, status
 
 __all__ = ["DropResult", "GenerateResult", "MigrateResult", "MigrationsCheck", "ResetResult", "ResolveResult",
-           "RollbackResult", "StatusResult", "check_migrations", "drop", "generate", "keeps_history", "migrate",
-           "rehash", "reset", "resolve", "rollback", "status"]
+           "RollbackResult", "StatusResult", "check_migrations", "drop", "generate", "generate_alembic",
+           "keeps_history", "migrate", "rehash", "reset", "resolve", "rollback", "status"]

@@ -13,6 +13,8 @@ from schemalens import dialects
 from schemalens.changes import Change, Renames, RenderError, Statement, hazard_comments
 from schemalens.config import Settings
 from schemalens.diff import diff
+from schemalens.history import alembic
+from schemalens.left_alone import left_alone
 from schemalens.lint import Finding, fills_no_rows, not_null_finding
 from schemalens.history.state import (
     database_missing,
@@ -45,12 +47,61 @@ from schemalens.workflows import (
     AskRenames,
     RenameCandidate,
     WorkflowError,
+    affected_rows,
     check_renames,
     load_desired,
+    make_plan,
     open_database,
     rows_counted_in,
     settle_renames,
 )
+
+# --- generate --format alembic ------------------------------------------------------------------
+
+
+def generate_alembic(settings: Settings, renames: Renames, *, name: str | None = None,
+                     ask_renames: AskRenames | None = None, overlays: dict[str, str] | None = None) -> GenerateResult:
+    """Write the next Alembic revision of the project's alembic.ini: the plan from the
+    database, which must be at the head (as Alembic's autogenerate needs it: the head's
+    schema is known only there), to the models (or an editor's unsaved text of them,
+    `overlays`); chained to that head."""
+    result = GenerateResult()
+    try:
+        project = alembic.find_project(settings.project)
+        head = project.head() if project is not None else None
+    except alembic.AlembicError as e:
+        raise WorkflowError(str(e)) from None
+    if project is None:
+        result.refused = (f"no {alembic.INI} in {relative(settings.project)}: `alembic init` the project first "
+                          "(generate --format alembic writes into its versions folder)")
+        return result
+    with open_database(settings) as db:
+        current = alembic.current_revisions(db) or []
+        if current != ([head] if head else []):
+            at = ", ".join(current) or "no revision"
+            result.refused = (f"{mask_url(settings.database_url)} is at {at}, the head of {relative(project.versions)} "
+                              f"is {head or 'no revision'}: run `alembic upgrade head` first (the new revision is "
+                              "what the models add to the database at the head)")
+            return result
+        settled = settle_renames(renames, lambda r: make_plan(settings, db, r, overlays), lambda p: p.changes, ask_renames,
+                                 lambda c: affected_rows(db, c))
+    plan = settled.plan
+    result.changes, result.statements = plan.changes, plan.statements
+    result.renamed, result.unanswered = settled.renamed, settled.unanswered
+    if not result.changes or result.unanswered:
+        return result
+    actual, _ = left_alone(plan.actual, plan.desired, plan.source.unmanaged)
+    reverse, down, result.irreversible = _reverse(result.changes, actual, plan.desired)
+    result.warnings = [not_null_finding(c, plan.desired) for c in result.changes if fills_no_rows(c)]
+    revision = alembic.revision_id()
+    message = name or _default_name(result.changes)
+    path = alembic.revision_path(project.versions, revision, message)
+    project.versions.mkdir(parents=True, exist_ok=True)
+    path.write_text(alembic.revision_text(revision, head, message, result.statements, down, result.changes,
+                                          reverse, result.irreversible), encoding="utf-8")
+    result.tag, result.files = revision, [path]
+    return result
+
 
 # --- rehash -----------------------------------------------------------------------------------
 
@@ -352,14 +403,9 @@ def _chosen_names(changes: list[Change]) -> dict[int, str]:
             if c.kind in ("add_constraint", "create_index") and c.after is not None and c.after.name is None}
 
 
-def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, desired: Schema,
-               custom: bool) -> tuple[str, list[str]]:
-    """The reverse migration, and what it cannot bring back."""
-    lines = _header(tag, dialect, "down migration of", [], "rollback")
-    if custom:
-        lines += [f"{IRREVERSIBLE} custom migration: write its reverse SQL below and delete this line", "",
-                  SEPARATOR, ""]
-        return "\n".join(lines) + "\n", ["custom migration"]
+def _reverse(changes: list[Change], previous: Schema, desired: Schema) -> tuple[list[Change], list[Statement], list[str]]:
+    """The changes and statements that take `desired` (as the up migration built it) back
+    to `previous`, and what they cannot bring back."""
     losses = [c.data_loss for c in changes if c.data_loss]
     migrated = as_built(desired, _chosen_names(changes))
     reverse = diff(migrated, previous, _reverse_renames(changes))
@@ -368,6 +414,18 @@ def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, 
     except RenderError as e:
         losses.append(f"the reverse cannot be written: {e}")
         statements = []
+    return reverse, statements, losses
+
+
+def _down_file(tag: str, dialect: str, changes: list[Change], previous: Schema, desired: Schema,
+               custom: bool) -> tuple[str, list[str]]:
+    """The reverse migration, and what it cannot bring back."""
+    lines = _header(tag, dialect, "down migration of", [], "rollback")
+    if custom:
+        lines += [f"{IRREVERSIBLE} custom migration: write its reverse SQL below and delete this line", "",
+                  SEPARATOR, ""]
+        return "\n".join(lines) + "\n", ["custom migration"]
+    reverse, statements, losses = _reverse(changes, previous, desired)
     if losses:
         lines.append(f"{IRREVERSIBLE} this file cannot undo everything the up migration does")
         lines += [f"--   cannot undo: {loss}" for loss in losses]

@@ -19,7 +19,16 @@ from schemalens.migrations.ledger import MIGRATIONS_TABLE, Applied, read_applied
 from schemalens.left_alone import left_alone
 from schemalens.lint import Finding
 from schemalens.model import Problem, Schema
-from schemalens.workflows import WorkflowError, check_renames, compare, load_desired, open_database, read_database
+from schemalens.history import alembic
+from schemalens.workflows import (
+    WorkflowError,
+    check_renames,
+    compare,
+    load_desired,
+    make_plan,
+    open_database,
+    read_database,
+)
 
 # --- status and integrity ----------------------------------------------------------------
 
@@ -151,26 +160,77 @@ def dialect_problem(journal: Journal, settings: Settings) -> str | None:
 
 
 @dataclass
+class AlembicState:
+    """Where the database stands in the project's Alembic history."""
+
+    ini: Path
+    versions: Path
+    heads: list[str]
+    current: list[str]   # alembic_version's rows (empty: Alembic never ran there)
+    behind: list[str]    # revisions not applied yet
+    models_ahead: int | None  # changes the models make to the database at the head (None: not known)
+    detail: str = ""     # why models_ahead is not known
+
+
+@dataclass
 class StatusResult:
-    assessment: Assessment
+    assessment: Assessment | None  # None: no schemalens migrations folder, only an Alembic history
     database: str  # masked URL
+    alembic: AlembicState | None = None
 
     @property
     def exit_code(self) -> int:
-        """4 integrity problem (edited, missing, out of order, ...), 1 pending, 0 clean."""
-        return 4 if self.assessment.problems else 1 if self.assessment.pending else 0
+        """4 integrity problem (edited, missing, out of order, ...), 1 pending (migrations,
+        or Alembic revisions the database lacks), 0 clean."""
+        if self.assessment is not None and self.assessment.problems:
+            return 4
+        pending = bool(self.assessment and self.assessment.pending) or bool(self.alembic and self.alembic.behind)
+        return 1 if pending else 0
 
 
 def status(settings: Settings) -> StatusResult:
-    folder, journal = read_folder(settings)
-    problem = dialect_problem(journal, settings)
-    if problem:
-        raise WorkflowError(problem)
-    applied = _read_applied_if_any(settings)
+    """The migrations folder's state and, beside an alembic.ini, the Alembic history's."""
     try:
-        return StatusResult(assess(folder, journal, applied), mask_url(settings.database_url))
-    except MigrationsError as e:
+        project = alembic.find_project(settings.project)
+    except alembic.AlembicError as e:
         raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
+    assessment = None
+    if project is None or keeps_history(settings, named="migrations" in settings.origins):
+        folder, journal = read_folder(settings)
+        problem = dialect_problem(journal, settings)
+        if problem:
+            raise WorkflowError(problem)
+        applied = _read_applied_if_any(settings)
+        try:
+            assessment = assess(folder, journal, applied)
+        except MigrationsError as e:
+            raise WorkflowError(str(e), MIGRATIONS_PROBLEM) from None
+    state = _alembic_state(settings, project) if project is not None else None
+    return StatusResult(assessment, mask_url(settings.database_url), state)
+
+
+def _alembic_state(settings: Settings, project: alembic.Project) -> AlembicState:
+    current: list[str] = []
+    models_ahead, detail = None, ""
+    if not database_missing(settings):
+        with open_database(settings, create=False) as db:
+            try:
+                current = alembic.current_revisions(db) or []
+            except dialects.get(db.dialect).runtime.errors as e:
+                raise WorkflowError(f"cannot read {alembic.VERSION_TABLE} in {db.masked_url}: "
+                                    f"{mask_text(str(e).strip(), db.url)}", "database-error") from None
+            behind = project.behind(current)
+            if behind:
+                detail = "the database is not at the head: `alembic upgrade head` first"
+            else:
+                try:
+                    models_ahead = len(make_plan(settings, db, Renames({}, {})).changes)
+                except WorkflowError as e:
+                    detail = str(e)
+    else:
+        detail = "the database does not exist yet"
+    return AlembicState(project.ini, project.versions, project.heads, current, project.behind(current),
+                        models_ahead, detail)
 
 
 def _read_applied_if_any(settings: Settings) -> list[Applied]:

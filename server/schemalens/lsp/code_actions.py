@@ -24,7 +24,8 @@ from pygls import uris
 from schemalens.changes import Change
 from schemalens.lsp import edits
 from schemalens.lsp.analysis import CheckResult
-from schemalens.lsp.commands import GENERATE, MIGRATE, PREVIEW, PUSH
+from schemalens.history.alembic import INI
+from schemalens.lsp.commands import GENERATE, GENERATE_ALEMBIC, MIGRATE, PREVIEW, PUSH
 from schemalens.lsp.diagnostics import object_label
 from schemalens.lsp.server import SchemalensServer
 from schemalens.lsp.targets import Target
@@ -32,6 +33,7 @@ from schemalens.workflows import carried_along
 
 KIND_PUSH = "source.schemalens.push"
 KIND_GENERATE = "source.schemalens.generate"
+KIND_GENERATE_ALEMBIC = "source.schemalens.generate.alembic"
 KIND_MIGRATE = "source.schemalens.migrate"
 KIND_PREVIEW = "source.schemalens.previewSql"
 LIFTED = (KIND_PUSH, KIND_GENERATE, KIND_PREVIEW)  # also quick fixes on a drift diagnostic
@@ -111,6 +113,10 @@ def file_actions(uri: str, result: CheckResult) -> list[lsp.CodeAction]:
     if not result.parse_errors and (migrations.ahead if migrations else result.changes):
         title = "Generate migration"
         actions.append(lsp.CodeAction(title=title, kind=KIND_GENERATE, command=_command(title, GENERATE, uri)))
+    if result.database == "ok" and not result.parse_errors and result.changes and (result.settings.project / INI).is_file():
+        title = "Generate Alembic revision"
+        actions.append(lsp.CodeAction(title=title, kind=KIND_GENERATE_ALEMBIC,
+                                      command=_command(title, GENERATE_ALEMBIC, uri)))
     if migrations is not None and migrations.pending:
         title = f"Run pending migrations ({migrations.pending})"
         actions.append(lsp.CodeAction(title=title, kind=KIND_MIGRATE, command=_command(title, MIGRATE, uri)))

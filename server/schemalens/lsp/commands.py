@@ -30,6 +30,7 @@ from schemalens.lsp.targets import Target
 from schemalens.workflows import NO_RENAMES, WorkflowError
 
 PUSH, GENERATE, MIGRATE = "schemalens.push", "schemalens.generate", "schemalens.migrate"
+GENERATE_ALEMBIC = "schemalens.generateAlembic"
 PREVIEW, STATUS, CHECK = "schemalens.previewSql", "schemalens.status", "schemalens.check"
 STUDIO = "schemalens.studio"
 CONFIRM, CANCEL = "Push and lose the data", "Cancel"
@@ -240,12 +241,39 @@ async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
     if result.tag is None:
         ls.tell("schemalens: nothing to generate: the last migration matches the schema")
         return {"ok": True, "message": "nothing to generate", "files": []}
-    up = result.files[0]
     note = f"; cannot be undone: {'; '.join(result.irreversible)}" if result.irreversible else ""
     ls.tell(f"schemalens: wrote migration {result.tag} ({len(result.changes)} change(s)){note}")
+    return await _written(ls, result)
+
+
+async def _written(ls: SchemalensServer, result: Any) -> Any:
+    """Open the file a generate wrote (where the editor can show documents), and say what it wrote."""
     if _can_show_documents(ls):
-        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(up)) or str(up)))
+        first = result.files[0]
+        await ls.window_show_document_async(lsp.ShowDocumentParams(uri=uris.from_fs_path(str(first)) or str(first)))
     return {"ok": True, "tag": result.tag, "files": [uris.from_fs_path(str(f)) for f in result.files]}
+
+
+@_command
+async def generate_alembic(ls: SchemalensServer, args: CommandArgs) -> Any:
+    """An Alembic revision from the database at the head to the file's models."""
+    target = await _target(ls, args.uri)
+    async with _Progress(ls, "schemalens: generate Alembic revision"):
+        overlays = ls.checks.snapshot(target).overlays
+        result = await _in_thread(ls, functools.partial(history.generate_alembic, target.settings, NO_RENAMES,
+                                                        overlays=overlays))
+    await _recheck(ls, target)
+    if result.refused or result.unanswered:
+        message = result.refused or "possible renames: state them with a `@renamed` comment first"
+        ls.tell(f"schemalens: Alembic revision refused: {message}", lsp.MessageType.Warning)
+        return {"ok": False, "message": message}
+    if result.tag is None:
+        ls.tell("schemalens: nothing to generate: the database at the Alembic head matches the schema")
+        return {"ok": True, "message": "nothing to generate", "files": []}
+    note = f"; its downgrade refuses: {'; '.join(result.irreversible)}" if result.irreversible else ""
+    ls.tell(f"schemalens: wrote Alembic revision {result.tag} ({len(result.changes)} change(s)){note}: "
+            "`alembic upgrade head` applies it")
+    return await _written(ls, result)
 
 
 @_command
@@ -322,5 +350,5 @@ async def studio(ls: SchemalensServer, args: CommandArgs) -> Any:
 
 COMMANDS: dict[str, Callable[..., Any]] = {
     PUSH: push, GENERATE: generate, MIGRATE: migrate, PREVIEW: preview_sql, STATUS: status, CHECK: check,
-    STUDIO: studio,
+    STUDIO: studio, GENERATE_ALEMBIC: generate_alembic,
 }

@@ -13,13 +13,18 @@ class SourceError(Exception):
 
 
 def schema_files(paths: list[Path]) -> list[Path]:
-    """Files in apply order: each path as given; a folder's `.sql` files in name order."""
+    """Files in apply order: each path as given; a folder's `.sql` files in name order; a
+    SQLAlchemy module path (`app.models`, `app.models:Base.metadata`) as its file."""
+    from schemalens.sources.sqlalchemy import module_file
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*.sql") if p.is_file()))
         elif path.is_file():
             files.append(path)
+        elif (module := module_file(path)) is not None:
+            files.append(module)
         else:
             raise SourceError(f"schema file {path} does not exist")
     return files

@@ -23,6 +23,7 @@ import copy
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -69,6 +70,7 @@ def parse_sqlalchemy(
             "error", "sqlalchemy-missing",
             f"SQLAlchemy is not installed in {sys.executable}: install it there to read models",
         ), texts)])
+    locator.load(reply.get("files", []))
     problems = [_worker_problem(p, locator) for p in reply["problems"]]
     statements = reply["statements"]
     if not any(s["table"] for s in statements):
@@ -91,19 +93,20 @@ def _request(texts: list[tuple[str, str]], dialect: str, default_schema: str) ->
     files = []
     roots: list[str] = []
     for path, text in texts:
-        module, root = module_name(Path(path))
-        files.append({"path": path, "text": text, "module": module})
-        if str(root) not in roots:
-            roots.append(str(root))
+        target = _targets.get(str(Path(path).absolute())) or _target_of(Path(path))
+        files.append({"path": path, "text": text, "module": target.module, "attribute": target.attribute})
+        for root in (target.root, project_root(Path(path))):
+            if str(root) not in roots:
+                roots.append(str(root))
     chosen = dialects.get(dialect)
     return {"engine": chosen.sqlalchemy_engine, "create_schemas": chosen.has_namespaces,
             "default_schema": default_schema, "roots": roots, "files": files}
 
 
 def project_root(path: Path) -> Path:
-    """The folder imports are resolved from: the nearest one above the file holding a
-    project marker (so `from app.db import Base` works in app/models.py), else the
-    file's own folder."""
+    """The nearest folder above the file holding a project marker, else the file's own
+    folder: it goes on the import path after the import root, so that `from app.db import
+    Base` works in a models file whose folder is not a package."""
     folder = path.absolute().parent
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).is_file() for marker in _PROJECT_MARKERS):
@@ -112,15 +115,65 @@ def project_root(path: Path) -> Path:
 
 
 def module_name(path: Path) -> tuple[str, Path]:
-    """(dotted module name, folder to put on sys.path) for a model file."""
-    root = project_root(path)
-    parts = list(path.absolute().relative_to(root).with_suffix("").parts)
-    if parts[-1] == "__init__" and len(parts) > 1:
-        parts.pop()
-    if all(p.isidentifier() for p in parts):
-        return ".".join(parts), root
+    """(dotted module name, import root) for a model file, found as Python's own tools find
+    them: up through the folders holding an `__init__.py` to the first that holds none, so
+    that relative imports (`from .base import Base`) work with or without a project marker.
+    The path is taken as given (a symlinked project imports from the link's side, as
+    `python -m` run there would)."""
+    path = path.absolute()
+    parts = [path.stem] if path.name != "__init__.py" else []
+    folder = path.parent
+    while (folder / "__init__.py").is_file() or (folder == path.parent and path.name == "__init__.py"):
+        if not folder.name.isidentifier() or folder.parent == folder:
+            break
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if parts and all(p.isidentifier() for p in parts):
+        return ".".join(parts), folder
     stem = path.stem if path.stem.isidentifier() else "schemalens_models"
-    return stem, path.absolute().parent
+    return stem, path.parent
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to run for a models file: its module name, the folder it is imported from,
+    and the attribute naming the one MetaData to read (None: every one the module reaches)."""
+
+    module: str
+    root: Path
+    attribute: str | None = None
+
+
+_SPEC = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
+# Files named in settings by module path (`schema = "app.models:Base.metadata"`), by their
+# absolute path. The readers pass (path, text) pairs around: the name and attribute a
+# module path gave travel beside them, set each time the settings' paths are resolved.
+_targets: dict[str, Target] = {}
+
+
+def _target_of(path: Path) -> Target:
+    module, root = module_name(path)
+    return Target(module, root)
+
+
+def module_file(path: Path) -> Path | None:
+    """The file of a module path written where a schema path goes (`<project>/app.models`
+    or `<project>/app.models:Base.metadata`), looked up without importing anything: in the
+    project folder, then in this interpreter's import path (installed packages; the
+    worker runs in this interpreter). None when the name is no module path (a file name
+    ending in .sql or .py is a missing file, not a module) or names no file."""
+    spec = path.name
+    module, _, attribute = spec.partition(":")
+    parts = module.split(".")
+    if not _SPEC.match(spec) or parts[-1] in ("sql", "py"):
+        return None
+    for base in (path.parent, *(Path(p) for p in sys.path if p)):
+        for candidate in (base.joinpath(*parts[:-1], parts[-1] + ".py"), base.joinpath(*parts, "__init__.py")):
+            if candidate.is_file():
+                found = candidate.absolute()
+                _targets[str(found)] = Target(module, base.absolute(), attribute or None)
+                return found
+    return None
 
 
 @cache
@@ -262,7 +315,7 @@ def _worker_problem(p: dict[str, Any], locator: _Locator) -> Problem:
         span = locator.line_span(p["file"], p["line"], p.get("col"))
     elif p.get("table"):
         span = locator.table_call(p["table"][1]) or locator.class_for_table(p["table"][1])
-    return Problem("error", p["code"], p["message"], span)
+    return Problem(p.get("severity", "error"), p["code"], p["message"], span)
 
 
 def _at_first_file(problem: Problem, texts: list[tuple[str, str]]) -> Problem:
@@ -369,15 +422,30 @@ class _Locator:
     def __init__(self, texts: list[tuple[str, str]]) -> None:
         self.files: dict[str, _File] = {}
         for path, text in texts:
-            f = _File(path, text.splitlines())
+            self._add(path, text)
+
+    def _add(self, path: str, text: str) -> None:
+        f = _File(path, text.splitlines())
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            tree = None  # the child reports it
+        if tree is not None:
+            self._index(f, tree)
+            f.comments = _comments(text)
+        self.files[path] = f
+
+    def load(self, paths: list[str]) -> None:
+        """The app's other modules the models imported (`from .accounts import *`): their
+        classes and Table() calls are where those tables' lines are. Read from disk, after
+        the named files, which come first in every search."""
+        for path in paths:
+            if path in self.files:
+                continue
             try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError):
-                tree = None  # the child reports it
-            if tree is not None:
-                self._index(f, tree)
-                f.comments = _comments(text)
-            self.files[path] = f
+                self._add(path, Path(path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
 
     @staticmethod
     def _index(f: _File, tree: ast.Module) -> None:

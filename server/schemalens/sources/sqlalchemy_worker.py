@@ -7,8 +7,9 @@ It depends on nothing but the standard library and SQLAlchemy, which it finds in
 interpreter it runs in.
 
 Request on stdin: {"engine": {"url", "connected"}, "create_schemas": bool, "default_schema": str,
-"roots": [folder, ...], "files": [{"path", "text", "module"}, ...]}.
-Reply on stdout: {"problems": [...], "statements": [...], "origins": [...]} or
+"roots": [folder, ...], "files": [{"path", "text", "module", "attribute"}, ...]} (attribute:
+the dotted name of the one MetaData or declarative base to read, or null for all).
+Reply on stdout: {"problems": [...], "statements": [...], "origins": [...], "files": [...]} or
 {"missing": "sqlalchemy"}. The user's own prints go to stderr, so that they cannot
 corrupt the reply.
 """
@@ -46,27 +47,48 @@ def run(request: dict) -> dict:
         if root not in sys.path:
             sys.path.insert(0, root)
     problems: list = []
-    modules = []
+    record_origins()
+    modules, chosen = [], []
     for f in request["files"]:
-        module = execute(f, problems)
+        module = execute(f, request["roots"], problems)
         if module is not None:
             modules.append(module)
+            chosen.append(selected(module, f, problems))
     metadatas, registries = collect(modules)
+    if chosen != modules:
+        metadatas = collect([m for m in chosen if m is not None])[0]
     statements: list = []
     for metadata in metadatas:
+        set_aside_invalid(metadata, problems)
         statements.extend(ddl(metadata, request, problems))
-    return {"problems": problems, "statements": statements, "origins": origins(metadatas, registries)}
+    return {"problems": problems, "statements": statements, "origins": origins(metadatas, registries),
+            "files": app_files(request["roots"])}
 
 
-def execute(f: dict, problems: list):
+def app_files(roots: list) -> list:
+    """The files of the app's modules that ran (under the import roots, installed packages
+    aside), where the parent looks for the lines of tables the named modules imported."""
+    folders = tuple(os.path.join(os.path.abspath(r), "") for r in roots)
+    found = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py") and os.path.abspath(path).startswith(folders) and not any(
+                part in ("site-packages", "dist-packages") for part in path.split(os.sep)):
+            found.append(path)
+    return sorted(set(found))
+
+
+def execute(f: dict, roots: list, problems: list):
     """Run one file's text as the module its path names, registered in sys.modules so that
     other files (and relationship() strings) find this version rather than the disk's."""
     path, name = f["path"], f["module"]
     module = types.ModuleType(name)
     module.__file__ = path
+    parent, _, leaf = name.rpartition(".")
+    module.__package__ = parent
     if os.path.basename(path) == "__init__.py":
         module.__path__ = [os.path.dirname(path)]
-    parent, _, leaf = name.rpartition(".")
+        module.__package__ = name
     if parent:
         try:
             setattr(importlib.import_module(parent), leaf, module)
@@ -90,10 +112,131 @@ def execute(f: dict, problems: list):
                 line = lineno - 1
         text = str(e)
         problems.append({
-            "code": "import-error", "message": f"{type(e).__name__}: {text}" if text else type(e).__name__,
+            "code": "import-error",
+            "message": (f"{type(e).__name__}: {text}" if text else type(e).__name__) + import_hint(e, name, roots),
             "file": path, "line": line, "col": None,
         })
     return module
+
+
+def import_hint(e: BaseException, name: str, roots: list) -> str:
+    """What to do about an import that failed because of where the module was run from
+    (the traceback says what failed, not why it could not be found)."""
+    if not isinstance(e, ImportError):
+        return ""
+    if "relative import" in str(e):
+        return (f" (run as top-level module {name!r}: a relative import needs the file's folder to be a package,"
+                " with an __init__.py, or the module named by its dotted path: schema = \"app.models\")")
+    missing = getattr(e, "name", None)
+    if isinstance(e, ModuleNotFoundError) and missing and missing.split(".")[0] not in sys.modules:
+        where = ", ".join(roots)
+        return (f" (imported as {name!r} from {where}; is {missing.split('.')[0]!r} installed in {sys.executable},"
+                " or is a folder on the way missing its __init__.py?)")
+    return ""
+
+
+def selected(module, f: dict, problems: list):
+    """The module, or for a module path with an attribute (`app.models:Base.metadata`) a
+    stand-in holding just that object, so that only its tables are read."""
+    attribute = f.get("attribute")
+    if not attribute:
+        return module
+    value = module
+    try:
+        for part in attribute.split("."):
+            value = getattr(value, part)
+    except Exception as e:
+        problems.append({"code": "import-error", "message": f"{f['module']} has no attribute {attribute}: {message(e)}",
+                         "file": f["path"], "line": 0, "col": None})
+        return None
+    stand_in = types.ModuleType(f["module"])
+    stand_in.selected = value
+    return stand_in
+
+
+def record_origins() -> None:
+    """Make indexes, constraints and foreign keys remember the line of the user's code that
+    made them (SQLAlchemy keeps no positions), so that a problem with one is shown at its
+    own `Index(` or `ForeignKey(` line rather than at its table's class."""
+    from sqlalchemy.sql import schema
+
+    library = os.path.dirname(schema.__file__).rsplit(os.sep, 1)[0] + os.sep
+
+    def caller() -> list | None:
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not name.startswith(("<", library)):
+                return [name, frame.f_lineno - 1]
+            frame = frame.f_back
+        return None
+
+    for cls in (schema.Index, schema.Constraint, schema.ForeignKey):
+        def patched(self, *args, __init=cls.__init__, **kwargs) -> None:
+            __init(self, *args, **kwargs)
+            if "_schemalens_at" not in self.__dict__:
+                self.__dict__["_schemalens_at"] = caller()
+        cls.__init__ = patched
+
+
+def origin_of(item) -> list | None:
+    return getattr(item, "__dict__", {}).get("_schemalens_at")
+
+
+def set_aside_invalid(metadata, problems: list) -> None:
+    """Take out of the metadata what no database would create, each reported at its own
+    line, so that create_all (and the comparison) goes on with everything else, as the
+    database itself would go on with the statements after a failing one."""
+    for table in list(metadata.tables.values()):
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if not index.expressions:
+                table.indexes.discard(index)
+                problems.append(invalid(
+                    "index-without-columns", origin_of(index), table,
+                    f"index {index.name} on {table.fullname} has no columns: PostgreSQL and SQLite refuse "
+                    f"CREATE INDEX {index.name} ON {table.fullname} () as a syntax error, so create_all fails there",
+                ))
+        for fk in sorted(table.foreign_key_constraints, key=lambda c: [e.parent.name for e in c.elements]):
+            reason = refusal(fk)
+            if reason is None:
+                continue
+            for element in fk.elements:
+                table.foreign_keys.discard(element)
+                element.parent.foreign_keys.discard(element)
+            table.constraints.discard(fk)
+            at = next((origin_of(e) for e in fk.elements if origin_of(e)), None) or origin_of(fk)
+            columns = ", ".join(e.parent.name for e in fk.elements)
+            problems.append(invalid("invalid-foreign-key", at, table,
+                                    f"foreign key {table.fullname}({columns}) -> {reason}"))
+
+
+def refusal(fk) -> str | None:
+    """Why the databases refuse a foreign key, or None: its target must exist and be a
+    primary key, unique constraint or unique (non-partial) index on exactly its columns."""
+    from sqlalchemy import Index, PrimaryKeyConstraint, UniqueConstraint
+
+    try:
+        targets = [e.column for e in fk.elements]
+    except Exception as e:
+        target = ", ".join(str(e.target_fullname) for e in fk.elements)
+        return f"{target}: {message(e)}; create_all fails"
+    referred = targets[0].table
+    wanted = {c.name for c in targets}
+    keys = [c for c in referred.constraints if isinstance(c, (PrimaryKeyConstraint, UniqueConstraint))]
+    keys += [i for i in referred.indexes if isinstance(i, Index) and i.unique and len(i.expressions) == len(i.columns)
+             and not any(v.get("where") is not None for v in i.dialect_options.values())]
+    if any({c.name for c in key.columns} == wanted for key in keys):
+        return None
+    shown = f"{referred.fullname}({', '.join(c.name for c in targets)})"
+    return (f"{shown}: those columns are not a primary key, unique constraint or unique index of "
+            f"{referred.fullname}, so PostgreSQL refuses the key (there is no unique constraint matching given keys "
+            f"for referenced table) and SQLite fails every write to {fk.table.fullname} (foreign key mismatch)")
+
+
+def invalid(code: str, at: list | None, table, text: str) -> dict:
+    return {"code": code, "severity": "warning", "message": f"{text}; it is left out of the comparison",
+            "file": at[0] if at else None, "line": at[1] if at else None, "col": None,
+            "table": [table.schema, table.name]}
 
 
 def collect(modules: list) -> tuple:

@@ -47,7 +47,8 @@ def test_status_migrate_push_and_diff_json(db_url: str, tmp_path: Path) -> None:
     assert cli("generate", "--name", "init", cwd=tmp_path).returncode == 0
     code, status = cli_json("status", cwd=tmp_path)
     assert code == 1 and status["exit_code"] == 1 and status["pending"] == ["0000_init"]
-    assert set(status) == {"exit_code", "database", "pending", "problems", "migrations"}
+    assert set(status) == {"exit_code", "database", "pending", "problems", "migrations", "alembic"}
+    assert status["alembic"] is None  # no alembic.ini in the project
     code, migrated = cli_json("migrate", cwd=tmp_path)
     assert code == 0 and [a["name"] for a in migrated["applied"]] == ["0000_init"]
     assert set(migrated) == {"exit_code", "database", "dry_run", "applied", "recorded", "refused", "failure",

@@ -324,6 +324,71 @@ def test_import_error_of_a_missing_module(tmp_path: Path) -> None:
     [problem] = [p for p in result.problems if p.severity == "error"]
     assert problem.message.startswith("ModuleNotFoundError: No module named 'app'")
     assert problem.span is not None and problem.span.start_line == 1
+    assert "is 'app' installed in" in problem.message and "__init__.py" in problem.message
+
+
+def test_the_import_root_is_the_first_folder_above_the_packages(tmp_path: Path) -> None:
+    """As Python's tools find it: no project marker needed for relative imports."""
+    app = tmp_path / "src" / "app"
+    (app / "models").mkdir(parents=True)
+    for folder in (app, app / "models"):
+        (folder / "__init__.py").write_text("")
+    assert module_name(app / "models" / "tables.py") == ("app.models.tables", tmp_path / "src")
+    assert module_name(app / "models" / "__init__.py") == ("app.models", tmp_path / "src")
+    (app / "models" / "base.py").write_text(HEADER)
+    text = ("from sqlalchemy.orm import Mapped, mapped_column\nfrom .base import Base\n\n\n"
+            "class A(Base):\n    __tablename__ = 'a'\n    id: Mapped[int] = mapped_column(primary_key=True)\n")
+    result = parse(tmp_path, text, name="src/app/models/tables.py")
+    assert errors(result) == [] and [t.name for t in result.schema.tables] == ["a"]
+
+
+def test_a_relative_import_outside_a_package_says_what_to_do(tmp_path: Path) -> None:
+    result = parse(tmp_path, "from .base import Base\n", name="plain/models.py")
+    [problem] = [p for p in result.problems if p.severity == "error"]
+    assert problem.message.startswith("ImportError: attempted relative import with no known parent package")
+    assert "__init__.py" in problem.message and 'schema = "app.models"' in problem.message
+
+
+INVALID = HEADER + """
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (
+        Index("ix_teams_nothing"),
+        Index("ix_teams_name", "name"),
+    )
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_name: Mapped[str] = mapped_column(
+        ForeignKey("teams.name"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    ghost_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ghosts.id"))
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_invalid_objects_are_set_aside_at_their_own_lines(tmp_path: Path, dialect: str) -> None:
+    """One bad object hides nothing else: each is a warning at its own line, and the rest
+    of its table (and the other tables) is read."""
+    result = parse(tmp_path, INVALID, dialect)
+    found = [(p.severity, p.code, p.span.start_line if p.span else None) for p in result.problems]
+    assert found == [
+        ("warning", "index-without-columns", line_of(INVALID, 'Index("ix_teams_nothing")')),
+        ("warning", "invalid-foreign-key", line_of(INVALID, 'ForeignKey("ghosts.id")')),
+        ("warning", "invalid-foreign-key", line_of(INVALID, 'ForeignKey("teams.name")')),
+    ], result.problems
+    ghost, name = (p.message for p in result.problems[1:])
+    assert "ghosts" in ghost and "create_all fails" in ghost
+    assert "not a primary key, unique constraint or unique index" in name and "PostgreSQL refuses" in name
+    assert [i.name for i in table(result, "teams").indexes] == ["ix_teams_name"]
+    members = table(result, "members")
+    assert [c.name for c in members.columns] == ["id", "team_name", "team_id", "ghost_id"]
+    assert [fk.columns for fk in members.foreign_keys] == [["team_id"]]
 
 
 def test_system_exit_in_the_module_is_a_problem(tmp_path: Path) -> None:

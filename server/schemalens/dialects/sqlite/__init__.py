@@ -63,7 +63,7 @@ class SQLite(Dialect):
         return expressions.spellings([c.name for c in table.columns])
 
     def canonical_default(self, text: str, table: dict[str, str], column_type: str) -> str:
-        return expressions.canonical_expression(text, table)
+        return expressions.canonical_expression(types.stored_default(text, column_type), table)
 
     def canonical_generated(self, text: str, table: dict[str, str]) -> str:
         return expressions.canonical_expression(text, table)

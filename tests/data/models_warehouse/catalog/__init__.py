@@ -1,0 +1,3 @@
+from .items import Item, Supplier
+
+__all__ = ["Item", "Supplier"]
