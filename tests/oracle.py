@@ -73,11 +73,18 @@ def columns_sorted(dumped: str) -> str:
     """The dump with each table's column definitions in name order: a database pushed from
     an older schema has the same columns in the order they were added. A SQLite table's text
     is left out too: after ALTER TABLE ADD COLUMN it is SQLite's own edit of the old text
-    (its pragmas still say what the table is)."""
+    (its pragmas still say what the table is). So is the quoting of the table's name in an
+    index's text: ALTER TABLE RENAME rewrites `ON t` as `ON "t2"` (a decision: push does not
+    rebuild an index to undo a quote)."""
     if "\ncolumns " in "\n" + dumped:
-        kept = [line for line in dumped.splitlines() if not line.startswith("table ")]
+        kept = [_unquoted_table(line) if line.startswith("index ") else line
+                for line in dumped.splitlines() if not line.startswith("table ")]
         return re.sub(r"^columns (.*?): \[(.*)\]$", _sorted_pragma, "\n".join(kept) + "\n", flags=re.M)
     return re.sub(r"^(CREATE (?:UNLOGGED )?TABLE [^\n]* \(\n)(.*?)(\n\);)$", _sorted_block, dumped, flags=re.M | re.S)
+
+
+def _unquoted_table(line: str) -> str:
+    return re.sub(r'( ON )"([A-Za-z_][A-Za-z0-9_]*)"', r"\1\2", line, count=1, flags=re.I)
 
 
 def _sorted_block(match: re.Match[str]) -> str:

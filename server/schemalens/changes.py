@@ -25,6 +25,8 @@ ChangeKind = Literal[
     "create_sequence",
     "alter_sequence",
     "drop_sequence",
+    "rename_sequence",     # before/after: a serial column's own Sequence, after its table or column
+                           # is renamed (PostgreSQL keeps the old name; the file's database has the new)
     "create_table",
     "drop_table",
     "rename_table",        # before: old Table, after: new Table
@@ -43,7 +45,8 @@ ChangeKind = Literal[
     "set_comment",         # before/after: the commented object; name: "" for the table, else the
                            # column, index or constraint (as the database names it)
     "set_storage",         # before/after: Table (name "") or Index, PrimaryKey, Unique (name: its index)
-    "set_statistics",      # before (None for a new table)/after: Column; statistics target and n_distinct
+    "set_statistics",      # before (None for a new table)/after: Column; statistics target and n_distinct;
+                           # or Index (name: the index): its expression columns' statistics targets
     "set_persistence",     # before/after: Table; UNLOGGED or not
     "set_row_security",    # before (None for a new table)/after: Table; RLS enabled, forced
     "set_replica_identity",  # before (None for a new table)/after: Table

@@ -7,7 +7,8 @@ a table the files define in a form schemalens does not manage (`LIKE`, `INHERITS
 table (`alembic_version`, ...), which no schema file defines. Both are taken out of
 the database's schema before it is compared, so nothing drops, alters or reports
 them as drift; check says it saw the bookkeeping tables. (Partitions, inheritance
-children and extension members are never read from the catalog at all.)
+children and extension members are never read from the catalog at all.) So are the
+sequences such tables own or use, unless the files define them.
 """
 
 from __future__ import annotations
@@ -37,14 +38,14 @@ def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged]) 
                                     f"{qualified(table.schema, table.name)}", table=table.key))
         if tool is not None or table.key in mentioned:
             gone.add(table.key)
-    if not gone:
-        return actual, findings
     wanted = {s.key for s in desired.sequences}
+    if not gone and not any(s.used_elsewhere and s.key not in wanted for s in actual.sequences):
+        return actual, findings
     # A schema to drop that holds a table left alone is refused, naming it (see Namespace.holds).
     namespaces = [dataclasses.replace(n, holds=n.holds + tuple(f"table {name}" for s, name in sorted(gone)
                                                              if s == n.name)) for n in actual.namespaces]
     kept = dataclasses.replace(
         actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone],
-        sequences=[s for s in actual.sequences
-                   if s.owned_by is None or s.owned_by[:2] not in gone or s.key in wanted])
+        sequences=[s for s in actual.sequences if s.key in wanted or not (
+            s.used_elsewhere or (s.owned_by is not None and s.owned_by[:2] in gone))])
     return kept, findings

@@ -131,6 +131,10 @@ class Identity:
     max_value: int | None = None
     cache: int | None = None
     cycle: bool = False
+    # Its sequence's name where it is not the one PostgreSQL picks for the table's column:
+    # the file's SEQUENCE NAME, or the name it got before the table or column was renamed.
+    # Written by push; not compared (the catalog does not read it) nor kept in snapshots.
+    sequence_name: str | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -229,6 +233,9 @@ class Index:
     comment: str | None = None  # COMMENT ON INDEX (PostgreSQL)
     # WITH (...) storage parameters as PostgreSQL keeps them (reloptions): name -> value text
     storage: dict[str, str] = field(default_factory=dict)
+    # ALTER INDEX ... ALTER COLUMN n SET STATISTICS: an expression column's statistics
+    # target, by the column's number (1-based); the default (-1) is not held (PostgreSQL)
+    statistics: dict[int, int] = field(default_factory=dict)
     sql: str | None = _text()
     written: dict[str, Any] = _written()
 
@@ -308,6 +315,9 @@ class Sequence:
     # (schema, table, column) of an OWNED BY column, if any.
     owned_by: tuple[str, str, str] | None = None
     span: Span | None = _span()
+    # Read from a database: a table or view schemalens does not read uses or owns it
+    # (an INHERITS child's copied default...). Compared only where the files define it.
+    used_elsewhere: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -384,7 +394,7 @@ class Schema:
 # renames, statement texts and written spellings are left out: they describe a file, not a schema.
 
 _NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds", "sql",
-                "written", "triggers"}
+                "written", "triggers", "sequence_name", "used_elsewhere"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],
@@ -480,6 +490,7 @@ _FIELD_BUILDERS: dict[tuple[type, str], Any] = {
     (Table, "checks"): _many(Check),
     (Table, "indexes"): _many(Index),
     (Column, "identity"): _optional(Identity),
+    (Index, "statistics"): lambda v: {int(n): target for n, target in v.items()},  # JSON keys are texts
     (Sequence, "owned_by"): lambda v: None if v is None else tuple(v),
 }
 

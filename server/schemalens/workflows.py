@@ -559,5 +559,7 @@ def pull(settings: Settings) -> str:
         if found is not None and not settings.schemas:
             settings = dataclasses.replace(settings, schemas=found)
         actual = read_database(db, settings, None)
+    # A sequence that a table or view left out of the file uses stays out of it too.
+    actual = dataclasses.replace(actual, sequences=[s for s in actual.sequences if not s.used_elsewhere])
     return schema_file(actual, f"-- schema pulled by schemalens from {mask_url(settings.database_url)}\n\n")
 

@@ -22,7 +22,7 @@ from schemalens import dialects
 from schemalens.changes import Change, Renames
 from schemalens.diff.reuse import compare_tables
 from schemalens.diff.run import PHASES, Run
-from schemalens.diff.schema_objects import enums, extensions, namespaces, sequences
+from schemalens.diff.schema_objects import enums, extensions, namespaces, sequences, serial_renames
 from schemalens.diff.tables import (
     create_tables, drop_tables, match_tables, refresh_dependent_fks, table_rename_candidates,
 )
@@ -39,6 +39,7 @@ def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {}), ca
     sequences(run)
     match_tables(run)
     compare_tables(run, [(run.matched[t.key], t) for t in desired.tables if t.key in run.matched])
+    serial_renames(run)
     create_tables(run)
     refresh_dependent_fks(run)
     drop_tables(run)

@@ -204,6 +204,16 @@ def create_index(run: Run, table: Table, index: Index, taken: set[str], new_tabl
         description=f"create {what}{named} on {label} ({', '.join(index.columns)}){why}"))
     if index.comment is not None:
         comment(run, table, name, None, index)
+    index_statistics(run, table, name, None, index)
+
+
+def index_statistics(run: Run, table: Table, name: str, old: Index | None, new: Index) -> None:
+    """The statistics targets of an index's expression columns, set in place (on a new
+    index: after it is made)."""
+    if (old.statistics if old is not None else {}) != new.statistics:
+        run.emit("comment", Change(
+            "set_statistics", table.schema, table.name, name, before=old, after=new,
+            description=f"set statistics of index {name} on {qualified(table.schema, table.name)}"))
 
 
 def properties(run: Run, table: Table, pairs: list[tuple[Any, Any]]) -> None:
@@ -214,6 +224,8 @@ def properties(run: Run, table: Table, pairs: list[tuple[Any, Any]]) -> None:
         name = target_name(run, new) or old.name
         if old.comment != new.comment:
             comment(run, table, name, old, new)
+        if isinstance(new, Index):
+            index_statistics(run, table, name, old, new)
         if getattr(old, "storage", None) != getattr(new, "storage", None):
             label = f"{'index' if isinstance(new, Index) else describe_constraint(new)} {name}"
             run.emit("alter_column", Change(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from schemalens.changes import Change, Hazard, qualified
 from schemalens.diff.run import Run
 from schemalens.model import Enum, Sequence
@@ -132,6 +134,29 @@ def sequences(run: Run) -> None:
         if old.key not in wanted:
             run.emit("drop_sequence", Change("drop_sequence", old.schema, None, old.name, before=old,
                                              description=f"drop sequence {qualified(old.schema, old.name)}"))
+
+
+def serial_renames(run: Run) -> None:
+    """A serial column's own sequence follows a rename of its table or column: PostgreSQL
+    keeps the sequence's old name, while the file's database has the one `serial` gives
+    under the new names. (After the renames are known: match_tables, compare_tables.)"""
+    old_table = {new: old for old, new in run.table_renames.items()}
+    drawn = {s.owned_by: s for s in run.dialect.column_sequences(run.actual)}
+    taken = {s.key for s in run.actual.sequences} | set(drawn)
+    for seq in run.dialect.column_sequences(run.desired):
+        assert seq.owned_by is not None
+        schema, table, column = seq.owned_by
+        was_schema, was_table = old_table.get((schema, table), (schema, table))
+        was_column = next((old for old, new in run.column_renames.get((schema, table), {}).items()
+                           if new == column), column)
+        old = drawn.get((was_schema, was_table, was_column))
+        if old is None or (was_table, was_column) == (table, column) or seq.key in taken:
+            continue
+        moved = dataclasses.replace(old, schema=schema)  # SET SCHEMA took it along
+        if moved.key != seq.key:
+            run.emit("rename", Change("rename_sequence", schema, None, seq.name, before=moved, after=seq,
+                                      description=f"rename sequence {qualified(schema, old.name)} to {seq.name} "
+                                                  f"(serial of {qualified(schema, table)}.{column})"))
 
 
 def alter_sequence(run: Run, old: Sequence, new: Sequence) -> None:

@@ -81,8 +81,8 @@ def create_tables(run: Run) -> None:
         for index in table.indexes:
             create_index(run, table, index, taken, new_table=True)
         for obj in (table.primary_key, *table.uniques, *table.checks, *table.foreign_keys):
-            if obj is not None and obj.comment is not None and obj.name:
-                comment(run, table, obj.name, None, obj)
+            if obj is not None and obj.comment is not None and target_name(run, obj):
+                comment(run, table, target_name(run, obj), None, obj)
         table_properties(run, None, table)
         if table.comment is not None:
             run.emit("comment", Change("set_comment", table.schema, table.name, "", after=table,

@@ -154,7 +154,9 @@ SELECT ix.indrelid, ic.relname, ix.indisunique, am.amname, ix.indoption::int2[] 
              WHERE k.ord > ix.indnkeyatts ORDER BY k.ord) AS include,
        ix.indkey::int2[] AS indkey, ix.indclass::oid[] AS opclasses, ix.indcollation::oid[] AS collations,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
-       {nulls_not_distinct} AS nulls_not_distinct, ix.indisvalid, ic.reloptions, d.description
+       {nulls_not_distinct} AS nulls_not_distinct, ix.indisvalid, ic.reloptions, d.description,
+       ARRAY(SELECT ARRAY[ia.attnum, ia.attstattarget] FROM pg_catalog.pg_attribute ia
+             WHERE ia.attrelid = ix.indexrelid AND ia.attstattarget >= 0 ORDER BY ia.attnum) AS statistics
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
 LEFT JOIN pg_catalog.pg_description d
@@ -380,8 +382,9 @@ def _read_columns(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> _Att
 def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> list[Sequence]:
     """The sequences, and the options of identity columns, which PostgreSQL keeps on the
     identity's hidden sequence. A sequence owned or used by a table that is not read (not
-    managed: inherited, excluded, another schema's) or by a view is not listed: what we do
-    not manage we never touch. The serial ones are folded into their columns afterwards."""
+    managed: inherited, excluded, another schema's) or by a view is marked `used_elsewhere`:
+    left_alone keeps it out of the comparison unless the files define it, for what we do not
+    manage we never touch. The serial ones are folded into their columns afterwards."""
     sequences: list[Sequence] = []
     for row in rows:
         (_oid, nspname, relname, data_type, start, increment, minv, maxv, cache, cycle,
@@ -398,13 +401,13 @@ def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> li
                  identity.max_value, identity.cache) = options
                 identity.cycle = cycle
             continue
-        if (deptype == "a" and owner_oid not in tables) or any(user not in tables for user in users):
-            continue
+        elsewhere = (deptype == "a" and owner_oid not in tables) or any(user not in tables for user in users)
         sequences.append(Sequence(
             schema=nspname, name=relname, data_type=data_type,
             start=options[0], increment=options[1], min_value=options[2],
             max_value=options[3], cache=options[4], cycle=cycle,
             owned_by=(owner_schema, owner_table, owner_column) if deptype == "a" else None,
+            used_elsewhere=elsewhere,
         ))
     sequences.sort(key=lambda s: (s.schema, s.name))
     return sequences
@@ -479,7 +482,7 @@ def _read_indexes(
     )
     for row in rows:
         (relid, name, unique, method, options, elements, include, _indkey, opclasses, _collations,
-         predicate, nnd, valid, reloptions, comment) = row
+         predicate, nnd, valid, reloptions, comment, statistics) = row
         keys = [
             _index_element(
                 element,
@@ -492,7 +495,7 @@ def _read_indexes(
         tables[relid].indexes.append(Index(
             name=name, columns=keys, unique=unique, method=method, where=predicate,
             include=list(include), nulls_not_distinct=bool(nnd), valid=valid,
-            storage=storage(reloptions), comment=comment,
+            storage=storage(reloptions), comment=comment, statistics={n: t for n, t in statistics},
         ))
 
 

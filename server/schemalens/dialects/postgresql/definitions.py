@@ -46,10 +46,13 @@ def serial_type(column: Column, schema: Schema, table: Table) -> str | None:
     return None
 
 
-def identity_clause(identity: Identity) -> str:
+def identity_clause(identity: Identity, schema: str) -> str:
     kind = "ALWAYS" if identity.always else "BY DEFAULT"
     options = sequence_options(identity.start, identity.increment, identity.min_value,
                                identity.max_value, identity.cache, identity.cycle)
+    if identity.sequence_name is not None:
+        named = f"SEQUENCE NAME {q(schema)}.{q(identity.sequence_name)}"
+        options = f"{named} {options}" if options else named
     return f"GENERATED {kind} AS IDENTITY" + (f" ({options})" if options else "")
 
 
@@ -62,7 +65,7 @@ def column_definition(column: Column, schema: Schema, table: Table) -> str:
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({as_written(column, 'generated')}) STORED")
     elif column.identity is not None:
-        parts.append(identity_clause(column.identity))
+        parts.append(identity_clause(column.identity, table.schema))
     elif default is not None and serial is None:
         parts.append(f"DEFAULT {default}")
     if not column.nullable:

@@ -131,13 +131,20 @@ def generated_names(schema: Schema) -> dict[int, str]:
     return names
 
 
+def names_now(schema: Schema) -> dict[int, str]:
+    """`generated_names` of a schema whose objects are being named or renamed (the file
+    reader's), never kept: what it returns is only true until the next change."""
+    schema.__dict__.pop("_generated_names", None)
+    return _names(schema)[0]
+
+
 def _names(schema: Schema) -> tuple[dict[int, str], Any]:
     """The names, and the first object named (None when nothing is)."""
     constraints: dict[str, set[str]] = {}
     relations: dict[str, set[str]] = {}
     for table in schema.tables:
         relations.setdefault(table.schema, set()).add(table.name)
-        for obj in _named_objects(table):
+        for obj in named_objects(table):
             if obj.name is not None:
                 for home in _homes(obj, constraints.setdefault(table.schema, set()), relations[table.schema]):
                     home.add(obj.name)
@@ -147,7 +154,7 @@ def _names(schema: Schema) -> tuple[dict[int, str], Any]:
     first = None
     for table in schema.tables:
         homes_of = constraints.setdefault(table.schema, set()), relations[table.schema]
-        for obj in _named_objects(table):
+        for obj in named_objects(table):
             if obj.name is None:
                 homes = _homes(obj, *homes_of)
                 name2, label = _name_parts(table, obj)
@@ -159,7 +166,7 @@ def _names(schema: Schema) -> tuple[dict[int, str], Any]:
     return names, first
 
 
-def _named_objects(table: Table) -> list[Any]:
+def named_objects(table: Table) -> list[Any]:
     """A table's constraints and indexes in the order PostgreSQL names them."""
     pk = [table.primary_key] if table.primary_key is not None else []
     return [*table.checks, *pk, *table.uniques, *table.foreign_keys, *table.indexes]

@@ -439,7 +439,7 @@ class _Renderer:
         table = self.table_name(change)
         alter = f"{table} ALTER COLUMN {q(change.name)}"
         if old is None:
-            yield f"ALTER TABLE {alter} ADD {identity_clause(new)}"
+            yield f"ALTER TABLE {alter} ADD {identity_clause(new, change.schema)}"
             if new.start is None and (new.increment or 1) > 0:
                 # Existing rows already hold values: continue after them.
                 yield (f"SELECT setval(pg_get_serial_sequence({literal(table)}, {literal(change.name)}), "
@@ -481,6 +481,9 @@ class _Renderer:
     def rename_constraint(self, change: Change) -> Iterator[str]:
         # a primary key or unique constraint takes its index along to the new name
         yield f"ALTER TABLE {self.table_name(change)} RENAME CONSTRAINT {q(change.before.name)} TO {q(change.name)}"
+
+    def rename_sequence(self, change: Change) -> Iterator[str]:
+        yield f"ALTER SEQUENCE {qn(change.before.schema, change.before.name)} RENAME TO {q(change.name)}"
 
     def rename_index(self, change: Change) -> Iterator[str]:
         yield f"ALTER INDEX {qn(change.schema, change.before.name)} RENAME TO {q(change.name)}"
@@ -526,7 +529,15 @@ class _Renderer:
         yield f"ALTER {target} {', '.join(storage_changes(old, new))}"
 
     def set_statistics(self, change: Change) -> Iterator[str]:
-        """A column's statistics target (-1: the default) and attoptions (n_distinct...)."""
+        """A column's statistics target (-1: the default) and attoptions (n_distinct...), or
+        the targets of an index's expression columns."""
+        if isinstance(change.after, Index):
+            was = change.before.statistics if change.before is not None else {}
+            now = change.after.statistics
+            parts = [f"ALTER COLUMN {n} SET STATISTICS {now.get(n, -1)}"
+                     for n in sorted(set(was) | set(now)) if was.get(n) != now.get(n)]
+            yield f"ALTER INDEX {qn(change.schema, change.name)} {', '.join(parts)}"
+            return
         old: Column | None = change.before
         new: Column = change.after
         column = f"ALTER COLUMN {q(new.name)}"

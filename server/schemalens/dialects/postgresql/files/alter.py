@@ -105,7 +105,7 @@ class AlterTable(Tables, Drops, Properties):
                 column.collation = ".".join(  # type: ignore[union-attr]
                     quote_ident(n) for n in names_of(node["collClause"]["collname"]))
         elif sub == "AT_AddIdentity":
-            self.set_identity(stmt, column, cmd["def"]["Constraint"])  # type: ignore[arg-type]
+            self.set_identity(stmt, table, column, cmd["def"]["Constraint"])  # type: ignore[arg-type]
         elif sub == "AT_SetIdentity":
             if column.identity is None:  # type: ignore[union-attr]
                 self.error("invalid-identity", f'column "{column.name}" is not an identity column', span)  # type: ignore[union-attr]
@@ -114,6 +114,7 @@ class AlterTable(Tables, Drops, Properties):
                 self.identity_options(column.identity, options)  # type: ignore[union-attr]
         elif sub == "AT_DropIdentity":
             column.identity = None  # type: ignore[union-attr]
+            self.drop_identity_sequence(column)  # type: ignore[arg-type]
         elif sub == "AT_SetExpression":
             extra.deferred[(id(column), "generated")] = (column, "generated", cmd["def"])
         elif sub == "AT_DropExpression":

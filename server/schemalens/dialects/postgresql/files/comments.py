@@ -82,7 +82,7 @@ class Comments(State):
             return
         target = named_constraint(table, names[-1])
         if target is None:
-            self.unmanaged_stmt(stmt)  # an EXCLUDE constraint, or a name the database chose
+            self.unmanaged_stmt(stmt)  # an EXCLUDE constraint (unnamed ones are named by now: creation_names)
             return
         target.comment = comment
 

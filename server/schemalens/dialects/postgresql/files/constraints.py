@@ -62,7 +62,7 @@ class Constraints(State):
             column.generated_stored = c.get("generated_kind", "s") == "s"
             extra.deferred[(id(column), "generated")] = (column, "generated", c["raw_expr"])
         elif kind == "CONSTR_IDENTITY" and column is not None:
-            self.set_identity(stmt, column, c)
+            self.set_identity(stmt, table, column, c)
         elif kind == "CONSTR_CHECK":
             check = Check(name, "", no_inherit=bool(c.get("is_no_inherit")), valid=is_valid(stmt, c), span=span)
             extra.deferred[(id(check), "expression")] = (check, "expression", c["raw_expr"])
@@ -173,13 +173,20 @@ class Constraints(State):
         table.foreign_keys.append(fk)
         self.extra[id(table)].last_constraint = fk
 
-    def set_identity(self, stmt: Stmt, column: Column, c: Json) -> None:
+    def set_identity(self, stmt: Stmt, table: Table, column: Column, c: Json) -> None:
+        """The identity and its sequence, a relation named as PostgreSQL names it now (see
+        Finish.name_identity_sequences for what a later rename leaves)."""
         identity = Identity(always=c.get("generated_when") == "a")
-        self.identity_options(identity, c.get("options", ()))
+        given = self.identity_options(identity, c.get("options", ()))
+        name = given or self.choose_name(table.schema, table.name, column.name, "seq")
+        if not self.register(table.schema, name, "identity-sequence", column, table, self.stmt_span(stmt)):
+            return
         column.identity = identity
         column.nullable = False
 
-    def identity_options(self, identity: Identity, options: Any) -> None:
+    def identity_options(self, identity: Identity, options: Any) -> str | None:
+        """Sets the options; the SEQUENCE NAME given, if any."""
+        given = None
         for opt in options:
             d = opt["DefElem"]
             name, arg = d["defname"], d.get("arg")
@@ -190,6 +197,9 @@ class Constraints(State):
             elif name in ("start", "increment", "minvalue", "maxvalue", "cache"):
                 attr = {"minvalue": "min_value", "maxvalue": "max_value"}.get(name, name)
                 setattr(identity, attr, int_arg(arg))
+            elif name == "sequence_name":
+                given = names_of(arg["List"]["items"])[-1]
+        return given
 
     def drop_constraint(self, table: Table, cmd: Json, span: Span) -> None:
         name = cmd["name"]

@@ -11,6 +11,10 @@ from schemalens.dialects.postgresql.files.statements import Stmt
 from schemalens.model import Column, Span, Table
 
 
+# Relations a constraint or a column needs: dropping one alone is an error.
+_REQUIRED = ("constraint-index", "serial-sequence", "identity-sequence")
+
+
 class Drops(State):
     """DROP statements, and dropping a column."""
 
@@ -70,14 +74,19 @@ class Drops(State):
             self.schema.sequences.remove(seq)
             self.relations.pop(seq.key, None)
 
+    def drop_identity_sequence(self, column: Column) -> None:
+        """An identity's sequence goes with the identity (DROP IDENTITY, DROP COLUMN)."""
+        self.relations = {k: v for k, v in self.relations.items()
+                          if not (v[0] == "identity-sequence" and v[1] is column)}
+
     def drop_relation(self, names: list[str], kind: str, missing_ok: bool, span: Span) -> None:
         found = self.find_relation(names)
-        if found is None or found[1][0] not in (kind, "constraint-index", "serial-sequence"):
+        if found is None or found[1][0] not in (kind, *_REQUIRED):
             if not missing_ok:
                 self.error(f"unknown-{kind}", f'{kind} "{".".join(names)}" does not exist', span)
             return
         key, (found_kind, obj, table) = found
-        if found_kind in ("constraint-index", "serial-sequence"):
+        if found_kind in _REQUIRED:
             self.error("dependent-objects", f"cannot drop {kind} {key[1]}: a constraint or "
                        "column default requires it", span)
             return
@@ -153,6 +162,7 @@ class Drops(State):
         serial = self.serial_of(column)
         if serial is not None:
             del self.relations[serial]
+        self.drop_identity_sequence(column)
         for seq in [s for s in self.schema.sequences if s.owned_by == (table.schema, table.name, name)]:
             self.schema.sequences.remove(seq)  # a sequence goes with the column that owns it
             self.relations.pop(seq.key, None)

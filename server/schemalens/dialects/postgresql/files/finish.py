@@ -7,16 +7,16 @@ folded into their columns (serials.py).
 from __future__ import annotations
 
 from schemalens.dialects.postgresql.files.constraints import has_unique_key
+from schemalens.dialects.postgresql.files.creation_names import CreationNames
 from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse, deparse_default
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
-from schemalens.dialects.postgresql.files.state import State
-from schemalens.dialects.postgresql.names import generated_names, quote_ident
+from schemalens.dialects.postgresql.names import make_object_name, quote_ident
 from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import Identity, Sequence
 
 
-class Finish(State):
+class Finish(CreationNames):
     """The steps after the last statement."""
 
     def finish(self) -> None:
@@ -26,7 +26,8 @@ class Finish(State):
                     obj.columns = [index_element(e["IndexElem"]) for e in raw]
                 else:
                     setattr(obj, attr, deparse_default(raw) if attr == "default" else deparse(raw))
-        self.keep_given_index_names()
+        self.settle_names()
+        self.name_identity_sequences()
         self.resolve_pending_types()
         self.check_foreign_keys()
         for table in self.schema.tables:
@@ -39,14 +40,13 @@ class Finish(State):
             _drop_defaults(seq, seq.data_type)
         fold_serial_sequences(self.schema)
 
-    def keep_given_index_names(self) -> None:
-        """An unnamed index keeps the name PostgreSQL gave it when it was made (its
-        relation entry, see Indexes): where the final schema would name it otherwise (an
-        index dropped before it, a column renamed since), the model holds that name."""
-        generated = generated_names(self.schema)
-        for (_, name), (kind, obj, _) in self.relations.items():
-            if kind == "index" and obj.name is None and id(obj) in generated and generated[id(obj)] != name:
-                obj.name = name
+    def name_identity_sequences(self) -> None:
+        """An identity's sequence keeps the name it was made with (or renamed to): after the
+        table or column is renamed, PostgreSQL does not rename it, so push must name it."""
+        for (_, name), (kind, column, table) in self.relations.items():
+            if kind == "identity-sequence" and column.identity is not None:
+                picked = make_object_name(table.name, column.name, "seq")
+                column.identity.sequence_name = name if name != picked else None
 
     def resolve_pending_types(self) -> None:
         extensions = bool(self.schema.extensions)

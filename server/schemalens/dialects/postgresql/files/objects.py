@@ -131,6 +131,9 @@ class Objects(State):
     def _AlterSeqStmt(self, stmt: Stmt, body: Json) -> None:
         rv = body["sequence"]
         found = self.find_relation([n for n in (rv.get("schemaname"), rv["relname"]) if n])
+        if found is not None and found[1][0] == "identity-sequence":  # the identity's options
+            self.identity_options(found[1][1].identity, body.get("options", ()))
+            return
         seq = self.listed_sequence(found[0]) if found is not None else None
         if seq is None:
             if not body.get("missing_ok"):

@@ -85,6 +85,17 @@ def set_column_statistics(column: Column, cmd: Json) -> None:
         column.statistics_options = changed_options(column.statistics_options, cmd, sub == "AT_SetOptions")
 
 
+def set_index_statistics(index: Index, cmd: Json) -> None:
+    target = cmd["def"]["Integer"].get("ival", 0) if cmd.get("def") else -1
+    index.statistics.pop(cmd["num"], None)
+    if target != -1:
+        index.statistics[cmd["num"]] = target
+        index.statistics = dict(sorted(index.statistics.items()))
+
+
+INDEX_CMDS = frozenset({"AT_SetRelOptions", "AT_ResetRelOptions", "AT_SetStatistics"})
+
+
 class Properties(State):
     """ALTER TABLE commands on table properties, and ALTER INDEX ... SET / RESET."""
 
@@ -104,21 +115,46 @@ class Properties(State):
             table.replica_index = node.get("name") if table.replica_identity == "index" else None
 
     def alter_index(self, stmt: Stmt, body: Json) -> bool:
-        """ALTER INDEX ... SET / RESET (...) on an index or a key's index; False when the
-        statement is something else (left to be reported)."""
+        """ALTER INDEX ... SET / RESET (...) on an index or a key's index, ALTER COLUMN n SET
+        STATISTICS on an index; False when the statement is something else (left to be
+        reported)."""
         cmds = [c["AlterTableCmd"] for c in body.get("cmds", ())]
-        if not cmds or any(c["subtype"] not in ("AT_SetRelOptions", "AT_ResetRelOptions") for c in cmds):
+        if not cmds or any(c["subtype"] not in INDEX_CMDS for c in cmds):
             return False
         rv = body["relation"]
         found = self.find_relation([n for n in (rv.get("schemaname"), rv["relname"]) if n])
         target = self.index_object(found[0][1], found[1]) if found else None
         if target is None:  # (a key's index the database named is not known by name here)
-            self.not_managed("storage parameters of index", self.rel_name(rv), self.stmt_span(stmt),
+            self.not_managed("change to index", self.rel_name(rv), self.stmt_span(stmt),
                              "the files define no index of that name")
             return True
         for cmd in cmds:
-            set_storage(target, cmd)
+            if cmd["subtype"] == "AT_SetStatistics":
+                refused = self.statistics_refused(target, found[1][2], cmd["num"])  # type: ignore[index]
+                if refused:
+                    self.error("invalid-statistics", f'{refused} of index "{self.rel_name(rv)}"', self.stmt_span(stmt))
+                    return True
+        for cmd in cmds:
+            if cmd["subtype"] == "AT_SetStatistics":
+                set_index_statistics(target, cmd)  # type: ignore[arg-type]
+            else:
+                set_storage(target, cmd)
         return True
+
+    def statistics_refused(self, target: Index | PrimaryKey | Unique, table: Table | None, num: int) -> str | None:
+        """Why PostgreSQL refuses a statistics target on this index column: only expression
+        columns take one."""
+        if not isinstance(target, Index) or table is None:
+            return "cannot alter statistics on a non-expression column"
+        raw = self.extra[id(table)].deferred.get((id(target), "columns"))
+        if raw is None:  # (a table reused from an earlier parse: its elements were checked then)
+            return None
+        elements = raw[2]
+        if not 1 <= num <= len(elements) + len(target.include):
+            return f"column number {num} does not exist"
+        if num > len(elements) or elements[num - 1]["IndexElem"].get("name"):
+            return f"cannot alter statistics on non-expression column {num}"
+        return None
 
     @staticmethod
     def index_object(name: str, entry: tuple[str, object, Table | None]) -> Index | PrimaryKey | Unique | None:

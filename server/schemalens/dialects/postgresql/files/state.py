@@ -64,6 +64,8 @@ class State:
         self.touched: set[str] = set()
         self.memo: dict[tuple[Any, ...], Entry] = {}
         self.used: dict[tuple[Any, ...], Entry] = {}
+        # Unnamed constraints and indexes named as they were made (see creation_names).
+        self.frozen: dict[int, tuple[Any, str]] = {}
 
     def col(self, table: Table, name: str) -> Column | None:
         return self.extra[id(table)].columns.get(name)

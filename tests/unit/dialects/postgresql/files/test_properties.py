@@ -32,9 +32,34 @@ ALTER INDEX i RESET (fillfactor);""")
 
 
 def test_alter_index_on_an_index_the_files_do_not_define_is_reported() -> None:
-    result = parse("CREATE TABLE t (id int PRIMARY KEY);\nALTER INDEX t_pkey SET (fillfactor=40);")
+    result = parse("CREATE TABLE t (id int PRIMARY KEY);\nALTER INDEX elsewhere SET (fillfactor=40);")
     assert codes(result) == ["unmanaged"]
-    assert "storage parameters of index t_pkey" in result.problems[0].message
+    assert "change to index elsewhere" in result.problems[0].message
+
+
+def test_alter_index_finds_a_key_by_the_name_postgresql_gave_it() -> None:
+    schema = ok("CREATE TABLE t (id int PRIMARY KEY);\nALTER INDEX t_pkey SET (fillfactor=40);")
+    assert table(schema, "t").primary_key.storage == {"fillfactor": "40"}
+    assert table(schema, "t").primary_key.name is None  # still unnamed: t_pkey is what it gets
+
+
+def test_index_statistics_are_kept_by_column_number() -> None:
+    schema = ok("""CREATE TABLE t (a text, b int);
+CREATE INDEX i ON t (lower(a), b, (b + 1));
+ALTER INDEX i ALTER COLUMN 3 SET STATISTICS 50;
+ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 300;
+ALTER INDEX i ALTER COLUMN 3 SET STATISTICS -1;""")
+    assert table(schema, "t").indexes[0].statistics == {1: 300}
+
+
+def test_index_statistics_on_a_plain_column_are_refused_as_postgresql_does() -> None:
+    result = parse("""CREATE TABLE t (id int PRIMARY KEY, a text);
+CREATE INDEX i ON t (a, lower(a));
+ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 5;
+ALTER INDEX i ALTER COLUMN 9 SET STATISTICS 5;
+ALTER INDEX t_pkey ALTER COLUMN 1 SET STATISTICS 5;""")
+    assert codes(result, "error") == ["invalid-statistics"] * 3
+    assert [p.span.start_line for p in result.problems] == [2, 3, 4]  # 0-based
 
 
 def test_unlogged_replica_identity_and_row_security() -> None:
