@@ -27,6 +27,7 @@ _NUMERIC_TYPE = re.compile(r"(?P<base>smallint|integer|bigint|real|double precis
                            r"(?:\((?P<precision>\d+)(?:,(?P<scale>-?\d+))?\))?")
 _BIT_TYPE = re.compile(r"(bit|bit varying)(\(\d+\))?")
 _BIT_DIGITS = re.compile(r"[01]*")
+_STRING_TYPE = re.compile(r"text|character varying(\(\d+\))?|character(\(\d+\))?")
 
 
 def const_string(node: Any) -> str | None:
@@ -57,6 +58,8 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
         text = const_string(node)
         if text is not None and text.strip().lower() in _BOOLEAN_WORDS:
             return ast.A_Const(val=ast.Boolean(_BOOLEAN_WORDS[text.strip().lower()]))
+    if _STRING_TYPE.fullmatch(type_text):
+        return _as_text(node)
     if type_text == "money":
         return _money(node)
     if type_text in _DATETIME_FORMATS:
@@ -77,6 +80,21 @@ def coerce_constant(node: ast.Node, type_text: str) -> ast.Node:
         canonical = _interval(text, type_text[len("interval"):].strip()) if text is not None else None
         if canonical is not None:
             return ast.A_Const(val=ast.String(canonical))
+    return node
+
+
+def _as_text(node: ast.Node) -> ast.Node:
+    """A number or boolean given to a string column is stored as its text: DEFAULT 0 on a
+    text column is '0' (an exponent is left as written: 1e3 is stored as '1000')."""
+    if not isinstance(node, ast.A_Const) or node.val is None:
+        return node
+    value = node.val
+    if isinstance(value, ast.Integer):
+        return ast.A_Const(val=ast.String(str(value.ival)))
+    if isinstance(value, ast.Float) and re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", value.fval):
+        return ast.A_Const(val=ast.String(str(Decimal(value.fval))))
+    if isinstance(value, ast.Boolean):
+        return ast.A_Const(val=ast.String("true" if value.boolval else "false"))
     return node
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import pglast
 import psycopg
 import pytest
 from hypothesis import given
@@ -108,3 +109,29 @@ def test_jsonb(conn: psycopg.Connection, value: object, separators: tuple[str, s
     text = json.dumps(value, separators=separators, ensure_ascii=ascii_only, default=str)
     if _stored(conn, text, "jsonb") is not None:
         assert_stored_as_the_rules_say(conn, text, "jsonb")
+
+
+_PLAIN_CONSTANTS = st.one_of(
+    st.integers(-10**12, 10**12).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6).map(str),
+    st.sampled_from(["true", "false", ".5", "1.50", "+7", "007"]),
+)
+
+
+@given(text=_PLAIN_CONSTANTS, type_text=st.sampled_from(["text", "character varying(40)", "character(40)"]))
+def test_a_number_or_boolean_in_a_string_column_is_stored_as_its_text(conn: psycopg.Connection, text: str,
+                                                                     type_text: str) -> None:
+    """DEFAULT 0 on a text column is the default '0': where the rule turns a constant into
+    a string, it is the string the column gets (an assignment cast of the integer, numeric
+    or boolean; character(n) pads it)."""
+    node = pglast.parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val
+    conn.execute("DROP TABLE IF EXISTS pg_temp.strings")
+    conn.execute(f"CREATE TEMP TABLE strings (v {type_text} DEFAULT {text})")
+    conn.execute("INSERT INTO strings DEFAULT VALUES")
+    stored = conn.execute("SELECT v FROM strings", prepare=False).fetchone()[0]
+    coerced = coerce_constant(node, type_text)
+    if text.lstrip("-").isdigit() or text in ("true", "false"):
+        assert isinstance(coerced.val, ast.String)  # (the cases the rule is for)
+    if isinstance(coerced, ast.A_Const) and isinstance(coerced.val, ast.String):
+        width = 40 if type_text.startswith("character(") else 0
+        assert coerced.val.sval.ljust(width) == stored, (text, type_text)
