@@ -8,6 +8,8 @@ registers their COMMANDS, so nothing imports back into this package's root.
 from __future__ import annotations
 
 import gc
+import sys
+import traceback
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
@@ -16,6 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from schemalens.cli import migrations, servers, sync
 from schemalens.cli.output import json_mode
+from schemalens.urls import redact
 
 
 def _plain_flags(params: list[Any]) -> list[Any]:
@@ -71,4 +74,8 @@ def main() -> None:
     # heap cost more than the work itself (unpickling the cached 1,000-table schema: 0.6 s
     # with it, 0.13 s without). Reference counting still frees everything as usual.
     gc.disable()
-    app()
+    try:
+        app()
+    except Exception:  # a bug: its report still carries no password (the message may quote a URL)
+        sys.stderr.write(redact(traceback.format_exc()))
+        sys.exit(1)
