@@ -40,7 +40,9 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
+        """`password`: the postgres user's, and password (SCRAM) authentication instead of trust."""
+        self.password = password
         self.root = Path(tempfile.mkdtemp(prefix="schemalens-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -53,8 +55,15 @@ class PgServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> None:
+        auth = ["-A", "trust"]
+        if self.password is not None:
+            pwfile = self.root / "pwfile"
+            pwfile.write_text(self.password + "\n")
+            if os.geteuid() == 0:
+                shutil.chown(pwfile, "postgres", "postgres")
+            auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
         subprocess.run(
-            _as_postgres([str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust",
+            _as_postgres([str(self.bindir / "initdb"), "-D", str(self.data), *auth,
                           "-U", "postgres", "-E", "UTF8", "--no-sync"]),
             check=True, capture_output=True,
         )

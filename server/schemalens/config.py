@@ -22,6 +22,7 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.sources import MODELS_TIMEOUT
+from schemalens.urls import mask_url, remember
 
 # With no configuration at all: an embedded SQLite database in the project.
 DEFAULT_URL = "sqlite:///.schemalens/dev.db"
@@ -158,6 +159,7 @@ def _as_list(key: str, value: Any, origin: str) -> list[str]:
 
 def _build(project: Path, merged: dict[str, Any], origins: dict[str, str]) -> Settings:
     url = _anchor_sqlite_url(merged.get("database_url") or DEFAULT_URL, project)
+    remember(url)
     dialect = merged.get("dialect") or dialect_of_url(url)
     if dialect not in dialects.NAMES:
         raise ConfigError(f"dialect {dialect!r} (from {origins.get('dialect', 'the database URL')}) "
@@ -235,4 +237,7 @@ def dialect_of_url(url: str) -> str:
         return "postgresql"
     if scheme == "sqlite":
         return "sqlite"
+    if "://" not in url:
+        raise ConfigError(f"cannot tell the dialect of database URL {mask_url(url)!r}: "
+                          "use postgresql://... or sqlite:///path")
     raise ConfigError(f"cannot tell the dialect of a {scheme!r} URL: use postgresql://... or sqlite:///path")

@@ -2,11 +2,17 @@
 the one rule that keeps a URL's password out of every message, log and file.
 
 Below everything else (it imports nothing of ours): the dialects' runtimes, the connection
-code, the front ends and the editor client's twin rule all mask with it.
+code, the front ends and the editor client's twin rule all mask with it. Messages are
+masked where they are made (`mask_url`, `mask_text`); every output sink (the CLI's
+consoles and JSON, the language server's messages, diagnostics and log) also passes its
+text through `redact`, which knows every password a setting carried (`remember`): a
+message that quoted a URL some other way (a repr, lower-cased, inside a driver's words)
+still shows none.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import quote, unquote
 
@@ -70,6 +76,31 @@ def mask_text(text: str, url: str) -> str:
     return text
 
 
+# The passwords of every URL the settings carried, as they may be spelled in text.
+_KNOWN: set[str] = set()
+
+
+def remember(url: str) -> None:
+    """Note the password `url` carries (libpq's reading, else the text rule's, which also
+    covers what libpq cannot parse), and PGPASSWORD's, for `redact`."""
+    secrets = {libpq_password(url) or "", os.environ.get("PGPASSWORD", "")}
+    for rule in (_URL_SECRET, _QUERY_SECRET, _KEYWORD_SECRET):
+        secrets.update(text[len(m.group("head")):] for m in rule.finditer(url) if (text := m.group()))
+    for secret in secrets:
+        quoted = secret[1:-1] if len(secret) >= 2 and secret[0] == secret[-1] == "'" else secret
+        if quoted:
+            _KNOWN.update(_spellings(quoted) + _spellings(unquote(quoted)))
+
+
+def redact(text: str) -> str:
+    """`text` as an output may show it: the text rule, then every remembered password,
+    whatever its letter case, wherever it stands as a word of its own."""
+    text = mask_secrets(text)
+    for secret in sorted(_KNOWN, key=len, reverse=True):
+        text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", MASK, text, flags=re.I)
+    return text
+
+
 def split_password(conninfo: str) -> tuple[str, str | None]:
     """(a keyword/value string without the password, the password): for tools that would
     otherwise show it in the process list."""
@@ -94,5 +125,5 @@ def sqlite_path(url: str) -> str:
     """The file path of a `sqlite:///relative.db` or `sqlite:////absolute.db` URL."""
     rest = url.split(":", 1)[1]
     if not rest.startswith("///"):
-        raise ConnectError(f"{url!r} is not a SQLite URL of the form sqlite:///path/to/file.db")
+        raise ConnectError(f"{mask_url(url)!r} is not a SQLite URL of the form sqlite:///path/to/file.db")
     return unquote(rest[3:].split("?", 1)[0]) or ":memory:"

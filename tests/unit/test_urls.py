@@ -68,3 +68,14 @@ def test_sqlite_paths() -> None:
     assert sqlite_path("sqlite:////abs/x.db") == "/abs/x.db"
     with pytest.raises(ConnectError, match="sqlite:///path"):
         sqlite_path("sqlite:/x.db")
+
+
+def test_redact_hides_a_remembered_password_in_any_case_and_spelling() -> None:
+    """A keyword string was echoed lower-cased ("cannot tell the dialect of a 'host=...
+    password=s3cretpw' URL"): the text rule saw no `password=` of that case and shape."""
+    from schemalens.urls import redact, remember
+
+    remember("postgresql://u:Ab%2Fc9-zz@[::1/sec")
+    remember("host=h user=u password='Kw-7 x'")
+    text = redact("'ab/c9-zz' and AB%2FC9-ZZ; kw-7 X then postgresql://v:other@h/db")
+    assert text == "'***' and ***; *** then postgresql://v:***@h/db"

@@ -13,12 +13,14 @@ import errno
 import gc
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 from schemalens.cli import migrations, servers, sync
 from schemalens.cli.options import Abort, UsageError, command_help, group_help, parse, print_usage_error
 from schemalens.cli.output import json_mode
+from schemalens.urls import redact
 
 ABOUT = "Keep a database in step with the schema you write (PostgreSQL, SQLite)."
 COMMANDS: dict[str, Callable[..., Any]] = {**sync.COMMANDS, **servers.COMMANDS, **migrations.COMMANDS}
@@ -90,4 +92,9 @@ def main() -> None:
     # heap cost more than the work itself (unpickling the cached 1,000-table schema: 0.6 s
     # with it, 0.13 s without). Reference counting still frees everything as usual.
     gc.disable()
-    sys.exit(run(sys.argv[1:]))
+    try:
+        code = run(sys.argv[1:])
+    except Exception:  # a bug: its report still carries no password (the message may quote a URL)
+        sys.stderr.write(redact(traceback.format_exc()))
+        code = 1
+    sys.exit(code)

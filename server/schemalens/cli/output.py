@@ -22,12 +22,28 @@ from schemalens import dialects
 from schemalens.cli.options import Option
 from schemalens.changes import Renames
 from schemalens.config import ConfigError, Settings, load_settings
+from schemalens.urls import redact
 
 if TYPE_CHECKING:  # a table is drawn by the commands that print changes, not by --help
     from rich.table import Table as RichTable
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Redacted:
+    """sys.stdout or sys.stderr as it is when written to (a test may swap it), with every
+    write passed through `redact`: no message reaches the terminal with a password."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def write(self, text: str) -> int:
+        return getattr(sys, self._name).write(redact(text))
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(getattr(sys, self._name), attr)
+
+
+out = Console(file=_Redacted("stdout"), highlight=False, soft_wrap=True)
+err = Console(file=_Redacted("stderr"), highlight=False, soft_wrap=True)
 
 # Every option that takes a value names it (URL, PATH); flags name none.
 DbOpt = Annotated[str | None, Option(
@@ -52,7 +68,7 @@ def json_mode(on: bool) -> None:
 
 
 def print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    sys.stdout.write(redact(json.dumps(data, indent=2)) + "\n")
 
 
 def esc(value: object) -> str:

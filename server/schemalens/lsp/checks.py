@@ -19,7 +19,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 
 from schemalens.lsp import diagnostics
-from schemalens.urls import mask_url
+from schemalens.urls import mask_url, redact
 from schemalens.lsp.analysis import CheckResult, MigrationInfo, Snapshot, run_check, run_migrations_check
 from schemalens.lsp.targets import Target
 
@@ -101,6 +101,8 @@ class Checks:
 
     def publish_paths(self, by_file: dict[str, list[lsp.Diagnostic]], versions: dict[str, int | None]) -> None:
         for path, diags in by_file.items():
+            for diag in diags:
+                diag.message = redact(diag.message)
             doc = self.server.open_document(path)
             self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=uris.from_fs_path(path) or path, diagnostics=diags,

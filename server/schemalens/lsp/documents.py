@@ -13,6 +13,7 @@ from schemalens.lsp.checks import STATUS, starting_status
 from schemalens.lsp.diagnostics import diagnostic
 from schemalens.lsp.positions import first_line_range, split_lines
 from schemalens.lsp.server import SchemalensServer
+from schemalens.urls import redact
 
 
 def initialize(ls: SchemalensServer, params: lsp.InitializeParams) -> None:
@@ -69,5 +70,5 @@ def publish_config_error(ls: SchemalensServer, uri: str, error: ConfigError) -> 
     range_ = first_line_range(split_lines(doc.source))
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
         uri=uri, version=doc.version,
-        diagnostics=[diagnostic("config-error", lsp.DiagnosticSeverity.Error, str(error), range_,
+        diagnostics=[diagnostic("config-error", lsp.DiagnosticSeverity.Error, redact(str(error)), range_,
                                 {"kind": "config"})]))

@@ -26,6 +26,7 @@ from schemalens.lsp.checks import Checks, settle_heap
 from schemalens.lsp.database import Databases
 from schemalens.lsp.previews import is_preview
 from schemalens.lsp.targets import Target, classify
+from schemalens.urls import redact
 
 log = logging.getLogger("schemalens.lsp")
 
@@ -104,10 +105,10 @@ class SchemalensServer(LanguageServer):
     # --- talking to the user --------------------------------------------------------
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
-        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=redact(message)))
 
     def tell(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
-        self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+        self.window_show_message(lsp.ShowMessageParams(type=kind, message=redact(message)))
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,6 +142,18 @@ def _report(ls: SchemalensServer, handler: Callable[..., Any], error: Exception)
         pass
 
 
+class _RedactingFormatter(logging.Formatter):
+    """The server log (stderr, which editors keep in an output panel) passes `redact`:
+    tracebacks and driver messages there may quote a URL."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self._inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self._inner.format(record))
+
+
 def create_server() -> SchemalensServer:
     from schemalens.lsp import code_actions, commands, completion, definition, documents, hover, symbols
 
@@ -168,6 +181,8 @@ def create_server() -> SchemalensServer:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_RedactingFormatter(handler.formatter))
     log.setLevel(logging.INFO)
     server = create_server()
     settle_heap()  # the modules just imported live as long as the server

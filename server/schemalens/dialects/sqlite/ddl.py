@@ -6,7 +6,10 @@ names, column collations, generated-column expressions, AUTOINCREMENT, STRICT an
 WITHOUT ROWID. Both ends read them here: introspection from the stored text, the schema
 file source from the file's text (where the same reader also yields positions for
 diagnostics). The reader trusts that SQLite already accepted the statement; on input it
-cannot follow it stops early instead of raising, so callers degrade to fewer details.
+cannot follow it stops early instead of raising, so callers degrade to fewer details. It
+also runs on text SQLite refuses (a file's statement is read before it is run, and an
+error is placed by reading it), so the cursor never steps past the last token: an
+unfinished statement reads as one that ends there, and SQLite words its error.
 """
 
 from __future__ import annotations
@@ -217,8 +220,9 @@ class _Cursor:
         return self.tokens[j] if j < len(self.tokens) else self.eof
 
     def next(self) -> Token:
+        """The token at the cursor, then one step on; at the end, `eof` and no step."""
         tok = self.peek()
-        self.i += 1
+        self.i = min(self.i + 1, len(self.tokens))
         return tok
 
     def at(self, *words: str) -> bool:

@@ -28,6 +28,7 @@ from schemalens.dialects.sqlite.ddl import (
     tokenize,
 )
 from schemalens.dialects.sqlite.errors import error_problem
+from schemalens.dialects.unreadable import readable
 from schemalens.model import Problem, Schema, SourceResult, Span, Table, Unmanaged
 from schemalens import directives
 
@@ -263,11 +264,9 @@ class _Reader:
     # --- statements ------------------------------------------------------------------
 
     def read(self, path: str, text: str) -> None:
+        text, unreadable = readable(text)
         f = _File(path, text)
-        nul = text.find("\x00")
-        if nul >= 0:  # SQLite's API cannot take it; a space keeps every offset in place
-            self.problems.append(Problem("error", "syntax-error", "NUL character in schema file", f.span(nul, nul + 1)))
-            text = f.text = text.replace("\x00", " ")
+        self.problems += [Problem("error", "syntax-error", u.message, f.span(u.start, u.end)) for u in unreadable]
         tokens = tokenize(text)
         last = tokens[-1] if tokens else None
         if last is not None and last.text.startswith("/*") and not last.text.endswith("*/"):

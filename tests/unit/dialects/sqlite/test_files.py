@@ -437,3 +437,25 @@ def test_statement_texts_are_what_sqlite_keeps_for_the_file() -> None:
     assert table.sql == stored["t"] == "CREATE TABLE t (\n  a int, -- note\n  b text\n)"
     assert {i.name: i.sql for i in table.indexes} == {"i": stored["i"], "j": stored["j"]}
     assert stored["i"] == "CREATE INDEX i on t(a) -- by a\n  "
+
+
+@pytest.mark.parametrize("text, at", [
+    ("CREATE TABLE t (a integer NOT NULL DEFAULT", (0, 35)),
+    ("CREATE TABLE t (a int, FOREIGN KEY (a", (0, 36)),
+    ("CREATE TABLE u (b int PRIMARY KEY);\nCREATE TABLE t (a int, FOREIGN KEY((a) REFERENCES u(b))", (1, 35)),
+    ("CREATE TABLE t (a int REFERENCES", (0, 22)),
+    ("CREATE TABLE t (a int CONSTRAINT", (0, 22)),
+    ("CREATE TABLE t (a int CHECK (a > 0", (0, 33)),
+    ("CREATE INDEX i ON t (a COLLATE", (0, 23)),
+])
+def test_an_unfinished_statement_is_a_syntax_error_at_its_place(text: str, at: tuple[int, int]) -> None:
+    """The reader runs before SQLite has accepted a statement: it must stop at the last
+    token (it raised IndexError past it), so SQLite's own error lands where it stopped."""
+    (problem,) = errors(parse(text))
+    assert problem.code == "syntax-error" and (problem.span.start_line, problem.span.start_col) == at
+
+
+def test_a_leading_byte_order_mark_is_skipped_as_sqlite_does() -> None:
+    """The table was read, but without its place: the mark was read as part of "CREATE"."""
+    result = parse("\ufeffCREATE TABLE t (a int);")
+    assert result.problems == [] and result.schema.tables[0].span == Span("s.sql", 0, 14, 0, 15)

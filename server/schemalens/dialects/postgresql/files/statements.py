@@ -19,6 +19,7 @@ from pglast.parser import ParseError, parse_sql_json, split
 from schemalens.dialects.postgresql.files.nodes import Json
 from schemalens.dialects.postgresql.files.positions import File
 from schemalens.dialects.postgresql.files.split import COPY_FROM_STDIN, LEADING_NOISE, Cut, blank, split_script
+from schemalens.dialects.unreadable import readable
 from schemalens.model import Problem
 
 
@@ -34,6 +35,7 @@ class Stmt:
 def parse_file(path: str, text: str) -> tuple[File, list[Stmt], list[Problem]]:
     """The statements of one file, and the problems of reading it (syntax errors at their
     place, a note for each psql meta-command cut out)."""
+    text, unreadable = readable(text)
     cuts: list[Cut] = []
     ranges: list[tuple[int, int]] | None = None
     # the regex alone costs 15 ms on a 1,000-table file: a plain test first
@@ -41,7 +43,7 @@ def parse_file(path: str, text: str) -> tuple[File, list[Stmt], list[Problem]]:
         ranges, cuts = split_script(text)
     clean = blank(text, cuts)
     f = File(path, clean)
-    problems: list[Problem] = []
+    problems = [Problem("error", "syntax-error", u.message, f.span(u.start, u.end)) for u in unreadable]
     for cut in cuts:
         if cut.kind == "meta":
             command = text[cut.start:cut.end].split()[0] if text[cut.start:cut.end].split() else "\\"
