@@ -77,6 +77,7 @@ class Run:
     rss_mb: float
     returncode: int
     output: str
+    cpu: float = 0.0  # user + system seconds of the process
 
     @property
     def crashed(self) -> bool:
@@ -121,16 +122,16 @@ class Row:
         return max(r.rss_mb for r in [self.cold, *self.warm])
 
 
-def measure(argv: list[str], cwd: Path) -> Run:
+def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Wall time and peak RSS of one fresh process (wait4 reports that child alone)."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read())
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), usage.ru_utime + usage.ru_stime)
 
 
 def cache_state(project: Path) -> dict[str, int]:

@@ -15,7 +15,7 @@ from schemalens import dialects
 from schemalens.changes import Statement
 from schemalens.connect import Database
 from schemalens.urls import mask_text
-from schemalens.dialects.base import ForeignKeyViolation, Runtime
+from schemalens.dialects.base import BatchFailed, ForeignKeyViolation, Runtime
 
 
 class ApplyError(Exception):
@@ -65,11 +65,14 @@ def apply(db: Database, statements: Sequence[Statement], lock_timeout: str | Non
             try:
                 with runtime.transaction(conn, foreign_keys_off=fk_off):
                     runtime.set_lock_timeout(conn, lock_timeout, local=True)
-                    for current in batch:
-                        _run(runtime, conn, current, len(statements), progress)
+                    _run_batch(runtime, conn, batch, len(statements), progress)
+                    current = batch[-1]
             except ForeignKeyViolation as v:
                 raise ApplyError(None, current[0], f"foreign key violation in table {v.table} "
                                  f"(rowid {v.rowid}) referencing {v.parent}") from None
+    except BatchFailed as failed:
+        index, statement = batch[failed.index]
+        raise ApplyError(statement, index, db_message(db, failed.error)) from None
     except runtime.errors as e:
         raise ApplyError(current[1], current[0], db_message(db, e)) from None
     for item in after:
@@ -94,6 +97,17 @@ def _run_alone(runtime: Runtime, conn: Any, item: tuple[int, Statement], total: 
         _run(runtime, conn, item, total, progress)
     finally:
         runtime.reset_lock_timeout(conn, lock_timeout)
+
+
+def _run_batch(runtime: Runtime, conn: Any, batch: list[tuple[int, Statement]], total: int,
+               progress: Progress | None) -> None:
+    """The transaction's statements, sent as the runtime batches them (PostgreSQL pipelines
+    them); BatchFailed says which one failed."""
+    def sending(k: int) -> None:
+        if progress:
+            progress(batch[k][0], total, batch[k][1])
+
+    runtime.execute_batch(conn, [s.sql for _, s in batch], sending)
 
 
 def _run(runtime: Runtime, conn: Any, item: tuple[int, Statement], total: int, progress: Progress | None) -> None:

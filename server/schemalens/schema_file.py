@@ -43,10 +43,19 @@ def schema_file(schema: Schema, header: str) -> str:
 
 
 def _as_written(schema: Schema) -> Schema:
-    written = dialects.get(schema.dialect).written_type
+    """Each distinct type is spelled once (a schema has a few dozen, in tens of thousands of
+    columns), and only a column whose spelling differs is copied."""
+    spell = dialects.get(schema.dialect).written_type
+    spelled: dict[str, str] = {}
+
+    def written(type_: str) -> str:
+        if type_ not in spelled:
+            spelled[type_] = spell(type_)
+        return spelled[type_]
 
     def table(t: Table) -> Table:
-        return dataclasses.replace(t, columns=[dataclasses.replace(c, type=written(c.type)) for c in t.columns])
+        columns = [c if written(c.type) == c.type else dataclasses.replace(c, type=written(c.type)) for c in t.columns]
+        return dataclasses.replace(t, columns=columns)
 
     return dataclasses.replace(schema, tables=[table(t) for t in schema.tables])
 

@@ -78,3 +78,15 @@ def test_the_file_is_linear_in_the_number_of_tables() -> None:
 
     small, large = reads(write, 300), reads(write, 2400)
     assert large < 8 * small * 1.2, (small, large)
+
+
+def test_types_are_written_as_people_write_them_and_the_schema_is_left_as_it_was() -> None:
+    columns = [Column("id", "integer", False), Column("name", "character varying(20)"),
+               Column("at", "timestamp with time zone"), Column("other", "character varying(20)")]
+    schema = Schema("postgresql", tables=[Table("public", "t", columns, primary_key=PrimaryKey(None, ["id"]))])
+    before = repr(schema)
+
+    text = schema_file(schema, "")
+
+    assert "name varchar(20)" in text and "other varchar(20)" in text and "at timestamptz" in text
+    assert repr(schema) == before

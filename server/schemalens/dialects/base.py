@@ -44,6 +44,15 @@ class ForeignKeyViolation(Exception):
     parent: str
 
 
+class BatchFailed(Exception):
+    """A statement of a batch failed: `index` is its position in the batch, `error` the driver's."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
 class WriteRefused(Exception):
     """A read-only session refused a statement that writes."""
 
@@ -382,6 +391,17 @@ class Runtime(ABC):
     @abstractmethod
     def foreign_key_violation(self, conn: Any) -> ForeignKeyViolation | None:
         """The first row whose parent is missing (inside a transaction with foreign keys off)."""
+
+    def execute_batch(self, conn: Any, sqls: list[str], sending: Callable[[int], None]) -> None:
+        """Run the statements in order, inside the caller's transaction; `sending(i)` is called
+        before the i-th is sent. The first that fails raises BatchFailed with its position,
+        and none after it runs. One by one here (SQLite runs in-process: no round trips)."""
+        for i, sql in enumerate(sqls):
+            sending(i)
+            try:
+                conn.execute(sql)
+            except self.errors as e:
+                raise BatchFailed(i, e) from None
 
     @abstractmethod
     def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
