@@ -63,9 +63,9 @@ class Database:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
         """Whatever failed on a connection that died is reported as the lost connection it is
         (the driver's own error names a closed socket, or a statement's raw failure)."""
+        lost = isinstance(error, Exception) and not isinstance(error, ConnectionLost) and not self.alive
         self.close()
-        if error is not None and not isinstance(error, ConnectionLost) and isinstance(error, Exception) \
-                and not self.alive:
+        if lost:
             raise ConnectionLost(lost_message(self.url)) from None
 
 

@@ -10,6 +10,7 @@ renderer marks and apply/migrate run outside the transaction.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -21,6 +22,10 @@ from typing import Any
 
 from schemalens.dialects.base import ForeignKeyViolation, NoAnswer, Runtime, SplitError, StatementDenied, WriteRefused
 from schemalens.urls import ConnectError, mask_text, mask_url, postgres_conninfo, split_password
+
+# psycopg logs the errors it ignores while closing what a lost connection broke (a pipeline):
+# Python would print them raw on stderr. The error that matters reaches us as an exception.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 # A fixed key for pg_advisory_lock: "schemalens" in ASCII, fits a signed bigint.
 ADVISORY_LOCK_KEY = 0x736368656D616C
