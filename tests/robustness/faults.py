@@ -324,8 +324,10 @@ def restart_push(root: Path, rng: random.Random, restarts: int) -> Figures:
             for line in proc.stderr:
                 if marker in line:
                     break
+            # -l: the new postmaster must not inherit our pipes (run would wait for it to close them)
             subprocess.run(_as_postgres([str(server.bindir / "pg_ctl"), "-D", str(server.data), "-m", "fast",
-                                         "-w", "restart"]), check=True, capture_output=True)
+                                         "-l", str(server.root / "log"), "-w", "restart"]),
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             figures.kills += 1
             rest = proc.stderr.read()
             proc.wait(timeout=60)
