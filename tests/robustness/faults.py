@@ -37,7 +37,7 @@ CLI = [sys.executable, "-m", "schemalens"]
 TABLES = 40          # tables of the pushed schema: enough statements to land a kill among them
 MIGRATIONS = 4       # migrations of the migrated folder, each with a slow statement in it
 SLOW = {"postgresql": "SELECT pg_sleep(0.4)",
-        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 600000) "
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
                   "SELECT count(*) FROM c"}
 LONG = {"postgresql": "SELECT pg_sleep(3)",
         "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) "
@@ -104,6 +104,24 @@ def settle(url: str) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"schemalens backends still running on {url}")
+
+
+def _writing(url: str, proc: subprocess.Popen[str]) -> None:
+    """Wait until the command's write transaction is open (SQLite: its journal exists;
+    PostgreSQL: its backend is inside a transaction), or the command ended."""
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if url.startswith("sqlite"):
+            if Path(url.removeprefix("sqlite:///") + "-journal").exists():
+                return
+        else:
+            with psycopg.connect(url, autocommit=True) as conn:
+                if conn.execute("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND "
+                                "application_name = 'schemalens' AND state LIKE '%%transaction%%' "
+                                "OR query LIKE '%%pg_sleep%%' AND datname = current_database() "
+                                "AND application_name = 'schemalens'").fetchone():
+                    return
+        time.sleep(0.01)
 
 
 def recorded(url: str) -> list[str]:
@@ -232,14 +250,19 @@ def _in_sync(figures: Figures, what: str, *runs: subprocess.CompletedProcess[str
     figures.reruns_in_sync += 1
 
 
-def kill_push(dbs: Databases, rng: random.Random, kills: int) -> Figures:
-    """Push an empty database, kill -9 after a random statement: empty or whole."""
-    figures = Figures()
+def _push_case(dbs: Databases) -> tuple[Path, str, int]:
+    """A push project, the dump of a database it pushed from empty, and that push's statement count."""
     project = push_project(dbs.root, dbs.dialect)
     reference = dbs.fresh()
     done = cli(["push", "--force"], project, reference)
     assert done.returncode == 0, done.stderr
-    after, total = dump(reference), done.stderr.count("\n[")
+    return project, dump(reference), done.stderr.count("\n[")
+
+
+def kill_push(dbs: Databases, rng: random.Random, kills: int) -> Figures:
+    """Push an empty database, kill -9 after a random statement: empty or whole."""
+    figures = Figures()
+    project, after, total = _push_case(dbs)
     for _ in range(kills):
         url = dbs.fresh()
         before = dump(url)
@@ -264,12 +287,16 @@ def _judge_migrations(figures: Figures, what: str, url: str, dumps: list[str], t
                                 f"match it ({ledger})")
 
 
+def _migrations_case(dbs: Databases) -> tuple[Path, list[str], list[str]]:
+    """A migrations project, the dumps after each whole number of its migrations, their tags."""
+    project = migrate_project(dbs.root, dbs.dialect)
+    return project, prefix_dumps(project, dbs.fresh(), MIGRATIONS), [f"{i:04d}_m_{i}" for i in range(MIGRATIONS)]
+
+
 def kill_migrate(dbs: Databases, rng: random.Random, kills: int) -> Figures:
     """Migrate, kill -9 inside a random migration: a whole number of migrations, recorded."""
     figures = Figures()
-    project = migrate_project(dbs.root, dbs.dialect)
-    dumps = prefix_dumps(project, dbs.fresh(), MIGRATIONS)
-    tags = [f"{i:04d}_m_{i}" for i in range(MIGRATIONS)]
+    project, dumps, tags = _migrations_case(dbs)
     for _ in range(kills):
         url = dbs.fresh()
         proc = _start(["migrate"], project, url)
@@ -283,15 +310,14 @@ def kill_migrate(dbs: Databases, rng: random.Random, kills: int) -> Figures:
 def kill_rollback(dbs: Databases, rng: random.Random, kills: int) -> Figures:
     """Roll back the last migration, kill -9 at a random moment of its down file."""
     figures = Figures()
-    project = migrate_project(dbs.root, dbs.dialect)
-    dumps = prefix_dumps(project, dbs.fresh(), MIGRATIONS)
-    tags = [f"{i:04d}_m_{i}" for i in range(MIGRATIONS)]
+    project, dumps, tags = _migrations_case(dbs)
     for _ in range(kills):
         url = dbs.fresh()
         done = cli(["migrate"], project, url)
         assert done.returncode == 0, done.stderr
         proc = _start(["rollback"], project, url)
-        time.sleep(rng.uniform(0.3, 1.5))  # the CLI starts in ~0.3-1 s; the down file runs ~0.4 s
+        _writing(url, proc)
+        time.sleep(rng.uniform(0, 0.4))  # somewhere in the down file (its slow statement: ~0.4 s)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=60)
@@ -310,11 +336,7 @@ def restart_push(root: Path, rng: random.Random, restarts: int) -> Figures:
     server.start()
     dbs = Databases("postgresql", root, server.url)
     try:
-        project = push_project(root, "postgresql")
-        reference = dbs.fresh()
-        done = cli(["push", "--force"], project, reference)
-        assert done.returncode == 0, done.stderr
-        after, total = dump(reference), done.stderr.count("\n[")
+        project, after, total = _push_case(dbs)
         for _ in range(restarts):
             url = dbs.fresh()
             before = dump(url)
