@@ -13,7 +13,7 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Statement
-from schemalens.connect import Database
+from schemalens.connect import Database, lost_message
 from schemalens.urls import mask_text
 from schemalens.dialects.base import BatchFailed, ForeignKeyViolation, Runtime
 
@@ -55,9 +55,9 @@ def apply(db: Database, statements: Sequence[Statement], lock_timeout: str | Non
     before = [(i, s) for i, s in indexed if not s.transactional and not s.after_commit]
     batch = [(i, s) for i, s in indexed if s.transactional and not s.after_commit]
     after = [(i, s) for i, s in indexed if s.after_commit]
-    runtime.autocommit(conn)
     current: tuple[int, Statement | None] = (0, None)
     try:
+        runtime.autocommit(conn)
         for current in before:
             _run(runtime, conn, current, len(statements), progress)
         if batch:
@@ -117,6 +117,10 @@ def _run(runtime: Runtime, conn: Any, item: tuple[int, Statement], total: int, p
 
 
 def db_message(db: Database, error: Exception) -> str:
+    """The database's own words for a failed statement (masked), or, when the connection died
+    under it, the one lost-connection message: the server rolls back what it did not commit."""
+    if not db.alive:
+        return lost_message(db.url)
     diag = getattr(error, "diag", None)
     text = getattr(diag, "message_primary", None) or str(error).strip().splitlines()[0]
     detail = getattr(diag, "message_detail", None)

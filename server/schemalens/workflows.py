@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -27,6 +27,7 @@ from schemalens.lint import (
     Finding, fills_no_rows, lint, not_null_finding, schema_not_empty, schema_not_empty_finding,
 )
 from schemalens.migrations.ledger import MIGRATIONS_TABLE, table_exists
+from schemalens.migrations.runner import migration_lock
 from schemalens.model import Problem, Schema, SourceResult, Span, Unmanaged
 from schemalens.normalize import normalize_schema
 from schemalens.directives import declare as renamed_directive  # noqa: F401 (the editor's rename fix)
@@ -482,13 +483,18 @@ Show = Callable[[PushResult], None]
 def push(settings: Settings, renames: Renames, *, confirm: Confirm, force: bool = False,
          dry_run: bool = False, progress: Progress | None = None, overlays: dict[str, str] | None = None,
          change_ids: list[str] | None = None, ask_renames: AskRenames | None = None,
-         show: Show | None = None) -> PushResult:
+         show: Show | None = None, on_wait: Callable[[], None] | None = None) -> PushResult:
     """Bring the database to the schema files (all changes, or `change_ids`). Possible renames
     are asked first (`ask_renames`; a dry run asks nothing); `show` sees the final plan before
     any other question and before anything runs. Data loss runs only when `force` or `confirm`
     says yes; a database managed by migrations needs `force`; a NOT NULL column the table's
-    rows cannot fill is refused, whatever the flags."""
-    with open_database(settings) as db:
+    rows cannot fill is refused, whatever the flags.
+
+    A push plans and runs under the migration lock (`on_wait`: told when another push or
+    migrate holds it): a second push waits for the first, then plans against what the first
+    made, so it finds nothing left to do or the rest, never the first one's objects in its
+    way. A dry run changes nothing and takes no lock."""
+    with open_database(settings) as db, (nullcontext() if dry_run else migration_lock(db, on_wait)):
         settled = settle_renames(renames, lambda r: make_plan(settings, db, r, overlays), lambda p: p.changes,
                                  None if dry_run else ask_renames, lambda c: affected_rows(db, c))
         plan = settled.plan

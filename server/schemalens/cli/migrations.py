@@ -169,7 +169,7 @@ def migrate(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
         def on_wait() -> None:
             if not interactive:
                 err.print("another migrate holds the lock on this database: waiting", markup=False)
-        result = run(history.migrate, settings, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
+        result = run(history.migrate, settings, writes=True, out_of_order=out_of_order, dry_run=dry_run, backup=backup,
                       baseline=baseline, progress=_progress(interactive, status), on_wait=on_wait)
     if as_json:
         print_json(_migrate_json(result))
@@ -294,7 +294,7 @@ def rollback(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migration
     from schemalens import history
 
     settings = settings_from(db, None, dialect, migrations)
-    result = run(history.rollback, settings)
+    result = run(history.rollback, settings, writes=True)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise SystemExit(1)
@@ -315,7 +315,7 @@ def resolve(db: DbOpt = None, dialect: DialectOpt = None, migrations: Migrations
     from schemalens import history
 
     settings = settings_from(db, None, dialect, migrations)
-    result = run(history.resolve, settings, applied=applied, rolled_back=rolled_back)
+    result = run(history.resolve, settings, writes=True, applied=applied, rolled_back=rolled_back)
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise SystemExit(1)
@@ -337,7 +337,7 @@ def reset(db: DbOpt = None, dialect: DialectOpt = None, migrations: MigrationsOp
             err.print("[red]refused[/red]: nothing was dropped", markup=True)
             raise SystemExit(1)
     with (err.status("resetting...") if session.draws else _Quiet()) as status:
-        result = run(history.reset, settings, force=force, progress=_progress(session.draws, status))
+        result = run(history.reset, settings, writes=True, force=force, progress=_progress(session.draws, status))
     if result.refused:
         err.print(f"[red]refused[/red]: {esc(result.refused)}", markup=True)
         raise SystemExit(1)

@@ -76,12 +76,12 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
-def fail(message: str, code: str = USAGE_ERROR) -> NoReturn:
-    """Exit 2. `code` names the kind of error for JSON readers (config-error, database-unreachable, ...)."""
+def fail(message: str, code: str = USAGE_ERROR, status: int = 2) -> NoReturn:
+    """Exit 2 (`status`). `code` names the kind of error for JSON readers (config-error, database-unreachable, ...)."""
     err.print(f"error: {message}", markup=False)
     if _json_errors:
-        print_json({"exit_code": 2, "error": {"code": code, "message": message}})
-    raise SystemExit(2)
+        print_json({"exit_code": status, "error": {"code": code, "message": message}})
+    raise SystemExit(status)
 
 
 def settings_from(db: str | None, schema: list[Path] | None, dialect: str | None,
@@ -123,13 +123,19 @@ def renames_from(specs: list[str] | None, settings: Settings) -> Renames:
     return Renames(tables, columns)
 
 
-def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def run(fn: Any, *args: Any, writes: bool = False, **kwargs: Any) -> Any:
+    """`writes`: the command changes the database, so a lost connection exits 3, as a failed
+    statement does (it did not finish; the server rolled back what it had not committed);
+    for a command that only reads, it is an error like any other (2)."""
+    from schemalens.connect import ConnectionLost
     from schemalens.workflows import WorkflowError
 
     try:
         return fn(*args, **kwargs)
     except WorkflowError as e:
         fail(str(e), e.code)
+    except ConnectionLost as e:
+        fail(str(e), "connection-lost", 3 if writes else 2)
 
 
 def print_warnings(plan: Any) -> None:

@@ -111,7 +111,9 @@ def push(db: DbOpt = None, schema: SchemaOpt = None, dialect: DialectOpt = None,
     settings = settings_from(db, schema, dialect, online=online)
     session = Session()
     with session.working("planning..."):
-        result = run(workflows.push, settings, renames_from(rename, settings), confirm=session.confirm_data_loss,
+        result = run(workflows.push, settings, renames_from(rename, settings), writes=True,
+                     on_wait=lambda: err.print("another push or migrate holds the lock on this database: waiting",
+                                               markup=False), confirm=session.confirm_data_loss,
                      force=force, dry_run=dry_run, progress=session.progress,
                      ask_renames=session.ask_renames(no_renames), show=None if as_json else session.show_plan)
         if result.executed:

@@ -53,6 +53,11 @@ class BatchFailed(Exception):
         self.error = error
 
 
+class NoAnswer(Exception):
+    """The server took the connection and said nothing within the connect timeout
+    (connect.py words the message)."""
+
+
 class WriteRefused(Exception):
     """A read-only session refused a statement that writes."""
 
@@ -350,9 +355,11 @@ class Runtime(ABC):
     lock_rows: str
 
     @abstractmethod
-    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+    def open(self, url: str, *, create: bool, read_only: bool, where: str, connect_s: int, read_ms: int) -> Any:
         """The driver connection for `url`; a ConnectError (masked, naming `where` the URL
-        came from) when it cannot be had. `create`: a missing SQLite file may be made."""
+        came from) when it cannot be had, NoAnswer when the server stays silent for
+        `connect_s`. `create`: a missing SQLite file may be made. Each read on it gives up
+        after `read_ms` (see connect.Timeouts)."""
 
     @property
     @abstractmethod
@@ -405,11 +412,16 @@ class Runtime(ABC):
 
     @abstractmethod
     def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
-        """Bound how long a statement waits for a lock (for the transaction, or the session)."""
+        """Before executing (for the transaction, or the session): lift the read deadline and
+        bound how long a statement waits for a lock."""
 
     @abstractmethod
     def reset_lock_timeout(self, conn: Any, value: str | None) -> None:
         """Undo a session-wide `set_lock_timeout`."""
+
+    def does_not_answer(self, error: Exception) -> bool:
+        """Whether a read failed because its deadline passed (a lock held elsewhere, a stuck server)."""
+        return False
 
     # --- migrations ---
 

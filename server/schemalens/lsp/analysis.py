@@ -142,18 +142,20 @@ def _connect(entry: Entry, result: CheckResult) -> str:
             return fallback
         except Exception as e:  # refused, timed out, dropped: the editor shows it, never dies
             entry.close()
-            if attempt == 2 or not _retryable(e):
+            if attempt == 2 or not _retryable(e, settings.dialect):
                 result.database = "unreachable"
                 result.database_message = unreachable_message(e, settings.database_url,
                                                               settings.origin("database_url"))
+                return fallback
     return fallback
 
 
-def _retryable(error: Exception) -> bool:
-    """A connection that died since the last check is worth one reconnect."""
+def _retryable(error: Exception, dialect: str) -> bool:
+    """A connection that died since the last check is worth one reconnect; a failed connect
+    or a read that ran out of time is not (the retry would only wait as long again)."""
     from schemalens.urls import ConnectError
 
-    return not isinstance(error, ConnectError)
+    return not isinstance(error, ConnectError) and not dialects.get(dialect).runtime.does_not_answer(error)
 
 
 def read_migrations(settings: Settings, desired: Schema | None, entry: Entry | None) -> MigrationInfo | None:

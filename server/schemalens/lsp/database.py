@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalens import dialects
-from schemalens.config import Settings
-from schemalens.connect import Database, connect
+from schemalens.config import Settings, dialect_of_url
+from schemalens.connect import EDITOR, Database, connect, unanswered_message
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.model import Schema
 from schemalens.workflows import managed_schemas, normalized_database
@@ -54,7 +54,7 @@ class Entry:
         missing = dialect.missing_database(self.url)
         if missing is not None:
             raise NoDatabase(missing)
-        self.db = connect(self.url, create=False, origin=self.origin)
+        self.db = connect(self.url, create=False, origin=self.origin, timeouts=EDITOR)
         self.identity = dialect.database_identity(self.url)  # after connecting: it may touch the file
         return self.db
 
@@ -140,5 +140,7 @@ def unreachable_message(error: Exception, url: str, origin: str) -> str:
     """The one message shown when the database cannot be reached: masked, with the setting."""
     if isinstance(error, ConnectError):
         return str(error)
+    if dialects.get(dialect_of_url(url)).runtime.does_not_answer(error):
+        return unanswered_message(url, f" (database_url from {origin})", EDITOR.read_ms / 1000)
     detail = mask_text(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__, url)
     return f"cannot reach {mask_url(url)} (database_url from {origin}): {detail}"

@@ -21,7 +21,8 @@ from schemalens.migrations.folder import Entry, Migration, Piece
 
 @contextmanager
 def migration_lock(db: Database, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Serialize migrate/rollback/reset runs against one database. Taken first."""
+    """Serialize the runs that change one database's schema (migrate, rollback, reset,
+    resolve, push) against each other. Taken first, before anything is read."""
     with dialects.get(db.dialect).runtime.migration_lock(db.conn, db.url, on_wait):
         yield
 

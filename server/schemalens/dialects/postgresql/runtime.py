@@ -10,6 +10,7 @@ renderer marks and apply/migrate run outside the transaction.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -19,9 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from schemalens.dialects.base import (BatchFailed, ForeignKeyViolation, Runtime, SplitError, StatementDenied,
-                                      WriteRefused)
+from schemalens.dialects.base import (BatchFailed, ForeignKeyViolation, NoAnswer, Runtime, SplitError,
+                                      StatementDenied, WriteRefused)
 from schemalens.urls import ConnectError, mask_text, mask_url, postgres_conninfo, split_password
+
+# psycopg logs the errors it ignores while closing what a lost connection broke (a pipeline):
+# Python would print them raw on stderr. The error that matters reaches us as an exception.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 # A fixed key for pg_advisory_lock: "schemalens" in ASCII, fits a signed bigint.
 ADVISORY_LOCK_KEY = 0x736368656D616C
@@ -64,15 +69,23 @@ class PostgreSQLRuntime(Runtime):
 
     # --- connections ---
 
-    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+    def open(self, url: str, *, create: bool, read_only: bool, where: str, connect_s: int, read_ms: int) -> Any:
         import psycopg
+        from psycopg.conninfo import conninfo_to_dict
 
-        options = "-c default_transaction_read_only=on" if read_only else None
         try:
-            return psycopg.connect(postgres_conninfo(url), connect_timeout=10,
-                                   application_name="schemalens", options=options)
+            conninfo = postgres_conninfo(url)
+            # Startup options are the session's defaults: what RESET returns to after executing.
+            options = [str(conninfo_to_dict(conninfo).get("options") or ""), f"-c statement_timeout={read_ms}"]
+            if read_only:
+                options.append("-c default_transaction_read_only=on")
+            return psycopg.connect(conninfo, connect_timeout=connect_s, application_name="schemalens",
+                                   options=" ".join(o for o in options if o))
         except psycopg.Error as e:
-            detail = mask_text(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__, url)
+            text = str(e).strip()
+            if "timeout expired" in text:
+                raise NoAnswer() from None
+            detail = mask_text(text.splitlines()[0] if text else type(e).__name__, url)
             raise ConnectError(f"cannot connect to {mask_url(url)}{where}: {detail}") from None
         except (ValueError, UnicodeError) as e:
             raise ConnectError(f"malformed PostgreSQL URL {mask_url(url)}{where}: {mask_text(str(e), url)}") from None
@@ -164,12 +177,20 @@ class PostgreSQLRuntime(Runtime):
             raise BatchFailed(start + failed, failure) from None
 
     def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
+        """Executing: no statement deadline (the session's is for reads), only the lock wait's."""
+        conn.execute("SELECT set_config('statement_timeout', '0', %s)", (local,))
         if value:
             conn.execute("SELECT set_config('lock_timeout', %s, %s)", (value, local))
 
     def reset_lock_timeout(self, conn: Any, value: str | None) -> None:
+        conn.execute("RESET statement_timeout")
         if value:
             conn.execute("RESET lock_timeout")
+
+    def does_not_answer(self, error: Exception) -> bool:
+        import psycopg.errors
+
+        return isinstance(error, (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable))
 
     # --- migrations ---
 
@@ -182,7 +203,10 @@ class PostgreSQLRuntime(Runtime):
         if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
             if on_wait:
                 on_wait()
+            # Waiting our turn has no deadline: the other run may apply a long migration.
+            conn.execute("SET statement_timeout = 0")
             conn.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+            conn.execute("RESET statement_timeout")
         try:
             yield
         finally:

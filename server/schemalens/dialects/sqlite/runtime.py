@@ -65,7 +65,7 @@ class SQLiteRuntime(Runtime):
 
     # --- connections ---
 
-    def open(self, url: str, *, create: bool, read_only: bool, where: str) -> Any:
+    def open(self, url: str, *, create: bool, read_only: bool, where: str, connect_s: int, read_ms: int) -> Any:
         path = sqlite_path(url)
         mode = "ro" if read_only else "rwc"
         try:
@@ -77,9 +77,9 @@ class SQLiteRuntime(Runtime):
                 if create and not read_only:
                     file.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, isolation_level=None,
-                                   check_same_thread=False)
+                                   check_same_thread=False, timeout=read_ms / 1000)
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            _probe(conn, read_ms)
         except (sqlite3.Error, OSError) as e:
             raise ConnectError(f"cannot open SQLite database {path}{where}: {e}") from None
         return conn
@@ -145,6 +145,9 @@ class SQLiteRuntime(Runtime):
 
     def set_lock_timeout(self, conn: Any, value: str | None, *, local: bool) -> None:
         pass  # SQLite locks the whole file; busy_timeout bounds the wait
+
+    def does_not_answer(self, error: Exception) -> bool:
+        return isinstance(error, sqlite3.OperationalError) and _busy(error)
 
     def reset_lock_timeout(self, conn: Any, value: str | None) -> None:
         pass
@@ -336,6 +339,24 @@ class SQLiteRuntime(Runtime):
             except Exception:  # a virtual table whose module is missing: no count, still listed
                 continue
         return counts
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _probe(conn: sqlite3.Connection, read_ms: int) -> None:
+    """Is this a SQLite database? Asked without waiting: a file another connection is writing
+    answers "busy" until it commits, and that is a database (a second migrate then waits its
+    turn on the migration lock, saying so, not here, where a long migration would outlast
+    any busy timeout)."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.OperationalError as e:
+        if not _busy(e):
+            raise
+    conn.execute(f"PRAGMA busy_timeout = {int(read_ms)}")
 
 
 def _lock_file(handle: Any, on_wait: Callable[[], None] | None) -> None:
