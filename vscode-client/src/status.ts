@@ -1,6 +1,6 @@
 // The status bar item, as a pure function of the server's last `schemalens/status`.
 
-export type ServerState = "in-sync" | "drift" | "pending" | "unreachable" | "error";
+export type ServerState = "starting" | "in-sync" | "drift" | "pending" | "unreachable" | "error";
 
 export interface ServerStatus {
   uri: string;
@@ -40,8 +40,10 @@ export function baselineHint(previous: ServerStatus | undefined, current: Server
 export function statusView(status: ServerStatus | undefined): StatusView {
   const checkAgain = { label: "Check again", command: "schemalens.client.check" };
   const logs = { label: "Show logs", command: "schemalens.client.showLogs" };
-  if (!status) {
-    return { text: "$(database) schemalens", tooltip: "schemalens: waiting for the first check", warning: false, actions: [checkAgain, logs] };
+  // Before the server's first word (it may take seconds to start on a loaded machine) and
+  // from its "starting" status until the first check: never "error".
+  if (!status || status.state === "starting") {
+    return { text: "$(sync~spin) schemalens starting…", tooltip: "schemalens: the language server is starting; the first check follows", warning: false, actions: [logs] };
   }
   switch (status.state) {
     case "in-sync":

@@ -5,6 +5,14 @@ import { baselineHint, statusView } from "../src/status";
 
 const base = { uri: "file:///p/schema.sql", changes: 0, pending: 0 };
 
+test("starting: before the server answers and after its starting status, never an error", () => {
+  for (const view of [statusView(undefined), statusView({ ...base, state: "starting" })]) {
+    assert.match(view.text, /starting/);
+    assert.equal(view.warning, false);
+    assert.deepEqual(view.actions.map((a) => a.command), ["schemalens.client.showLogs"]);
+  }
+});
+
 test("in sync", () => {
   const view = statusView({ ...base, state: "in-sync" });
   assert.match(view.text, /in sync/);
