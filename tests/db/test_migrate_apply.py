@@ -18,7 +18,7 @@ from schemalens.config import Settings, load_settings
 from schemalens.migrations.folder import Entry, Folder, Journal, chain_hash, checksum_text, now_iso
 from schemalens.model import Column, PrimaryKey, Schema, Table
 
-CLI = [sys.executable, "-c", "from schemalens.cli import app; app()"]
+CLI = [sys.executable, "-m", "schemalens"]
 
 
 # --- helpers shared by the test_migrate_* files ----------------------------------------

@@ -153,8 +153,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the studio's tests. Not for the session: while Playwright's sync API
+    is open its event loop counts as running in this thread, and a later test's
+    asyncio.run() would fail (tests/unit/test_lsp_guarded.py did)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
