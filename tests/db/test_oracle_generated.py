@@ -36,9 +36,13 @@ def test_generated_schemas_meet_the_contract(dialect: str, pg_server_url: str, d
 LISTED = [(d, flag, contract) for d in DIALECTS for flag, contract in listed_flags(d)]
 
 
-@pytest.mark.parametrize(("dialect", "flag", "contract"), LISTED,
-                         ids=[f"{d}/{f}" + (f":{c}" if c else "") for d, f, c in LISTED])
-def test_listed_flags_still_fail(dialect: str, flag: str, contract: str | None, pg_server_url: str) -> None:
+def test_listed_flags_still_fail(pg_server_url: str) -> None:
+    """One test over the list (an empty list is no skipped test: every flag is in the profile)."""
+    for dialect, flag, contract in LISTED:
+        _still_fails(dialect, flag, contract, pg_server_url)
+
+
+def _still_fails(dialect: str, flag: str, contract: str | None, pg_server_url: str) -> None:
     flags = frozenset(flag.split("+")) - {"base"}
 
     def fails(pair: tuple[str, str]) -> bool:

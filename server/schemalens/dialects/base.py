@@ -177,6 +177,11 @@ class Dialect(ABC):
         dropped while a column still draws from it."""
         return []
 
+    def identity_sequences(self, schema: Schema) -> list[Sequence]:
+        """The sequences behind the schema's identity columns, under the names they have
+        (PostgreSQL): what a rename of their table or column must rename with them."""
+        return []
+
     @abstractmethod
     def type_change_loss(self, old: str, new: str) -> str | None:
         """What changing a column's type from `old` to `new` does to values that do not

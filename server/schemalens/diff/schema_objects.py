@@ -137,13 +137,14 @@ def sequences(run: Run) -> None:
 
 
 def serial_renames(run: Run) -> None:
-    """A serial column's own sequence follows a rename of its table or column: PostgreSQL
-    keeps the sequence's old name, while the file's database has the one `serial` gives
+    """A serial's or an identity's own sequence follows a rename of its table or column:
+    PostgreSQL keeps the sequence's old name, while the file's database has the one it gets
     under the new names. (After the renames are known: match_tables, compare_tables.)"""
     old_table = {new: old for old, new in run.table_renames.items()}
-    drawn = {s.owned_by: s for s in run.dialect.column_sequences(run.actual)}
-    taken = {s.key for s in run.actual.sequences} | set(drawn)
-    for seq in run.dialect.column_sequences(run.desired):
+    actual = run.dialect.column_sequences(run.actual) + run.dialect.identity_sequences(run.actual)
+    drawn = {s.owned_by: s for s in actual}
+    taken = {s.key for s in run.actual.sequences} | {s.key for s in actual}
+    for seq in run.dialect.column_sequences(run.desired) + run.dialect.identity_sequences(run.desired):
         assert seq.owned_by is not None
         schema, table, column = seq.owned_by
         was_schema, was_table = old_table.get((schema, table), (schema, table))
@@ -156,7 +157,7 @@ def serial_renames(run: Run) -> None:
         if moved.key != seq.key:
             run.emit("rename", Change("rename_sequence", schema, None, seq.name, before=moved, after=seq,
                                       description=f"rename sequence {qualified(schema, old.name)} to {seq.name} "
-                                                  f"(serial of {qualified(schema, table)}.{column})"))
+                                                  f"(the sequence of {qualified(schema, table)}.{column})"))
 
 
 def alter_sequence(run: Run, old: Sequence, new: Sequence) -> None:

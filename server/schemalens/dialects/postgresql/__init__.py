@@ -141,6 +141,14 @@ class PostgreSQL(Dialect):
 
         return implied_sequences(schema)
 
+    def identity_sequences(self, schema: Schema) -> list[Sequence]:
+        from schemalens.dialects.postgresql.names import make_object_name
+        from schemalens.model import Sequence
+
+        return [Sequence(table.schema, column.identity.sequence_name or make_object_name(table.name, column.name, "seq"),
+                         owned_by=(table.schema, table.name, column.name))
+                for table in schema.tables for column in table.columns if column.identity is not None]
+
     def type_change_loss(self, old: str, new: str) -> str | None:
         if self._types.type_change_is_safe(old, new):
             return None

@@ -198,6 +198,16 @@ def can_drop_column(name: str, table: Table, schema: Schema) -> bool:
                    for other in schema.tables for fk in other.foreign_keys)
 
 
+def can_rename_column(name: str, table: Table) -> bool:
+    """SQLite 3.40 fails RENAME COLUMN of a WITHOUT ROWID table's primary key column that a
+    UNIQUE constraint also holds ("error in table t after rename: no such column", or
+    "expressions prohibited in PRIMARY KEY and UNIQUE constraints"); a UNIQUE that repeats
+    the key is not in the model, so any key column of such a table is renamed by a rebuild."""
+    if not table.without_rowid or table.primary_key is None:
+        return True
+    return name.lower() not in (c.lower() for c in table.primary_key.columns)
+
+
 def render_sqlite(changes: list[Change], actual: Schema, desired: Schema) -> list[Statement]:
     return _Renderer(changes, actual, desired).run()
 
@@ -286,6 +296,8 @@ class _Renderer:
             if change.kind == "add_column" and not can_add_column(change.after, new):
                 return True
             if change.kind == "drop_column" and not can_drop_column(change.name, old, self.actual):
+                return True
+            if change.kind == "rename_column" and not can_rename_column(change.before.name, old):
                 return True
         return False
 

@@ -265,3 +265,16 @@ def test_a_trigger_on_a_table_a_rebuild_renames_is_refused(tmp_path: Path) -> No
     assert result.refused is not None and "trigger counted is on table item, which this change renames to goods" \
         in result.refused
     assert oracle.sqlite_dump(db) == before
+
+
+@pytest.mark.parametrize("keys", ["PRIMARY KEY (a), UNIQUE (a, b)", "PRIMARY KEY (a), UNIQUE (b, a)",
+                                  "PRIMARY KEY (a), UNIQUE (a)"])
+def test_a_key_column_sqlite_cannot_rename_in_place_is_renamed_by_a_rebuild(tmp_path: Path, keys: str) -> None:
+    """SQLite 3.40 refuses RENAME COLUMN of a WITHOUT ROWID table's key column that a UNIQUE
+    constraint holds too: push rebuilds the table instead, and makes what the file makes."""
+    from tests.db.oracle_contract import transition
+
+    before = f"CREATE TABLE t (a INTEGER NOT NULL, b TEXT, {keys}) WITHOUT ROWID;\n"
+    after = before.replace("a INTEGER NOT NULL", "a_new INTEGER NOT NULL /* @renamed from=a */") \
+        .replace("(a)", "(a_new)").replace("(a, b)", "(a_new, b)").replace("(b, a)", "(b, a_new)")
+    assert transition("sqlite", before, after, "", tmp_path) is None
