@@ -115,7 +115,7 @@ class Driver:
         before any check: taking that one as the open's answer would time every later save
         against the check before it."""
         while True:
-            status = await asyncio.wait_for(self.statuses.get(), 600)
+            status = await asyncio.wait_for(self.statuses.get(), float(os.environ.get("BENCH_STATUS_TIMEOUT", "600")))
             if _state(status) != "starting":
                 return status
 
