@@ -25,7 +25,7 @@ from schemalens.config import ConfigError, Settings, load_settings
 from schemalens.urls import redact
 
 if TYPE_CHECKING:  # a table is drawn by the commands that print changes, not by --help
-    from rich.table import Table as RichTable
+    from rich.console import RenderableType
 
 
 class _Redacted:
@@ -146,29 +146,65 @@ def print_warnings(plan: Any) -> None:
             err.print(f"[yellow]{esc(format_problem(problem))}[/yellow]", markup=True)
 
 
-def change_table(changes: list[Any]) -> RichTable:
+SUMMARY_ABOVE = 100  # changes: a longer plan is shown as counts per kind, its risky changes one by one
+
+
+def change_table(changes: list[Any]) -> RenderableType:
+    """The changes, a row each; above SUMMARY_ABOVE, counts per kind and only the changes
+    that carry a risk as rows (a 3,000-row table is seconds of drawing nobody reads; the
+    full list is in `--json`, the SQL in `diff`)."""
     from rich.table import Table as RichTable
 
-    from schemalens.lint import fills_no_rows
-
+    if len(changes) > SUMMARY_ABOVE:
+        return _summary(changes)
     table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("change")
     table.add_column("risk")
     for i, change in enumerate(changes, 1):
-        risk = []
-        if change.data_loss:
-            risk.append(f"[red]data loss: {esc(change.data_loss)}[/red]")
-        if change.lock:
-            risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
-        if change.needs_using:
-            risk.append(f"[red]cannot run: {esc(change.needs_using)}[/red]")
-        if change.rename_candidate:
-            risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
-        if fills_no_rows(change):
-            risk.append("[yellow]NOT NULL without a default: fails if the table has rows[/yellow]")
-        table.add_row(str(i), esc(change.description), "; ".join(risk))
+        table.add_row(str(i), esc(change.description), _risk(change))
     return table
+
+
+def _risk(change: Any) -> str:
+    from schemalens.lint import fills_no_rows
+
+    risk = []
+    if change.data_loss:
+        risk.append(f"[red]data loss: {esc(change.data_loss)}[/red]")
+    if change.lock:
+        risk.append(f"[yellow]lock: {esc(change.lock)}[/yellow]")
+    if change.needs_using:
+        risk.append(f"[red]cannot run: {esc(change.needs_using)}[/red]")
+    if change.rename_candidate:
+        risk.append(f"[cyan]rename of {esc(change.rename_candidate)}? state it with --rename[/cyan]")
+    if fills_no_rows(change):
+        risk.append("[yellow]NOT NULL without a default: fails if the table has rows[/yellow]")
+    return "; ".join(risk)
+
+
+def _summary(changes: list[Any]) -> RenderableType:
+    """Counts per kind in a small table, then each risky change on a plain line with its
+    number (one markup text: drawing stays linear and cheap however many there are)."""
+    from collections import Counter
+
+    from rich.console import Group
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    table = RichTable(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("changes", justify="right")
+    table.add_column("kind")
+    for kind, count in sorted(Counter(c.kind for c in changes).items(), key=lambda kc: (-kc[1], kc[0])):
+        table.add_row(str(count), kind.replace("_", " "))
+    risky = [f"{i:>{len(str(len(changes)))}}  {esc(c.description)}  {risk}"
+             for i, c in enumerate(changes, 1) if (risk := _risk(c))]
+    risks = f"{len(risky)} with a risk, listed below" if risky else "none with a risk"
+    head = f"{len(changes)} changes, {risks} (every change: --json; the SQL: schemalens diff)"
+    parts: list[Any] = [Text(head), table]
+    if risky:
+        parts.append(Text.from_markup("\n".join(risky)))
+    return Group(*parts)
 
 
 def position_json(span: Any) -> dict[str, Any]:
@@ -190,9 +226,9 @@ def print_lint(findings: list[Any]) -> None:
     """The schema's own findings; a change's findings are its risk column already."""
     from schemalens.workflows import format_problem
 
-    for finding in findings:
-        if finding.change_id is None:
-            out.print(format_problem(finding), markup=False)
+    shown = [format_problem(f) for f in findings if f.change_id is None]
+    if shown:  # one print: rich's per-call cost, paid for each of hundreds of findings, was most of it
+        out.print("\n".join(shown), markup=False)
 
 
 def change_json(change: Any) -> dict[str, Any]:

@@ -4,13 +4,15 @@ order, and what it asks.
 The order is the contract (issue 14): a spinner while nothing can be shown yet, gone
 before anything else is; then the plan (its table, hazards, rename hints, warnings); then
 the question; then progress, a `[i/N]` line per statement, or a bar when a terminal
-watches a long run. Questions are asked only when stdin is a terminal; elsewhere each is
+watches a long run (past LONG statements, lines and bar alike at most every REDRAW seconds,
+the last statement always). Questions are asked only when stdin is a terminal; elsewhere each is
 refused, naming the flag or the schema-file line that answers it.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # the workflows load the engine, a bar only long runs draw: i
     from schemalens.workflows import AskRenames, Finding, PushResult, RenameCandidate
 
 LONG = 30  # statements: a terminal watching more than these gets a bar rather than a line each
+REDRAW = 0.1  # seconds between two progress updates of a run longer than LONG
 
 
 def confirm(question: str, default: bool | None = False) -> bool:
@@ -60,6 +63,7 @@ class Session:
         self.draws = err.is_terminal
         self._spinner: Any = None
         self._bar: Progress | None = None
+        self._shown = float("-inf")  # when progress was last shown
 
     @contextmanager
     def working(self, text: str) -> Iterator[None]:
@@ -113,8 +117,15 @@ class Session:
         return ask
 
     def progress(self, index: int, total: int, statement: Statement) -> None:
-        """Called before each statement runs."""
+        """Called before each statement runs. Past LONG statements, shown at most every
+        REDRAW seconds (a line, or the bar) and always for the last one: thousands of
+        redraws cost more than the statements."""
         self.quiet()
+        if total > LONG:
+            now = time.monotonic()
+            if index + 1 < total and now - self._shown < REDRAW:
+                return
+            self._shown = now
         if not self.draws or total <= LONG:
             err.print(f"[{index + 1}/{total}] {statement.sql.strip().splitlines()[0][:100]}", markup=False)
             return

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+from functools import cached_property
 from collections.abc import Callable
 from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change, Renames
-from schemalens.model import ForeignKey, Schema, Table
+from schemalens.model import ForeignKey, Schema, Sequence, Table
 
 
 # Order in which the groups of changes run. Renames come first so that later changes
@@ -53,6 +54,16 @@ class Run:
         # (table, actual, desired, name) of the constraints and indexes of the table being
         # compared that only their name tells apart
         self.renames_pending: list[tuple[Table, Any, Any, str]] = []
+
+    @cached_property
+    def actual_column_sequences(self) -> list[Sequence]:
+        """The sequences the database's serial columns stand for (two steps ask; one scan of every column)."""
+        return self.dialect.column_sequences(self.actual)
+
+    @cached_property
+    def desired_column_sequences(self) -> list[Sequence]:
+        """The sequences the files' serial columns stand for."""
+        return self.dialect.column_sequences(self.desired)
 
     def emit(self, phase: str, change: Change) -> Change:
         self.phases[phase].append(change)

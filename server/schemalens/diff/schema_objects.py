@@ -109,9 +109,9 @@ def sequences(run: Run) -> None:
     its columns stand for (serial columns): a file that spells out a serial's sequence,
     or gives it options, alters the sequence the database has; a sequence a column of the
     file still draws from is never dropped."""
-    actual = {s.key: s for s in run.dialect.column_sequences(run.actual)}
+    actual = {s.key: s for s in run.actual_column_sequences}
     actual.update((s.key, s) for s in run.actual.sequences)
-    by_columns = run.dialect.column_sequences(run.desired)
+    by_columns = run.desired_column_sequences
     listed = {s.key for s in run.desired.sequences}
     for seq in run.desired.sequences:
         old = actual.get(seq.key)
@@ -141,10 +141,10 @@ def serial_renames(run: Run) -> None:
     PostgreSQL keeps the sequence's old name, while the file's database has the one it gets
     under the new names. (After the renames are known: match_tables, compare_tables.)"""
     old_table = {new: old for old, new in run.table_renames.items()}
-    actual = run.dialect.column_sequences(run.actual) + run.dialect.identity_sequences(run.actual)
+    actual = run.actual_column_sequences + run.dialect.identity_sequences(run.actual)
     drawn = {s.owned_by: s for s in actual}
     taken = {s.key for s in run.actual.sequences} | {s.key for s in actual}
-    for seq in run.dialect.column_sequences(run.desired) + run.dialect.identity_sequences(run.desired):
+    for seq in run.desired_column_sequences + run.dialect.identity_sequences(run.desired):
         assert seq.owned_by is not None
         schema, table, column = seq.owned_by
         was_schema, was_table = old_table.get((schema, table), (schema, table))

@@ -101,3 +101,34 @@ def test_piped_reset_still_needs_force(target: Target, tmp_path: Path) -> None:
     done = piped("reset", "--db", target.url, "--migrations", str(migrations), "--force", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert target.rows("SELECT count(*) FROM notes") == [(0,)]
+
+
+def test_a_big_plan_is_summed_up_by_kind_with_its_risky_changes_listed(target: Target, tmp_path: Path) -> None:
+    schema = dropping_a_column(target, tmp_path)
+    tables = "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY);\n" for i in range(120))
+    schema.write_text(schema.read_text() + tables, encoding="utf-8")
+    term = Terminal("push", "--db", target.url, "--schema", str(schema), cwd=tmp_path)
+    before = term.read_until(QUESTION)
+    assert "122 changes, 1 with a risk, listed below" in before, before
+    assert "121  create table" in before and "1  drop column" in before       # counts per kind
+    assert f"drop column {target.schema}.keep.note  data loss" in before      # the risky one, in full
+    assert "create table t7" not in before and f"create table {target.schema}.t7" not in before
+    term.answer("y")
+    code, after = term.finish()
+    assert code == 0, term.seen
+    assert "done" in after and len(target.tables()) == 122
+
+
+def test_a_long_piped_push_shows_its_last_statement(target: Target, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema.sql", "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY);\n" for i in range(40)))
+    done = piped("push", "--db", target.url, "--schema", str(schema), "--force", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[")]
+    assert lines[0].startswith("[1/40] ") and lines[-1].startswith("[40/40] CREATE TABLE"), lines
+
+
+def test_a_short_piped_push_lists_every_statement(target: Target, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema.sql", "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY);\n" for i in range(5)))
+    done = piped("push", "--db", target.url, "--schema", str(schema), "--force", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [line[:5] for line in done.stderr.splitlines() if line.startswith("[")] == [f"[{i}/5]" for i in range(1, 6)]
