@@ -69,7 +69,13 @@ class Timed:
     said: str = ""  # the first and last lines of its output: what it found (any difference is a false alarm)
 
 
-def timed(argv: list[str], cwd: Path, limit: float, ok_codes: tuple[int, ...] = (0,)) -> Timed:
+# drizzle-kit exits 0 after printing an error (a pulled schema.ts it cannot compile, a
+# statement PostgreSQL refused): its output says whether it failed.
+DRIZZLE_FAILED = re.compile(r"^\s*(Error|error)\b", re.M)
+
+
+def timed(argv: list[str], cwd: Path, limit: float, ok_codes: tuple[int, ...] = (0,),
+          failed: re.Pattern[str] | None = None) -> Timed:
     """One fresh process, wall-clock; killed with its children past `limit` seconds."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
@@ -85,10 +91,11 @@ def timed(argv: list[str], cwd: Path, limit: float, ok_codes: tuple[int, ...] = 
         out.seek(0)
         text = out.read()
     said = _said(text)
-    if code in ok_codes and "Traceback (most recent call last)" not in text:
+    if code in ok_codes and "Traceback (most recent call last)" not in text and not (failed and failed.search(text)):
         return Timed(seconds, True, "", f"exit {code}: {said}")
-    tail = " | ".join(line.strip() for line in text.strip().splitlines()[-4:] if line.strip())
-    return Timed(seconds, False, f"exit {code}: {tail[:400]}")
+    error = failed.search(text) if failed else None
+    lines = text[error.start():].strip().splitlines()[:2] if error else text.strip().splitlines()[-4:]
+    return Timed(seconds, False, f"exit {code}: " + " / ".join(line.strip() for line in lines if line.strip())[:400])
 
 
 def _said(text: str) -> str:
@@ -133,9 +140,11 @@ def bench_size(server_url: str, n: int, args: argparse.Namespace, workdir: Path)
         for label, (argv, codes) in fast.items():
             runs[label].append(timed(argv, project, args.limit, codes))
         if round_ == 0:  # minutes each: once, inside the first round
-            runs["drizzle-kit pull"].append(timed(slow["drizzle-kit pull"], args.drizzle, args.limit))
-            if runs["drizzle-kit pull"][0].ok:
-                runs["drizzle-kit push"].append(timed(slow["drizzle-kit push"], args.drizzle, args.limit))
+            runs["drizzle-kit pull"].append(timed(slow["drizzle-kit pull"], args.drizzle, args.limit,
+                                                  failed=DRIZZLE_FAILED))
+            if (out / "schema.ts").exists():
+                runs["drizzle-kit push"].append(timed(slow["drizzle-kit push"], args.drizzle, args.limit,
+                                                      failed=DRIZZLE_FAILED))
             else:
                 runs["drizzle-kit push"].append(Timed(0, False, "not run: pull did not produce schema.ts"))
         print(f"N={n}: round {round_ + 1} done, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
@@ -147,14 +156,14 @@ def bench_size(server_url: str, n: int, args: argparse.Namespace, workdir: Path)
     notes = []
     for label, got in runs.items():
         good = [t.seconds for t in got if t.ok]
-        failed = [t.note for t in got if not t.ok]
+        failures = [t.note for t in got if not t.ok]
         median = statistics.median(good) if good else None
         ref = [t.seconds for t in runs[base.get(label, label)] if t.ok]
         ratio = f"{median / statistics.median(ref):.2f}x" if median is not None and ref else "-"
         shown = f"{median:.2f}" if median is not None else "FAILED"
         said = next((t.said for t in reversed(got) if t.ok), "")
         lines.append(f"| {label} | {len(good)}/{len(got)} | {shown} | {ratio} | {base.get(label, label)} | {said} |")
-        notes += [f"N={n} {label}: {note}" for note in dict.fromkeys(failed)]
+        notes += [f"N={n} {label}: {note}" for note in dict.fromkeys(failures)]
     return lines + notes
 
 
