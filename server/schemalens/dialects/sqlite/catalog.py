@@ -28,7 +28,7 @@ from schemalens.dialects.sqlite.names import quote_ident
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
 # Templates over one schema ({s}): the source side spreads its scratch database over
-# several attached schemas (see sources/sqlite.py) and reads them all as one.
+# several schemas (see dialects/sqlite/files.py) and reads them all as one.
 _ORDINARY = "m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'"
 _TABLES_SQL = f'SELECT m.name, m.sql FROM "{{s}}".sqlite_master m WHERE {_ORDINARY}'
 _COLUMNS_SQL = f"""
@@ -51,23 +51,22 @@ WHERE {_ORDINARY} ORDER BY m.name, fk.id, fk.seq"""
 _TRIGGERS_SQL = """SELECT tbl_name, name, sql FROM "{s}".sqlite_master WHERE type = 'trigger' ORDER BY name"""
 
 
+# A schema of one connection: the source side's scratch objects live in several.
+Place = tuple[sqlite3.Connection, str]
+
+
 def introspect_sqlite(conn: sqlite3.Connection, exclude: Iterable[str] = ()) -> Schema:
-    return introspect_schemas(conn, exclude, ["main"], {})
+    return introspect_schemas([(conn, "main")], exclude, {})
 
 
-def introspect_schemas(
-    conn: sqlite3.Connection,
-    exclude: Iterable[str],
-    schemas: list[str],
-    known: dict[str, TableDef | IndexDef],
-) -> Schema:
-    """As `introspect_sqlite`, over several attached schemas read as one "main" (their
-    names must not clash), reusing definitions already read from the very text SQLite
-    stored (`known` maps that text to its definition): the schema file source has just
-    read every statement it ran, and reading them twice doubles its time."""
+def introspect_schemas(places: list[Place], exclude: Iterable[str], known: dict[str, TableDef | IndexDef]) -> Schema:
+    """As `introspect_sqlite`, over several schemas (of one or more connections) read as
+    one "main" (their names must not clash), reusing definitions already read from the
+    very text SQLite stored (`known` maps that text to its definition): the schema file
+    source has just read every statement it ran, and reading them twice doubles its time."""
     patterns = [p.lower() for p in exclude]
-    catalog = _Catalog(conn, schemas, known)
-    shadow = set().union(*(_shadow_tables(conn, s) for s in schemas))
+    catalog = _Catalog(places, known)
+    shadow = set().union(*(_shadow_tables(conn, s) for conn, s in places))
     names = sorted(n for n in catalog.tables_sql if not _skipped(n, patterns) and n not in shadow)
     return Schema(dialect="sqlite", tables=[catalog.table(name) for name in names])
 
@@ -88,16 +87,16 @@ def _shadow_tables(conn: sqlite3.Connection, schema: str) -> set[str]:
     return {row[1] for row in rows if row[2] == "shadow"}
 
 
-def _group(conn: sqlite3.Connection, template: str, schemas: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+def _group(places: list[Place], template: str) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for schema in schemas:
+    for conn, schema in places:
         for row in conn.execute(template.format(s=schema)):
             out[row[0]].append(row[1:])
     return out
 
 
-def _pairs(conn: sqlite3.Connection, template: str, schemas: list[str]) -> dict[str, str]:
-    return {k: v for schema in schemas for k, v in conn.execute(template.format(s=schema))}
+def _pairs(places: list[Place], template: str) -> dict[str, str]:
+    return {k: v for conn, schema in places for k, v in conn.execute(template.format(s=schema))}
 
 
 def parse_table_sql(sql: str) -> TableDef | None:
@@ -115,20 +114,18 @@ def _significant(sql: str) -> list:
 class _Catalog:
     """All pragma answers for the database, fetched once and looked up per table."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, schemas: list[str], known: dict[str, TableDef | IndexDef]
-    ) -> None:
+    def __init__(self, places: list[Place], known: dict[str, TableDef | IndexDef]) -> None:
         self.known = known
-        self.tables_sql = _pairs(conn, _TABLES_SQL, schemas)
-        self.columns = _group(conn, _COLUMNS_SQL, schemas)
-        self.indexes = _group(conn, _INDEXES_SQL, schemas)
-        self.index_columns = _group(conn, _INDEX_COLUMNS_SQL, schemas)
-        self.index_sql = _pairs(conn, _INDEX_SQL, schemas)
-        self.foreign_keys = _group(conn, _FOREIGN_KEYS_SQL, schemas)
+        self.tables_sql = _pairs(places, _TABLES_SQL)
+        self.columns = _group(places, _COLUMNS_SQL)
+        self.indexes = _group(places, _INDEXES_SQL)
+        self.index_columns = _group(places, _INDEX_COLUMNS_SQL)
+        self.index_sql = _pairs(places, _INDEX_SQL)
+        self.foreign_keys = _group(places, _FOREIGN_KEYS_SQL)
         self.by_lower = {name.lower(): name for name in self.tables_sql}
         # a trigger's tbl_name is the table as its text spells it: SQLite matches it without case
         self.triggers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for table, rows in _group(conn, _TRIGGERS_SQL, schemas).items():
+        for table, rows in _group(places, _TRIGGERS_SQL).items():
             self.triggers[self.by_lower.get(table.lower(), table)] += rows
         # a parent table no table here is (SQLite takes such a reference), and its columns:
         # one spelling for every reference, the first read, as SQLite compares them without case
