@@ -1,0 +1,113 @@
+"""Reading a huge schema in a child process that a newer save can kill.
+
+The PostgreSQL reader splits a file in one C call (pglast) that holds the GIL: on a
+10 MB file the server's event loop stood still for 8.8 s, so hover, diagnostics and
+code actions of every other document waited, and a reader thread cannot be stopped.
+Above `CHILD_READ_SIZE` the read runs in a child interpreter instead: the worker thread
+waits on its pipe (the GIL free), and `cancel` kills the child when a newer save,
+didClose or shutdown makes its result useless. Below it a child's start (~0.5 s of
+imports) would cost more than the read, so the read stays in the thread.
+
+Run as `python -m schemalens.lsp.child_read`: reads the pickled arguments of
+`workflows.parse` on stdin, writes the pickled outcome on stdout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from schemalens import workflows
+from schemalens.model import SourceResult
+
+# Characters of SQL (all the project's schema files together) from which a read goes to
+# a child process: ~1 MB, about 7,000 tables, 0.5-1 s of reading in the thread.
+CHILD_READ_SIZE = 1_000_000
+# Tables per pickle: unpickling is one C call that holds the GIL too (0.6 s for 1 MB of
+# schema whole), so the result comes back in pieces the loop can run between.
+TABLES_PER_PIECE = 100
+
+
+class Superseded(Exception):
+    """The read was cancelled: its result would be published for text the editor no
+    longer has."""
+
+
+class ChildRead:
+    """One check's read: `parse` in its worker thread, `cancel` from anywhere (the event
+    loop), before, during or after the read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._child: subprocess.Popen[bytes] | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()  # the thread in `parse` reaps it
+
+    def parse(self, texts: list[tuple[str, str]], dialect: str, default_schema: str,
+              models_timeout: float) -> SourceResult:
+        """`workflows.parse`, in a child when the SQL is big. Raises Superseded once cancelled."""
+        if self.cancelled:
+            raise Superseded
+        if sum(len(text) for path, text in texts if not workflows.is_models(path)) < CHILD_READ_SIZE:
+            return workflows.parse(texts, dialect, default_schema, models_timeout)
+        request = pickle.dumps((texts, dialect, default_schema, models_timeout), pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            if self.cancelled:
+                raise Superseded
+            self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE)
+        try:
+            out, _ = self._child.communicate(request)  # waits for the child: no zombie is left
+        except BrokenPipeError:  # killed before it read the request
+            self._child.wait()
+            out = b""
+        if self.cancelled:
+            raise Superseded
+        if self._child.returncode != 0 or not out:
+            raise ChildReadError(f"the schema reader process ended with exit code {self._child.returncode}")
+        outcome: tuple[str, Any] = pickle.loads(out)
+        if outcome[0] == "error":
+            raise ChildReadError(outcome[1])
+        return _joined(outcome[1])
+
+
+class ChildReadError(Exception):
+    """The child failed: the message names the reader's own exception."""
+
+
+def _pieces(result: SourceResult) -> list[bytes]:
+    """The result without its tables, then its tables a few at a time."""
+    tables = result.schema.tables
+    head = dataclasses.replace(result, schema=dataclasses.replace(result.schema, tables=[]))
+    return [pickle.dumps(part, pickle.HIGHEST_PROTOCOL)
+            for part in [head] + [tables[i:i + TABLES_PER_PIECE] for i in range(0, len(tables), TABLES_PER_PIECE)]]
+
+
+def _joined(pieces: list[bytes]) -> SourceResult:
+    result: SourceResult = pickle.loads(pieces[0])
+    for piece in pieces[1:]:
+        result.schema.tables.extend(pickle.loads(piece))
+    return result
+
+
+def main() -> None:
+    texts, dialect, default_schema, models_timeout = pickle.load(sys.stdin.buffer)
+    try:
+        outcome: tuple[str, Any] = ("ok", _pieces(workflows.parse(texts, dialect, default_schema, models_timeout)))
+    except Exception as e:  # reported by the parent like a reader bug in the thread
+        outcome = ("error", f"{type(e).__name__}: {e}")
+    sys.stdout.buffer.write(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    main()
