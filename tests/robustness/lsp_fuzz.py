@@ -2,8 +2,9 @@
 
 Each step replaces an open document's text with a hostile file (inputs.py: the readers'
 mutations, lone surrogates arriving as JSON escapes the way an editor sends undecodable
-bytes), then asks for hover, code actions and the outline at random places (some past the
-end). Every fourth step saves (a check against the database runs), every 25th closes the
+bytes), or edits a range of it in place (an incremental change, its range sometimes past
+the end or inside a character UTF-16 counts twice), then asks for hover, code actions and
+the outline at random places (some past the end). Every fourth step saves (a check against the database runs), every 25th closes the
 document and opens it again. Counted: requests not answered within LIMIT (hangs),
 crashes (the server dying, a handler's or a check's failure report, a "could not parse
 this file" diagnostic: a reader's exception), protocol errors (an error response, pytest-lsp's
@@ -11,7 +12,7 @@ specification warnings, a range that is not a range) and the server's peak memor
 
 `python3 -m tests.robustness.lsp_fuzz [--long] [--seed N]` (repository root, `server` on
 PYTHONPATH, SCHEMALENS_TEST_PG_URL a PostgreSQL the checks read) prints the figures row;
-exits 1 on any failure. Bounded: 100 edits; long: 2,000.
+exits 1 on any failure. Bounded: 100 edits; long: 5,000.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from tests.robustness.inputs import DIALECTS, hostile
 SERVER = [sys.executable, "-m", "schemalens", "lsp"]
 LIMIT = 60.0  # seconds per request: a bound that the server answers, not a speed figure
 SAVE_EVERY, REOPEN_EVERY = 4, 25
+INCREMENTAL = 0.3  # the share of steps that edit a range instead of replacing the text
+ASTRAL = ('"t😀"', "😀", "é", "\U0001d400", '"😀😀" int', "\u200d")  # characters UTF-16 counts twice, and others
 
 
 @dataclass
@@ -128,6 +131,14 @@ class Session:
                                                               version=self.versions[str(path)]),
             content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
 
+    def edit(self, path: Path, start: lsp.Position, end: lsp.Position, text: str) -> None:
+        self.versions[str(path)] += 1
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uris.from_fs_path(str(path)),
+                                                              version=self.versions[str(path)]),
+            content_changes=[lsp.TextDocumentContentChangePartial(range=lsp.Range(start=start, end=end),
+                                                                   text=text)]))
+
     def save(self, path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         self.client.text_document_did_save(lsp.DidSaveTextDocumentParams(
@@ -196,22 +207,31 @@ async def fuzz_server(pg_url: str, edits: int, first: int = 0) -> Figures:
             capabilities=client_capabilities("visual-studio-code"), root_uri=uris.from_fs_path(str(root)),
             workspace_folders=[lsp.WorkspaceFolder(uri=uris.from_fs_path(str(root)), name="fuzz")]))
         session = Session(client, figures)
+        texts = {dialect: hostile(dialect, first)[1] for dialect in files}
         for dialect, path in files.items():
-            session.open(path, hostile(dialect, first)[1])
+            session.open(path, texts[dialect])
         for seed in range(first, first + edits):
             if client.error is not None or client._server.returncode is not None:  # type: ignore[union-attr]
                 figures.fail("crashes", f"seed {seed}", f"the server ended: {client.error}")
                 break
             dialect = DIALECTS[seed % len(DIALECTS)]
             mutation, text = hostile(dialect, seed)
-            step = f"{dialect} seed {seed} ({mutation})"
             rng = random.Random(f"lsp:{seed}")
             path = files[dialect]
             if seed % REOPEN_EVERY == REOPEN_EVERY - 1:
                 session.close(path)
                 session.open(path, text)
+            elif rng.random() < INCREMENTAL:
+                start, end = sorted([_position(texts[dialect], rng) for _ in range(2)],
+                                    key=lambda p: (p.line, p.character))
+                piece = rng.choice(ASTRAL) + text[:rng.randint(0, 200)] + rng.choice(ASTRAL)
+                session.edit(path, start, end, piece)
+                mutation += ", as a range edit"
+                text = texts[dialect]  # (positions are drawn from the text before the edit)
             else:
                 session.change(path, text)
+            texts[dialect] = text
+            step = f"{dialect} seed {seed} ({mutation})"
             if seed % SAVE_EVERY == SAVE_EVERY - 1:
                 session.save(path, text)
             figures.edits += 1
@@ -240,13 +260,13 @@ def row(figures: Figures) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--long", action="store_true", help="2,000 edits instead of 100")
+    parser.add_argument("--long", action="store_true", help="5,000 edits instead of 100")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     url = os.environ.get("SCHEMALENS_TEST_PG_URL")
     if not url:
         sys.exit("set SCHEMALENS_TEST_PG_URL to a PostgreSQL the checks may read")
-    figures = asyncio.run(fuzz_server(url, 2_000 if args.long else 100, args.seed))
+    figures = asyncio.run(fuzz_server(url, 5_000 if args.long else 100, args.seed))
     print(row(figures))
     for failure in figures.failures:
         print(failure, file=sys.stderr)
