@@ -8,11 +8,13 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
+
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, make_test_lsp_client
 
 from schemalens.lsp.child_read import CHILD_READ_SIZE
-from tests.lsp.conftest import diagnostics, next_status, open_file, start, uri_of, wait, write_config
+from tests.lsp.conftest import SERVER, diagnostics, next_status, open_file, start, uri_of, wait, write_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate_schema import generate_schema  # noqa: E402
@@ -58,6 +60,23 @@ async def read_ends(client: LanguageClient, pids: list[int]) -> None:
     await wait(poll(), 60)
 
 
+async def killed(capfd: pytest.CaptureFixture[str], path: Path) -> None:
+    """Wait for the server log (its stderr, which pytest-lsp forwards) to say that the read
+    of `path` was killed: seen there, not inferred from how long anything took."""
+    seen = ""
+    said = f"stopped reading {path.resolve()}: superseded, its reader process killed"
+
+    async def poll() -> None:
+        nonlocal seen
+        while said not in seen:
+            seen += capfd.readouterr().err
+            await asyncio.sleep(0.05)
+    try:
+        await wait(poll(), 60)
+    except TimeoutError:
+        raise AssertionError(f"the server log never said {said!r}:\n{seen}") from None
+
+
 def change_and_save(client: LanguageClient, path: Path, text: str, version: int) -> None:
     path.write_text(text, encoding="utf-8")
     client.text_document_did_change(lsp.DidChangeTextDocumentParams(
@@ -82,8 +101,8 @@ def setup(project: Path, pg_url: str) -> tuple[Path, Path]:
     return project / "big.sql", other / "small.sql"
 
 
-async def test_newest_save_wins_while_other_files_answer(client: LanguageClient, project: Path,
-                                                         pg_url: str) -> None:
+async def test_newest_save_wins_while_other_files_answer(client: LanguageClient, project: Path, pg_url: str,
+                                                         capfd: pytest.CaptureFixture[str]) -> None:
     big, small = setup(project, pg_url)
     await start(client, project)
     await open_file(client, small, SMALL)
@@ -96,6 +115,7 @@ async def test_newest_save_wins_while_other_files_answer(client: LanguageClient,
     await read_starts(client)
     finished = next_status(client)
     change_and_save(client, big, text + "-- second save\n", 2)
+    await killed(capfd, big)  # the open's read
     change_and_save(client, big, broken, 3)
 
     hover = await wait(client.text_document_hover_async(lsp.HoverParams(
@@ -111,7 +131,8 @@ async def test_newest_save_wins_while_other_files_answer(client: LanguageClient,
     assert children(client) == []  # every read's process was waited for, killed or not
 
 
-async def test_closing_the_file_stops_its_read(client: LanguageClient, project: Path, pg_url: str) -> None:
+async def test_closing_the_file_stops_its_read(client: LanguageClient, project: Path, pg_url: str,
+                                               capfd: pytest.CaptureFixture[str]) -> None:
     big, small = setup(project, pg_url)
     await start(client, project)
     await open_file(client, small, SMALL)
@@ -121,6 +142,7 @@ async def test_closing_the_file_stops_its_read(client: LanguageClient, project: 
     reading = await read_starts(client)
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(
         text_document=lsp.TextDocumentIdentifier(uri=uri_of(big))))
+    await killed(capfd, big)
     await read_ends(client, reading)
 
     symbols = await wait(client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
@@ -128,3 +150,24 @@ async def test_closing_the_file_stops_its_read(client: LanguageClient, project: 
     assert [s.name for s in symbols] == ["public.notes"]
     assert len(client.statuses) == statuses and diagnostics(client, big) == []
     assert children(client) == []
+
+
+async def test_shutdown_stops_the_read(project: Path, pg_url: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """A client of its own: the `client` fixture shuts the server down itself."""
+    big, _ = setup(project, pg_url)
+    client = make_test_lsp_client()
+    await client.start_io(*SERVER)
+    try:
+        await start(client, project)
+        open_text(client, big, big_schema())
+        reading = await read_starts(client)
+        await wait(client.shutdown_async(None))
+        await killed(capfd, big)
+        await read_ends(client, reading)
+        client.exit(None)
+        assert await wait(client._server.wait()) == 0  # type: ignore[union-attr]
+    finally:
+        if client._server.returncode is None:  # type: ignore[union-attr]
+            client._server.kill()  # type: ignore[union-attr]
+            await client._server.wait()  # type: ignore[union-attr]
+        await client.stop()

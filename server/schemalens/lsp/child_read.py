@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -25,6 +27,8 @@ from typing import Any
 
 from schemalens import workflows
 from schemalens.model import SourceResult
+
+log = logging.getLogger(__name__)
 
 # Characters of SQL (all the project's schema files together) from which a read goes to
 # a child process: ~1 MB, about 1,100 tables of an application schema, 0.7 s of reading.
@@ -74,6 +78,8 @@ class ChildRead:
             self._child.wait()
             out = b""
         if self.cancelled:
+            if self._child.returncode == -signal.SIGKILL:
+                log.info("stopped reading %s: superseded, its reader process killed", ", ".join(p for p, _ in texts))
             raise Superseded
         if self._child.returncode != 0 or not out:
             raise ChildReadError(f"the schema reader process ended with exit code {self._child.returncode}")
