@@ -39,6 +39,10 @@ from tests.robustness.inputs import DIALECTS, hostile
 SERVER = [sys.executable, "-m", "schemalens", "lsp"]
 LIMIT = 60.0  # seconds per request: a bound that the server answers, not a speed figure
 SAVE_EVERY, REOPEN_EVERY = 4, 25
+# Edits that broke the server once, sent first in every run: a syntax error quoting a
+# 100,000-character token (the secret-masking rule every diagnostic passes was quadratic:
+# the event loop stood still for minutes).
+BROKE_IT = ("CREATE TABLE t (a int) " + "x" * 100_000 + ";\n",)
 INCREMENTAL = 0.3  # the share of steps that edit a range instead of replacing the text
 ASTRAL = ('"t😀"', "😀", "é", "\U0001d400", '"😀😀" int', "\u200d")  # characters UTF-16 counts twice, and others
 
@@ -210,6 +214,12 @@ async def fuzz_server(pg_url: str, edits: int, first: int = 0) -> Figures:
         texts = {dialect: hostile(dialect, first)[1] for dialect in files}
         for dialect, path in files.items():
             session.open(path, texts[dialect])
+        for known, text in enumerate(BROKE_IT):
+            for dialect, path in files.items():
+                session.change(path, text)
+                session.save(path, text)
+                await session.probe(f"{dialect} known input {known}", path, text, random.Random(known))
+                session.judge_reports(f"{dialect} known input {known}")
         for seed in range(first, first + edits):
             if client.error is not None or client._server.returncode is not None:  # type: ignore[union-attr]
                 figures.fail("crashes", f"seed {seed}", f"the server ended: {client.error}")
