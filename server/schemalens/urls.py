@@ -21,7 +21,11 @@ from urllib.parse import quote, unquote
 # secret runs from the first `:` of its userinfo to the token's *last* `@` (libpq stops at
 # the first `@` and ends userinfo at a `/`, but a password with `@` or `/` in it was still
 # meant as one), `?password=` to the next `&`, a keyword/value `password=` to its end.
-_URL_SECRET = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@\"'<>]*:)[^\s\"'<>]*(?=@)", re.I)
+# The scheme starts after any digits and signs that open its run (the lookbehind): tried at
+# every letter of a long word, the rule took time quadratic in the word.
+_URL_SECRET = re.compile(r"(?P<head>(?<![a-z0-9+.-])[0-9+.-]*[a-z][a-z0-9+.-]*://[^\s:/@\"'<>]*:)[^\s\"'<>]*(?=@)",
+                         re.I)
+_TOKEN = re.compile(r"[^\s\"'<>]+")
 _QUERY_SECRET = re.compile(r"(?P<head>[?&]password=)[^&\s\"'<>]*", re.I)
 _KEYWORD_SECRET = re.compile(r"(?P<head>(?<![?&\w])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^\s'\"]+)", re.I)
 MASK = "***"
@@ -29,9 +33,21 @@ MASK = "***"
 
 def mask_secrets(text: str) -> str:
     """Every password-like field in `text` (URL userinfo, `?password=`, `password=...`) as `***`."""
-    for rule in (_URL_SECRET, _QUERY_SECRET, _KEYWORD_SECRET):
+    text = _TOKEN.sub(lambda m: _mask_url_secret(m.group()), text)
+    for rule in (_QUERY_SECRET, _KEYWORD_SECRET):
         text = rule.sub(lambda m: m.group("head") + MASK, text)
     return text
+
+
+def _mask_url_secret(token: str) -> str:
+    """_URL_SECRET within one token (a URL's secret never spans a space or a quote), tried
+    only up to the token's last `@`, where a secret must end: else every `://` of a long
+    token without one scanned the rest of it again (quadratic; minutes for a diagnostic
+    that quoted a huge identifier, the event loop blocked meanwhile)."""
+    end = token.rfind("@")
+    if end < 0 or "://" not in token:
+        return token
+    return _URL_SECRET.sub(lambda m: m.group("head") + MASK, token[:end + 1]) + token[end + 1:]
 
 
 def libpq_password(conninfo: str) -> str | None:

@@ -79,3 +79,20 @@ def test_redact_hides_a_remembered_password_in_any_case_and_spelling() -> None:
     remember("host=h user=u password='Kw-7 x'")
     text = redact("'ab/c9-zz' and AB%2FC9-ZZ; kw-7 X then postgresql://v:other@h/db")
     assert text == "'***' and ***; *** then postgresql://v:***@h/db"
+
+
+@pytest.mark.parametrize("text, masked_tail", [
+    ('table "' + "x" * 200_000 + '" is not in the database', "database"),  # a huge identifier quoted
+    ("a://b:" * 30_000 + "@h", "a://b:***@h"),  # many schemes before an @
+    ("@" + "a://b:" * 30_000, "a://b:"),  # many schemes after the last @
+    ("1postgres://u:pw@h and " + "9" * 100_000 + "x://u:pw@h", "x://u:***@h"),
+], ids=["huge-identifier", "schemes-then-at", "at-then-schemes", "digits-before-scheme"])
+def test_masking_is_linear_in_the_text(text: str, masked_tail: str) -> None:
+    """Every output passes the rule (redact): on a diagnostic that quoted a 200k-character
+    identifier it ran for minutes, tried at every letter, and the language server answered
+    nothing meanwhile. In a child with a generous deadline (a hang guard, not a timing)."""
+    code = ("import sys; from schemalens.urls import redact; "
+            "sys.stdout.write(redact(sys.stdin.read())[-40:])")
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60,
+                          env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2] / "server")})
+    assert done.stdout.endswith(masked_tail) and "pw" not in done.stdout

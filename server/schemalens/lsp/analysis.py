@@ -8,6 +8,7 @@ can be dropped when a newer snapshot supersedes it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,7 @@ from schemalens.config import Settings
 from schemalens.urls import mask_url
 from schemalens.history.state import Assessment, assess, dialect_problem
 from schemalens.lint import Finding
+from schemalens.lsp.child_read import Superseded
 from schemalens.lsp.database import Databases, Entry, NoDatabase, unreachable_message
 from schemalens.migrations.folder import Folder, Journal, MigrationsError
 from schemalens.migrations.ledger import read_applied
@@ -91,7 +93,12 @@ def resolve_files(settings: Settings) -> list[str]:
     return [str(p) for p in workflows.schema_files(settings.schema)]
 
 
-def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
+Parse = Callable[[list[tuple[str, str]], str, str, float], SourceResult]
+
+
+def run_check(snapshot: Snapshot, databases: Databases, parse: Parse = workflows.parse) -> CheckResult:
+    """`parse` reads the files (the server's is a cancellable child_read); the exception
+    that says it was cancelled passes through."""
     result = CheckResult(snapshot)
     settings = snapshot.settings
     try:
@@ -102,8 +109,10 @@ def run_check(snapshot: Snapshot, databases: Databases) -> CheckResult:
     with databases.use(settings) as entry:
         default_schema = _connect(entry, result)
         try:
-            result.source = workflows.parse(list(result.texts.items()), settings.dialect, default_schema,
-                                            settings.models_timeout)
+            result.source = parse(list(result.texts.items()), settings.dialect, default_schema,
+                                  settings.models_timeout)
+        except Superseded:
+            raise
         except Exception as e:  # a parser bug must not cost the user every other diagnostic
             log.exception("parsing the schema failed")
             result.source_error = f"schemalens could not parse this file ({type(e).__name__}: {e}); please report it"

@@ -4,7 +4,9 @@ Each project (schema files + database) has a generation counter and a lock. A re
 bumps the generation and queues on the lock; when it gets its turn it runs only if no
 newer request arrived meanwhile, and its result is published only if none arrived while
 it ran. So a burst of saves runs at most two checks (the one running and the last one),
-and the editor never sees diagnostics for text it no longer has.
+and the editor never sees diagnostics for text it no longer has. A newer request also
+cancels the running check's read, which for a huge schema is a child process
+(child_read): the superseded check stops there instead of finishing first.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import gc
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -20,6 +23,7 @@ from pygls import uris
 
 from schemalens.lsp import diagnostics
 from schemalens.urls import mask_url, redact
+from schemalens.lsp.child_read import ChildRead, Superseded
 from schemalens.lsp.analysis import CheckResult, MigrationInfo, Snapshot, run_check, run_migrations_check
 from schemalens.lsp.targets import Target
 
@@ -37,6 +41,13 @@ class Project:
     latest: CheckResult | None = None
     target: Target | None = None
     published: set[str] = field(default_factory=set)  # paths that got diagnostics last time
+    running: tuple[str, ChildRead] | None = None  # the document whose check reads now, its read
+
+    def supersede(self) -> None:
+        """Whatever check runs or waits now will not be published: stop its read."""
+        self.generation += 1
+        if self.running is not None:
+            self.running[1].cancel()
 
 
 class Checks:
@@ -62,26 +73,40 @@ class Checks:
         """Check the target's project; returns the published result, or None when a newer
         request superseded this one."""
         project = self.project(target)
-        project.generation += 1
+        project.supersede()
         generation = project.generation
         async with project.lock:
             if project.generation != generation:
                 return None
             snapshot = self.snapshot(target)
             loop = asyncio.get_running_loop()
+            reading = ChildRead()
+            project.running = (target.path, reading)
             try:
                 result = await loop.run_in_executor(self.server.thread_pool, run_check, snapshot,
-                                                    self.server.databases)
+                                                    self.server.databases, reading.parse)
+            except Superseded:
+                return None
             except Exception:
                 log.exception("check of %s failed", target.path)
                 self.server.log(f"schemalens: the check of {target.path} failed; see the server log")
                 return None
+            finally:
+                project.running = None
             if project.generation != generation:
                 return None
             project.latest, project.target = result, target
             self.publish(project, result)
             settle_heap()
             return result
+
+    def cancel(self, path: str | None = None) -> None:
+        """The document closed (`path`) or the server shuts down (None): the checks it
+        started stop and publish nothing."""
+        closed = str(Path(path).resolve()) if path else None
+        for project in self.projects.values():
+            if project.running is not None and closed in (None, project.running[0]):
+                project.supersede()
 
     async def request_migrations(self, target: Target) -> None:
         """A migration file was opened or saved: show where every migration stands."""

@@ -35,8 +35,10 @@ async def did_save(ls: SchemalensServer, params: lsp.DidSaveTextDocumentParams) 
 
 def did_close(ls: SchemalensServer, params: lsp.DidCloseTextDocumentParams) -> None:
     """Diagnostics of a closed file stay only when they come from a check of its project
-    (files of a multi-file schema); a lone file is cleared."""
+    (files of a multi-file schema); a lone file is cleared. Its check still running stops."""
     path = uris.to_fs_path(params.text_document.uri)
+    if path:
+        ls.checks.cancel(path)
     project = ls.checks.project_of(path) if path else None
     if project is None or project.target is None or len(project.target.files) <= 1:
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
@@ -49,6 +51,7 @@ async def did_change_configuration(ls: SchemalensServer, params: lsp.DidChangeCo
 
 
 def shutdown(ls: SchemalensServer, params: None) -> None:
+    ls.checks.cancel()
     ls.databases.close_all()
 
 
