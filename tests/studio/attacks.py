@@ -67,7 +67,9 @@ def fingerprint(s: Running) -> Any:
     if s.dialect == "postgresql":
         catalog = s.query("SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = 'public'::regnamespace")
         sequence = s.query("SELECT last_value FROM users_id_seq")
-        locks = s.query("SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory'")
+        # (this database's only: other tests on the same server take advisory locks of their own)
+        locks = s.query("SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND database = "
+                        "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())")
         return counts, users, catalog, sequence, locks
     return counts, users, s.query("SELECT count(*) FROM sqlite_schema"), s.query("PRAGMA user_version")
 
