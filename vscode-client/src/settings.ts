@@ -39,11 +39,20 @@ export function needsRestart(changed: (section: string) => boolean): boolean {
 // checked against the same cases (tests/data/masking_cases.json): a URL's secret runs from its
 // userinfo's first ":" to the token's last "@" (libpq stops at the first "@" and ends userinfo at
 // a "/", but a password holding "?#/@" was still meant as one), "?password=" to the next "&", a
-// keyword/value "password=" to its end (quoted values included).
-const URL_SECRET = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)[^\s"'<>]*(?=@)/gi;
+// keyword/value "password=" to its end (quoted values included). As on the server, the URL rule is
+// tried token by token, only up to the token's last "@" (else a long word without one was quadratic).
+const URL_SECRET = /((?<![a-z0-9+.-])[0-9+.-]*[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)[^\s"'<>]*(?=@)/gi;
+const TOKEN = /[^\s"'<>]+/g;
 const QUERY_SECRET = /([?&]password=)[^&\s"'<>]*/gi;
 const KEYWORD_SECRET = /((?<![?&\p{L}\p{N}_])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^\s'"]+)/giu;
 
+function maskUrlSecret(token: string): string {
+  const end = token.lastIndexOf("@");
+  if (end < 0 || !token.includes("://")) return token;
+  return token.slice(0, end + 1).replace(URL_SECRET, "$1***") + token.slice(end + 1);
+}
+
 export function maskSecrets(text: string): string {
-  return [URL_SECRET, QUERY_SECRET, KEYWORD_SECRET].reduce((masked, rule) => masked.replace(rule, "$1***"), text);
+  const urls = text.replace(TOKEN, maskUrlSecret);
+  return [QUERY_SECRET, KEYWORD_SECRET].reduce((masked, rule) => masked.replace(rule, "$1***"), urls);
 }

@@ -51,3 +51,9 @@ test("the newest bundled wheel is installed", () => {
   assert.equal(bundledWheel("/ext", []), undefined);
   assert.deepEqual(installArgs("/w.whl"), ["-m", "pip", "install", "--upgrade", "/w.whl"]);
 });
+
+test("masking is linear in the text: a long word of '://' and no '@' is left as it is", { timeout: 60_000 }, () => {
+  const word = "x://".repeat(200_000); // the old rule: minutes (quadratic); this one: milliseconds
+  assert.equal(maskSecrets(`error near ${word} here`), `error near ${word} here`);
+  assert.equal(maskSecrets(`${word}u:pw@h`).endsWith("***@h"), true);
+});
