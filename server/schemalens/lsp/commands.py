@@ -229,12 +229,7 @@ def _status(result: Any) -> dict[str, Any]:
 
 @_command
 async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
-    target = await _target(ls, args.uri)
-    async with _Progress(ls, "schemalens: generate migration"):
-        overlays = ls.checks.snapshot(target).overlays
-        result = await _in_thread(ls, functools.partial(history.generate, target.settings, NO_RENAMES,
-                                                        overlays=overlays))
-    await _recheck(ls, target)
+    result = await _generated(ls, args, history.generate, "schemalens: generate migration")
     if result.refused:
         ls.tell(f"schemalens: generate refused: {result.refused}", lsp.MessageType.Warning)
         return {"ok": False, "message": result.refused}
@@ -244,6 +239,16 @@ async def generate(ls: SchemalensServer, args: CommandArgs) -> Any:
     note = f"; cannot be undone: {'; '.join(result.irreversible)}" if result.irreversible else ""
     ls.tell(f"schemalens: wrote migration {result.tag} ({len(result.changes)} change(s)){note}")
     return await _written(ls, result)
+
+
+async def _generated(ls: SchemalensServer, args: CommandArgs, workflow: Callable[..., Any], title: str) -> Any:
+    """Run a generate workflow on the editor's text (unsaved included), then check again."""
+    target = await _target(ls, args.uri)
+    async with _Progress(ls, title):
+        overlays = ls.checks.snapshot(target).overlays
+        result = await _in_thread(ls, functools.partial(workflow, target.settings, NO_RENAMES, overlays=overlays))
+    await _recheck(ls, target)
+    return result
 
 
 async def _written(ls: SchemalensServer, result: Any) -> Any:
@@ -257,12 +262,7 @@ async def _written(ls: SchemalensServer, result: Any) -> Any:
 @_command
 async def generate_alembic(ls: SchemalensServer, args: CommandArgs) -> Any:
     """An Alembic revision from the database at the head to the file's models."""
-    target = await _target(ls, args.uri)
-    async with _Progress(ls, "schemalens: generate Alembic revision"):
-        overlays = ls.checks.snapshot(target).overlays
-        result = await _in_thread(ls, functools.partial(history.generate_alembic, target.settings, NO_RENAMES,
-                                                        overlays=overlays))
-    await _recheck(ls, target)
+    result = await _generated(ls, args, history.generate_alembic, "schemalens: generate Alembic revision")
     if result.refused or result.unanswered:
         message = result.refused or "possible renames: state them with a `@renamed` comment first"
         ls.tell(f"schemalens: Alembic revision refused: {message}", lsp.MessageType.Warning)
