@@ -25,7 +25,7 @@ import { maskSecrets, needsRestart, serverSettings } from "./settings";
 import { externalStudioUrl, forwardedHost } from "./studio";
 import { baselineHint, ServerStatus, statusView } from "./status";
 
-const SERVER_COMMANDS = ["push", "generate", "migrate", "previewSql"] as const;
+const SERVER_COMMANDS = ["push", "generate", "generateAlembic", "migrate", "previewSql"] as const;
 const REPORT_COMMANDS = ["status", "check"] as const;
 const SHOW_DETAILS = "Show details";
 const BASELINE_ACTION = "Baseline…";
