@@ -65,9 +65,12 @@ class CreationNames(State):
                         self.relations.setdefault((table.schema, obj.name), ("constraint-index", None, table))
 
     def settle_names(self) -> None:
-        """Unname the frozen objects the file did not rename, then give back each frozen name the final schema does
-        not choose by itself; a name given back can change what others would be named, so
-        until nothing changes."""
+        """Unname the frozen objects the file did not rename, then give back each frozen name
+        the final schema does not choose by itself; a name given back can change what others
+        would be named, so until nothing changes. (A file without renames or drops froze
+        nothing: it costs no naming pass here.)"""
+        if not self.frozen:
+            return
         for obj, name in self.frozen.values():
             if obj.name == name:  # (not renamed since: a name the file gave stays)
                 obj.name = None
