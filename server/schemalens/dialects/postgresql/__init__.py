@@ -142,10 +142,10 @@ class PostgreSQL(Dialect):
         return implied_sequences(schema)
 
     def identity_sequences(self, schema: Schema) -> list[Sequence]:
-        from schemalens.dialects.postgresql.names import make_object_name
+        from schemalens.dialects.postgresql.names import own_sequence_name
         from schemalens.model import Sequence
 
-        return [Sequence(table.schema, column.identity.sequence_name or make_object_name(table.name, column.name, "seq"),
+        return [Sequence(table.schema, column.identity.sequence_name or own_sequence_name(table.name, column.name),
                          owned_by=(table.schema, table.name, column.name))
                 for table in schema.tables for column in table.columns if column.identity is not None]
 

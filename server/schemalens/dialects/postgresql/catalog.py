@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 
 from schemalens.dialects.base import CatalogError
-from schemalens.dialects.postgresql.names import make_object_name
+from schemalens.dialects.postgresql.names import identity_sequence_name
 from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import (
     Check,
@@ -401,8 +401,7 @@ def _read_sequences(rows: list[tuple[Any, ...]], tables: dict[int, Table]) -> li
                 (identity.start, identity.increment, identity.min_value,
                  identity.max_value, identity.cache) = options
                 identity.cycle = cycle
-                picked = make_object_name(owner_table, owner_column, "seq")
-                identity.sequence_name = relname if (nspname, relname) != (owner_schema, picked) else None
+                identity.sequence_name = identity_sequence_name(relname, owner_table, owner_column)
             continue
         elsewhere = (deptype == "a" and owner_oid not in tables) or any(user not in tables for user in users)
         sequences.append(Sequence(

@@ -7,7 +7,7 @@ file wrote them (`model.as_written`).
 from __future__ import annotations
 
 from schemalens.dialects.postgresql.expressions import is_own_serial, nextval_sequence
-from schemalens.dialects.postgresql.names import make_object_name
+from schemalens.dialects.postgresql.names import own_sequence_name
 from schemalens.dialects.postgresql.names import quote_ident as q
 from schemalens.dialects.postgresql.names import quote_literal as literal
 from schemalens.dialects.postgresql.names import qualified as qn
@@ -41,7 +41,7 @@ def serial_type(column: Column, schema: Schema, table: Table) -> str | None:
     `serial` gives that sequence its name (else it is written out: _Renderer.own_sequences)."""
     if column.identity is None and column.type in _SERIAL and is_own_serial(column, schema, table.schema):
         seq = nextval_sequence(column.default)
-        if seq is not None and seq[1] == make_object_name(table.name, column.name, "seq"):
+        if seq is not None and seq[1] == own_sequence_name(table.name, column.name):
             return _SERIAL[column.type]
     return None
 

@@ -87,6 +87,17 @@ def choose_name(name1: str, name2: str | None, label: str, taken: Callable[[str]
         attempt += 1
 
 
+def own_sequence_name(table: str, column: str) -> str:
+    """The name `serial` or an identity gives the column's own sequence when nothing holds it."""
+    return make_object_name(table, column, "seq")
+
+
+def identity_sequence_name(name: str, table: str, column: str) -> str | None:
+    """Identity.sequence_name of an identity whose sequence is called `name`: None where that
+    is the name PostgreSQL picks anyway (the model names only the exceptions)."""
+    return None if name == own_sequence_name(table, column) else name
+
+
 def default_constraint_name(table: Table, obj: Any, taken: set[str]) -> str:
     """The name PostgreSQL would choose for a constraint or index the file did not name,
     among `taken` (added to it): for change ids, and where only one table is at hand

@@ -11,7 +11,7 @@ from schemalens.dialects.postgresql.files.creation_names import CreationNames
 from schemalens.dialects.postgresql.files.deparse import array_suffix, deparse, deparse_default
 from schemalens.dialects.postgresql.files.indexes import index_element
 from schemalens.dialects.postgresql.files.nodes import names_of
-from schemalens.dialects.postgresql.names import make_object_name, quote_ident
+from schemalens.dialects.postgresql.names import identity_sequence_name, quote_ident
 from schemalens.dialects.postgresql.serials import fold_serial_sequences
 from schemalens.model import Identity, Sequence
 
@@ -45,8 +45,7 @@ class Finish(CreationNames):
         table or column is renamed, PostgreSQL does not rename it, so push must name it."""
         for (_, name), (kind, column, table) in self.relations.items():
             if kind == "identity-sequence" and column.identity is not None:
-                picked = make_object_name(table.name, column.name, "seq")
-                column.identity.sequence_name = name if name != picked else None
+                column.identity.sequence_name = identity_sequence_name(name, table.name, column.name)
 
     def resolve_pending_types(self) -> None:
         extensions = bool(self.schema.extensions)
