@@ -354,6 +354,31 @@ class Namespace:
 
 
 @dataclass
+class Definition:
+    """An object the database keeps as a definition it prints back: views, materialized
+    views, functions, procedures, triggers, policies, domains, types (SQLite: views and
+    triggers). It is compared by that printed form (`definition`), never by the file's
+    spelling, and created with its own statement (`statement`: the file's text, or one
+    printed from the catalog), so push writes what the file says and a down migration can
+    recreate the old one."""
+
+    kind: str   # "view", "materialized view", "function", "procedure", "trigger", "policy", ...
+    schema: str
+    name: str   # functions and procedures: name(identity argument types), as the catalog prints it
+    definition: str = ""  # the database's canonical text; "" where no database printed it yet
+    statement: str = field(default="", compare=False)
+    table: str | None = None  # triggers, policies, rules: the table (in `schema`) they belong to
+    # (kind, schema, name) of the objects it needs: created before it, dropped after it
+    depends_on: list[tuple[str, str, str]] = field(default_factory=list, compare=False)
+    comment: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.schema, self.table or "", self.name)
+
+
+@dataclass
 class Schema:
     dialect: str
     namespaces: list[Namespace] = field(default_factory=list)
@@ -361,6 +386,7 @@ class Schema:
     enums: list[Enum] = field(default_factory=list)
     sequences: list[Sequence] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
 
     def table(self, schema: str, name: str) -> Table | None:
         """The first table with that key. By an index (a 5,000-table pull and render look
@@ -401,6 +427,7 @@ _SORT_KEYS: dict[str, Any] = {
     "enums": lambda o: (o["schema"], o["name"]),
     "sequences": lambda o: (o["schema"], o["name"]),
     "tables": lambda o: (o["schema"], o["name"]),
+    "definitions": lambda o: (o["kind"], o["schema"], o["table"] or "", o["name"]),
     "uniques": lambda o: (o["name"] or "", o["columns"]),
     "foreign_keys": lambda o: (o["name"] or "", o["columns"]),
     "checks": lambda o: (o["name"] or "", o["expression"]),
@@ -483,6 +510,8 @@ _FIELD_BUILDERS: dict[tuple[type, str], Any] = {
     (Schema, "enums"): _many(Enum),
     (Schema, "sequences"): _many(Sequence),
     (Schema, "tables"): _many(Table),
+    (Schema, "definitions"): _many(Definition),
+    (Definition, "depends_on"): lambda v: [tuple(d) for d in v],
     (Table, "columns"): _many(Column),
     (Table, "primary_key"): _optional(PrimaryKey),
     (Table, "uniques"): _many(Unique),
