@@ -266,6 +266,9 @@ class Table:
     replica_index: str | None = None
     row_security: bool = False
     force_row_security: bool = False
+    # PostgreSQL: PARTITION BY of a partitioned table, as pg_get_partkeydef prints it
+    # ("RANGE (a, b)"); None for a plain table. Changing it needs a rebuild.
+    partition_by: str | None = None
     # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
     renamed_from_schema: str | None = field(default=None, compare=False)
     sql: str | None = _text()

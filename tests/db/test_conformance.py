@@ -73,7 +73,7 @@ def test_push_makes_the_files_own_database(dialect: str, pg_server_url: str, tmp
 
 _UNMANAGED_SQL = re.compile(
     r"\bCREATE\s+(OR\s+REPLACE\s+)?(VIEW|MATERIALIZED|FUNCTION|PROCEDURE|TRIGGER|POLICY|DOMAIN|COLLATION|"
-    r"RULE|AGGREGATE)\b|\bGRANT\b|\bREVOKE\b|\bOWNER\s+TO\b|\bPARTITION\s+(BY|OF)\b|\bINHERITS\b|"
+    r"RULE|AGGREGATE)\b|\bGRANT\b|\bREVOKE\b|\bOWNER\s+TO\b|\bPARTITION\s+OF\b|\bINHERITS\b|"
     r"\bEXCLUDE\b", re.I)
 
 

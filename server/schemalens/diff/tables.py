@@ -290,6 +290,14 @@ def table_properties(run: Run, old: Table | None, new: Table) -> None:
     if old is not None and old.storage != new.storage:
         run.emit("alter_column", Change("set_storage", new.schema, new.name, "", before=old, after=new,
                                         description=f"set storage parameters of table {label}"))
+    if old is not None and old.partition_by != new.partition_by:
+        run.emit("alter_column", Change(
+            "alter_table", new.schema, new.name, "", before=old, after=new,
+            hazards=(Hazard("needs-using", label, f"table {label} is PARTITION BY {old.partition_by or '(none)'} "
+                            f"in the database and {new.partition_by or '(none)'} in the files: that needs a "
+                            "rebuild, which schemalens does not do (it would lose the rows); rebuild it by "
+                            "hand"),),
+            description=f"change PARTITION BY of table {label}"))
     if old is not None and old.unlogged != new.unlogged:
         run.emit("alter_column", Change(
             "set_persistence", new.schema, new.name, "", before=old, after=new,

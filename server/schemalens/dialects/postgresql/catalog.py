@@ -58,7 +58,8 @@ _PROPERTIES = """c.reloptions,
        c.relpersistence, c.relreplident,
        (SELECT ri.relname FROM pg_catalog.pg_index rx JOIN pg_catalog.pg_class ri ON ri.oid = rx.indexrelid
         WHERE rx.indrelid = c.oid AND rx.indisreplident) AS replica_index,
-       c.relrowsecurity, c.relforcerowsecurity"""
+       c.relrowsecurity, c.relforcerowsecurity,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by"""
 
 _TABLES = f"""
 SELECT c.oid, n.nspname, c.relname, d.description,
@@ -340,11 +341,13 @@ def _read(conn: psycopg.Connection, schemas: list[str], patterns: list[str]) -> 
 
 
 def _table_properties(options: list[str] | None, toast_options: list[str], persistence: str, replident: str,
-                      replica_index: str | None, row_security: bool, force_row_security: bool) -> dict[str, Any]:
+                      replica_index: str | None, row_security: bool, force_row_security: bool,
+                      partition_by: str | None) -> dict[str, Any]:
     identity = {"d": "default", "f": "full", "n": "nothing", "i": "index"}[replident]
     return {"storage": storage(options) | storage(toast_options), "unlogged": persistence == "u",
             "replica_identity": identity, "replica_index": replica_index if identity == "index" else None,
-            "row_security": row_security, "force_row_security": force_row_security}
+            "row_security": row_security, "force_row_security": force_row_security,
+            "partition_by": partition_by}
 
 
 def storage(reloptions: list[str] | None) -> dict[str, str]:

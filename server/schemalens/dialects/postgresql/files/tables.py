@@ -17,7 +17,7 @@ from schemalens.dialects.postgresql.files.renamed import Directives
 from schemalens.dialects.postgresql.files.split import element_end
 from schemalens.dialects.postgresql.files.state import TableExtra
 from schemalens.dialects.postgresql.files.statements import Stmt
-from schemalens.dialects.postgresql.files.unmanaged import unmanaged_table_reason
+from schemalens.dialects.postgresql.files.unmanaged import partition_key, unmanaged_table_reason
 from schemalens.dialects.postgresql.names import choose_name, quote_ident
 from schemalens.dialects.postgresql.types import BUILTIN_TYPES, SERIALS, format_builtin
 from schemalens.model import Column, Span, Table
@@ -62,6 +62,7 @@ class Tables(Constraints, Directives):
                 self.add_constraint(stmt, table, node, None, (starts[i], end))
         table.storage = storage_options(body.get("options", []), table=True)
         table.unlogged = rv.get("relpersistence") == "u"
+        table.partition_by = partition_key(body["partspec"]) if body.get("partspec") else None
         self.merge_duplicate_keys(table)
         if body.get("tablespacename") or body.get("accessMethod"):
             self.not_managed("tablespace or access method of table", f"{schema}.{name}", span)

@@ -1,5 +1,5 @@
 """What the reader does not model, named for the user: statements skipped as not part of a
-schema (data, session settings), why a table is left out whole (INHERITS, PARTITION BY,
+schema (data, session settings), why a table is left out whole (INHERITS, PARTITION OF,
 ...), and the kind and name of any other statement reported as unmanaged.
 """
 
@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from schemalens.dialects.postgresql.files.nodes import Json, names_of
+from schemalens.dialects.postgresql.names import quote_ident
 
 
 SKIPPED = {
@@ -22,11 +23,28 @@ SKIPPED = {
 }
 
 
+_STRATEGIES = {"PARTITION_STRATEGY_RANGE": "RANGE", "PARTITION_STRATEGY_LIST": "LIST",
+               "PARTITION_STRATEGY_HASH": "HASH"}
+
+
+def partition_key(spec: Json) -> str | None:
+    """PARTITION BY as pg_get_partkeydef prints it, when its keys are plain columns (the
+    only form read today: an expression key would need PostgreSQL's own deparse rules)."""
+    keys = []
+    for param in spec.get("partParams", ()):
+        elem = param["PartitionElem"]
+        if "name" not in elem or elem.get("collation") or elem.get("opclass"):
+            return None
+        keys.append(quote_ident(elem["name"]))
+    strategy = _STRATEGIES.get(spec.get("strategy", ""))
+    return f"{strategy} ({', '.join(keys)})" if strategy and keys else None
+
+
 def unmanaged_table_reason(body: Json) -> str:
     if body.get("inhRelations"):
         return "INHERITS"
-    if body.get("partspec"):
-        return "PARTITION BY"
+    if body.get("partspec") and partition_key(body["partspec"]) is None:
+        return "PARTITION BY an expression"
     if body.get("partbound"):
         return "PARTITION OF"
     if body.get("ofTypename"):
