@@ -13,7 +13,7 @@ CREATE MATERIALIZED VIEW mv AS SELECT 1;
 CREATE INDEX mv_i ON mv (x);
 CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
-CREATE TABLE parted (id int) PARTITION BY RANGE (id);
+CREATE TABLE parted (id int) PARTITION BY RANGE ((id + 1));
 CREATE TABLE child () INHERITS (t);
 CREATE TEMPORARY TABLE fast (id int);
 CREATE DOMAIN posint AS int CHECK (VALUE > 0);
@@ -32,6 +32,13 @@ ALTER TABLE parted ADD PRIMARY KEY (id);
     view = next(p for p in result.problems if "view v " in p.message)
     assert view.message == "view v is not managed by schemalens: it is left as it is in the database"
     assert view.span == Span("schema.sql", 1, 0, 1, 32)
+
+
+def test_a_table_partitioned_by_plain_columns_is_managed_one_by_an_expression_is_not() -> None:
+    result = parse("""CREATE TABLE byday (id int, at date) PARTITION BY RANGE (at, id);
+CREATE TABLE byexpr (id int) PARTITION BY LIST ((id % 2));""")
+    assert [(t.name, t.partition_by) for t in result.schema.tables] == [("byday", "RANGE (at, id)")]
+    assert [(u.kind, u.name) for u in result.unmanaged] == [("table", "byexpr")]
 
 
 def test_types_defined_but_not_managed_are_not_unknown() -> None:
