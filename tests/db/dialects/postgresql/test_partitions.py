@@ -5,14 +5,11 @@ check is clean on both and a second push plans nothing; changing PARTITION BY is
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.db.oracle_contract import judge, transition
-
-_URL = os.environ.get("SCHEMALENS_TEST_PG_URL", "")
 
 FILES = [
     "CREATE TABLE m (id int NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE (at);",
@@ -23,12 +20,12 @@ FILES = [
 
 
 @pytest.mark.parametrize("sql", FILES)
-def test_partitioned_table_oracle(sql: str, tmp_path: Path) -> None:
-    verdicts = judge("postgresql", sql, _URL, tmp_path)
+def test_partitioned_table_oracle(sql: str, pg_server_url: str, tmp_path: Path) -> None:
+    verdicts = judge("postgresql", sql, pg_server_url, tmp_path)
     assert {k: v for k, v in verdicts.items() if v} == {}
 
 
-def test_changing_partition_by_is_refused(tmp_path: Path) -> None:
+def test_changing_partition_by_is_refused(pg_server_url: str, tmp_path: Path) -> None:
     failed = transition("postgresql", "CREATE TABLE m (a int, b int) PARTITION BY RANGE (a);",
-                        "CREATE TABLE m (a int, b int) PARTITION BY LIST (b);", _URL, tmp_path)
+                        "CREATE TABLE m (a int, b int) PARTITION BY LIST (b);", pg_server_url, tmp_path)
     assert failed is not None and "PARTITION BY" in failed
