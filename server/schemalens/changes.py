@@ -50,7 +50,15 @@ ChangeKind = Literal[
     "set_persistence",     # before/after: Table; UNLOGGED or not
     "set_row_security",    # before (None for a new table)/after: Table; RLS enabled, forced
     "set_replica_identity",  # before (None for a new table)/after: Table
+    "create_definition",   # after: Definition (a view, trigger...); `table`: a trigger's table
+    "drop_definition",     # before: Definition
+    "replace_definition",  # before/after: Definition; its printed definition differs, or one it
+                           # depends on is made again
 ]
+
+# Changes of objects kept as a definition (model.Definition): they belong to no table's
+# rebuild, even a trigger, whose table they name.
+DEFINITION_KINDS = frozenset({"create_definition", "drop_definition", "replace_definition"})
 
 
 HazardKind = Literal[

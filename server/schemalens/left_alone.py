@@ -22,9 +22,12 @@ from schemalens.lint import Finding
 from schemalens.model import Schema, Unmanaged
 
 
-def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged]) -> tuple[Schema, list[Finding]]:
-    """`actual` without the tables the plan must not touch, and a finding for each
-    bookkeeping table seen. A table the files manage is compared whatever its name."""
+def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged],
+               defines_definitions: bool = True) -> tuple[Schema, list[Finding]]:
+    """`actual` without the tables the plan must not touch (and the triggers on them), and
+    a finding for each bookkeeping table seen. A table the files manage is compared
+    whatever its name. `defines_definitions` False: the source cannot define views or
+    triggers (SQLAlchemy models), so the database's are left alone too."""
     mentioned = {u.key for u in unmanaged if u.key is not None}
     managed = {t.key for t in desired.tables}
     gone: set[tuple[str, str]] = set()
@@ -39,13 +42,14 @@ def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged]) 
         if tool is not None or table.key in mentioned:
             gone.add(table.key)
     wanted = {s.key for s in desired.sequences}
-    if not gone and not any(s.used_elsewhere and s.key not in wanted for s in actual.sequences):
+    definitions = [d for d in actual.definitions if defines_definitions and (d.schema, d.table) not in gone]
+    if not gone and len(definitions) == len(actual.definitions) and not any(s.used_elsewhere and s.key not in wanted for s in actual.sequences):
         return actual, findings
     # A schema to drop that holds a table left alone is refused, naming it (see Namespace.holds).
     namespaces = [dataclasses.replace(n, holds=n.holds + tuple(f"table {name}" for s, name in sorted(gone)
                                                              if s == n.name)) for n in actual.namespaces]
     kept = dataclasses.replace(
-        actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone],
+        actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone], definitions=definitions,
         sequences=[s for s in actual.sequences if s.key in wanted or not (
             s.used_elsewhere or (s.owned_by is not None and s.owned_by[:2] in gone))])
     return kept, findings

@@ -272,14 +272,6 @@ class Table:
     # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
     renamed_from_schema: str | None = field(default=None, compare=False)
     sql: str | None = _text()
-    # SQLite: the CREATE TRIGGER texts of the triggers on the table, (name, text) by
-    # name, as the database keeps them. Triggers are not managed: they are read
-    # only so that a table rebuild, which drops them with the old table, makes them again.
-    # None: not known (a schema from files or a snapshot, which do not see the database's).
-    # Not compared and not in the JSON form, but in the repr: the catalog cache is keyed by
-    # it, and a trigger added to the database must not be rebuilt away from a stale entry.
-    triggers: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
-
     @property
     def key(self) -> tuple[str, str]:
         return (self.schema, self.name)
@@ -423,7 +415,7 @@ class Schema:
 # renames, statement texts and written spellings are left out: they describe a file, not a schema.
 
 _NOT_CONTENT = {"span", "renamed_from", "renamed_from_schema", "using", "installed", "in_use", "holds", "sql",
-                "written", "triggers", "sequence_name", "used_elsewhere"}
+                "written", "sequence_name", "used_elsewhere"}
 _SORT_KEYS: dict[str, Any] = {
     "namespaces": lambda o: o["name"],
     "extensions": lambda o: o["name"],
@@ -478,6 +470,9 @@ class SourceResult:
     schema: Schema
     problems: list[Problem] = field(default_factory=list)
     unmanaged: list[Unmanaged] = field(default_factory=list)
+    # Whether the source can define views, triggers... (SQL files can; SQLAlchemy models
+    # define tables only): where it cannot, the database's are left alone, not dropped.
+    defines_definitions: bool = True
 
     @property
     def has_errors(self) -> bool:

@@ -83,8 +83,7 @@ def _tables(tables: list[Table], dialect: Dialect, types: Any) -> list[Table]:
         unannotated = hit is None and _unannotated(table)
         if unannotated:
             was = by_value.get(table.key)
-            # equality leaves out the triggers (not managed), which a rebuild makes again
-            if was is not None and was[1] == key and was[0] == table and was[0].triggers == table.triggers:
+            if was is not None and was[1] == key and was[0] == table:
                 hit = (table, key, was[2])
         if hit is None:
             hit = (table, key, _table(table, dialect, types))

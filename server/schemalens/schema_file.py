@@ -3,7 +3,8 @@
 Schemas, extensions, enum types and sequences first; then the tables in foreign-key
 dependency order (a table after the tables it references), each followed by its own
 indexes and comments; a foreign key cycle is closed by ALTER TABLE ... ADD CONSTRAINT
-right after the last table of the cycle. Types as people write them (`varchar(20)`,
+right after the last table of the cycle; then views, triggers and the other definitions,
+each after what it depends on. Types as people write them (`varchar(20)`,
 `timestamptz`). The same schema gives the same bytes, and the work is linear in the
 number of tables: each group of tables is diffed and rendered on its own, and the
 order comes from one depth-first walk (a placement that rescanned the remaining tables
@@ -38,6 +39,8 @@ def schema_file(schema: Schema, header: str) -> str:
     for group in creation_order(schema.tables):
         blocks += _table_blocks(group, schema)
     blocks += [[s] for s in statements if set(s.change_ids) & owners]
+    defined = Schema(schema.dialect, definitions=schema.definitions)
+    blocks += [[s] for s in dialects.get(schema.dialect).render(diff(empty, defined), empty, defined)]
     text = "\n\n".join("\n".join(s.terminated for s in block) for block in blocks)
     return header + text + "\n"
 

@@ -22,6 +22,7 @@ from schemalens.config import Settings
 from schemalens.connect import Database, connect
 from schemalens.urls import ConnectError, mask_text, mask_url
 from schemalens.diff import diff
+from schemalens.dependencies import taken_along
 from schemalens.left_alone import left_alone
 from schemalens.lint import (
     Finding, fills_no_rows, lint, not_null_finding, schema_not_empty, schema_not_empty_finding,
@@ -84,16 +85,16 @@ class Comparison:
 
 
 def compare(actual: Schema | None, desired: Schema, renames: Renames = NO_RENAMES,
-            unmanaged: Iterable[Unmanaged] = (), casts: Any = None) -> Comparison:
+            unmanaged: Iterable[Unmanaged] = (), casts: Any = None, defines_definitions: bool = True) -> Comparison:
     """The heart of every check and plan (CLI, editor, studio): what differs, and what lint
     says about it. What the files define without managing (`unmanaged`) and other tools'
     bookkeeping tables are left alone (see left_alone). `actual` None: the database could
     not be read, so only the schema is linted. Diff replays the changes of table pairs it
     compared last time. `casts`: the database's judgement of type conversions
-    (Dialect.cast_judge), when connected."""
+    (Dialect.cast_judge), when connected. `defines_definitions`: as SourceResult's."""
     if actual is None:
         return Comparison([], lint([], desired))
-    actual, seen = left_alone(actual, desired, unmanaged)
+    actual, seen = left_alone(actual, desired, unmanaged, defines_definitions)
     changes = changes_between(actual, desired, renames, casts)
     return Comparison(changes, seen + lint(changes, desired))
 
@@ -244,7 +245,7 @@ def make_plan(settings: Settings, db: Database, renames: Renames, overlays: dict
     actual = read_database(db, settings, desired.schema)
     check_renames(actual, desired.schema, renames, "the database")
     compared = compare(actual, desired.schema, renames, desired.source.unmanaged,
-                       dialects.get(db.dialect).cast_judge(db.conn))
+                       dialects.get(db.dialect).cast_judge(db.conn), desired.source.defines_definitions)
     statements = dialects.get(actual.dialect).render(compared.changes, actual, desired.schema,
                                                      online=settings.online_for(False))
     return Plan(desired.source, actual, desired.schema, compared.changes, statements, compared.findings)
@@ -269,10 +270,11 @@ def select(plan: Plan, change_ids: list[str] | None, online: bool = False) -> tu
 
 
 def carried_along(changes: list[Change], chosen: list[Change], actual: Schema, desired: Schema) -> list[Change]:
-    """The chosen changes and those that must run with them (SQLite's table rebuilds):
-    they count as chosen, so that their data loss is asked about like the rest (never
-    lost unasked) and the editor can say so up front."""
-    return dialects.get(desired.dialect).carried_along(changes, chosen, actual, desired)
+    """The chosen changes and those that must run with them (SQLite's table rebuilds, the
+    views and triggers a dropped one takes along): they count as chosen, so that their
+    data loss is asked about like the rest (never lost unasked) and the editor can say so
+    up front."""
+    return taken_along(changes, dialects.get(desired.dialect).carried_along(changes, chosen, actual, desired))
 
 
 def annotated_sql(changes: list[Change], statements: list[Statement]) -> str:

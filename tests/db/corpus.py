@@ -34,13 +34,8 @@ from schemalens.connect import connect
 from schemalens.diff import diff
 from schemalens.model import Schema
 from tests import oracle
-from tests.data import CORPUS
+from tests.data import CORPUS, OUT_OF_SCOPE
 
-OUT_OF_SCOPE = {
-    "view", "materialized_view", "function", "procedure", "trigger", "policy",
-    "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
-    "exclusion_constraint",
-}
 
 
 @dataclass
@@ -61,7 +56,7 @@ def load_cases(dialect: str) -> list[Case]:
         if not (raw["current_ok"] and raw["desired_ok"]):
             continue
         cases.append(Case(raw["name"], dialect, raw["current"], raw["desired"], raw.get("meta") or {},
-                          not (set(raw["features"]) & OUT_OF_SCOPE)))
+                          not (set(raw["features"]) & OUT_OF_SCOPE[dialect])))
     return cases
 
 

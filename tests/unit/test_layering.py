@@ -121,7 +121,8 @@ def test_dialects_import_neither_diff_nor_normalize() -> None:
 
 # DESIGN.md's data flow, lowest first: a module may import its own layer and the ones below.
 LAYERS = (
-    ("schemalens.model", "schemalens.changes", "schemalens.directives", "schemalens.urls", "schemalens.bookkeeping"),
+    ("schemalens.model", "schemalens.changes", "schemalens.directives", "schemalens.urls", "schemalens.bookkeeping",
+     "schemalens.dependencies"),
     ("schemalens.dialects",),
     ("schemalens.sources", "schemalens.normalize", "schemalens.diff", "schemalens.cache", "schemalens.schema_file"),
     ("schemalens.lint", "schemalens.left_alone"),

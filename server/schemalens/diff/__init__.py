@@ -10,7 +10,8 @@ what is unnamed) the dialect says.
 
 Compared by concern, as Alembic's autogenerate does: schema_objects (namespaces,
 extensions, enums, sequences), tables (matching, creation and drop order, renames),
-columns, constraints (keys, checks, foreign keys, indexes); reuse replays the comparison
+columns, constraints (keys, checks, foreign keys, indexes), definitions (views,
+triggers: by the text the database prints back); reuse replays the comparison
 of table pairs unchanged since the last diff; run holds the state they share.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from schemalens import dialects
 from schemalens.changes import Change, Renames
+from schemalens.diff.definitions import definitions
 from schemalens.diff.reuse import compare_tables
 from schemalens.diff.run import PHASES, Run
 from schemalens.diff.schema_objects import enums, extensions, namespaces, sequences, serial_renames
@@ -44,4 +46,5 @@ def diff(actual: Schema, desired: Schema, renames: Renames = Renames({}, {}), ca
     refresh_dependent_fks(run)
     drop_tables(run)
     table_rename_candidates(run)
+    definitions(run)
     return [c for phase in PHASES for c in run.phases[phase]]

@@ -18,13 +18,16 @@ from schemalens.model import ForeignKey, Schema, Sequence, Table
 # drops come last, after the foreign keys that point at them are gone. Foreign keys are
 # added after indexes: a unique index may be the key they reference. Constraints and
 # indexes are renamed after the drops (a dropped one may hold the name another takes)
-# and before anything is added under a name.
+# and before anything is added under a name. Definitions (views, triggers) are dropped
+# before anything else changes (SQLite checks them all when a column is dropped or
+# renamed) and created once every table is as the file says, also under the name of a
+# table just dropped.
 PHASES = (
-    "create_schema", "create_extension", "enum", "sequence", "rename",
+    "drop_definition", "create_schema", "create_extension", "enum", "sequence", "rename",
     "drop_fk", "drop_constraint", "drop_index", "rename_key",
     "create_table", "add_column", "alter_column",
     "add_key", "add_check", "create_index", "add_fk", "sequence_owner", "comment",
-    "drop_column", "drop_table_fk", "drop_table", "drop_enum", "drop_sequence",
+    "drop_column", "drop_table_fk", "drop_table", "create_definition", "drop_enum", "drop_sequence",
     "drop_extension", "drop_schema",
 )
 

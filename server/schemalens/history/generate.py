@@ -90,7 +90,7 @@ def generate_alembic(settings: Settings, renames: Renames, *, name: str | None =
     result.renamed, result.unanswered = settled.renamed, settled.unanswered
     if not result.changes or result.unanswered:
         return result
-    actual, _ = left_alone(plan.actual, plan.desired, plan.source.unmanaged)
+    actual, _ = left_alone(plan.actual, plan.desired, plan.source.unmanaged, plan.source.defines_definitions)
     reverse, down, result.irreversible = _reverse(result.changes, actual, plan.desired)
     result.warnings = [not_null_finding(c, plan.desired) for c in result.changes if fills_no_rows(c)]
     revision = alembic.revision_id()

@@ -129,7 +129,8 @@ def run_check(snapshot: Snapshot, databases: Databases, parse: Parse = workflows
                 result.database, result.database_message = "error", str(e)
         elif result.database == "no-database":
             result.actual = Schema(dialect=settings.dialect)
-        compared = workflows.compare(result.actual, result.desired, unmanaged=result.source.unmanaged)
+        compared = workflows.compare(result.actual, result.desired, unmanaged=result.source.unmanaged,
+                                     defines_definitions=result.source.defines_definitions)
         result.changes, result.findings = compared.changes, compared.findings
     return result
 

@@ -83,7 +83,7 @@ def parse_sqlalchemy(
     _place(schema, reply["origins"], locator)
     problems += [_ddl_problem(p, statements, result.lines, schema, locator) for p in result.source.problems]
     unmanaged = [Unmanaged(u.kind, u.name, None) for u in result.source.unmanaged]
-    return SourceResult(schema, problems, unmanaged)
+    return SourceResult(schema, problems, unmanaged, defines_definitions=False)
 
 
 # --- the child process -------------------------------------------------------------------

@@ -167,12 +167,14 @@ class SQLite(Dialect):
     def carried_along(self, changes: list[Change], chosen: list[Change], actual: Schema,
                       desired: Schema) -> list[Change]:
         """SQLite rebuilds a table to its desired shape in one go: a chosen change that
-        rebuilds its table brings that table's other changes along."""
+        rebuilds its table brings that table's other changes along (not its triggers': a
+        rebuild makes them again as they were)."""
+        from schemalens.changes import DEFINITION_KINDS
         from schemalens.dialects.sqlite.render import owner, rebuilt_tables
 
         tables = rebuilt_tables(chosen, actual, desired)
         picked = {c.id for c in chosen}
-        return [c for c in changes if c.id in picked or owner(c) in tables]
+        return [c for c in changes if c.id in picked or (owner(c) in tables and c.kind not in DEFINITION_KINDS)]
 
     def refusals(self, changes: list[Change], actual: Schema, desired: Schema) -> list[str]:
         from schemalens.dialects.sqlite.render import broken_triggers

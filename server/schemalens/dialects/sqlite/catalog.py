@@ -24,6 +24,7 @@ from schemalens.dialects.sqlite.ddl import (
     parse_create_table,
     tokenize,
 )
+from schemalens.dialects.sqlite.definitions import read_definitions
 from schemalens.dialects.sqlite.names import quote_ident
 from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 
@@ -48,7 +49,6 @@ _FOREIGN_KEYS_SQL = f"""
 SELECT m.name, fk.id, fk."table", fk."from", fk."to", fk.on_update, fk.on_delete
 FROM "{{s}}".sqlite_master m JOIN pragma_foreign_key_list(m.name, '{{s}}') fk
 WHERE {_ORDINARY} ORDER BY m.name, fk.id, fk.seq"""
-_TRIGGERS_SQL = """SELECT tbl_name, name, sql FROM "{s}".sqlite_master WHERE type = 'trigger' ORDER BY name"""
 
 
 # A schema of one connection: the source side's scratch objects live in several.
@@ -68,7 +68,8 @@ def introspect_schemas(places: list[Place], exclude: Iterable[str], known: dict[
     catalog = _Catalog(places, known)
     shadow = set().union(*(_shadow_tables(conn, s) for conn, s in places))
     names = sorted(n for n in catalog.tables_sql if not _skipped(n, patterns) and n not in shadow)
-    return Schema(dialect="sqlite", tables=[catalog.table(name) for name in names])
+    definitions = read_definitions(places, lambda name: _skipped(name, patterns) or name in shadow)
+    return Schema(dialect="sqlite", tables=[catalog.table(name) for name in names], definitions=definitions)
 
 
 def _skipped(name: str, patterns: list[str]) -> bool:
@@ -123,10 +124,6 @@ class _Catalog:
         self.index_sql = _pairs(places, _INDEX_SQL)
         self.foreign_keys = _group(places, _FOREIGN_KEYS_SQL)
         self.by_lower = {name.lower(): name for name in self.tables_sql}
-        # a trigger's tbl_name is the table as its text spells it: SQLite matches it without case
-        self.triggers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for table, rows in _group(places, _TRIGGERS_SQL).items():
-            self.triggers[self.by_lower.get(table.lower(), table)] += rows
         # a parent table no table here is (SQLite takes such a reference), and its columns:
         # one spelling for every reference, the first read, as SQLite compares them without case
         self.undefined: dict[str, str] = {}
@@ -151,7 +148,6 @@ class _Catalog:
             without_rowid=parsed.without_rowid,
             strict=parsed.strict,
             sql=self.tables_sql[name],
-            triggers=tuple(self.triggers.get(name, [])),
         )
 
     @staticmethod

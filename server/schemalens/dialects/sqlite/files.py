@@ -297,6 +297,8 @@ class _Reader:
     # latest successful definition of each table / index, by lower-cased name
     tables: dict[str, _Located] = field(default_factory=dict)
     indexes: dict[str, Span] = field(default_factory=dict)
+    # views and triggers: (kind, lower-cased name) -> where the name is written, in file order
+    definitions: dict[tuple[str, str], Span] = field(default_factory=dict)
     renames: list[_Rename] = field(default_factory=list)
     # definitions read here, by the text SQLite stores for them (see introspect_schemas)
     known: dict[str, TableDef | IndexDef] = field(default_factory=dict)
@@ -353,8 +355,7 @@ class _Reader:
         elif words[0] == "INDEX":
             self._create_index(f, stmt, anchors)
         elif words[0] in ("VIEW", "TRIGGER"):
-            if self._execute(f, stmt):
-                self._note_unmanaged(f, stmt, words[0].lower(), "")
+            self._create_definition(f, stmt, words[0].lower())
         elif words[0] == "VIRTUAL":
             try:
                 self.scratch.run(f.text, stmt)
@@ -391,6 +392,16 @@ class _Reader:
             self.known[prefix + f.text[idef.name_start : stmt.tail]] = idef
             anchors.append(_Anchor(idef.name_start, "index", idef.name.lower()))
 
+    def _create_definition(self, f: _File, stmt: Statement, kind: str) -> None:
+        _, name_tok, _ = _name_at(stmt.tokens, _name_index(stmt.tokens))
+        key = (kind, name_tok.name.lower())
+        exists = "IF" in (t.word for t in stmt.tokens[:_name_index(stmt.tokens)])
+        if exists and key in self.definitions:
+            self._duplicate(f, kind, name_tok.name, name_tok.start, name_tok.end)
+        elif self._execute(f, stmt):
+            self.definitions.pop(key, None)  # the latest is last in file order
+            self.definitions[key] = f.span(name_tok.start, name_tok.end)
+
     def _after_alter(self, f: _File, stmt: Statement, anchors: list[_Anchor]) -> None:
         """Keep positions in step with a successful ALTER TABLE: added columns, renames."""
         toks = stmt.tokens
@@ -425,11 +436,13 @@ class _Reader:
             self.tables.pop(name, None)
         elif toks[1].word == "INDEX":
             self.indexes.pop(name, None)
+        elif toks[1].word in ("VIEW", "TRIGGER"):
+            self.definitions.pop((toks[1].word.lower(), name), None)
 
     def _note_unmanaged(self, f: _File, stmt: Statement, kind: str, detail: str) -> None:
         qualifier, name_tok, _ = _name_at(stmt.tokens, _name_index(stmt.tokens))
         span = f.span(name_tok.start, name_tok.end)
-        key = None if kind == "trigger" else (qualifier.name if qualifier else "main", name_tok.name)
+        key = (qualifier.name if qualifier else "main", name_tok.name)
         self.unmanaged.append(Unmanaged(kind, name_tok.name, span, key))
         self.problems.append(Problem(
             "warning", "unmanaged",
@@ -487,6 +500,10 @@ class _Reader:
                 _attach_spans(table, located)
             for index in table.indexes:
                 index.span = self.indexes.get((index.name or "").lower())
+        order = {key: n for n, key in enumerate(self.definitions)}
+        for definition in schema.definitions:
+            definition.span = self.definitions.get((definition.kind, definition.name.lower()))
+        schema.definitions.sort(key=lambda d: order.get((d.kind, d.name.lower()), len(order)))
         self._apply_renames(schema)
         self.problems.extend(_foreign_key_problems(schema))
         return SourceResult(schema, self.problems, self.unmanaged)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from schemalens.model import Schema, Table
+from schemalens.model import Definition, Schema, Table
 
 # SQLite's keywords (sqlite3_keyword_name): a bare name equal to one of them must be quoted.
 KEYWORDS = frozenset(
@@ -84,4 +84,12 @@ def adopt_spelling(actual: Schema, desired: Schema) -> Schema:
             indexes=[dataclasses.replace(named(i), columns=cols(i.columns), include=cols(i.include))
                      for i in table.indexes])
 
-    return dataclasses.replace(actual, tables=[rename(t) for t in actual.tables])
+    defined = spelling(d.name for d in desired.definitions)
+
+    def respelled(definition: Definition) -> Definition:
+        on = definition.table
+        return dataclasses.replace(definition, name=defined.get(fold(definition.name), definition.name),
+                                   table=tables.get(fold(on), on) if on is not None else None)
+
+    return dataclasses.replace(actual, tables=[rename(t) for t in actual.tables],
+                               definitions=[respelled(d) for d in actual.definitions])

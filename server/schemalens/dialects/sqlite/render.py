@@ -5,9 +5,11 @@ conditions. Every other change to a table is done the way SQLite documents (the
 "12-step" procedure, section 7 of lang_altertable), in the order that keeps the file's
 own text: the old table is renamed away, the desired table is created under its own
 name, the rows are copied, the old table is dropped and the indexes are created again,
-then the triggers that were on it, with the text the database kept (schemalens does not
-manage triggers, so push leaves them as they were). All changes of a rebuilt table fold
-into that one rebuild.
+then the triggers that were on it, with the text the database kept, but for those the
+plan drops or makes again. All changes of a rebuilt table fold into that one rebuild.
+
+Views and triggers are dropped first, dependants first (a replacement's drop too), and
+created, from their own text, once the tables are as the file says.
 
 SQLite keeps a CREATE TABLE / CREATE INDEX as written (sqlite_master.sql), and that text
 is the schema the file makes: a table or index the file defines is created with the
@@ -21,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from schemalens.changes import Change, RenderError, Statement
+from schemalens.changes import DEFINITION_KINDS, Change, RenderError, Statement
+from schemalens.dependencies import drop_order, label
 from schemalens.dialects.postgresql.names import default_constraint_name
 from schemalens.dialects.sqlite.catalog import parse_table_sql
 from schemalens.dialects.sqlite.ddl import tokenize
-from schemalens.model import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
+from schemalens.model import Check, Column, Definition, ForeignKey, Index, PrimaryKey, Schema, Table, Unique
 from schemalens.dialects.sqlite.names import qualified as qt
 from schemalens.dialects.sqlite.names import quote_ident as q
 
@@ -225,9 +228,9 @@ def owner(change: Change) -> tuple[str, str]:
 
 def broken_triggers(changes: list[Change], actual: Schema, desired: Schema) -> list[str]:
     """Why these changes cannot run: a rebuild makes the table's triggers again from their
-    text, and SQLite takes a trigger naming a column (or table) that is not there and fails
-    only when it fires. A trigger that would be made broken is no trigger left as it was,
-    and rewriting it is not ours to do: push refuses, naming it, before anything runs."""
+    text, and SQLite takes a trigger naming a column that is not there and fails only when
+    it fires. A trigger the plan keeps as it is while its column goes is a file that
+    contradicts itself: push refuses, naming it, before anything runs."""
     renderer = _Renderer(changes, actual, desired)
     found = []
     for key in sorted(renderer.rebuilt):
@@ -235,13 +238,8 @@ def broken_triggers(changes: list[Change], actual: Schema, desired: Schema) -> l
         assert new is not None and old is not None
         kept = {c.name.lower() for c in new.columns}
         renamed = {c.before.name.lower(): c.after for c in renderer.by_table[key] if c.kind == "rename_column"}
-        for trigger, text in old.triggers or ():
-            if old.name.lower() != new.name.lower():
-                found.append(f"trigger {trigger} is on table {old.name}, which this change renames to {new.name}: "
-                             f"made again after the rebuild, it would name a table that is gone; change or drop "
-                             f"the trigger first (schemalens does not manage triggers)")
-                continue
-            used = _identifiers(text)
+        for trigger in renderer.kept_triggers(old):
+            used = _identifiers(trigger.statement)
             for column in old.columns:
                 if column.name.lower() in kept or column.name.lower() not in used:
                     continue
@@ -249,9 +247,9 @@ def broken_triggers(changes: list[Change], actual: Schema, desired: Schema) -> l
                 what = f"renames to {became.name}" if became is not None else "drops"
                 span = became.span if became is not None else new.span
                 where = f" ({span.file}:{span.start_line + 1})" if span is not None else ""
-                found.append(f"trigger {trigger} on table {new.name} uses column {column.name}, which this change "
-                             f"{what}{where}: made again after the rebuild, it would fail when it fires; change "
-                             f"or drop the trigger first (schemalens does not manage triggers)")
+                found.append(f"{label(trigger)} uses column {column.name}, which this change {what}{where}: "
+                             "made again as it is after the rebuild, it would fail when it fires; change or drop "
+                             "the trigger in the schema file too")
     return found
 
 
@@ -268,7 +266,10 @@ class _Renderer:
         self.desired = desired
         self.by_table: dict[tuple[str, str], list[Change]] = {}
         for change in changes:
-            self.by_table.setdefault(self.owner(change), []).append(change)
+            if change.kind not in DEFINITION_KINDS:
+                self.by_table.setdefault(self.owner(change), []).append(change)
+        # views and triggers the plan drops (also to make them again): a rebuild leaves them
+        self.dropped = {c.before.key for c in changes if c.kind in ("drop_definition", "replace_definition")}
         self.rebuilt = {key for key, group in self.by_table.items() if self.needs_rebuild(key, group)}
 
     @staticmethod
@@ -282,6 +283,11 @@ class _Renderer:
             if change.kind == "rename_table":
                 return change.before
         return self.actual.table(*key)
+
+    def kept_triggers(self, old: Table) -> list[Definition]:
+        """The triggers on the table that the plan leaves as they are: a rebuild makes them again."""
+        return [d for d in self.actual.definitions if d.kind == "trigger" and d.table is not None
+                and d.table.lower() == old.name.lower() and d.key not in self.dropped]
 
     def needs_rebuild(self, key: tuple[str, str], group: list[Change]) -> bool:
         if any(c.kind in ("create_table", "drop_table") for c in group):
@@ -302,7 +308,10 @@ class _Renderer:
         return False
 
     def run(self) -> list[Statement]:
-        out: list[Statement] = []
+        drops = [c for c in self.changes if c.kind in ("drop_definition", "replace_definition")]
+        by_key = {c.before.key: c for c in drops}
+        out = [Statement(f"DROP {old.kind.upper()} {qt(old.schema, old.name)}", (by_key[old.key].id,))
+               for old in drop_order([c.before for c in drops])]
         done: set[tuple[str, str]] = set()
         # Index names are the database's: a rebuild (run where its table's first change is)
         # may create one under the name of an index dropped elsewhere. Nothing depends on an
@@ -310,6 +319,10 @@ class _Renderer:
         early = [c.kind == "drop_index" and self.owner(c) not in self.rebuilt for c in self.changes]
         ordered = [c for c, e in zip(self.changes, early) if e] + [c for c, e in zip(self.changes, early) if not e]
         for change in ordered:
+            if change.kind in DEFINITION_KINDS:
+                if change.after is not None:
+                    out.append(Statement(change.after.statement, (change.id,)))
+                continue
             key = self.owner(change)
             if key in self.rebuilt:
                 if key not in done:
@@ -374,7 +387,9 @@ class _Renderer:
             targets.append(q(column.name))
             sources.append(expr)
         named = q(new.name).replace("\r", "\\r").replace("\n", "\\n")  # a line break would end the comment
-        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; {_triggers_note(old)}\n"
+        triggers = self.kept_triggers(old)
+        again = "its triggers are made again as they were" if triggers else "no trigger of it stays as it was"
+        yield (f"-- rebuild of {named}: SQLite cannot make this change in place; {again}\n"
                "PRAGMA legacy_alter_table = ON")
         yield f"ALTER TABLE {qt(old.schema, old.name)} RENAME TO {q(scratch)}"
         yield create_table_sql(new)
@@ -387,14 +402,5 @@ class _Renderer:
         yield "PRAGMA legacy_alter_table = OFF"
         for index in new.indexes:
             yield index_sql(index, new)
-        for _trigger, text in old.triggers or ():
-            yield text
-
-
-def _triggers_note(old: Table) -> str:
-    """What becomes of the table's triggers, which DROP TABLE takes with the old table."""
-    if old.triggers is None:
-        return ("WARNING: its triggers are dropped with the old table and not made again: this was written "
-                "from a snapshot, which does not know the triggers of the database it runs on; add their "
-                "CREATE TRIGGER statements after this rebuild")
-    return "its triggers are made again as they were" if old.triggers else "it has no triggers"
+        for trigger in triggers:
+            yield trigger.statement

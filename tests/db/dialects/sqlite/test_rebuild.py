@@ -126,7 +126,7 @@ def test_an_undefined_parent_spelled_in_other_letter_case_is_no_drift(tmp_path: 
     assert workflows.check(settings_for(tmp_path, db, file), NO_RENAMES).changes == []  # type: ignore[arg-type]
 
 
-# --- triggers: not managed, so a rebuild leaves them as they were -----------------------------
+# --- triggers: a rebuild makes those the plan keeps again, as they were ---------------------
 
 F1 = "CREATE TABLE item (id INTEGER PRIMARY KEY, qty INT, note TEXT);\nCREATE TABLE log (msg TEXT);\n"
 F2 = "CREATE TABLE item (\n  id INTEGER PRIMARY KEY,\n  qty TEXT, -- now text: a rebuild\n  note TEXT\n);\nCREATE TABLE log (msg TEXT);\n"
@@ -161,9 +161,9 @@ def test_a_rebuild_makes_the_tables_triggers_again_as_they_were(tmp_path: Path) 
     """The oracle: F1 plus triggers, pushed to F2 (a rebuild), is F2 plus the same triggers;
     the rows stay, the triggers on the table, on another table and on a view over it fire."""
     db = built(tmp_path / "app.db", F1 + TRIGGERS + "INSERT INTO item VALUES (1, 5, 'a'), (2, 7, 'b');")
-    config = settings_for(tmp_path, db, F2)
+    config = settings_for(tmp_path, db, F2 + TRIGGERS)
     plan = workflows.check(config, NO_RENAMES)  # type: ignore[arg-type]
-    assert any("_schemalens_old_item" in s.sql for s in plan.statements)  # a rebuild
+    assert [c.kind for c in plan.changes] == ["alter_column"]  # a rebuild, the triggers as they were
     assert "its triggers are made again as they were" in plan.statements[0].sql
     result = pushed(config)
     assert result.failure is None and result.refused is None
@@ -198,7 +198,7 @@ def test_any_trigger_on_a_rebuilt_table_comes_back_with_its_text(
     folder.mkdir()
     trigger = f"CREATE TRIGGER {name} {timing} {event} ON item{when} BEGIN\n  {body}\nEND;\n"
     db = built(folder / "app.db", F1 + trigger)
-    assert pushed(settings_for(folder, db, F2)).failure is None
+    assert pushed(settings_for(folder, db, F2 + trigger)).failure is None
     direct = built(folder / "direct.db", F2 + trigger)
     assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(direct)) is None
 
@@ -211,13 +211,14 @@ def test_any_trigger_on_a_rebuilt_table_comes_back_with_its_text(
 def test_a_trigger_that_a_rebuild_would_break_is_refused_before_anything_runs(
         tmp_path: Path, file: str, said: str, where: str) -> None:
     """SQLite takes CREATE TRIGGER naming a column that is not there and fails only when it
-    fires: made again after the rebuild, the trigger would be silently broken."""
+    fires: a file that keeps the trigger as it is while its column goes would have the
+    rebuild make it again silently broken."""
     trigger = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES (new.Note); END;"
     db = built(tmp_path / "app.db", F1 + trigger + "INSERT INTO item VALUES (1, 5, 'a');")
     before = oracle.sqlite_dump(db)
-    result = pushed(settings_for(tmp_path, db, file))
+    result = pushed(settings_for(tmp_path, db, file + trigger))
     assert result.refused is not None and not result.executed
-    assert f"trigger noted on table item {said}{tmp_path / where}" in result.refused
+    assert f"trigger main.noted on item {said}{tmp_path / where}" in result.refused
     assert oracle.sqlite_dump(db) == before
     assert sqlite3.connect(db).execute("SELECT * FROM item").fetchall() == [(1, 5, "a")]
 
@@ -225,46 +226,62 @@ def test_a_trigger_that_a_rebuild_would_break_is_refused_before_anything_runs(
 def test_a_trigger_naming_a_kept_column_in_a_string_only_is_no_refusal(tmp_path: Path) -> None:
     trigger = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES ('note'); END;"
     db = built(tmp_path / "app.db", F1 + trigger)
-    result = pushed(settings_for(tmp_path, db, WITHOUT_NOTE))
+    result = pushed(settings_for(tmp_path, db, WITHOUT_NOTE + trigger))
     assert result.refused is None and result.failure is None
     assert texts(db)["noted"] == trigger.rstrip(";")
+
+
+def test_a_trigger_the_file_changes_with_its_column_is_made_from_the_file_not_again_as_it_was(
+        tmp_path: Path) -> None:
+    old = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES (new.note); END;"
+    new = "CREATE TRIGGER noted AFTER INSERT ON item BEGIN INSERT INTO log VALUES (new.qty); END;"
+    db = built(tmp_path / "app.db", F1 + old + "INSERT INTO item VALUES (1, 5, 'a');")
+    config = settings_for(tmp_path, db, WITHOUT_NOTE + new)
+    plan = workflows.check(config, NO_RENAMES)  # type: ignore[arg-type]
+    assert "no trigger of it stays as it was" in next(s.sql for s in plan.statements if "rebuild" in s.sql)
+    result = pushed(config)
+    assert result.refused is None and result.failure is None
+    assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(built(tmp_path / "d.db", WITHOUT_NOTE + new))) \
+        is None
+    assert sqlite3.connect(db).execute("SELECT * FROM item").fetchall() == [(1, "5")]
 
 
 def test_a_trigger_added_since_the_last_read_is_not_rebuilt_away(tmp_path: Path) -> None:
     """The catalog is cached by its repr: a trigger alone must change the key."""
     db = built(tmp_path / "app.db", F1)
-    config = settings_for(tmp_path, db, F2)
+    config = settings_for(tmp_path, db, F2 + TRIGGERS)
     workflows.check(config, NO_RENAMES)  # type: ignore[arg-type]
     built(db, TRIGGERS)
     assert pushed(config).failure is None
     assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(built(tmp_path / "d.db", F2 + TRIGGERS))) is None
 
 
-def test_a_migration_generated_from_a_snapshot_says_it_cannot_know_the_triggers(tmp_path: Path) -> None:
-    """generate diffs against the last snapshot, which holds no database's triggers: the
-    rebuild's comment in the file says so, where the reviewer reads it."""
+def test_a_migration_generated_from_snapshots_makes_the_triggers_again(tmp_path: Path) -> None:
+    """generate diffs against the last snapshot, which holds the triggers the files defined:
+    the rebuild in the migration makes them again, and migrate gives the file's database."""
     db = tmp_path / "app.db"
     config = load_settings({"database_url": f"sqlite:///{db}", "schema": [str(tmp_path / "schema.sql")],
                             "dialect": "sqlite", "migrations": str(tmp_path / "migrations")}, start=tmp_path, environ={})
-    (tmp_path / "schema.sql").write_text(F1, encoding="utf-8")
+    (tmp_path / "schema.sql").write_text(F1 + TRIGGERS, encoding="utf-8")
     history.generate(config, NO_RENAMES, name="init")  # type: ignore[arg-type]
-    (tmp_path / "schema.sql").write_text(F2, encoding="utf-8")
+    (tmp_path / "schema.sql").write_text(F2 + TRIGGERS, encoding="utf-8")
     result = history.generate(config, NO_RENAMES, name="rebuild")  # type: ignore[arg-type]
     up = Folder(config.migrations).up_path(result.tag or "").read_text()  # type: ignore[attr-defined]
-    assert "-- rebuild of item: SQLite cannot make this change in place; WARNING: its triggers are dropped" in up
-    assert "which does not know the triggers of the database it runs on" in up
+    assert "-- rebuild of item: SQLite cannot make this change in place; its triggers are made again" in up
+    assert history.migrate(config).failure is None  # type: ignore[arg-type]
+    built(db, "DROP TABLE schemalens_migrations;")  # the ledger: not the file's
+    assert oracle.difference(oracle.sqlite_dump(db), oracle.sqlite_dump(built(tmp_path / "d.db", F2 + TRIGGERS))) is None
 
 
-def test_a_trigger_on_a_table_a_rebuild_renames_is_refused(tmp_path: Path) -> None:
-    """Its text names the old table, which the rebuild leaves under the new name only."""
-    trigger = "CREATE TRIGGER counted AFTER INSERT ON item BEGIN SELECT 1; END;"
-    db = built(tmp_path / "app.db", F1 + trigger)
-    before = oracle.sqlite_dump(db)
-    config = settings_for(tmp_path, db, F2.replace("CREATE TABLE item (", "-- @renamed from=item\nCREATE TABLE goods ("))
-    result = pushed(config)
-    assert result.refused is not None and "trigger counted is on table item, which this change renames to goods" \
-        in result.refused
-    assert oracle.sqlite_dump(db) == before
+def test_a_trigger_on_a_table_a_rebuild_renames_is_made_on_the_new_name(tmp_path: Path) -> None:
+    """The file's trigger names the new table: the old one goes before the rebuild, the
+    file's is made after it."""
+    trigger = "CREATE TRIGGER counted AFTER INSERT ON {} BEGIN SELECT 1; END;"
+    db = built(tmp_path / "app.db", F1 + trigger.format("item"))
+    wanted = F2.replace("CREATE TABLE item (", "-- @renamed from=item\nCREATE TABLE goods (") + trigger.format("goods")
+    result = pushed(settings_for(tmp_path, db, wanted))
+    assert result.refused is None and result.failure is None
+    assert texts(db)["counted"] == trigger.format("goods").rstrip(";")
 
 
 @pytest.mark.parametrize("keys", ["PRIMARY KEY (a), UNIQUE (a, b)", "PRIMARY KEY (a), UNIQUE (b, a)",

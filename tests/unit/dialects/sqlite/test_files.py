@@ -12,13 +12,10 @@ from schemalens.dialects.sqlite.catalog import introspect_sqlite
 from schemalens.model import Problem, SourceResult, Span, Unmanaged
 from schemalens.dialects.sqlite.files import parse_sqlite
 from tests.data import CORPUS as CORPUS_FOLDER
+from tests.data import OUT_OF_SCOPE as DIALECT_OUT_OF_SCOPE
 
 CORPUS = CORPUS_FOLDER / "sqldef-sqlite.jsonl"
-OUT_OF_SCOPE = {
-    "view", "materialized_view", "function", "procedure", "trigger", "policy", "row_level_security",
-    "privilege", "grant", "ownership", "domain", "collation", "partition", "inheritance", "session_set",
-    "exclusion_constraint", "unlogged",
-}
+OUT_OF_SCOPE = DIALECT_OUT_OF_SCOPE["sqlite"]
 
 
 def parse(text: str, path: str = "s.sql") -> SourceResult:
@@ -137,7 +134,7 @@ def test_temporary_tables_are_not_part_of_the_schema() -> None:
     assert [p.code for p in result.problems] == ["skipped-statement", "skipped-statement"]
 
 
-def test_views_and_triggers_are_unmanaged_and_not_in_the_model() -> None:
+def test_views_and_triggers_are_definitions_at_their_names_in_file_order() -> None:
     text = """CREATE TABLE users (id integer PRIMARY KEY, age int);
 CREATE TABLE logs (msg text);
 CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18;
@@ -146,16 +143,34 @@ BEGIN
   INSERT INTO logs VALUES ('a; b');
   DELETE FROM logs WHERE msg = 'x';
 END;
+CREATE VIEW Ages AS SELECT age FROM adults; -- names keep their case
+CREATE VIEW IF NOT EXISTS adults AS SELECT 1;
 CREATE TABLE later (x int);"""
     result = parse(text)
-    assert errors(result) == []
-    assert result.unmanaged == [
-        Unmanaged("view", "adults", Span("s.sql", 2, 12, 2, 18), ("main", "adults")),
-        Unmanaged("trigger", "users_log", Span("s.sql", 3, 15, 3, 24)),
-    ]
-    warnings = [p for p in result.problems if p.severity == "warning"]
-    assert [p.code for p in warnings] == ["unmanaged", "unmanaged"]
+    assert errors(result) == [] and result.unmanaged == []
+    assert [(p.code, p.span.start_line) for p in result.problems] == [("duplicate-definition", 9)]
     assert [t.name for t in result.schema.tables] == ["later", "logs", "users"]
+    adults, log, ages = result.schema.definitions
+    assert (adults.kind, adults.name, adults.table, adults.span) == ("view", "adults", None, Span("s.sql", 2, 12, 2, 18))
+    assert adults.statement == "CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18"
+    assert adults.depends_on == [("table", "main", "users")]
+    assert (log.kind, log.table, log.span) == ("trigger", "users", Span("s.sql", 3, 15, 3, 24))
+    assert log.depends_on == [("table", "main", "logs"), ("table", "main", "users")]
+    assert log.definition == ("CREATE TRIGGER users_log AFTER INSERT ON users BEGIN INSERT INTO logs VALUES "
+                              "( 'a; b' ) ; DELETE FROM logs WHERE msg = 'x' ; END")
+    assert (ages.name, ages.definition, ages.depends_on) == (
+        "Ages", "CREATE VIEW Ages AS SELECT age FROM adults", [("view", "main", "adults")])
+
+
+def test_a_definition_compares_by_what_sqlite_tells_apart() -> None:
+    """Comments, spacing, keyword case and needless quotes are not drift; a name's case
+    (a view's column takes it) and every other token are."""
+    base = parse("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;").schema.definitions[0]
+    same = ['create view "v" as  select a -- all of it\n from [t]', "CREATE VIEW v AS SELECT a FROM `t`"]
+    other = ["CREATE VIEW v AS SELECT A FROM t", "CREATE VIEW v AS SELECT a AS b FROM t", "CREATE VIEW v AS SELECT 'a' FROM t"]
+    for text, equal in [(t, True) for t in same] + [(t, False) for t in other]:
+        (found,) = parse(f"CREATE TABLE t (a int);\n{text};").schema.definitions
+        assert (found == base) is equal, text
 
 
 def test_a_broken_trigger_is_an_error() -> None:
@@ -328,7 +343,7 @@ def _corpus_cases() -> list[dict]:
 
 def test_every_in_scope_corpus_schema_parses_cleanly() -> None:
     cases = _corpus_cases()
-    assert len(cases) == 46
+    assert len(cases) == 65
     for case in cases:
         result = parse(case["desired"])
         assert [p for p in result.problems if p.severity != "info"] == [], case["name"]

@@ -15,12 +15,11 @@ from schemalens.dialects.postgresql.files import parse_postgresql
 from schemalens.model import Identity, Span
 from tests.unit.dialects.postgresql.files.helpers import codes, parse, table
 from tests.data import CORPUS as CORPUS_FOLDER
+from tests.data import OUT_OF_SCOPE as DIALECT_OUT_OF_SCOPE
 
 ROOT = Path(__file__).resolve().parents[5]
 CORPUS = CORPUS_FOLDER / "sqldef-postgresql.jsonl"
-OUT_OF_SCOPE = {"view", "materialized_view", "function", "procedure", "trigger", "policy",
-                "privilege", "grant", "ownership", "domain", "collation",
-                "partition", "inheritance", "session_set", "exclusion_constraint"}
+OUT_OF_SCOPE = DIALECT_OUT_OF_SCOPE["postgresql"]
 
 
 def test_files_apply_in_order_and_keep_their_own_spans() -> None:
