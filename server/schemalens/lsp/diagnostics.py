@@ -50,6 +50,7 @@ DRIFT_CODES = {
     "drop_schema": "extra-object", "alter_extension": "object-differs", "drop_extension": "extra-object",
     "alter_table": "table-differs", "set_storage": "table-differs", "set_persistence": "table-differs",
     "set_row_security": "table-differs", "set_replica_identity": "table-differs",
+    "create_definition": "missing-object", "drop_definition": "extra-object", "replace_definition": "object-differs",
 }
 
 

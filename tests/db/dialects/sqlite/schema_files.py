@@ -1,7 +1,7 @@
 """A hypothesis strategy of SQLite schema files written the many ways people write them.
 
 A drawn `FileSpec` is what a file means (tables, columns, keys, checks, foreign keys,
-indexes, table options); `spelled(spec)` draws one way to write it: keyword case, spacing
+indexes, table options, views and triggers); `spelled(spec)` draws one way to write it: keyword case, spacing
 and line breaks, comments inside statements (with `;` and quotes in them), each name
 quoted one of the ways SQLite reads, IF NOT EXISTS, a trailing comment before the `;`.
 Two spellings of one spec are the same schema to SQLite.
@@ -20,6 +20,8 @@ TABLE_NAMES = ["t1", "order", "we ird", 'q"t', "ünï", "line\nbreak", "Items"]
 COLUMN_NAMES = ["id", "a", "Mixed", "d e", "select", "x\"y", "ñ"]
 TYPES = ["integer", "INTEGER", "int", "text", "TEXT", "varchar(10)", "REAL", "blob", "numeric(10,2)", ""]
 STRICT_TYPES = ["INTEGER", "int", "TEXT", "REAL", "BLOB", "ANY"]
+VIEW_NAMES = ["v1", "View 2", "select"]
+TRIGGER_NAMES = ["tr1", "Tr 2"]
 DEFAULTS = ["1", "-1", "'x'", "'it''s'", "(1 + 2)", "CURRENT_TIMESTAMP", "NULL", "x'00'", "0.50"]
 
 
@@ -60,9 +62,28 @@ class IndexSpec:
 
 
 @dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    source: str  # a table, or an earlier view
+    columns: tuple[str, ...]  # () for *
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    name: str
+    on: str  # a table (BEFORE/AFTER) or a view (INSTEAD OF)
+    timing: str
+    event: str
+    body: str  # {} stands for `target`
+    target: str
+
+
+@dataclass(frozen=True)
 class FileSpec:
     tables: tuple[TableSpec, ...]
     indexes: tuple[IndexSpec, ...] = field(default=())
+    views: tuple[ViewSpec, ...] = field(default=())
+    triggers: tuple[TriggerSpec, ...] = field(default=())
 
 
 @st.composite
@@ -121,7 +142,21 @@ def file_specs(draw: st.DrawFn) -> FileSpec:
     indexes = []
     for i, table in enumerate(draw(st.lists(st.sampled_from(tables), max_size=2))):
         indexes.append(draw(_index(draw(st.sampled_from([f"ix{i}", f"Ix {i}", f"idx_{i}\"q"])), table)))
-    return FileSpec(tuple(tables), tuple(indexes))
+    views: list[ViewSpec] = []
+    for name in draw(st.lists(st.sampled_from(VIEW_NAMES), max_size=2, unique=True)):
+        source = draw(st.sampled_from([t.name for t in tables] + [v.name for v in views]))
+        table = next((t for t in tables if t.name == source), None)
+        columns = tuple(draw(st.lists(st.sampled_from([c.name for c in table.columns]), max_size=2, unique=True))
+                        ) if table is not None else ()
+        views.append(ViewSpec(name, source, columns))
+    triggers = []
+    for name in draw(st.lists(st.sampled_from(TRIGGER_NAMES), max_size=2, unique=True)):
+        on = draw(st.sampled_from([t.name for t in tables] + [v.name for v in views]))
+        timing = "INSTEAD OF" if on in {v.name for v in views} else draw(st.sampled_from(["BEFORE", "AFTER"]))
+        body = draw(st.sampled_from(["SELECT 1;", "SELECT 'a b'; SELECT 2;", "DELETE FROM {} WHERE 0;"]))
+        triggers.append(TriggerSpec(name, on, timing, draw(st.sampled_from(["INSERT", "DELETE", "UPDATE"])),
+                                    body, tables[0].name))
+    return FileSpec(tuple(tables), tuple(indexes), tuple(views), tuple(triggers))
 
 
 # --- spelling ------------------------------------------------------------------------
@@ -170,6 +205,7 @@ def spelled(spec: FileSpec) -> st.SearchStrategy[str]:
 
 def _file(w: _Writer, spec: FileSpec) -> str:
     statements = [_create_table(w, t) for t in spec.tables] + [_create_index(w, i) for i in spec.indexes]
+    statements += [_create_view(w, v) for v in spec.views] + [_create_trigger(w, t) for t in spec.triggers]
     end = [";\n", ";\n\n", " ;\n", w.gap() + ";\n"]
     return "".join(s + w.draw(st.sampled_from(end)) for s in statements)
 
@@ -239,3 +275,17 @@ def _create_index(w: _Writer, i: IndexSpec) -> str:
     if i.where:
         sql += f" {w.kw('WHERE')} {w.ref(i.where)} {w.kw('IS NOT NULL')}"
     return sql
+
+
+def _create_view(w: _Writer, v: ViewSpec) -> str:
+    """Names keep their case here: a view's columns take the case of its select list."""
+    columns = ("," + w.gap()).join(w.name(c) for c in v.columns) or "*"
+    return (w.kw("CREATE VIEW") + w.gap() + w.name(v.name) + w.gap() + w.kw("AS") + w.gap() + w.kw("SELECT")
+            + w.gap() + columns + w.gap() + w.kw("FROM") + w.gap() + w.name(v.source))
+
+
+def _create_trigger(w: _Writer, t: TriggerSpec) -> str:
+    body = t.body.replace("SELECT", w.kw("SELECT")).replace(";", ";" + w.gap()).replace("{}", w.name(t.target))
+    return (w.kw("CREATE TRIGGER") + w.gap() + w.name(t.name) + w.gap() + w.kw(t.timing) + w.gap() + w.kw(t.event)
+            + w.gap() + w.kw("ON") + w.gap() + w.name(t.on) + w.gap() + w.kw("BEGIN") + w.gap() + body
+            + w.kw("END"))
