@@ -33,7 +33,7 @@ def definitions(run: Run) -> None:
                 todo.append(user)
     for old in drop_order([d for d in run.actual.definitions if d.key not in desired]):
         used_by = [label(actual[u]) for u in users.get(ref(old), ()) if u not in desired]
-        also = f" (and with it {', '.join(used_by)}, which use it)" if used_by else ""
+        also = f" (and with it {', '.join(used_by)}, which {'use' if len(used_by) > 1 else 'uses'} it)" if used_by else ""
         run.emit("drop_definition", Change("drop_definition", old.schema, old.table, old.name, before=old,
                                            description=f"drop {label(old)}{also}"))
     for new in create_order(run.desired.definitions):
