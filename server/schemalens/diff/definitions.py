@@ -17,13 +17,15 @@ from schemalens.changes import Change
 from schemalens.dependencies import create_order, dependants, drop_order, label, ref
 from schemalens.diff.run import Run
 
+
 def definitions(run: Run) -> None:
     actual = {d.key: d for d in run.actual.definitions}
     desired = {d.key: d for d in run.desired.definitions}
     users = dependants(run.actual.definitions)
     # key -> why it is made again: its own definition differs, or one it depends on goes
     remade: dict[tuple[str, str, str, str], str] = {
-        key: "its definition differs from the file's" for key in actual if key in desired and actual[key] != desired[key]}
+        key: "its definition differs from the file's"
+        for key in actual if key in desired and actual[key] != desired[key]}
     todo = [key for key in actual if key not in desired or key in remade]
     while todo:
         key = todo.pop()
@@ -33,7 +35,8 @@ def definitions(run: Run) -> None:
                 todo.append(user)
     for old in drop_order([d for d in run.actual.definitions if d.key not in desired]):
         used_by = [label(actual[u]) for u in users.get(ref(old), ()) if u not in desired]
-        also = f" (and with it {', '.join(used_by)}, which {'use' if len(used_by) > 1 else 'uses'} it)" if used_by else ""
+        verb = "use" if len(used_by) > 1 else "uses"
+        also = f" (and with it {', '.join(used_by)}, which {verb} it)" if used_by else ""
         run.emit("drop_definition", Change("drop_definition", old.schema, old.table, old.name, before=old,
                                            description=f"drop {label(old)}{also}"))
     for new in create_order(run.desired.definitions):
