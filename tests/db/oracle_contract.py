@@ -267,7 +267,7 @@ def transition(dialect: str, before: str, after: str, server_url: str, tmp: Path
 
 def reported(dialect: str, sql: str) -> str | None:
     """None unless the file holds out-of-scope SQL that its reader passes over in silence."""
-    if not _UNMANAGED_SQL.search(sql):
+    if not _UNMANAGED_SQL[dialect].search(sql):
         return None
     result = parse_texts([("schema.sql", sql)], dialect)
     if result.unmanaged or {p.code for p in result.problems} & {"unmanaged", "skipped-statement"}:
