@@ -63,9 +63,8 @@ def drop_order(found: list[Definition]) -> list[Definition]:
 def taken_along(changes: list[Change], chosen: list[Change]) -> list[Change]:
     """The chosen changes, and the definitions a chosen drop or replacement takes with it:
     those that depend on it are made again (or dropped) with it, or they would be lost."""
-    befores = [c.before for c in changes if c.kind in DEFINITION_KINDS and c.before is not None]
-    users = dependants(befores)
     by_key = {c.before.key: c for c in changes if c.kind in DEFINITION_KINDS and c.before is not None}
+    users = dependants(c.before for c in by_key.values())
     picked = {c.id for c in chosen}
     todo = [c.before for c in chosen if c.kind in DEFINITION_KINDS and c.before is not None]
     while todo:

@@ -43,13 +43,15 @@ def left_alone(actual: Schema, desired: Schema, unmanaged: Iterable[Unmanaged],
             gone.add(table.key)
     wanted = {s.key for s in desired.sequences}
     definitions = [d for d in actual.definitions if defines_definitions and (d.schema, d.table) not in gone]
-    if not gone and len(definitions) == len(actual.definitions) and not any(s.used_elsewhere and s.key not in wanted for s in actual.sequences):
+    if not gone and len(definitions) == len(actual.definitions) and not any(
+            s.used_elsewhere and s.key not in wanted for s in actual.sequences):
         return actual, findings
     # A schema to drop that holds a table left alone is refused, naming it (see Namespace.holds).
     namespaces = [dataclasses.replace(n, holds=n.holds + tuple(f"table {name}" for s, name in sorted(gone)
                                                              if s == n.name)) for n in actual.namespaces]
     kept = dataclasses.replace(
-        actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone], definitions=definitions,
+        actual, namespaces=namespaces, tables=[t for t in actual.tables if t.key not in gone],
+        definitions=definitions,
         sequences=[s for s in actual.sequences if s.key in wanted or not (
             s.used_elsewhere or (s.owned_by is not None and s.owned_by[:2] in gone))])
     return kept, findings

@@ -272,6 +272,7 @@ class Table:
     # The schema it was in, when `@renamed from=schema.old` names another (it moves there).
     renamed_from_schema: str | None = field(default=None, compare=False)
     sql: str | None = _text()
+
     @property
     def key(self) -> tuple[str, str]:
         return (self.schema, self.name)

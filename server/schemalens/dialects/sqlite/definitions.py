@@ -28,7 +28,11 @@ _RELATIONS_SQL = """SELECT type, name FROM "{s}".sqlite_master WHERE type IN ('t
 
 def canonical(sql: str) -> str:
     """The text compared: one spelling of what SQLite does not tell apart."""
-    return " ".join(_spelling(t) for t in tokenize(sql) if t.kind != "comment").removesuffix(" ;")
+    return _canonical(tokenize(sql))
+
+
+def _canonical(tokens: list[Token]) -> str:
+    return " ".join(_spelling(t) for t in tokens if t.kind != "comment").removesuffix(" ;")
 
 
 def _spelling(token: Token) -> str:
@@ -52,10 +56,11 @@ def read_definitions(places: Iterable[tuple[sqlite3.Connection, str]],
         if skipped(name) or (kind == "trigger" and skipped(table)):
             continue
         on = relations.get(table.lower(), ("table", table))[1] if kind == "trigger" else None
-        used = {t.name.lower() for t in tokenize(sql) if t.kind in ("ident", "qident", "string")}
+        tokens = tokenize(sql)
+        used = {t.name.lower() for t in tokens if t.kind in ("ident", "qident", "string")}
         used.discard(name.lower())
         if on is not None:
             used.add(on.lower())
         depends_on = [(relations[n][0], "main", relations[n][1]) for n in sorted(used) if n in relations]
-        found.append(Definition(kind, "main", name, canonical(sql), sql, on, depends_on))
+        found.append(Definition(kind, "main", name, _canonical(tokens), sql, on, depends_on))
     return found

@@ -268,8 +268,10 @@ class _Renderer:
         for change in changes:
             if change.kind not in DEFINITION_KINDS:
                 self.by_table.setdefault(self.owner(change), []).append(change)
-        # views and triggers the plan drops (also to make them again): a rebuild leaves them
-        self.dropped = {c.before.key for c in changes if c.kind in ("drop_definition", "replace_definition")}
+        # views and triggers the plan drops (also to make them again), by key: they go first,
+        # and a rebuild does not make them again
+        self.definition_drops = {c.before.key: c for c in changes
+                                 if c.kind in ("drop_definition", "replace_definition")}
         self.rebuilt = {key for key, group in self.by_table.items() if self.needs_rebuild(key, group)}
 
     @staticmethod
@@ -287,7 +289,7 @@ class _Renderer:
     def kept_triggers(self, old: Table) -> list[Definition]:
         """The triggers on the table that the plan leaves as they are: a rebuild makes them again."""
         return [d for d in self.actual.definitions if d.kind == "trigger" and d.table is not None
-                and d.table.lower() == old.name.lower() and d.key not in self.dropped]
+                and d.table.lower() == old.name.lower() and d.key not in self.definition_drops]
 
     def needs_rebuild(self, key: tuple[str, str], group: list[Change]) -> bool:
         if any(c.kind in ("create_table", "drop_table") for c in group):
@@ -308,10 +310,9 @@ class _Renderer:
         return False
 
     def run(self) -> list[Statement]:
-        drops = [c for c in self.changes if c.kind in ("drop_definition", "replace_definition")]
-        by_key = {c.before.key: c for c in drops}
-        out = [Statement(f"DROP {old.kind.upper()} {qt(old.schema, old.name)}", (by_key[old.key].id,))
-               for old in drop_order([c.before for c in drops])]
+        drops = self.definition_drops
+        out = [Statement(f"DROP {old.kind.upper()} {qt(old.schema, old.name)}", (drops[old.key].id,))
+               for old in drop_order([c.before for c in drops.values()])]
         done: set[tuple[str, str]] = set()
         # Index names are the database's: a rebuild (run where its table's first change is)
         # may create one under the name of an index dropped elsewhere. Nothing depends on an
